@@ -1,0 +1,121 @@
+//! Committees (udvalg).
+
+use chrono::NaiveDateTime;
+use diesel::dsl::exists;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{access_groups, committees, meetings};
+use crate::domain::access::CallerAccess;
+use crate::domain::{CommitteeKind, Publication};
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = committees)]
+pub struct Committee {
+    pub id: i64,
+    pub name: String,
+    pub kind: CommitteeKind,
+    pub owner_group_id: i64,
+    pub publication: Publication,
+    pub description: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, Insertable, AsChangeset)]
+#[diesel(table_name = committees, treat_none_as_null = true)]
+pub struct CommitteeFields {
+    pub name: String,
+    pub kind: CommitteeKind,
+    pub owner_group_id: i64,
+    pub publication: Publication,
+    pub description: Option<String>,
+}
+
+impl Committee {
+    pub fn fields(&self) -> CommitteeFields {
+        CommitteeFields {
+            name: self.name.clone(),
+            kind: self.kind,
+            owner_group_id: self.owner_group_id,
+            publication: self.publication,
+            description: self.description.clone(),
+        }
+    }
+}
+
+/// The committees visible to the caller (see `domain::access::can_see_committee`), by id.
+pub fn list(
+    conn: &mut DbConnection,
+    access: &CallerAccess,
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<Committee>> {
+    let mut query = committees::table
+        .filter(committees::id.gt(after.unwrap_or(0)))
+        .order(committees::id)
+        .limit(limit)
+        .select(Committee::as_select())
+        .into_boxed();
+    if !access.admin {
+        let granted: Vec<i64> = access.roles.keys().copied().collect();
+        query = query.filter(
+            committees::id
+                .eq_any(granted)
+                .or(committees::publication.eq_any([Publication::Public, Publication::Internal])),
+        );
+    }
+    query.load(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Committee>> {
+    committees::table.find(id).select(Committee::as_select()).first(conn).optional()
+}
+
+fn check_owner_exists(conn: &mut DbConnection, owner: i64) -> ApiResult<()> {
+    let found: bool = diesel::select(exists(access_groups::table.find(owner))).get_result(conn)?;
+    if found { Ok(()) } else { Err(ApiError::validation("owner_group_id", "no such access group")) }
+}
+
+pub fn create(conn: &mut DbConnection, fields: &CommitteeFields, now: NaiveDateTime) -> ApiResult<Committee> {
+    check_owner_exists(conn, fields.owner_group_id)?;
+    Ok(diesel::insert_into(committees::table)
+        .values((fields, committees::version.eq(1), committees::created_at.eq(now), committees::updated_at.eq(now)))
+        .returning(committees::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    current: &Committee,
+    fields: &CommitteeFields,
+    now: NaiveDateTime,
+) -> ApiResult<Committee> {
+    if fields.owner_group_id != current.owner_group_id {
+        check_owner_exists(conn, fields.owner_group_id)?;
+    }
+    diesel::update(
+        committees::table.filter(committees::id.eq(current.id)).filter(committees::version.eq(current.version)),
+    )
+    .set((fields, committees::version.eq(current.version + 1), committees::updated_at.eq(now)))
+    .returning(committees::all_columns)
+    .get_result(conn)
+    .optional()?
+    .ok_or(ApiError::PreconditionFailed)
+}
+
+/// Deletes a committee without meetings, and its grants with it.
+pub fn delete(conn: &mut DbConnection, current: &Committee) -> ApiResult<()> {
+    let has_meetings: bool =
+        diesel::select(exists(meetings::table.filter(meetings::committee_id.eq(current.id)))).get_result(conn)?;
+    if has_meetings {
+        return Err(ApiError::Conflict("The committee has meetings; it cannot be deleted.".into()));
+    }
+    let deleted = diesel::delete(
+        committees::table.filter(committees::id.eq(current.id)).filter(committees::version.eq(current.version)),
+    )
+    .execute(conn)?;
+    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+}

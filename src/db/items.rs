@@ -1,0 +1,186 @@
+//! Agenda items (punkter), kept in a contiguous order 1..n per meeting.
+//!
+//! Positions are unique per meeting. Shifting a block of them moves it through negative numbers
+//! first, because both backends check the uniqueness row by row within one UPDATE. Every change
+//! first touches the meeting (see `meetings::touch`), which also serialises concurrent changes to one
+//! agenda on PostgreSQL.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::agenda_items as items;
+use super::{DbConnection, meetings};
+use crate::domain::{CaseType, DecisionOutcome};
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = items)]
+pub struct Item {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub position: i32,
+    pub title: String,
+    pub closed: bool,
+    pub case_number: Option<String>,
+    pub journal_number: Option<String>,
+    pub document_number: Option<String>,
+    pub case_type: Option<CaseType>,
+    pub summary: Option<String>,
+    pub recommendation: Option<String>,
+    pub handled_by: Option<String>,
+    pub presentation: Option<String>,
+    pub financial_consequences: Option<String>,
+    pub decision_outcome: Option<DecisionOutcome>,
+    pub decision_text: Option<String>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Everything about an item a client sets, except its position.
+#[derive(Clone, Debug, Insertable, AsChangeset)]
+#[diesel(table_name = items, treat_none_as_null = true)]
+pub struct ItemFields {
+    pub title: String,
+    pub closed: bool,
+    pub case_number: Option<String>,
+    pub journal_number: Option<String>,
+    pub document_number: Option<String>,
+    pub case_type: Option<CaseType>,
+    pub summary: Option<String>,
+    pub recommendation: Option<String>,
+    pub handled_by: Option<String>,
+    pub presentation: Option<String>,
+    pub financial_consequences: Option<String>,
+    pub decision_outcome: Option<DecisionOutcome>,
+    pub decision_text: Option<String>,
+}
+
+impl Item {
+    pub fn fields(&self) -> ItemFields {
+        ItemFields {
+            title: self.title.clone(),
+            closed: self.closed,
+            case_number: self.case_number.clone(),
+            journal_number: self.journal_number.clone(),
+            document_number: self.document_number.clone(),
+            case_type: self.case_type,
+            summary: self.summary.clone(),
+            recommendation: self.recommendation.clone(),
+            handled_by: self.handled_by.clone(),
+            presentation: self.presentation.clone(),
+            financial_consequences: self.financial_consequences.clone(),
+            decision_outcome: self.decision_outcome,
+            decision_text: self.decision_text.clone(),
+        }
+    }
+}
+
+pub fn list_for_meeting(conn: &mut DbConnection, meeting_id: i64) -> QueryResult<Vec<Item>> {
+    items::table.filter(items::meeting_id.eq(meeting_id)).order(items::position).select(Item::as_select()).load(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Item>> {
+    items::table.find(id).select(Item::as_select()).first(conn).optional()
+}
+
+fn count(conn: &mut DbConnection, meeting_id: i64) -> QueryResult<i32> {
+    let n: i64 = items::table.filter(items::meeting_id.eq(meeting_id)).count().get_result(conn)?;
+    Ok(i32::try_from(n).unwrap_or(i32::MAX))
+}
+
+/// Moves the items at `from..` by `by` places (+1 or -1), bumping their versions: their position is
+/// part of what a client sees.
+fn shift_from(conn: &mut DbConnection, meeting_id: i64, from: i32, by: i32, now: NaiveDateTime) -> QueryResult<()> {
+    let block = items::table.filter(items::meeting_id.eq(meeting_id));
+    diesel::update(block.filter(items::position.ge(from)))
+        .set(items::position.eq((items::position + by) * -1))
+        .execute(conn)?;
+    diesel::update(block.filter(items::position.lt(0)))
+        .set((
+            items::position.eq(items::position * -1),
+            items::version.eq(items::version + 1),
+            items::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Adds an item at `position` (1-based; at the end when `None`), moving later items down.
+pub fn create(
+    conn: &mut DbConnection,
+    meeting_id: i64,
+    fields: &ItemFields,
+    position: Option<i32>,
+    now: NaiveDateTime,
+) -> ApiResult<Item> {
+    meetings::touch(conn, meeting_id, now)?;
+    let end = count(conn, meeting_id)? + 1;
+    let position = match position {
+        None => end,
+        Some(p) if (1..=end).contains(&p) => p,
+        Some(_) => return Err(ApiError::validation("position", format!("must be between 1 and {end}"))),
+    };
+    if position < end {
+        shift_from(conn, meeting_id, position, 1, now)?;
+    }
+    Ok(diesel::insert_into(items::table)
+        .values((
+            fields,
+            items::meeting_id.eq(meeting_id),
+            items::position.eq(position),
+            items::version.eq(1),
+            items::created_at.eq(now),
+            items::updated_at.eq(now),
+        ))
+        .returning(items::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn update(conn: &mut DbConnection, current: &Item, fields: &ItemFields, now: NaiveDateTime) -> ApiResult<Item> {
+    meetings::touch(conn, current.meeting_id, now)?;
+    diesel::update(items::table.filter(items::id.eq(current.id)).filter(items::version.eq(current.version)))
+        .set((fields, items::version.eq(current.version + 1), items::updated_at.eq(now)))
+        .returning(items::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(ApiError::PreconditionFailed)
+}
+
+/// Removes an item and closes the gap it leaves.
+pub fn delete(conn: &mut DbConnection, current: &Item, now: NaiveDateTime) -> ApiResult<()> {
+    meetings::touch(conn, current.meeting_id, now)?;
+    let deleted =
+        diesel::delete(items::table.filter(items::id.eq(current.id)).filter(items::version.eq(current.version)))
+            .execute(conn)?;
+    if deleted == 0 {
+        return Err(ApiError::PreconditionFailed);
+    }
+    shift_from(conn, current.meeting_id, current.position + 1, -1, now)?;
+    Ok(())
+}
+
+/// Gives the meeting's items the order of `ids` (already checked to be a permutation of them).
+pub fn reorder(conn: &mut DbConnection, meeting_id: i64, ids: &[i64], now: NaiveDateTime) -> ApiResult<()> {
+    meetings::touch(conn, meeting_id, now)?;
+    let current: Vec<(i64, i32)> =
+        items::table.filter(items::meeting_id.eq(meeting_id)).select((items::id, items::position)).load(conn)?;
+    let mut moved = 0;
+    for (index, id) in ids.iter().enumerate() {
+        let position = i32::try_from(index + 1).map_err(ApiError::internal)?;
+        if current.iter().any(|&(item, old)| item == *id && old != position) {
+            diesel::update(items::table.find(id)).set(items::position.eq(-position)).execute(conn)?;
+            moved += 1;
+        }
+    }
+    if moved > 0 {
+        diesel::update(items::table.filter(items::meeting_id.eq(meeting_id)).filter(items::position.lt(0)))
+            .set((
+                items::position.eq(items::position * -1),
+                items::version.eq(items::version + 1),
+                items::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,148 @@
+//! Meetings. A meeting is the aggregate root of its items and participants: any change to them
+//! bumps the meeting's version and `updated_at` (see [`touch`]), so that the meeting's ETag and
+//! `modified_since` see every change to what a meeting read returns.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::meetings;
+use crate::domain::MeetingStatus;
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = meetings)]
+pub struct Meeting {
+    pub id: i64,
+    pub committee_id: i64,
+    pub title: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: Option<NaiveDateTime>,
+    pub location: Option<String>,
+    pub online_link: Option<String>,
+    pub status: MeetingStatus,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, Insertable, AsChangeset)]
+#[diesel(table_name = meetings, treat_none_as_null = true)]
+pub struct MeetingFields {
+    pub title: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: Option<NaiveDateTime>,
+    pub location: Option<String>,
+    pub online_link: Option<String>,
+}
+
+impl Meeting {
+    pub fn fields(&self) -> MeetingFields {
+        MeetingFields {
+            title: self.title.clone(),
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            location: self.location.clone(),
+            online_link: self.online_link.clone(),
+        }
+    }
+}
+
+/// Which meetings to list. Results are ordered by start time, then id; `after` is the last
+/// (start, id) of the previous page.
+#[derive(Debug, Default)]
+pub struct MeetingFilter {
+    /// Only meetings of these committees: the ones the caller may read.
+    pub committees: Vec<i64>,
+    pub committee_id: Option<i64>,
+    pub starts_from: Option<NaiveDateTime>,
+    pub starts_before: Option<NaiveDateTime>,
+    pub status: Option<MeetingStatus>,
+    pub modified_since: Option<NaiveDateTime>,
+    pub after: Option<(NaiveDateTime, i64)>,
+    pub limit: i64,
+}
+
+pub fn list(conn: &mut DbConnection, filter: &MeetingFilter) -> QueryResult<Vec<Meeting>> {
+    let mut query = meetings::table
+        .filter(meetings::committee_id.eq_any(&filter.committees))
+        .order((meetings::starts_at, meetings::id))
+        .limit(filter.limit)
+        .select(Meeting::as_select())
+        .into_boxed();
+    if let Some(committee) = filter.committee_id {
+        query = query.filter(meetings::committee_id.eq(committee));
+    }
+    if let Some(from) = filter.starts_from {
+        query = query.filter(meetings::starts_at.ge(from));
+    }
+    if let Some(before) = filter.starts_before {
+        query = query.filter(meetings::starts_at.lt(before));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(meetings::status.eq(status));
+    }
+    if let Some(since) = filter.modified_since {
+        query = query.filter(meetings::updated_at.ge(since));
+    }
+    if let Some((starts_at, id)) = filter.after {
+        query = query
+            .filter(meetings::starts_at.gt(starts_at).or(meetings::starts_at.eq(starts_at).and(meetings::id.gt(id))));
+    }
+    query.load(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Meeting>> {
+    meetings::table.find(id).select(Meeting::as_select()).first(conn).optional()
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    committee_id: i64,
+    fields: &MeetingFields,
+    now: NaiveDateTime,
+) -> ApiResult<Meeting> {
+    Ok(diesel::insert_into(meetings::table)
+        .values((
+            fields,
+            meetings::committee_id.eq(committee_id),
+            meetings::status.eq(MeetingStatus::Draft),
+            meetings::version.eq(1),
+            meetings::created_at.eq(now),
+            meetings::updated_at.eq(now),
+        ))
+        .returning(meetings::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    current: &Meeting,
+    fields: &MeetingFields,
+    now: NaiveDateTime,
+) -> ApiResult<Meeting> {
+    diesel::update(meetings::table.filter(meetings::id.eq(current.id)).filter(meetings::version.eq(current.version)))
+        .set((fields, meetings::version.eq(current.version + 1), meetings::updated_at.eq(now)))
+        .returning(meetings::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(ApiError::PreconditionFailed)
+}
+
+/// Records that something inside the meeting changed. On PostgreSQL this also locks the meeting row
+/// until the transaction ends, which serialises concurrent changes to one agenda's positions.
+pub fn touch(conn: &mut DbConnection, meeting_id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(meetings::table.find(meeting_id))
+        .set((meetings::version.eq(meetings::version + 1), meetings::updated_at.eq(now)))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Deletes a meeting with its items and participants.
+pub fn delete(conn: &mut DbConnection, current: &Meeting) -> ApiResult<()> {
+    let deleted = diesel::delete(
+        meetings::table.filter(meetings::id.eq(current.id)).filter(meetings::version.eq(current.version)),
+    )
+    .execute(conn)?;
+    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+}

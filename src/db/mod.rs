@@ -1,0 +1,296 @@
+//! Persistence: one diesel code base over SQLite (embedded default) and PostgreSQL (production).
+//!
+//! Handlers reach the database only through [`Database::read`] and [`Database::write`], which run
+//! diesel on the blocking thread pool, never on the async workers. The repository modules below hold
+//! all SQL; what differs between the backends is kept in this file.
+
+pub mod access;
+pub mod committees;
+pub mod grants;
+pub mod groups;
+pub mod items;
+pub mod meetings;
+pub mod participants;
+pub mod schema;
+mod text_enum;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, R2D2Connection};
+use diesel::result::{ConnectionError, Error as DieselError};
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, RunQueryDsl};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::error::{ApiError, ApiResult};
+
+/// One connection type for both backends. SQLite is listed last: diesel tries the variants in
+/// order, and SQLite would accept any string as a file name.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Every SQLite connection: WAL so that readers never wait for the writer, foreign keys enforced,
+/// a busy timeout so that writers queue, and full sync so that an acknowledged write survives a crash.
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+
+/// Serialises concurrent migration runs of several instances starting at once on PostgreSQL.
+const MIGRATION_LOCK_KEY: i64 = 0x6461_6773_6f72_6465; // "dagsorde"
+
+/// Where the data lives, parsed from `DATABASE_URL`. An unknown scheme is an error, never a file name.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+impl FromStr for DatabaseUrl {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        if value.starts_with("postgres://") || value.starts_with("postgresql://") {
+            Ok(DatabaseUrl::Postgres(value.to_owned()))
+        } else if let Some(path) = value.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                Err("sqlite:// needs a file path, e.g. sqlite://./data/dagsorden.db".to_owned())
+            } else {
+                Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
+            }
+        } else {
+            Err("the database URL must start with sqlite:// or postgres://".to_owned())
+        }
+    }
+}
+
+/// Shows the URL without its password, for logs and errors.
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(path) => write!(f, "sqlite://{}", path.display()),
+            DatabaseUrl::Postgres(raw) => match url::Url::parse(raw) {
+                Ok(mut parsed) => {
+                    if parsed.password().is_some() {
+                        let _ = parsed.set_password(Some("***"));
+                    }
+                    write!(f, "{parsed}")
+                }
+                Err(_) => f.write_str("postgres://(unparseable)"),
+            },
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl DatabaseUrl {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DatabaseUrl::Postgres(_) => Backend::Postgres,
+            DatabaseUrl::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+
+    /// Opens one connection of the concrete backend, so that a wrong password, a server that is down
+    /// or an unwritable directory is reported as such.
+    fn establish(&self) -> Result<DbConnection, ConnectionError> {
+        match self {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url).map(DbConnection::Postgresql),
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
+                conn.batch_execute(SQLITE_PRAGMAS).map_err(ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+/// Opens connections for the pool with the concrete backend's `establish`.
+struct Manager(DatabaseUrl);
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = ConnectionError;
+
+    fn connect(&self) -> Result<DbConnection, ConnectionError> {
+        self.0.establish()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectionError> {
+        conn.ping().map_err(ConnectionError::CouldntSetupConfiguration)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot create the directory for {0}: {1}")]
+    Directory(PathBuf, std::io::Error),
+    #[error("cannot connect to {0}: {1}")]
+    Connect(DatabaseUrl, ConnectionError),
+    #[error("cannot migrate {0}: {1}")]
+    Migrate(DatabaseUrl, String),
+    #[error("cannot build the connection pool for {0}: {1}")]
+    Pool(DatabaseUrl, r2d2::PoolError),
+}
+
+/// The connection pool, and the one way handlers reach the database.
+#[derive(Clone)]
+pub struct Database {
+    pool: r2d2::Pool<Manager>,
+    backend: Backend,
+}
+
+impl Database {
+    /// Connects (creating an SQLite file and its directory on first use), applies pending
+    /// migrations and builds the pool.
+    pub fn open(url: &DatabaseUrl, pool_size: u32) -> Result<Database, StartupError> {
+        let applied = migrate(url)?;
+        for version in applied {
+            log::info!("applied migration {version}");
+        }
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size)
+            .connection_timeout(Duration::from_secs(5))
+            .build(Manager(url.clone()))
+            .map_err(|e| StartupError::Pool(url.clone(), e))?;
+        Ok(Database { pool, backend: url.backend() })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Runs `f` on a pooled connection, off the async workers.
+    pub async fn read<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get().map_err(|e| ApiError::Unavailable(format!("database pool: {e}")))?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("blocking task: {e}")))?
+    }
+
+    /// Runs `f` in one write transaction: all of it is stored, or none of it.
+    pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.read(move |conn| write_transaction(conn, f)).await
+    }
+
+    /// Whether the database answers, for the readiness probe.
+    pub async fn ping(&self) -> ApiResult<()> {
+        self.read(|conn| conn.ping().map_err(ApiError::from)).await
+    }
+}
+
+/// A write transaction. On SQLite it begins IMMEDIATE, taking the write lock up front: a deferred
+/// transaction that reads first and writes later fails outright (SQLITE_BUSY_SNAPSHOT) when
+/// another writer committed in between, whereas an immediate one waits its turn (busy_timeout).
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<DieselError>,
+{
+    match conn {
+        DbConnection::Postgresql(_) => return conn.transaction(f),
+        DbConnection::Sqlite(sqlite) => AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?,
+    }
+    // The multi-connection's transaction manager delegates to the SQLite connection's state, so the
+    // transaction begun above is committed or rolled back here, and nested transactions in `f` nest.
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    match f(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => match Manager::rollback_transaction(conn) {
+            Ok(()) | Err(DieselError::BrokenTransactionManager) => Err(error),
+            Err(rollback) => Err(rollback.into()),
+        },
+    }
+}
+
+/// Applies pending migrations with a concrete connection of the backend; returns what was applied.
+pub fn migrate(url: &DatabaseUrl) -> Result<Vec<String>, StartupError> {
+    if let DatabaseUrl::Sqlite(path) = url
+        && let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir).map_err(|e| StartupError::Directory(dir.to_owned(), e))?;
+    }
+    let failed = |e: Box<dyn std::error::Error + Send + Sync>| StartupError::Migrate(url.clone(), e.to_string());
+    let names =
+        |versions: Vec<diesel::migration::MigrationVersion<'_>>| versions.iter().map(ToString::to_string).collect();
+    match url.establish().map_err(|e| StartupError::Connect(url.clone(), e))? {
+        DbConnection::Sqlite(mut conn) => Ok(names(conn.run_pending_migrations(SQLITE_MIGRATIONS).map_err(failed)?)),
+        DbConnection::Postgresql(mut conn) => {
+            let lock = |conn: &mut PgConnection, sql: &str| {
+                diesel::sql_query(sql)
+                    .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK_KEY)
+                    .execute(conn)
+                    .map_err(|e| StartupError::Migrate(url.clone(), e.to_string()))
+            };
+            lock(&mut conn, "SELECT pg_advisory_lock($1)")?;
+            let result = conn.run_pending_migrations(POSTGRES_MIGRATIONS).map(names).map_err(failed);
+            lock(&mut conn, "SELECT pg_advisory_unlock($1)")?;
+            result
+        }
+    }
+}
+
+/// Maps the backend's "try again later" errors to 503 and leaves the rest to the generic mapping.
+pub fn is_busy(error: &DieselError) -> bool {
+    matches!(error, DieselError::DatabaseError(_, info) if info.message().contains("database is locked"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_are_parsed_by_scheme() {
+        assert_eq!("sqlite://./data/x.db".parse(), Ok(DatabaseUrl::Sqlite("./data/x.db".into())));
+        assert_eq!("sqlite:///var/lib/x.db".parse(), Ok(DatabaseUrl::Sqlite("/var/lib/x.db".into())));
+        assert!(matches!("postgres://u:p@h/db".parse(), Ok(DatabaseUrl::Postgres(_))));
+        assert!(matches!("postgresql://h/db".parse(), Ok(DatabaseUrl::Postgres(_))));
+        assert!("mysql://h/db".parse::<DatabaseUrl>().is_err());
+        assert!("./data/x.db".parse::<DatabaseUrl>().is_err());
+        assert!("sqlite://".parse::<DatabaseUrl>().is_err());
+    }
+
+    #[test]
+    fn displayed_urls_hide_the_password() {
+        let url: DatabaseUrl = "postgres://app:s3cret@db:5432/dagsorden".parse().unwrap();
+        assert_eq!(url.to_string(), "postgres://app:***@db:5432/dagsorden");
+    }
+}

@@ -1,0 +1,108 @@
+//! The people at a meeting, in the order they were added.
+//!
+//! Every change first touches the meeting (see `meetings::touch`): locking the meeting before its
+//! parts, in every write, keeps PostgreSQL's row locks in one order.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::meeting_participants as participants;
+use super::{DbConnection, meetings};
+use crate::domain::{Attendance, ParticipantRole};
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = participants)]
+pub struct Participant {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub name: String,
+    pub user_subject: Option<String>,
+    pub role: ParticipantRole,
+    pub attendance: Attendance,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, Insertable, AsChangeset)]
+#[diesel(table_name = participants, treat_none_as_null = true)]
+pub struct ParticipantFields {
+    pub name: String,
+    pub user_subject: Option<String>,
+    pub role: ParticipantRole,
+    pub attendance: Attendance,
+}
+
+impl Participant {
+    pub fn fields(&self) -> ParticipantFields {
+        ParticipantFields {
+            name: self.name.clone(),
+            user_subject: self.user_subject.clone(),
+            role: self.role,
+            attendance: self.attendance,
+        }
+    }
+}
+
+pub fn list_for_meeting(conn: &mut DbConnection, meeting_id: i64) -> QueryResult<Vec<Participant>> {
+    participants::table
+        .filter(participants::meeting_id.eq(meeting_id))
+        .order(participants::id)
+        .select(Participant::as_select())
+        .load(conn)
+}
+
+pub fn find(conn: &mut DbConnection, meeting_id: i64, id: i64) -> QueryResult<Option<Participant>> {
+    participants::table
+        .filter(participants::id.eq(id))
+        .filter(participants::meeting_id.eq(meeting_id))
+        .select(Participant::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    meeting_id: i64,
+    fields: &ParticipantFields,
+    now: NaiveDateTime,
+) -> ApiResult<Participant> {
+    meetings::touch(conn, meeting_id, now)?;
+    Ok(diesel::insert_into(participants::table)
+        .values((
+            fields,
+            participants::meeting_id.eq(meeting_id),
+            participants::version.eq(1),
+            participants::created_at.eq(now),
+            participants::updated_at.eq(now),
+        ))
+        .returning(participants::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    current: &Participant,
+    fields: &ParticipantFields,
+    now: NaiveDateTime,
+) -> ApiResult<Participant> {
+    meetings::touch(conn, current.meeting_id, now)?;
+    diesel::update(
+        participants::table.filter(participants::id.eq(current.id)).filter(participants::version.eq(current.version)),
+    )
+    .set((fields, participants::version.eq(current.version + 1), participants::updated_at.eq(now)))
+    .returning(participants::all_columns)
+    .get_result(conn)
+    .optional()?
+    .ok_or(ApiError::PreconditionFailed)
+}
+
+pub fn delete(conn: &mut DbConnection, current: &Participant, now: NaiveDateTime) -> ApiResult<()> {
+    meetings::touch(conn, current.meeting_id, now)?;
+    let deleted = diesel::delete(
+        participants::table.filter(participants::id.eq(current.id)).filter(participants::version.eq(current.version)),
+    )
+    .execute(conn)?;
+    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+}

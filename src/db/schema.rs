@@ -1,0 +1,121 @@
+//! The one schema both backends share. Written by hand rather than by `diesel print-schema`, which
+//! would print different types per backend: ids are `BigInt` (SQLite's INTEGER is 64-bit), times are
+//! UTC `Timestamp`, enumerations are `Text`.
+
+diesel::table! {
+    access_groups (id) {
+        id -> BigInt,
+        name -> Text,
+        external_id -> Nullable<Text>,
+        tier -> Text,
+        parent_id -> Nullable<BigInt>,
+        description -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    access_group_ancestors (group_id, ancestor_id) {
+        group_id -> BigInt,
+        ancestor_id -> BigInt,
+        depth -> Integer,
+    }
+}
+
+diesel::table! {
+    committees (id) {
+        id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        owner_group_id -> BigInt,
+        publication -> Text,
+        description -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    committee_grants (id) {
+        id -> BigInt,
+        committee_id -> BigInt,
+        group_id -> BigInt,
+        role -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meetings (id) {
+        id -> BigInt,
+        committee_id -> BigInt,
+        title -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+        location -> Nullable<Text>,
+        online_link -> Nullable<Text>,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    meeting_participants (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        name -> Text,
+        user_subject -> Nullable<Text>,
+        role -> Text,
+        attendance -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agenda_items (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        position -> Integer,
+        title -> Text,
+        closed -> Bool,
+        case_number -> Nullable<Text>,
+        journal_number -> Nullable<Text>,
+        document_number -> Nullable<Text>,
+        case_type -> Nullable<Text>,
+        summary -> Nullable<Text>,
+        recommendation -> Nullable<Text>,
+        handled_by -> Nullable<Text>,
+        presentation -> Nullable<Text>,
+        financial_consequences -> Nullable<Text>,
+        decision_outcome -> Nullable<Text>,
+        decision_text -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(committees -> access_groups (owner_group_id));
+diesel::joinable!(committee_grants -> committees (committee_id));
+diesel::joinable!(meetings -> committees (committee_id));
+diesel::joinable!(meeting_participants -> meetings (meeting_id));
+diesel::joinable!(agenda_items -> meetings (meeting_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    access_groups,
+    access_group_ancestors,
+    committees,
+    committee_grants,
+    meetings,
+    meeting_participants,
+    agenda_items,
+);

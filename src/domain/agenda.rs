@@ -1,0 +1,96 @@
+//! Rules about agendas and their items that hold whatever the storage: the shape of the identifiers
+//! a case carries, and what a valid reordering of an agenda is.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::MeetingStatus;
+
+/// KLE journal number: three two-digit groups (`81.44.00`), optionally followed by a facet such as
+/// `G01` or `P20` as case-management systems print it.
+static JOURNAL_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{2}\.\d{2}\.\d{2}(?:[A-ZÆØÅ]\d{2})?$").expect("valid regex"));
+
+/// Case and document numbers come from several case-management systems (`21-046857K`,
+/// `326-2021-15058`); they are letters, digits and the separators `-`, `/` and `.`.
+static CASE_REFERENCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[0-9A-Za-z](?:[0-9A-Za-z./-]{0,62}[0-9A-Za-z])?$").expect("valid regex"));
+
+pub fn is_journal_number(value: &str) -> bool {
+    JOURNAL_NUMBER.is_match(value)
+}
+
+pub fn is_case_reference(value: &str) -> bool {
+    CASE_REFERENCE.is_match(value)
+}
+
+/// A meeting can be deleted only while it is a draft: once its agenda has been published it is part
+/// of the record and can at most be cancelled.
+pub fn can_delete_meeting(status: MeetingStatus) -> bool {
+    status == MeetingStatus::Draft
+}
+
+/// Why a requested order of an agenda's items is not a reordering of that agenda.
+#[derive(Debug, PartialEq, Eq)]
+pub enum OrderError {
+    /// An id appears more than once.
+    Duplicate(i64),
+    /// An id is not an item of this agenda.
+    Unknown(i64),
+    /// Items of the agenda are missing from the request.
+    Missing(usize),
+}
+
+/// A requested order is valid when it names every item of the agenda exactly once.
+pub fn check_reordering(current: &[i64], requested: &[i64]) -> Result<(), OrderError> {
+    let current: HashSet<i64> = current.iter().copied().collect();
+    let mut seen = HashSet::with_capacity(requested.len());
+    for &id in requested {
+        if !seen.insert(id) {
+            return Err(OrderError::Duplicate(id));
+        }
+        if !current.contains(&id) {
+            return Err(OrderError::Unknown(id));
+        }
+    }
+    match current.len() - seen.len() {
+        0 => Ok(()),
+        missing => Err(OrderError::Missing(missing)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn journal_numbers_from_the_seeds_are_valid() {
+        for number in ["81.44.00", "81.04.04", "00.32.00", "00.22.04", "00.01.10", "00.01.10G01", "27.24.00P20"] {
+            assert!(is_journal_number(number), "{number}");
+        }
+        for number in ["81.44", "81.44.0", "8I.44.00", "81-44-00", "81.44.00 ", "81.44.00g01", "", "81.44.00G1"] {
+            assert!(!is_journal_number(number), "{number:?}");
+        }
+    }
+
+    #[test]
+    fn case_references_from_the_seeds_are_valid() {
+        for number in ["21-046857K", "22-003462", "326-2021-15058", "326-2021-97139", "326-2020-309952", "7"] {
+            assert!(is_case_reference(number), "{number}");
+        }
+        for number in ["", "-21", "21-", "21 046857", "21-046857K\n", "sag/ø", &"1".repeat(65)] {
+            assert!(!is_case_reference(number), "{number:?}");
+        }
+    }
+
+    #[test]
+    fn a_reordering_names_every_item_once() {
+        assert_eq!(check_reordering(&[1, 2, 3], &[3, 1, 2]), Ok(()));
+        assert_eq!(check_reordering(&[], &[]), Ok(()));
+        assert_eq!(check_reordering(&[1, 2, 3], &[3, 3, 1]), Err(OrderError::Duplicate(3)));
+        assert_eq!(check_reordering(&[1, 2, 3], &[3, 4, 1]), Err(OrderError::Unknown(4)));
+        assert_eq!(check_reordering(&[1, 2, 3], &[3, 1]), Err(OrderError::Missing(1)));
+    }
+}
