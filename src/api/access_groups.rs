@@ -1,0 +1,229 @@
+//! `/v1/access-groups`: the municipality's AD groups in four tiers, nested.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
+use super::pagination::{self, Page};
+use super::{State, created, etagged, require_admin};
+use crate::auth::Caller;
+use crate::db::groups::{self, AccessGroup, GroupFields};
+use crate::domain::Tier;
+use crate::error::{ApiError, ApiResult};
+use crate::time;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list).service(create).service(read).service(update).service(remove);
+}
+
+/// An access group: an AD/Entra group (or a local one) whose members share access.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessGroupView {
+    pub id: i64,
+    pub name: String,
+    /// The group id tokens carry in their `groups` claim; `null` for a group known only here.
+    pub external_id: Option<String>,
+    pub tier: Tier,
+    /// The group this one belongs to: its members are members of the parent too.
+    pub parent_id: Option<i64>,
+    pub description: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl From<AccessGroup> for AccessGroupView {
+    fn from(g: AccessGroup) -> Self {
+        AccessGroupView {
+            id: g.id,
+            name: g.name,
+            external_id: g.external_id,
+            tier: g.tier,
+            parent_id: g.parent_id,
+            description: g.description,
+            version: g.version,
+            created_at: time::to_api(g.created_at),
+            updated_at: time::to_api(g.updated_at),
+        }
+    }
+}
+
+/// A new access group. Also the shape every change is checked against.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccessGroup {
+    #[validate(length(min = 1, max = 200))]
+    pub name: String,
+    #[validate(length(min = 1, max = 256))]
+    pub external_id: Option<String>,
+    pub tier: Tier,
+    pub parent_id: Option<i64>,
+    #[validate(length(max = 2000))]
+    pub description: Option<String>,
+}
+
+impl From<NewAccessGroup> for GroupFields {
+    fn from(g: NewAccessGroup) -> Self {
+        GroupFields {
+            name: g.name,
+            external_id: g.external_id,
+            tier: g.tier,
+            parent_id: g.parent_id,
+            description: g.description,
+        }
+    }
+}
+
+/// Changes to an access group (JSON merge patch): absent fields stay, `null` clears.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessGroupPatch {
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub external_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub tier: Option<Tier>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub parent_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+}
+
+impl AccessGroupPatch {
+    fn apply(self, current: GroupFields) -> NewAccessGroup {
+        NewAccessGroup {
+            name: self.name.unwrap_or(current.name),
+            external_id: self.external_id.unwrap_or(current.external_id),
+            tier: self.tier.unwrap_or(current.tier),
+            parent_id: self.parent_id.unwrap_or(current.parent_id),
+            description: self.description.unwrap_or(current.description),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// List access groups.
+#[utoipa::path(tag = "access-groups", params(ListQuery), responses((status = OK, body = Page<AccessGroupView>)))]
+#[get("/access-groups")]
+async fn list(
+    state: State,
+    _caller: Caller,
+    query: QueryParams<ListQuery>,
+) -> ApiResult<web::Json<Page<AccessGroupView>>> {
+    let query = query.0;
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::after_id(query.cursor.as_deref())?;
+    let rows = state.db.read(move |conn| Ok(groups::list(conn, after, i64::from(limit) + 1)?)).await?;
+    Ok(web::Json(pagination::page(rows, limit, |g| pagination::id_cursor(g.id), AccessGroupView::from)))
+}
+
+/// Create an access group (admin).
+#[utoipa::path(
+    tag = "access-groups",
+    request_body = NewAccessGroup,
+    responses(
+        (status = CREATED, body = AccessGroupView, headers(("ETag" = String), ("Location" = String))),
+        (status = FORBIDDEN, description = "The caller is not an admin.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "Another group has the external id.", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/access-groups")]
+async fn create(state: State, caller: Caller, body: JsonBody<NewAccessGroup>) -> ApiResult<HttpResponse> {
+    require_admin(&caller)?;
+    let input = body.into_inner();
+    input.validate()?;
+    let group = state.db.write(move |conn| groups::create(conn, &input.into(), time::now())).await?;
+    Ok(created(format!("/v1/access-groups/{}", group.id), group.version).json(AccessGroupView::from(group)))
+}
+
+/// Read an access group.
+#[utoipa::path(
+    tag = "access-groups",
+    params(("id" = i64, Path, description = "Access group id")),
+    responses((status = OK, body = AccessGroupView, headers(("ETag" = String))))
+)]
+#[get("/access-groups/{id}")]
+async fn read(state: State, _caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let group = state.db.read(move |conn| groups::find(conn, id)?.ok_or(ApiError::NotFound)).await?;
+    Ok(etagged(StatusCode::OK, group.version, true).json(AccessGroupView::from(group)))
+}
+
+/// Change an access group (admin). Moving it under another parent moves its subtree; a parent
+/// inside its own subtree is refused.
+#[utoipa::path(
+    tag = "access-groups",
+    params(("id" = i64, Path, description = "Access group id"), ("If-Match" = String, Header, description = "ETag of the version being changed")),
+    request_body(content = AccessGroupPatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = OK, body = AccessGroupView, headers(("ETag" = String))),
+        (status = FORBIDDEN, description = "The caller is not an admin.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "Another group has the external id.", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/access-groups/{id}")]
+async fn update(
+    state: State,
+    caller: Caller,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: JsonBody<AccessGroupPatch>,
+) -> ApiResult<HttpResponse> {
+    require_admin(&caller)?;
+    let (id, patch) = (id.into_inner(), body.into_inner());
+    let group = state
+        .db
+        .write(move |conn| {
+            let current = groups::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            if_match.check(current.version)?;
+            let changed = patch.apply(current.fields());
+            changed.validate()?;
+            groups::update(conn, &current, &changed.into(), time::now())
+        })
+        .await?;
+    Ok(etagged(StatusCode::OK, group.version, true).json(AccessGroupView::from(group)))
+}
+
+/// Delete an access group (admin) that has no child groups, owns no committee and holds no grant.
+#[utoipa::path(
+    tag = "access-groups",
+    params(("id" = i64, Path, description = "Access group id"), ("If-Match" = String, Header, description = "ETag of the version being deleted")),
+    responses(
+        (status = NO_CONTENT, description = "Deleted."),
+        (status = FORBIDDEN, description = "The caller is not an admin.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "The group is still in use.", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/access-groups/{id}")]
+async fn remove(state: State, caller: Caller, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
+    require_admin(&caller)?;
+    let id = id.into_inner();
+    state
+        .db
+        .write(move |conn| {
+            let current = groups::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            if_match.check(current.version)?;
+            groups::delete(conn, &current)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

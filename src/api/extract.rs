@@ -1,0 +1,230 @@
+//! Reading requests: JSON bodies and query strings with the failing field named, and If-Match.
+//!
+//! actix's own extractors report a type error without saying where it is; these report the path of
+//! the field (`decision.outcome`) so that the problem can list it.
+
+use std::future::{Ready, ready};
+
+use actix_web::dev::Payload;
+use actix_web::error::PayloadError;
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+use crate::error::{ApiError, FieldError};
+
+/// The largest request body accepted, in bytes, as configured.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyLimit(pub usize);
+
+/// A JSON request body (`application/json`, or `application/merge-patch+json` for PATCH).
+/// Unknown fields are refused by the target types (`deny_unknown_fields`).
+pub struct JsonBody<T>(pub T);
+
+impl<T> JsonBody<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let is_json = essence == "application/json" || essence == "application/merge-patch+json";
+        // The limit is enforced by the `PayloadConfig` the application registers beside `BodyLimit`.
+        let limit = req.app_data::<BodyLimit>().map_or(0, |l| l.0);
+        let body = Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType("Send the body as application/json.".into()));
+            }
+            let bytes = body.await.map_err(|e| match e.as_error::<PayloadError>() {
+                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge(limit),
+                _ => ApiError::Malformed("The request body could not be read.".into(), Vec::new()),
+            })?;
+            parse_json(&bytes).map(JsonBody)
+        })
+    }
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => ApiError::Validation(vec![field_error(&path, &inner.to_string())]),
+            _ => ApiError::Malformed(
+                format!("The body is not valid JSON: {}", without_position(&inner.to_string())),
+                Vec::new(),
+            ),
+        }
+    })?;
+    deserializer
+        .end()
+        .map_err(|_| ApiError::Malformed("The body has data after the JSON value.".into(), Vec::new()))?;
+    Ok(value)
+}
+
+/// serde's messages end with " at line 1 column 20", which means nothing to the field.
+fn without_position(message: &str) -> &str {
+    message.find(" at line ").map_or(message, |at| &message[..at])
+}
+
+/// Names the field a serde data error is about; for a missing or unknown field, serde names it in
+/// its message.
+fn field_error(path: &str, message: &str) -> FieldError {
+    let message = without_position(message);
+    // serde_path_to_error ends the path with an unknown field's name, but not with a missing one's.
+    let join = |name: &str| match path {
+        "." | "" => name.to_owned(),
+        _ if path == name || path.ends_with(&format!(".{name}")) => path.to_owned(),
+        _ => format!("{path}.{name}"),
+    };
+    let quoted = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split('`').next()).map(str::to_owned);
+    if let Some(name) = quoted("missing field `") {
+        FieldError::new(join(&name), "is required")
+    } else if let Some(name) = quoted("unknown field `") {
+        FieldError::new(join(&name), "is not a field of this request")
+    } else {
+        FieldError::new(if path == "." { "(body)".to_owned() } else { path.to_owned() }, message)
+    }
+}
+
+/// Query parameters, with the failing parameter named.
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let pairs = form_urlencoded::parse(req.query_string().as_bytes());
+        let deserializer = serde_urlencoded::Deserializer::new(pairs);
+        ready(serde_path_to_error::deserialize(deserializer).map(QueryParams).map_err(|error| {
+            let path = error.path().to_string();
+            let field = field_error(&path, &error.into_inner().to_string());
+            ApiError::Malformed("A query parameter is invalid.".into(), vec![field])
+        }))
+    }
+}
+
+/// The `If-Match` header: which version of a resource a change applies to.
+pub struct IfMatch(Option<String>);
+
+impl IfMatch {
+    /// Succeeds when the header names the current version; 428 without the header, 412 otherwise.
+    pub fn check(&self, current_version: i64) -> Result<(), ApiError> {
+        let header = self.0.as_deref().ok_or(ApiError::PreconditionRequired)?;
+        let current = etag(current_version, true);
+        let matches = header.split(',').map(str::trim).any(|tag| tag == "*" || tag == current);
+        if matches { Ok(()) } else { Err(ApiError::PreconditionFailed) }
+    }
+}
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let value = req.headers().get(header::IF_MATCH).map(|v| v.to_str().map(str::to_owned));
+        ready(match value {
+            None => Ok(IfMatch(None)),
+            Some(Ok(text)) => Ok(IfMatch(Some(text))),
+            Some(Err(_)) => Err(ApiError::Malformed("If-Match is not valid text.".into(), Vec::new())),
+        })
+    }
+}
+
+/// The strong entity tag of one version of a resource as one caller sees it. A view that leaves out
+/// closed content is another representation and gets another tag; only full views can be written.
+pub fn etag(version: i64, full: bool) -> String {
+    if full { format!("\"{version}\"") } else { format!("\"{version}-title-only\"") }
+}
+
+/// For PATCH bodies, on fields that must have a value: absent is `None`, `null` is refused (in a
+/// merge patch `null` removes a field, which a required field cannot be).
+pub fn not_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    match Option::<T>::deserialize(deserializer)? {
+        Some(value) => Ok(Some(value)),
+        None => Err(serde::de::Error::custom("must not be null")),
+    }
+}
+
+/// For PATCH bodies: tells "absent" (`None`) from "set to null" (`Some(None)`).
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        title: String,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        count: u32,
+    }
+
+    fn problem_fields(body: &str) -> Vec<FieldError> {
+        match parse_json::<Outer>(body.as_bytes()) {
+            Err(ApiError::Validation(fields)) => fields,
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        assert_eq!(problem_fields(r#"{}"#), vec![FieldError::new("title", "is required")]);
+        assert_eq!(
+            problem_fields(r#"{"title": "x", "closed": true}"#),
+            vec![FieldError::new("closed", "is not a field of this request")]
+        );
+        assert_eq!(problem_fields(r#"{"title": "x", "inner": {"count": "5"}}"#)[0].field, "inner.count");
+        assert_eq!(
+            problem_fields(r#"{"title": "x", "inner": {}}"#),
+            vec![FieldError::new("inner.count", "is required")]
+        );
+    }
+
+    #[test]
+    fn broken_json_is_malformed() {
+        assert!(matches!(parse_json::<Outer>(b"{\"title\": "), Err(ApiError::Malformed(..))));
+        assert!(matches!(parse_json::<Outer>(b"{\"title\": \"x\"} trailing"), Err(ApiError::Malformed(..))));
+    }
+
+    #[test]
+    fn if_match_needs_the_current_strong_tag() {
+        assert!(IfMatch(Some("\"3\"".into())).check(3).is_ok());
+        assert!(IfMatch(Some("\"2\", \"3\"".into())).check(3).is_ok());
+        assert!(IfMatch(Some("*".into())).check(3).is_ok());
+        assert!(matches!(IfMatch(Some("\"2\"".into())).check(3), Err(ApiError::PreconditionFailed)));
+        assert!(matches!(IfMatch(Some("W/\"3\"".into())).check(3), Err(ApiError::PreconditionFailed)));
+        assert!(matches!(IfMatch(Some("\"3-title-only\"".into())).check(3), Err(ApiError::PreconditionFailed)));
+        assert!(matches!(IfMatch(None).check(3), Err(ApiError::PreconditionRequired)));
+    }
+}

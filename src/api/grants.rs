@@ -1,0 +1,215 @@
+//! `/v1/committees/{id}/grants`: which access groups hold which role on a committee.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::committees::find_visible;
+use super::extract::{IfMatch, JsonBody};
+use super::{State, created, etagged, require_admin};
+use crate::auth::Caller;
+use crate::db::grants::{self, Grant};
+use crate::db::{DbConnection, access, committees};
+use crate::domain::CommitteeRole;
+use crate::domain::access::can_list_grants;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::time;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list).service(create).service(read).service(update).service(remove);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GrantView {
+    pub id: i64,
+    pub committee_id: i64,
+    /// The group whose members (and the members of its child groups) hold the role.
+    pub group_id: i64,
+    pub role: CommitteeRole,
+    pub version: i64,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl From<Grant> for GrantView {
+    fn from(g: Grant) -> Self {
+        GrantView {
+            id: g.id,
+            committee_id: g.committee_id,
+            group_id: g.group_id,
+            role: g.role,
+            version: g.version,
+            created_at: time::to_api(g.created_at),
+            updated_at: time::to_api(g.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewGrant {
+    pub group_id: i64,
+    pub role: CommitteeRole,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantPatch {
+    pub role: CommitteeRole,
+}
+
+/// Grants are seen by admins and by the committee's secretaries; others who can see the committee
+/// are refused, others still are told it does not exist.
+fn check_can_list(conn: &mut DbConnection, caller: &Caller, committee_id: i64) -> ApiResult<()> {
+    let access = access::load(conn, caller)?;
+    find_visible(conn, &access, committee_id)?;
+    if can_list_grants(access.role_on(committee_id), access.admin) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("Only admins and the committee's secretaries see its grants.".into()))
+    }
+}
+
+fn find_grant(conn: &mut DbConnection, committee_id: i64, id: i64) -> ApiResult<Grant> {
+    grants::find(conn, committee_id, id)?.ok_or(ApiError::NotFound)
+}
+
+/// List the committee's grants (admins and the committee's secretaries).
+#[utoipa::path(
+    tag = "grants",
+    params(("id" = i64, Path, description = "Committee id")),
+    responses(
+        (status = OK, body = Vec<GrantView>),
+        (status = FORBIDDEN, description = "The caller may see the committee but not its grants.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/committees/{id}/grants")]
+async fn list(state: State, caller: Caller, id: web::Path<i64>) -> ApiResult<web::Json<Vec<GrantView>>> {
+    let id = id.into_inner();
+    let rows = state
+        .db
+        .read(move |conn| {
+            check_can_list(conn, &caller, id)?;
+            Ok(grants::list_for_committee(conn, id)?)
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(GrantView::from).collect()))
+}
+
+/// Grant a role on the committee to an access group (admin).
+#[utoipa::path(
+    tag = "grants",
+    params(("id" = i64, Path, description = "Committee id")),
+    request_body = NewGrant,
+    responses(
+        (status = CREATED, body = GrantView, headers(("ETag" = String), ("Location" = String))),
+        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "The group already holds a grant on the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/committees/{id}/grants")]
+async fn create(state: State, caller: Caller, id: web::Path<i64>, body: JsonBody<NewGrant>) -> ApiResult<HttpResponse> {
+    require_admin(&caller)?;
+    let (committee_id, input) = (id.into_inner(), body.into_inner());
+    let grant = state
+        .db
+        .write(move |conn| {
+            committees::find(conn, committee_id)?.ok_or(ApiError::NotFound)?;
+            grants::create(conn, committee_id, input.group_id, input.role, time::now())
+        })
+        .await?;
+    Ok(created(format!("/v1/committees/{committee_id}/grants/{}", grant.id), grant.version)
+        .json(GrantView::from(grant)))
+}
+
+/// Read one grant (admins and the committee's secretaries).
+#[utoipa::path(
+    tag = "grants",
+    params(("id" = i64, Path, description = "Committee id"), ("grant_id" = i64, Path, description = "Grant id")),
+    responses(
+        (status = OK, body = GrantView, headers(("ETag" = String))),
+        (status = FORBIDDEN, description = "The caller may see the committee but not its grants.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/committees/{id}/grants/{grant_id}")]
+async fn read(state: State, caller: Caller, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+    let (committee_id, id) = path.into_inner();
+    let grant = state
+        .db
+        .read(move |conn| {
+            check_can_list(conn, &caller, committee_id)?;
+            find_grant(conn, committee_id, id)
+        })
+        .await?;
+    Ok(etagged(StatusCode::OK, grant.version, true).json(GrantView::from(grant)))
+}
+
+/// Change the role of a grant (admin).
+#[utoipa::path(
+    tag = "grants",
+    params(
+        ("id" = i64, Path, description = "Committee id"),
+        ("grant_id" = i64, Path, description = "Grant id"),
+        ("If-Match" = String, Header, description = "ETag of the version being changed"),
+    ),
+    request_body(content = GrantPatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = OK, body = GrantView, headers(("ETag" = String))),
+        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/committees/{id}/grants/{grant_id}")]
+async fn update(
+    state: State,
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+    if_match: IfMatch,
+    body: JsonBody<GrantPatch>,
+) -> ApiResult<HttpResponse> {
+    require_admin(&caller)?;
+    let ((committee_id, id), patch) = (path.into_inner(), body.into_inner());
+    let grant = state
+        .db
+        .write(move |conn| {
+            let current = find_grant(conn, committee_id, id)?;
+            if_match.check(current.version)?;
+            grants::update_role(conn, &current, patch.role, time::now())
+        })
+        .await?;
+    Ok(etagged(StatusCode::OK, grant.version, true).json(GrantView::from(grant)))
+}
+
+/// Revoke a grant (admin).
+#[utoipa::path(
+    tag = "grants",
+    params(
+        ("id" = i64, Path, description = "Committee id"),
+        ("grant_id" = i64, Path, description = "Grant id"),
+        ("If-Match" = String, Header, description = "ETag of the version being revoked"),
+    ),
+    responses(
+        (status = NO_CONTENT, description = "Revoked."),
+        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/committees/{id}/grants/{grant_id}")]
+async fn remove(
+    state: State,
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    require_admin(&caller)?;
+    let (committee_id, id) = path.into_inner();
+    state
+        .db
+        .write(move |conn| {
+            let current = find_grant(conn, committee_id, id)?;
+            if_match.check(current.version)?;
+            grants::delete(conn, &current)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,472 @@
+//! Agenda items: `/v1/meetings/{id}/items`, `/v1/meetings/{id}/item-order` and `/v1/items/{id}`.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::{Validate, ValidationError};
+
+use super::extract::{IfMatch, JsonBody, not_null, present};
+use super::meetings::{find_readable, require_secretary};
+use super::{State, created, etagged};
+use crate::auth::Caller;
+use crate::db::items::{self, Item, ItemFields};
+use crate::db::{DbConnection, access, meetings};
+use crate::domain::access::{ItemView, can_read_meetings, item_view};
+use crate::domain::agenda::{OrderError, check_reordering, is_case_reference, is_journal_number};
+use crate::domain::{CaseType, CommitteeRole, DecisionOutcome};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::time;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list).service(create).service(reorder).service(read).service(update).service(remove);
+}
+
+/// A decision (beslutning): its outcome and its wording in the minutes.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    pub outcome: Option<DecisionOutcome>,
+    /// The decision as written in the minutes, e.g. "Taget til efterretning."
+    #[validate(length(min = 1, max = 20000))]
+    pub text: Option<String>,
+}
+
+/// An agenda item in full.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgendaItemView {
+    pub id: i64,
+    pub meeting_id: i64,
+    /// The item's number in the agenda ("Punkt 3"): its position.
+    pub number: i32,
+    pub position: i32,
+    pub title: String,
+    /// A closed (lukket) item's content is shown only to the committee's members.
+    pub closed: bool,
+    /// Sagsnr., e.g. `21-046857K` or `326-2021-15058`.
+    pub case_number: Option<String>,
+    /// J.nr.: KLE classification `NN.NN.NN`.
+    pub journal_number: Option<String>,
+    /// Dokumentnr.
+    pub document_number: Option<String>,
+    pub case_type: Option<CaseType>,
+    /// Resume og sagens baggrund.
+    pub summary: Option<String>,
+    /// Indstilling(er).
+    pub recommendation: Option<String>,
+    /// Behandling: the bodies that treat the case.
+    pub handled_by: Option<String>,
+    /// Sagsfremstilling.
+    pub presentation: Option<String>,
+    /// Økonomiske konsekvenser.
+    pub financial_consequences: Option<String>,
+    pub decision: Option<Decision>,
+    pub version: i64,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// A closed item as someone below member sees it: these four keys and nothing else.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClosedItemView {
+    pub number: i32,
+    pub position: i32,
+    pub title: String,
+    /// Always `true`.
+    pub closed: bool,
+}
+
+/// An agenda item as the caller may see it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum AgendaEntry {
+    Full(Box<AgendaItemView>),
+    TitleOnly(ClosedItemView),
+}
+
+impl From<Item> for AgendaItemView {
+    fn from(i: Item) -> Self {
+        let decision = (i.decision_outcome.is_some() || i.decision_text.is_some())
+            .then_some(Decision { outcome: i.decision_outcome, text: i.decision_text });
+        AgendaItemView {
+            id: i.id,
+            meeting_id: i.meeting_id,
+            number: i.position,
+            position: i.position,
+            title: i.title,
+            closed: i.closed,
+            case_number: i.case_number,
+            journal_number: i.journal_number,
+            document_number: i.document_number,
+            case_type: i.case_type,
+            summary: i.summary,
+            recommendation: i.recommendation,
+            handled_by: i.handled_by,
+            presentation: i.presentation,
+            financial_consequences: i.financial_consequences,
+            decision,
+            version: i.version,
+            created_at: time::to_api(i.created_at),
+            updated_at: time::to_api(i.updated_at),
+        }
+    }
+}
+
+/// The item as a caller holding `role` may see it. Built from an allowlist: the title-only view
+/// copies the four fields it shows and drops the item.
+pub fn entry(item: Item, role: Option<CommitteeRole>) -> AgendaEntry {
+    match item_view(item.closed, role) {
+        ItemView::Full => AgendaEntry::Full(Box::new(item.into())),
+        ItemView::TitleOnly => AgendaEntry::TitleOnly(ClosedItemView {
+            number: item.position,
+            position: item.position,
+            title: item.title,
+            closed: true,
+        }),
+    }
+}
+
+/// The agenda as the caller may see it, and whether every item is shown in full.
+pub fn entries(items: Vec<Item>, role: Option<CommitteeRole>) -> (Vec<AgendaEntry>, bool) {
+    let entries: Vec<AgendaEntry> = items.into_iter().map(|item| entry(item, role)).collect();
+    let full = entries.iter().all(|e| matches!(e, AgendaEntry::Full(_)));
+    (entries, full)
+}
+
+fn valid_journal_number(value: &str) -> Result<(), ValidationError> {
+    if is_journal_number(value) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("kle").with_message("must be a KLE number NN.NN.NN, e.g. 81.44.00".into()))
+    }
+}
+
+fn valid_case_reference(value: &str) -> Result<(), ValidationError> {
+    if is_case_reference(value) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("reference")
+            .with_message("must be letters, digits, '-', '/' and '.', at most 64, e.g. 326-2021-15058".into()))
+    }
+}
+
+/// The longest text section accepted, in characters.
+const MAX_SECTION: u64 = 200_000;
+
+/// A new agenda item. Also the shape every change to an item is checked against.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct NewItem {
+    /// Where to insert it (1 = first); at the end when absent. Later items move down.
+    #[validate(range(min = 1))]
+    pub position: Option<i32>,
+    #[validate(length(min = 1, max = 500))]
+    pub title: String,
+    #[serde(default)]
+    pub closed: bool,
+    #[validate(custom(function = "valid_case_reference"))]
+    pub case_number: Option<String>,
+    #[validate(custom(function = "valid_journal_number"))]
+    pub journal_number: Option<String>,
+    #[validate(custom(function = "valid_case_reference"))]
+    pub document_number: Option<String>,
+    pub case_type: Option<CaseType>,
+    #[validate(length(max = MAX_SECTION))]
+    pub summary: Option<String>,
+    #[validate(length(max = MAX_SECTION))]
+    pub recommendation: Option<String>,
+    #[validate(length(max = 2000))]
+    pub handled_by: Option<String>,
+    #[validate(length(max = MAX_SECTION))]
+    pub presentation: Option<String>,
+    #[validate(length(max = MAX_SECTION))]
+    pub financial_consequences: Option<String>,
+    #[validate(nested)]
+    pub decision: Option<Decision>,
+}
+
+impl From<NewItem> for ItemFields {
+    fn from(i: NewItem) -> Self {
+        let decision = i.decision.unwrap_or_default();
+        ItemFields {
+            title: i.title,
+            closed: i.closed,
+            case_number: i.case_number,
+            journal_number: i.journal_number,
+            document_number: i.document_number,
+            case_type: i.case_type,
+            summary: i.summary,
+            recommendation: i.recommendation,
+            handled_by: i.handled_by,
+            presentation: i.presentation,
+            financial_consequences: i.financial_consequences,
+            decision_outcome: decision.outcome,
+            decision_text: decision.text,
+        }
+    }
+}
+
+/// Changes to a decision (merge patch: absent fields stay, `null` clears).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionPatch {
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<DecisionOutcome>)]
+    pub outcome: Option<Option<DecisionOutcome>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub text: Option<Option<String>>,
+}
+
+/// Changes to an agenda item (JSON merge patch). Its position changes through the meeting's
+/// item order.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemPatch {
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub closed: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub case_number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub journal_number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub document_number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<CaseType>)]
+    pub case_type: Option<Option<CaseType>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub summary: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub recommendation: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub handled_by: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub presentation: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub financial_consequences: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<DecisionPatch>)]
+    pub decision: Option<Option<DecisionPatch>>,
+}
+
+impl ItemPatch {
+    fn apply(self, current: ItemFields) -> NewItem {
+        let decision = match self.decision {
+            None => Decision { outcome: current.decision_outcome, text: current.decision_text },
+            Some(None) => Decision::default(),
+            Some(Some(patch)) => Decision {
+                outcome: patch.outcome.unwrap_or(current.decision_outcome),
+                text: patch.text.unwrap_or(current.decision_text),
+            },
+        };
+        NewItem {
+            position: None,
+            title: self.title.unwrap_or(current.title),
+            closed: self.closed.unwrap_or(current.closed),
+            case_number: self.case_number.unwrap_or(current.case_number),
+            journal_number: self.journal_number.unwrap_or(current.journal_number),
+            document_number: self.document_number.unwrap_or(current.document_number),
+            case_type: self.case_type.unwrap_or(current.case_type),
+            summary: self.summary.unwrap_or(current.summary),
+            recommendation: self.recommendation.unwrap_or(current.recommendation),
+            handled_by: self.handled_by.unwrap_or(current.handled_by),
+            presentation: self.presentation.unwrap_or(current.presentation),
+            financial_consequences: self.financial_consequences.unwrap_or(current.financial_consequences),
+            decision: (decision.outcome.is_some() || decision.text.is_some()).then_some(decision),
+        }
+    }
+}
+
+/// A new order for a meeting's agenda: every item id once, first item first.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemOrder {
+    pub item_ids: Vec<i64>,
+}
+
+/// An item the caller may read, with the caller's role on its committee; not found otherwise.
+fn find_readable_item(conn: &mut DbConnection, caller: &Caller, id: i64) -> ApiResult<(Item, Option<CommitteeRole>)> {
+    let access = access::load(conn, caller)?;
+    let item = items::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    let meeting = meetings::find(conn, item.meeting_id)?.ok_or(ApiError::NotFound)?;
+    let role = access.role_on(meeting.committee_id);
+    if can_read_meetings(role) { Ok((item, role)) } else { Err(ApiError::NotFound) }
+}
+
+fn entry_response(status: StatusCode, item: Item, role: Option<CommitteeRole>) -> HttpResponse {
+    let version = item.version;
+    let entry = entry(item, role);
+    let full = matches!(entry, AgendaEntry::Full(_));
+    etagged(status, version, full).json(entry)
+}
+
+/// The meeting's agenda in order.
+#[utoipa::path(
+    tag = "items",
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses((status = OK, body = Vec<AgendaEntry>))
+)]
+#[get("/meetings/{id}/items")]
+async fn list(state: State, caller: Caller, id: web::Path<i64>) -> ApiResult<web::Json<Vec<AgendaEntry>>> {
+    let id = id.into_inner();
+    let agenda = state
+        .db
+        .read(move |conn| {
+            let (meeting, role) = find_readable(conn, &caller, id)?;
+            Ok(entries(items::list_for_meeting(conn, meeting.id)?, role).0)
+        })
+        .await?;
+    Ok(web::Json(agenda))
+}
+
+/// Add an item to the agenda (the committee's secretaries).
+#[utoipa::path(
+    tag = "items",
+    params(("id" = i64, Path, description = "Meeting id")),
+    request_body = NewItem,
+    responses(
+        (status = CREATED, body = AgendaItemView, headers(("ETag" = String), ("Location" = String))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/meetings/{id}/items")]
+async fn create(state: State, caller: Caller, id: web::Path<i64>, body: JsonBody<NewItem>) -> ApiResult<HttpResponse> {
+    let (meeting_id, input) = (id.into_inner(), body.into_inner());
+    input.validate()?;
+    let item = state
+        .db
+        .write(move |conn| {
+            let (meeting, role) = find_readable(conn, &caller, meeting_id)?;
+            require_secretary(role)?;
+            let position = input.position;
+            items::create(conn, meeting.id, &input.into(), position, time::now())
+        })
+        .await?;
+    Ok(created(format!("/v1/items/{}", item.id), item.version).json(AgendaItemView::from(item)))
+}
+
+/// Put the agenda in a new order (the committee's secretaries). If-Match carries the meeting's ETag.
+#[utoipa::path(
+    tag = "items",
+    params(("id" = i64, Path, description = "Meeting id"), ("If-Match" = String, Header, description = "ETag of the meeting")),
+    request_body = ItemOrder,
+    responses(
+        (status = OK, body = Vec<AgendaEntry>, headers(("ETag" = String, description = "The meeting's new ETag"))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/meetings/{id}/item-order")]
+async fn reorder(
+    state: State,
+    caller: Caller,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: JsonBody<ItemOrder>,
+) -> ApiResult<HttpResponse> {
+    let (meeting_id, order) = (id.into_inner(), body.into_inner());
+    let (agenda, version) = state
+        .db
+        .write(move |conn| {
+            let (meeting, role) = find_readable(conn, &caller, meeting_id)?;
+            require_secretary(role)?;
+            if_match.check(meeting.version)?;
+            let current: Vec<i64> = items::list_for_meeting(conn, meeting.id)?.iter().map(|i| i.id).collect();
+            check_reordering(&current, &order.item_ids).map_err(|error| {
+                let message = match error {
+                    OrderError::Duplicate(id) => format!("names item {id} twice"),
+                    OrderError::Unknown(id) => format!("item {id} is not on this agenda"),
+                    OrderError::Missing(n) => format!("leaves out {n} of the agenda's items"),
+                };
+                ApiError::validation("item_ids", message)
+            })?;
+            items::reorder(conn, meeting.id, &order.item_ids, time::now())?;
+            let version = meetings::find(conn, meeting.id)?.ok_or(ApiError::NotFound)?.version;
+            Ok((entries(items::list_for_meeting(conn, meeting.id)?, role).0, version))
+        })
+        .await?;
+    Ok(etagged(StatusCode::OK, version, true).json(agenda))
+}
+
+/// Read an agenda item. A closed item shows only its number and title to callers below member.
+#[utoipa::path(
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id")),
+    responses((status = OK, body = AgendaEntry, headers(("ETag" = String))))
+)]
+#[get("/items/{id}")]
+async fn read(state: State, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let (item, role) = state.db.read(move |conn| find_readable_item(conn, &caller, id)).await?;
+    Ok(entry_response(StatusCode::OK, item, role))
+}
+
+/// Change an agenda item (the committee's secretaries).
+#[utoipa::path(
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id"), ("If-Match" = String, Header, description = "ETag of the version being changed")),
+    request_body(content = ItemPatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = OK, body = AgendaItemView, headers(("ETag" = String))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/items/{id}")]
+async fn update(
+    state: State,
+    caller: Caller,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: JsonBody<ItemPatch>,
+) -> ApiResult<HttpResponse> {
+    let (id, patch) = (id.into_inner(), body.into_inner());
+    let (item, role) = state
+        .db
+        .write(move |conn| {
+            let (current, role) = find_readable_item(conn, &caller, id)?;
+            require_secretary(role)?;
+            if_match.check(current.version)?;
+            let changed = patch.apply(current.fields());
+            changed.validate()?;
+            Ok((items::update(conn, &current, &changed.into(), time::now())?, role))
+        })
+        .await?;
+    Ok(entry_response(StatusCode::OK, item, role))
+}
+
+/// Remove an item from the agenda (the committee's secretaries); later items move up.
+#[utoipa::path(
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id"), ("If-Match" = String, Header, description = "ETag of the version being deleted")),
+    responses(
+        (status = NO_CONTENT, description = "Deleted."),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/items/{id}")]
+async fn remove(state: State, caller: Caller, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    state
+        .db
+        .write(move |conn| {
+            let (current, role) = find_readable_item(conn, &caller, id)?;
+            require_secretary(role)?;
+            if_match.check(current.version)?;
+            items::delete(conn, &current, time::now())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,345 @@
+//! `/v1/meetings`: meetings with their participants and agenda.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::{Validate, ValidationError};
+
+use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
+use super::items::{AgendaEntry, entries};
+use super::pagination::{self, Page};
+use super::participants::ParticipantView;
+use super::{State, created, etagged};
+use crate::auth::Caller;
+use crate::db::meetings::{self, Meeting, MeetingFields, MeetingFilter};
+use crate::db::{DbConnection, access, committees, items, participants};
+use crate::domain::access::{can_edit_meetings, can_read_meetings};
+use crate::domain::agenda::can_delete_meeting;
+use crate::domain::{CommitteeRole, MeetingStatus};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::time;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list).service(create).service(read).service(update).service(remove);
+}
+
+/// A meeting without its participants and agenda, as lists show it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingSummary {
+    pub id: i64,
+    pub committee_id: i64,
+    pub title: String,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: Option<DateTime<FixedOffset>>,
+    /// Mødested: a room, a local unit, or "Virtuelt via Teams".
+    pub location: Option<String>,
+    /// A link to join online.
+    pub online_link: Option<String>,
+    pub status: MeetingStatus,
+    /// Changes with every change to the meeting, its participants or its agenda.
+    pub version: i64,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl From<Meeting> for MeetingSummary {
+    fn from(m: Meeting) -> Self {
+        MeetingSummary {
+            id: m.id,
+            committee_id: m.committee_id,
+            title: m.title,
+            starts_at: time::to_api(m.starts_at),
+            ends_at: m.ends_at.map(time::to_api),
+            location: m.location,
+            online_link: m.online_link,
+            status: m.status,
+            version: m.version,
+            created_at: time::to_api(m.created_at),
+            updated_at: time::to_api(m.updated_at),
+        }
+    }
+}
+
+/// A meeting with its participants and its agenda in order. Closed items appear as number and title
+/// only to callers below member.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingView {
+    #[serde(flatten)]
+    pub meeting: MeetingSummary,
+    pub participants: Vec<ParticipantView>,
+    pub items: Vec<AgendaEntry>,
+}
+
+fn end_after_start(meeting: &NewMeeting) -> Result<(), ValidationError> {
+    match meeting.ends_at {
+        Some(end) if end <= meeting.starts_at => {
+            Err(ValidationError::new("ends_at").with_message("must be after starts_at".into()))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn web_link(link: &str) -> Result<(), ValidationError> {
+    match url::Url::parse(link) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
+        _ => Err(ValidationError::new("url").with_message("must be an http or https URL".into())),
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[validate(schema(function = "end_after_start", skip_on_field_errors = true))]
+pub struct NewMeeting {
+    pub committee_id: i64,
+    #[validate(length(min = 1, max = 300))]
+    pub title: String,
+    /// RFC 3339 with an offset, e.g. `2022-04-25T12:30:00+02:00`.
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: Option<DateTime<FixedOffset>>,
+    #[validate(length(min = 1, max = 300))]
+    pub location: Option<String>,
+    #[validate(length(max = 2000), custom(function = "web_link"))]
+    pub online_link: Option<String>,
+}
+
+impl From<NewMeeting> for MeetingFields {
+    fn from(m: NewMeeting) -> Self {
+        MeetingFields {
+            title: m.title,
+            starts_at: time::to_stored(m.starts_at),
+            ends_at: m.ends_at.map(time::to_stored),
+            location: m.location,
+            online_link: m.online_link,
+        }
+    }
+}
+
+/// Changes to a meeting (JSON merge patch). A meeting cannot move to another committee.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingPatch {
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub starts_at: Option<DateTime<FixedOffset>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<DateTime<FixedOffset>>)]
+    pub ends_at: Option<Option<DateTime<FixedOffset>>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub location: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub online_link: Option<Option<String>>,
+}
+
+impl MeetingPatch {
+    fn apply(self, current: &Meeting) -> NewMeeting {
+        NewMeeting {
+            committee_id: current.committee_id,
+            title: self.title.unwrap_or_else(|| current.title.clone()),
+            starts_at: self.starts_at.unwrap_or_else(|| time::to_api(current.starts_at)),
+            ends_at: self.ends_at.unwrap_or_else(|| current.ends_at.map(time::to_api)),
+            location: self.location.unwrap_or_else(|| current.location.clone()),
+            online_link: self.online_link.unwrap_or_else(|| current.online_link.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingQuery {
+    /// Only this committee's meetings.
+    pub committee_id: Option<i64>,
+    /// Only meetings starting on or after this day (Europe/Copenhagen).
+    pub from: Option<NaiveDate>,
+    /// Only meetings starting on or before this day (Europe/Copenhagen).
+    pub to: Option<NaiveDate>,
+    pub status: Option<MeetingStatus>,
+    /// Only meetings changed at or after this time (RFC 3339; encode `+` as `%2B`).
+    pub modified_since: Option<DateTime<FixedOffset>>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A meeting the caller may read, with the caller's role on its committee; not found otherwise.
+pub fn find_readable(conn: &mut DbConnection, caller: &Caller, id: i64) -> ApiResult<(Meeting, Option<CommitteeRole>)> {
+    let access = access::load(conn, caller)?;
+    let meeting = meetings::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    let role = access.role_on(meeting.committee_id);
+    if can_read_meetings(role) { Ok((meeting, role)) } else { Err(ApiError::NotFound) }
+}
+
+/// Refuses callers who may read the committee's meetings but not change them.
+pub fn require_secretary(role: Option<CommitteeRole>) -> ApiResult<()> {
+    if can_edit_meetings(role) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("Only the committee's secretaries change its meetings.".into()))
+    }
+}
+
+/// A meeting as the caller sees it, with whether that view is complete (for its ETag). The meeting is
+/// read before its parts: a concurrent change then shows up as newer parts under an older version,
+/// never as an older agenda under the newer version's tag.
+fn view(conn: &mut DbConnection, meeting: Meeting, role: Option<CommitteeRole>) -> ApiResult<(MeetingView, bool)> {
+    let people = participants::list_for_meeting(conn, meeting.id)?;
+    let (items, full) = entries(items::list_for_meeting(conn, meeting.id)?, role);
+    let view = MeetingView {
+        meeting: meeting.into(),
+        participants: people.into_iter().map(ParticipantView::from).collect(),
+        items,
+    };
+    Ok((view, full))
+}
+
+/// List the meetings the caller may read, by start time.
+#[utoipa::path(tag = "meetings", params(MeetingQuery), responses((status = OK, body = Page<MeetingSummary>)))]
+#[get("/meetings")]
+async fn list(
+    state: State,
+    caller: Caller,
+    query: QueryParams<MeetingQuery>,
+) -> ApiResult<web::Json<Page<MeetingSummary>>> {
+    let query = query.0;
+    let limit = pagination::limit(query.limit)?;
+    let mut filter = MeetingFilter {
+        committee_id: query.committee_id,
+        starts_from: query.from.map(time::start_of_local_day),
+        starts_before: query.to.and_then(|day| day.succ_opt()).map(time::start_of_local_day),
+        status: query.status,
+        modified_since: query.modified_since.map(time::to_stored),
+        after: pagination::after_time(query.cursor.as_deref())?,
+        limit: i64::from(limit) + 1,
+        committees: Vec::new(),
+    };
+    let rows = state
+        .db
+        .read(move |conn| {
+            filter.committees = access::load(conn, &caller)?.readable_committees();
+            Ok(meetings::list(conn, &filter)?)
+        })
+        .await?;
+    Ok(web::Json(pagination::page(rows, limit, |m| pagination::time_cursor(m.starts_at, m.id), MeetingSummary::from)))
+}
+
+/// Create a meeting (the committee's secretaries). It starts as a draft.
+#[utoipa::path(
+    tag = "meetings",
+    request_body = NewMeeting,
+    responses(
+        (status = CREATED, body = MeetingView, headers(("ETag" = String), ("Location" = String))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/meetings")]
+async fn create(state: State, caller: Caller, body: JsonBody<NewMeeting>) -> ApiResult<HttpResponse> {
+    let input = body.into_inner();
+    input.validate()?;
+    let (view, version) = state
+        .db
+        .write(move |conn| {
+            let access = access::load(conn, &caller)?;
+            let committee_id = input.committee_id;
+            let committee = committees::find(conn, committee_id)?
+                .filter(|_| can_read_meetings(access.role_on(committee_id)))
+                .ok_or_else(|| ApiError::validation("committee_id", "no such committee"))?;
+            let role = access.role_on(committee.id);
+            require_secretary(role)?;
+            let meeting = meetings::create(conn, committee.id, &input.into(), time::now())?;
+            let version = meeting.version;
+            Ok((view(conn, meeting, role)?.0, version))
+        })
+        .await?;
+    Ok(created(format!("/v1/meetings/{}", view.meeting.id), version).json(view))
+}
+
+/// Read a meeting with its participants and agenda.
+#[utoipa::path(
+    tag = "meetings",
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses((status = OK, body = MeetingView, headers(("ETag" = String))))
+)]
+#[get("/meetings/{id}")]
+async fn read(state: State, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let ((view, full), version) = state
+        .db
+        .read(move |conn| {
+            let (meeting, role) = find_readable(conn, &caller, id)?;
+            let version = meeting.version;
+            Ok((view(conn, meeting, role)?, version))
+        })
+        .await?;
+    Ok(etagged(StatusCode::OK, version, full).json(view))
+}
+
+/// Change a meeting (the committee's secretaries).
+#[utoipa::path(
+    tag = "meetings",
+    params(("id" = i64, Path, description = "Meeting id"), ("If-Match" = String, Header, description = "ETag of the version being changed")),
+    request_body(content = MeetingPatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = OK, body = MeetingView, headers(("ETag" = String))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/meetings/{id}")]
+async fn update(
+    state: State,
+    caller: Caller,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: JsonBody<MeetingPatch>,
+) -> ApiResult<HttpResponse> {
+    let (id, patch) = (id.into_inner(), body.into_inner());
+    let (view, version) = state
+        .db
+        .write(move |conn| {
+            let (current, role) = find_readable(conn, &caller, id)?;
+            require_secretary(role)?;
+            if_match.check(current.version)?;
+            let changed = patch.apply(&current);
+            changed.validate()?;
+            let meeting = meetings::update(conn, &current, &changed.into(), time::now())?;
+            let version = meeting.version;
+            Ok((view(conn, meeting, role)?.0, version))
+        })
+        .await?;
+    Ok(etagged(StatusCode::OK, version, true).json(view))
+}
+
+/// Delete a draft meeting with its agenda and participants (the committee's secretaries).
+#[utoipa::path(
+    tag = "meetings",
+    params(("id" = i64, Path, description = "Meeting id"), ("If-Match" = String, Header, description = "ETag of the version being deleted")),
+    responses(
+        (status = NO_CONTENT, description = "Deleted."),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "The meeting is no longer a draft.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/meetings/{id}")]
+async fn remove(state: State, caller: Caller, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    state
+        .db
+        .write(move |conn| {
+            let (current, role) = find_readable(conn, &caller, id)?;
+            require_secretary(role)?;
+            if_match.check(current.version)?;
+            if !can_delete_meeting(current.status) {
+                return Err(ApiError::Conflict("Only draft meetings can be deleted.".into()));
+            }
+            meetings::delete(conn, &current)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,248 @@
+//! `/v1/meetings/{id}/participants`: who attends a meeting (mødedeltagere, fravær, afbud).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::extract::{IfMatch, JsonBody, not_null, present};
+use super::meetings::{find_readable, require_secretary};
+use super::{State, created, etagged};
+use crate::auth::Caller;
+use crate::db::DbConnection;
+use crate::db::participants::{self, Participant, ParticipantFields};
+use crate::domain::{Attendance, ParticipantRole};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::time;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list).service(create).service(read).service(update).service(remove);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipantView {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub name: String,
+    /// The participant's user subject (`sub`), when the person is a user of the service.
+    pub user_subject: Option<String>,
+    pub role: ParticipantRole,
+    pub attendance: Attendance,
+    pub version: i64,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl From<Participant> for ParticipantView {
+    fn from(p: Participant) -> Self {
+        ParticipantView {
+            id: p.id,
+            meeting_id: p.meeting_id,
+            name: p.name,
+            user_subject: p.user_subject,
+            role: p.role,
+            attendance: p.attendance,
+            version: p.version,
+            created_at: time::to_api(p.created_at),
+            updated_at: time::to_api(p.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct NewParticipant {
+    #[validate(length(min = 1, max = 200))]
+    pub name: String,
+    #[validate(length(min = 1, max = 256))]
+    pub user_subject: Option<String>,
+    /// Defaults to `member`.
+    #[serde(default)]
+    pub role: ParticipantRole,
+    /// Defaults to `present`.
+    #[serde(default)]
+    pub attendance: Attendance,
+}
+
+impl From<NewParticipant> for ParticipantFields {
+    fn from(p: NewParticipant) -> Self {
+        ParticipantFields { name: p.name, user_subject: p.user_subject, role: p.role, attendance: p.attendance }
+    }
+}
+
+/// Changes to a participant (JSON merge patch).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantPatch {
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub user_subject: Option<Option<String>>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub role: Option<ParticipantRole>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub attendance: Option<Attendance>,
+}
+
+impl ParticipantPatch {
+    fn apply(self, current: ParticipantFields) -> NewParticipant {
+        NewParticipant {
+            name: self.name.unwrap_or(current.name),
+            user_subject: self.user_subject.unwrap_or(current.user_subject),
+            role: self.role.unwrap_or(current.role),
+            attendance: self.attendance.unwrap_or(current.attendance),
+        }
+    }
+}
+
+/// A participant of a meeting the caller may read, and whether the caller may change it.
+fn find_participant(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    meeting_id: i64,
+    id: i64,
+    edit: bool,
+) -> ApiResult<Participant> {
+    let (_, role) = find_readable(conn, caller, meeting_id)?;
+    if edit {
+        require_secretary(role)?;
+    }
+    participants::find(conn, meeting_id, id)?.ok_or(ApiError::NotFound)
+}
+
+/// The meeting's participants, in the order they were added.
+#[utoipa::path(
+    tag = "participants",
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses((status = OK, body = Vec<ParticipantView>))
+)]
+#[get("/meetings/{id}/participants")]
+async fn list(state: State, caller: Caller, id: web::Path<i64>) -> ApiResult<web::Json<Vec<ParticipantView>>> {
+    let id = id.into_inner();
+    let rows = state
+        .db
+        .read(move |conn| {
+            let (meeting, _) = find_readable(conn, &caller, id)?;
+            Ok(participants::list_for_meeting(conn, meeting.id)?)
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(ParticipantView::from).collect()))
+}
+
+/// Add a participant (the committee's secretaries).
+#[utoipa::path(
+    tag = "participants",
+    params(("id" = i64, Path, description = "Meeting id")),
+    request_body = NewParticipant,
+    responses(
+        (status = CREATED, body = ParticipantView, headers(("ETag" = String), ("Location" = String))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/meetings/{id}/participants")]
+async fn create(
+    state: State,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonBody<NewParticipant>,
+) -> ApiResult<HttpResponse> {
+    let (meeting_id, input) = (id.into_inner(), body.into_inner());
+    input.validate()?;
+    let participant = state
+        .db
+        .write(move |conn| {
+            let (meeting, role) = find_readable(conn, &caller, meeting_id)?;
+            require_secretary(role)?;
+            participants::create(conn, meeting.id, &input.into(), time::now())
+        })
+        .await?;
+    let location = format!("/v1/meetings/{meeting_id}/participants/{}", participant.id);
+    Ok(created(location, participant.version).json(ParticipantView::from(participant)))
+}
+
+/// Read a participant.
+#[utoipa::path(
+    tag = "participants",
+    params(("id" = i64, Path, description = "Meeting id"), ("participant_id" = i64, Path, description = "Participant id")),
+    responses((status = OK, body = ParticipantView, headers(("ETag" = String))))
+)]
+#[get("/meetings/{id}/participants/{participant_id}")]
+async fn read(state: State, caller: Caller, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+    let (meeting_id, id) = path.into_inner();
+    let participant = state.db.read(move |conn| find_participant(conn, &caller, meeting_id, id, false)).await?;
+    Ok(etagged(StatusCode::OK, participant.version, true).json(ParticipantView::from(participant)))
+}
+
+/// Change a participant, e.g. record an absence (the committee's secretaries).
+#[utoipa::path(
+    tag = "participants",
+    params(
+        ("id" = i64, Path, description = "Meeting id"),
+        ("participant_id" = i64, Path, description = "Participant id"),
+        ("If-Match" = String, Header, description = "ETag of the version being changed"),
+    ),
+    request_body(content = ParticipantPatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = OK, body = ParticipantView, headers(("ETag" = String))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/meetings/{id}/participants/{participant_id}")]
+async fn update(
+    state: State,
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+    if_match: IfMatch,
+    body: JsonBody<ParticipantPatch>,
+) -> ApiResult<HttpResponse> {
+    let ((meeting_id, id), patch) = (path.into_inner(), body.into_inner());
+    let participant = state
+        .db
+        .write(move |conn| {
+            let current = find_participant(conn, &caller, meeting_id, id, true)?;
+            if_match.check(current.version)?;
+            let changed = patch.apply(current.fields());
+            changed.validate()?;
+            participants::update(conn, &current, &changed.into(), time::now())
+        })
+        .await?;
+    Ok(etagged(StatusCode::OK, participant.version, true).json(ParticipantView::from(participant)))
+}
+
+/// Remove a participant (the committee's secretaries).
+#[utoipa::path(
+    tag = "participants",
+    params(
+        ("id" = i64, Path, description = "Meeting id"),
+        ("participant_id" = i64, Path, description = "Participant id"),
+        ("If-Match" = String, Header, description = "ETag of the version being deleted"),
+    ),
+    responses(
+        (status = NO_CONTENT, description = "Removed."),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/meetings/{id}/participants/{participant_id}")]
+async fn remove(
+    state: State,
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let (meeting_id, id) = path.into_inner();
+    state
+        .db
+        .write(move |conn| {
+            let current = find_participant(conn, &caller, meeting_id, id, true)?;
+            if_match.check(current.version)?;
+            participants::delete(conn, &current, time::now())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,118 @@
+//! Configuration: command-line options, each with an environment variable, so that a container is
+//! configured by its environment and a developer needs to configure nothing at all.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::db::DatabaseUrl;
+
+#[derive(Debug, Parser)]
+#[command(name = "dagsorden", version, about = "Meetings, agendas and minutes for Danish municipalities")]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    /// What to do; without a command the service is started.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP service (the default).
+    Serve,
+    /// Print a bearer token signed with the service's own key, for local use and scripts.
+    Token(TokenArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+/// Settings shared by every command.
+#[derive(Clone, Debug, Args)]
+pub struct Settings {
+    /// Where the data lives: `sqlite://<path>` (created on first start) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://./data/dagsorden.db", global = true)]
+    pub database_url: DatabaseUrl,
+
+    /// The address the HTTP service listens on.
+    #[arg(long, env = "DAGSORDEN_BIND", default_value = "127.0.0.1:8080", global = true)]
+    pub bind: SocketAddr,
+
+    /// HTTP worker threads (default: one per CPU).
+    #[arg(long, env = "DAGSORDEN_WORKERS", global = true)]
+    pub workers: Option<usize>,
+
+    /// Database connections in the pool.
+    #[arg(long, env = "DAGSORDEN_POOL_SIZE", default_value_t = 10, global = true)]
+    pub pool_size: u32,
+
+    /// The largest JSON request body accepted, in bytes.
+    #[arg(long, env = "DAGSORDEN_MAX_JSON_BYTES", default_value_t = 1024 * 1024, global = true)]
+    pub max_json_bytes: usize,
+
+    #[command(flatten)]
+    pub tokens: TokenSettings,
+}
+
+/// Which bearer tokens the service accepts.
+#[derive(Clone, Debug, Args)]
+pub struct TokenSettings {
+    /// The secret (at least 32 bytes) the service signs its own tokens with (HS256). Unset on SQLite:
+    /// a key is generated beside the database file. Unset on PostgreSQL: the service mints no tokens.
+    #[arg(long, env = "DAGSORDEN_TOKEN_SECRET", hide_env_values = true, global = true)]
+    pub token_secret: Option<String>,
+
+    /// Whether the service accepts user tokens it signed itself (from the `token` command).
+    /// Production deployments that take users from an identity provider turn this off.
+    #[arg(long, env = "DAGSORDEN_LOCAL_TOKENS", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub local_tokens: bool,
+
+    /// `iss` of the tokens the service signs.
+    #[arg(long, env = "DAGSORDEN_TOKEN_ISSUER", default_value = "dagsorden", global = true)]
+    pub token_issuer: String,
+
+    /// `aud` of the tokens the service signs and accepts from itself.
+    #[arg(long, env = "DAGSORDEN_TOKEN_AUDIENCE", default_value = "dagsorden", global = true)]
+    pub token_audience: String,
+
+    /// The identity provider's issuer (`iss`), e.g. `https://login.microsoftonline.com/<tenant>/v2.0`.
+    #[arg(long, env = "DAGSORDEN_OIDC_ISSUER", global = true)]
+    pub oidc_issuer: Option<String>,
+
+    /// The audience (`aud`) the identity provider puts in tokens for this service.
+    #[arg(long, env = "DAGSORDEN_OIDC_AUDIENCE", global = true)]
+    pub oidc_audience: Option<String>,
+
+    /// A JWKS file with the identity provider's public keys.
+    #[arg(long, env = "DAGSORDEN_OIDC_JWKS_FILE", global = true)]
+    pub oidc_jwks_file: Option<PathBuf>,
+
+    /// The signature algorithms accepted from the identity provider, comma-separated.
+    #[arg(long, env = "DAGSORDEN_OIDC_ALGORITHMS", default_value = "RS256", value_delimiter = ',', global = true)]
+    pub oidc_algorithms: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// The subject (`sub`): the user's stable id.
+    #[arg(long)]
+    pub sub: String,
+    /// The user's display name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The user's e-mail address.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// External ids of the access groups the user belongs to, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub groups: Vec<String>,
+    /// Service roles (admin, finance, auditor), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub roles: Vec<String>,
+    /// How long the token is valid, in hours.
+    #[arg(long, default_value_t = 12)]
+    pub hours: u32,
+}

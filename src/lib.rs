@@ -1,0 +1,14 @@
+//! dagsorden: meetings, agendas and minutes for Danish municipalities.
+//!
+//! The layers, from the outside in: `api` (HTTP handlers and the OpenAPI document), `auth` (who is
+//! calling), `domain` (the vocabulary and the rules, plain functions), `db` (persistence over
+//! SQLite or PostgreSQL). `server` assembles them; `config` reads the environment.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod server;
+pub mod time;
