@@ -1,0 +1,313 @@
+//! The test harness: every test gets the real service on its own port and its own fresh database,
+//! and talks to it over HTTP.
+//!
+//! Tests run on SQLite always. On PostgreSQL they run when `DAGSORDEN_TEST_POSTGRES_URL` names a
+//! server where the test user may create databases (e.g. `postgres://postgres@127.0.0.1:5432/postgres`);
+//! each test creates its own database there and drops it afterwards. In CI (`CI` set) a missing
+//! PostgreSQL is a failure, not a skip.
+
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use actix_web::dev::ServerHandle;
+use dagsorden::auth::{Authenticator, UserClaims};
+use dagsorden::config::TokenSettings;
+use dagsorden::db::{Database, DatabaseUrl};
+use dagsorden::server::Service;
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use serde_json::Value;
+
+pub const SECRET: &[u8] = b"a test secret that is long enough for HS256";
+pub const POSTGRES_ENV: &str = "DAGSORDEN_TEST_POSTGRES_URL";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs `test` against a fresh service on `backend`; on PostgreSQL only where one is configured.
+pub fn run(backend: Backend, test: fn(&TestApp)) {
+    if backend == Backend::Postgres && std::env::var_os(POSTGRES_ENV).is_none() {
+        assert!(std::env::var_os("CI").is_none(), "CI must run the PostgreSQL tests: set {POSTGRES_ENV}");
+        eprintln!("skipped: set {POSTGRES_ENV} to run the PostgreSQL variant");
+        return;
+    }
+    let app = TestApp::start(backend);
+    test(&app);
+}
+
+/// Declares each listed test function once per backend: `<module>::sqlite::<name>` and
+/// `<module>::postgres::<name>`.
+#[macro_export]
+macro_rules! db_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { $crate::common::run($crate::common::Backend::Sqlite, super::$name) } )*
+        }
+        mod postgres {
+            $( #[test] fn $name() { $crate::common::run($crate::common::Backend::Postgres, super::$name) } )*
+        }
+    };
+}
+
+pub fn token_settings() -> TokenSettings {
+    TokenSettings {
+        token_secret: None,
+        local_tokens: true,
+        token_issuer: "dagsorden".into(),
+        token_audience: "dagsorden".into(),
+        oidc_issuer: None,
+        oidc_audience: None,
+        oidc_jwks_file: None,
+        oidc_algorithms: vec!["RS256".into()],
+    }
+}
+
+enum TestDatabase {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    fn create(backend: Backend) -> (TestDatabase, DatabaseUrl) {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let url = DatabaseUrl::Sqlite(dir.path().join("test.db"));
+                (TestDatabase::Sqlite(dir), url)
+            }
+            Backend::Postgres => {
+                let admin_url = std::env::var(POSTGRES_ENV).expect("checked by run()");
+                let name = format!(
+                    "dagsorden_test_{}_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::Relaxed),
+                    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
+                );
+                let mut admin = PgConnection::establish(&admin_url).unwrap_or_else(|e| panic!("{POSTGRES_ENV}: {e}"));
+                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create test database");
+                let mut url = url::Url::parse(&admin_url).expect("a PostgreSQL URL");
+                url.set_path(&name);
+                (TestDatabase::Postgres { admin_url, name }, DatabaseUrl::Postgres(url.to_string()))
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres { admin_url, name } = self
+            && let Ok(mut admin) = PgConnection::establish(admin_url)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+        }
+    }
+}
+
+/// A running service and a client for it.
+pub struct TestApp {
+    pub base: String,
+    pub backend: Backend,
+    pub database_url: DatabaseUrl,
+    agent: ureq::Agent,
+    minter: Authenticator,
+    handle: ServerHandle,
+    thread: Option<JoinHandle<()>>,
+    _database: TestDatabase,
+}
+
+impl TestApp {
+    pub fn start(backend: Backend) -> TestApp {
+        Self::start_with(backend, Authenticator::with_secret(SECRET, &token_settings()))
+    }
+
+    /// A service that verifies tokens with `authenticator` (tests still mint with [`SECRET`]).
+    pub fn start_with(backend: Backend, authenticator: Authenticator) -> TestApp {
+        let (database, url) = TestDatabase::create(backend);
+        let db = Database::open(&url, 4).expect("open the test database");
+        let service = Service::new(db, authenticator, 1024 * 1024);
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (sender, receiver) = mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = service.http_server(listener, 2).expect("server");
+                sender.send(server.handle()).expect("handle");
+                server.await.expect("server ran");
+            })
+        });
+        let handle = receiver.recv().expect("server started");
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        TestApp {
+            base,
+            backend,
+            database_url: url,
+            agent,
+            minter: Authenticator::with_secret(SECRET, &token_settings()),
+            handle,
+            thread: Some(thread),
+            _database: database,
+        }
+    }
+
+    /// A valid token for `sub` with these group external ids and service roles.
+    pub fn token(&self, sub: &str, groups: &[&str], roles: &[&str]) -> String {
+        let claims = UserClaims {
+            sub: sub.into(),
+            name: Some(format!("User {sub}")),
+            email: None,
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+        };
+        self.minter.mint(claims, 3600).expect("mint")
+    }
+
+    pub fn admin(&self) -> String {
+        self.token("admin", &[], &["admin"])
+    }
+
+    pub fn call(&self, request: Request) -> Reply {
+        let url = format!("{}{}", self.base, request.path);
+        let mut builder = ureq::http::Request::builder().method(request.method.as_str()).uri(url);
+        if let Some(token) = &request.token {
+            builder = builder.header("Authorization", format!("Bearer {token}"));
+        }
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        let body = request.body.unwrap_or_default();
+        let response = self.agent.run(builder.body(body).expect("request")).expect("the service answers");
+        Reply::from(response)
+    }
+
+    pub fn get(&self, path: &str, token: &str) -> Reply {
+        self.call(Request::new("GET", path).token(token))
+    }
+
+    pub fn post(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call(Request::new("POST", path).token(token).json(body))
+    }
+
+    pub fn patch(&self, path: &str, token: &str, etag: &str, body: Value) -> Reply {
+        self.call(Request::new("PATCH", path).token(token).header("If-Match", etag).json(body))
+    }
+
+    pub fn put(&self, path: &str, token: &str, etag: &str, body: Value) -> Reply {
+        self.call(Request::new("PUT", path).token(token).header("If-Match", etag).json(body))
+    }
+
+    pub fn delete(&self, path: &str, token: &str, etag: &str) -> Reply {
+        self.call(Request::new("DELETE", path).token(token).header("If-Match", etag))
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+pub struct Request {
+    method: String,
+    path: String,
+    token: Option<String>,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+}
+
+impl Request {
+    pub fn new(method: &str, path: &str) -> Request {
+        Request { method: method.into(), path: path.into(), token: None, headers: Vec::new(), body: None }
+    }
+
+    pub fn token(mut self, token: &str) -> Request {
+        self.token = Some(token.into());
+        self
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Request {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn json(self, body: Value) -> Request {
+        self.raw("application/json", serde_json::to_vec(&body).unwrap())
+    }
+
+    pub fn raw(mut self, content_type: &str, body: Vec<u8>) -> Request {
+        self.headers.push(("Content-Type".into(), content_type.into()));
+        self.body = Some(body);
+        self
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl From<ureq::http::Response<ureq::Body>> for Reply {
+    fn from(mut response: ureq::http::Response<ureq::Body>) -> Self {
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        let body = response.body_mut().read_to_string().expect("a text body");
+        Reply { status, headers, body }
+    }
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn etag(&self) -> String {
+        self.header("etag").unwrap_or_else(|| panic!("no ETag: {self:?}")).to_owned()
+    }
+
+    /// Asserts the status, showing the body when it differs; returns the reply for chaining.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Reply {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.body);
+        self
+    }
+
+    /// Asserts a problem+json answer with this status and problem type slug.
+    #[track_caller]
+    pub fn problem(self, status: u16, slug: &str) -> Value {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.body);
+        assert_eq!(self.header("content-type"), Some("application/problem+json"), "{}", self.body);
+        let body = self.json();
+        assert_eq!(body["type"], format!("/problems/{slug}"), "{body}");
+        assert_eq!(body["status"], status, "{body}");
+        body
+    }
+
+    /// The field names of a validation problem.
+    pub fn error_fields(self, status: u16) -> Vec<String> {
+        let body = self.problem(status, if status == 422 { "validation-failed" } else { "malformed-request" });
+        body["errors"].as_array().expect("errors").iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect()
+    }
+}

@@ -1,0 +1,77 @@
+//! Bad requests get a clear problem+json answer with a 4xx status, and nothing changes.
+
+use serde_json::json;
+
+use crate::common::{Request, TestApp};
+use crate::db_tests;
+use crate::fixtures::{self, id};
+
+db_tests!(malformed_bodies_are_refused, unknown_routes_and_paths_are_problems, problem_types_are_described,);
+
+fn malformed_bodies_are_refused(app: &TestApp) {
+    let admin = app.admin();
+    let post = |request: Request| app.call(request.token(&admin));
+    post(Request::new("POST", "/v1/access-groups").raw("application/json", b"{\"name\": ".to_vec()))
+        .problem(400, "malformed-request");
+    post(Request::new("POST", "/v1/access-groups").raw("application/json", b"[1, 2]".to_vec()))
+        .problem(422, "validation-failed");
+    post(
+        Request::new("POST", "/v1/access-groups")
+            .raw("application/json", b"{\"name\":\"a\",\"tier\":\"unit\"} x".to_vec()),
+    )
+    .problem(400, "malformed-request");
+    post(Request::new("POST", "/v1/access-groups").raw("application/json", vec![0xff, 0xfe]))
+        .problem(400, "malformed-request");
+    post(Request::new("POST", "/v1/access-groups").raw("text/plain", b"{\"name\":\"a\",\"tier\":\"unit\"}".to_vec()))
+        .problem(415, "unsupported-media-type");
+    post(
+        Request::new("POST", "/v1/access-groups")
+            .raw("application/x-www-form-urlencoded", b"name=a&tier=unit".to_vec()),
+    )
+    .problem(415, "unsupported-media-type");
+    let big = json!({"name": "a", "tier": "unit", "description": "x".repeat(1024 * 1024)});
+    post(Request::new("POST", "/v1/access-groups").json(big)).problem(413, "payload-too-large");
+    // JSON with a charset parameter is still JSON.
+    post(
+        Request::new("POST", "/v1/access-groups")
+            .raw("application/json; charset=utf-8", b"{\"name\":\"a\",\"tier\":\"unit\"}".to_vec()),
+    )
+    .expect(201);
+    let groups = app.get("/v1/access-groups", &admin).json();
+    assert_eq!(groups["data"].as_array().unwrap().len(), 1, "only the valid request created something");
+}
+
+fn unknown_routes_and_paths_are_problems(app: &TestApp) {
+    let committee = fixtures::committee(app, "Direktionen", "none");
+    let meeting = fixtures::meeting(app, &committee, "2022-04-25T12:30:00+02:00");
+    app.get("/v1/nothing-here", &committee.secretary).problem(404, "not-found");
+    app.get("/", &committee.secretary).problem(404, "not-found");
+    app.get("/v1/meetings/abc", &committee.secretary).problem(400, "malformed-request");
+    app.get("/v1/meetings/99999999999999999999", &committee.secretary).problem(400, "malformed-request");
+    app.get(&format!("/v1/meetings/{}/participants/x", id(&meeting)), &committee.secretary)
+        .problem(400, "malformed-request");
+    // An If-Match that is no entity tag of this resource changes nothing.
+    let path = format!("/v1/meetings/{}", id(&meeting));
+    for garbage in ["garbage", "W/\"1\"", "\"1-title-only\"", "\"\""] {
+        let reply = app.call(
+            Request::new("PATCH", &path)
+                .token(&committee.secretary)
+                .header("If-Match", garbage)
+                .json(json!({"title": "x"})),
+        );
+        reply.problem(412, "precondition-failed");
+    }
+    assert_eq!(app.get(&path, &committee.secretary).json()["title"], meeting["title"]);
+}
+
+fn problem_types_are_described(app: &TestApp) {
+    let reply = app.call(Request::new("GET", "/problems/precondition-failed"));
+    let reply = reply.expect(200);
+    assert!(reply.body.contains("If-Match"), "{}", reply.body);
+    let described = app
+        .call(Request::new("GET", "/problems/validation-failed").header("Accept", "application/json"))
+        .expect(200)
+        .json();
+    assert_eq!(described["title"], "The request has invalid fields");
+    app.call(Request::new("GET", "/problems/no-such-problem")).problem(404, "not-found");
+}
