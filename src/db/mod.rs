@@ -268,7 +268,8 @@ pub fn migrate(url: &DatabaseUrl) -> Result<Vec<String>, StartupError> {
     }
 }
 
-/// Maps the backend's "try again later" errors to 503 and leaves the rest to the generic mapping.
+/// Whether the backend says "try again later": SQLite's busy timeout ran out while another writer held
+/// the lock. Such errors answer 503 rather than 500.
 pub fn is_busy(error: &DieselError) -> bool {
     matches!(error, DieselError::DatabaseError(_, info) if info.message().contains("database is locked"))
 }

@@ -1,0 +1,193 @@
+//! The binary as a user runs it: `dagsorden` starts the service on an SQLite file it creates, and
+//! `dagsorden token` prints a token that service accepts, with nothing configured.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_dagsorden");
+
+/// The service as a child process, stopped when dropped.
+struct Running {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn command(dir: &Path, envs: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(BINARY);
+    command.current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    for (key, value) in envs {
+        command.env(key, value);
+    }
+    command
+}
+
+/// Starts `dagsorden` (no arguments) and waits for the line that says where it listens. Its output
+/// keeps being read, so that the service never writes into a closed pipe.
+fn serve(dir: &Path, envs: &[(&str, &str)]) -> Running {
+    let mut child = command(dir, envs)
+        .env("DAGSORDEN_BIND", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start dagsorden");
+    let (lines, received) = std::sync::mpsc::channel();
+    for stream in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let lines = lines.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let _ = lines.send(line);
+            }
+        });
+    }
+    drop(lines);
+    let mut seen = Vec::new();
+    while let Ok(line) = received.recv_timeout(std::time::Duration::from_secs(30)) {
+        if let Some(url) = line.split("listening on ").nth(1) {
+            return Running { child, base: url.trim().to_owned() };
+        }
+        seen.push(line);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("dagsorden did not start: {seen:#?}");
+}
+
+fn token(dir: &Path, envs: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+    command(dir, envs).arg("token").args(args).output().expect("run dagsorden token")
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+}
+
+fn status(base: &str, path: &str, token: &str) -> u16 {
+    let mut request = agent().get(format!("{base}{path}"));
+    if !token.is_empty() {
+        request = request.header("Authorization", format!("Bearer {token}"));
+    }
+    request.call().expect("answer").status().as_u16()
+}
+
+#[test]
+fn the_quick_start_works_with_nothing_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = serve(dir.path(), &[]);
+    assert!(dir.path().join("data/dagsorden.db").exists(), "the database is created on first start");
+    assert!(dir.path().join("data/dagsorden.db.token-key").exists(), "so is the local signing key");
+
+    let output = token(dir.path(), &[], &["--sub", "alice", "--name", "Alice", "--roles", "admin"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let admin = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+
+    let created = agent()
+        .post(format!("{}/v1/access-groups", running.base))
+        .header("Authorization", format!("Bearer {admin}"))
+        .header("Content-Type", "application/json")
+        .send(r#"{"name": "Direktionen", "external_id": "direktionen", "tier": "political"}"#)
+        .unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    assert_eq!(status(&running.base, "/v1/access-groups/1", &admin), 200);
+    assert_eq!(status(&running.base, "/v1/access-groups/1", ""), 401);
+    assert_eq!(status(&running.base, "/docs/", ""), 200);
+    assert_eq!(status(&running.base, "/v1/openapi.json", ""), 200);
+    assert_eq!(status(&running.base, "/readyz", ""), 200);
+    drop(running);
+
+    // Restarted on the same file, the data and the key are still there.
+    let again = serve(dir.path(), &[]);
+    assert_eq!(status(&again.base, "/v1/access-groups/1", &admin), 200);
+}
+
+#[test]
+fn production_can_turn_local_tokens_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = [("DAGSORDEN_TOKEN_SECRET", "a production secret of at least thirty-two bytes")];
+    let minted = token(dir.path(), &secret, &["--sub", "alice", "--roles", "admin"]);
+    let minted = String::from_utf8(minted.stdout).unwrap().trim().to_owned();
+    assert!(!minted.is_empty());
+
+    let off = [secret[0], ("DAGSORDEN_LOCAL_TOKENS", "false")];
+    let refused = token(dir.path(), &off, &["--sub", "alice"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("turned off"));
+    let running = serve(dir.path(), &off);
+    assert_eq!(status(&running.base, "/v1/access-groups", &minted), 401);
+}
+
+#[test]
+fn bad_configuration_is_reported_not_guessed() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = command(dir.path(), &[("DATABASE_URL", "mysql://localhost/x")]).arg("migrate").output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("sqlite:// or postgres://"));
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "no file was created");
+
+    let output = command(dir.path(), &[("DATABASE_URL", "postgres://nobody:wrong@127.0.0.1:1/none")])
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(message.contains("cannot connect"), "{message}");
+    assert!(!message.contains("wrong"), "the password is not printed: {message}");
+
+    let output =
+        command(dir.path(), &[("DAGSORDEN_TOKEN_SECRET", "short")]).args(["token", "--sub", "x"]).output().unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("at least 32 bytes"));
+}
+
+#[test]
+fn migrate_applies_once_and_openapi_prints_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = [("DATABASE_URL", "sqlite://./other/place.db")];
+    let first = command(dir.path(), &url).arg("migrate").output().unwrap();
+    assert!(String::from_utf8_lossy(&first.stdout).contains("applied"));
+    let second = command(dir.path(), &url).arg("migrate").output().unwrap();
+    assert!(String::from_utf8_lossy(&second.stdout).contains("up to date"));
+    assert!(dir.path().join("other/place.db").exists());
+
+    let printed = command(dir.path(), &[]).arg("openapi").output().unwrap();
+    let document: serde_json::Value = serde_json::from_slice(&printed.stdout).unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+}
+
+/// The same binary on PostgreSQL, nothing else changed.
+#[test]
+fn the_service_runs_on_postgresql() {
+    let Ok(admin_url) = std::env::var("DAGSORDEN_TEST_POSTGRES_URL") else {
+        assert!(std::env::var_os("CI").is_none(), "CI must run the PostgreSQL tests");
+        return;
+    };
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+    let name = format!("dagsorden_test_cli_{}", std::process::id());
+    let mut admin = PgConnection::establish(&admin_url).unwrap();
+    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).unwrap();
+    let mut url = url::Url::parse(&admin_url).unwrap();
+    url.set_path(&name);
+    let dir = tempfile::tempdir().unwrap();
+    let envs = [
+        ("DATABASE_URL", url.as_str()),
+        ("DAGSORDEN_TOKEN_SECRET", "a production secret of at least thirty-two bytes"),
+    ];
+    {
+        let running = serve(dir.path(), &envs);
+        let admin_token =
+            String::from_utf8(token(dir.path(), &envs, &["--sub", "a", "--roles", "admin"]).stdout).unwrap();
+        assert_eq!(status(&running.base, "/v1/committees", admin_token.trim()), 200);
+        assert_eq!(status(&running.base, "/readyz", ""), 200);
+        assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "no SQLite file beside it");
+    }
+    diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin).unwrap();
+}
