@@ -29,7 +29,8 @@ fn main() -> ExitCode {
 fn serve(settings: &Settings) -> Result<(), String> {
     let authenticator =
         Authenticator::from_settings(&settings.tokens, &settings.database_url).map_err(|e| e.to_string())?;
-    if !authenticator.accepts_local_user_tokens() && !authenticator.has_identity_provider() {
+    let local_tokens = authenticator.accepts_local_user_tokens();
+    if !local_tokens && !authenticator.has_identity_provider() {
         log::warn!("no user can sign in: local tokens are off and no identity provider is configured");
     }
     let db = Database::open(&settings.database_url, settings.pool_size).map_err(|e| e.to_string())?;
@@ -44,7 +45,11 @@ fn serve(settings: &Settings) -> Result<(), String> {
     println!("  database  {}", settings.database_url);
     println!("  API docs  http://{address}/docs/");
     println!("  OpenAPI   http://{address}/v1/openapi.json");
-    println!("  a token   cargo run --release -- token --sub alice --name Alice --roles admin");
+    if local_tokens {
+        println!("  a token   cargo run --release -- token --sub alice --name Alice --roles admin");
+    } else {
+        println!("  tokens    come from the identity provider (local tokens are off)");
+    }
 
     actix_web::rt::System::new().block_on(server).map_err(|e| e.to_string())
 }
