@@ -90,9 +90,22 @@ pub struct TokenSettings {
     #[arg(long, env = "DAGSORDEN_OIDC_JWKS_FILE", global = true)]
     pub oidc_jwks_file: Option<PathBuf>,
 
+    /// Or the URL of the identity provider's JWKS, e.g.
+    /// `https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys`.
+    #[arg(long, env = "DAGSORDEN_OIDC_JWKS_URL", global = true)]
+    pub oidc_jwks_url: Option<String>,
+
+    /// The shortest time between two reloads of the key set when a token names an unknown key.
+    #[arg(long, env = "DAGSORDEN_OIDC_JWKS_MIN_REFRESH_SECONDS", default_value_t = 60, global = true)]
+    pub oidc_jwks_min_refresh_seconds: u64,
+
     /// The signature algorithms accepted from the identity provider, comma-separated.
     #[arg(long, env = "DAGSORDEN_OIDC_ALGORITHMS", default_value = "RS256", value_delimiter = ',', global = true)]
     pub oidc_algorithms: Vec<String>,
+
+    /// How long the tokens of the client-credentials grant are valid, in seconds.
+    #[arg(long, env = "DAGSORDEN_CLIENT_TOKEN_SECONDS", default_value_t = 900, global = true)]
+    pub client_token_seconds: u64,
 }
 
 #[derive(Debug, Args)]

@@ -41,6 +41,12 @@ pub struct Problem {
     /// The invalid fields, for validation problems.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// The OAuth 2.0 error code (RFC 6749 §5.2), from the token endpoint only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<&'static str>,
+    /// The OAuth 2.0 error description, from the token endpoint only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_description: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +79,9 @@ pub enum ApiError {
     /// A fault of the service. The text is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A refused token request (RFC 6749 §5.2): `error` is the OAuth error code.
+    #[error("token request refused: {error}")]
+    OAuth { status: StatusCode, error: &'static str, description: String, basic: bool },
 }
 
 impl ApiError {
@@ -99,6 +108,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::Unavailable(_) => "service-unavailable",
             ApiError::Internal(_) => "internal-error",
+            ApiError::OAuth { .. } => "token-request-refused",
         };
         ProblemType::find(slug).expect("every ApiError has a published problem type")
     }
@@ -125,6 +135,11 @@ impl ApiError {
             ApiError::UnsupportedMediaType(detail) => (Some(detail.clone()), Vec::new()),
             ApiError::Unavailable(_) => (Some("Try again shortly.".to_owned()), Vec::new()),
             ApiError::Internal(_) => (Some("The fault has been logged.".to_owned()), Vec::new()),
+            ApiError::OAuth { description, .. } => (Some(description.clone()), Vec::new()),
+        };
+        let (error, error_description) = match self {
+            ApiError::OAuth { error, description, .. } => (Some(*error), Some(description.clone())),
+            _ => (None, None),
         };
         Problem {
             r#type: format!("{PROBLEM_BASE}{}", kind.slug),
@@ -132,6 +147,8 @@ impl ApiError {
             status: self.status_code().as_u16(),
             detail,
             errors,
+            error,
+            error_description,
         }
     }
 }
@@ -205,6 +222,12 @@ pub const PROBLEM_TYPES: &[ProblemType] = &[
         description: "The body must be sent as `application/json` (or `application/merge-patch+json` for PATCH).",
     },
     ProblemType {
+        slug: "token-request-refused",
+        title: "The token request was refused",
+        description: "The client-credentials request at /v1/auth/token was refused; `error` is the OAuth 2.0 error \
+                      code (RFC 6749 §5.2): invalid_request, invalid_client or unsupported_grant_type.",
+    },
+    ProblemType {
         slug: "service-unavailable",
         title: "The service is temporarily unavailable",
         description: "The database cannot be reached or is busy. Retry after the number of seconds in \
@@ -233,6 +256,7 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::OAuth { status, .. } => *status,
         }
     }
 
@@ -250,6 +274,10 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("2")));
+            }
+            ApiError::OAuth { basic: true, .. } => {
+                response
+                    .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"dagsorden\"")));
             }
             _ => {}
         }

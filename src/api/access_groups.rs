@@ -9,11 +9,12 @@ use validator::Validate;
 
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::pagination::{self, Page};
-use super::{State, created, etagged, require_admin};
-use crate::auth::Caller;
+use super::{State, created, etagged, manages, require_manager};
+use crate::db::DbConnection;
 use crate::db::groups::{self, AccessGroup, GroupFields};
 use crate::domain::Tier;
-use crate::error::{ApiError, ApiResult};
+use crate::domain::access::Principal;
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -31,6 +32,9 @@ pub struct AccessGroupView {
     /// The group this one belongs to: its members are members of the parent too.
     pub parent_id: Option<i64>,
     pub description: Option<String>,
+    /// Direct members of this group manage it and every group below it, and the committees those
+    /// groups own (delegated administration).
+    pub manages_subtree: bool,
     pub version: i64,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -45,6 +49,7 @@ impl From<AccessGroup> for AccessGroupView {
             tier: g.tier,
             parent_id: g.parent_id,
             description: g.description,
+            manages_subtree: g.manages_subtree,
             version: g.version,
             created_at: time::to_api(g.created_at),
             updated_at: time::to_api(g.updated_at),
@@ -64,6 +69,9 @@ pub struct NewAccessGroup {
     pub parent_id: Option<i64>,
     #[validate(length(max = 2000))]
     pub description: Option<String>,
+    /// Only admins set this (default `false`).
+    #[serde(default)]
+    pub manages_subtree: bool,
 }
 
 impl From<NewAccessGroup> for GroupFields {
@@ -74,6 +82,7 @@ impl From<NewAccessGroup> for GroupFields {
             tier: g.tier,
             parent_id: g.parent_id,
             description: g.description,
+            manages_subtree: g.manages_subtree,
         }
     }
 }
@@ -97,6 +106,9 @@ pub struct AccessGroupPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub manages_subtree: Option<bool>,
 }
 
 impl AccessGroupPatch {
@@ -107,6 +119,7 @@ impl AccessGroupPatch {
             tier: self.tier.unwrap_or(current.tier),
             parent_id: self.parent_id.unwrap_or(current.parent_id),
             description: self.description.unwrap_or(current.description),
+            manages_subtree: self.manages_subtree.unwrap_or(current.manages_subtree),
         }
     }
 }
@@ -121,106 +134,133 @@ pub struct ListQuery {
     pub cursor: Option<String>,
 }
 
-/// List access groups.
+/// Who may put a group under `parent`: an admin anywhere; a delegated manager only below a group it
+/// manages (so that it cannot make groups outside its subtree, nor top-level ones).
+fn require_manager_of_parent(conn: &mut DbConnection, principal: &Principal, parent: Option<i64>) -> ApiResult<()> {
+    match parent {
+        _ if principal.is_admin() => Ok(()),
+        Some(parent) if manages(conn, principal, parent)? => Ok(()),
+        _ => Err(ApiError::Forbidden("Groups go below a group you manage.".into())),
+    }
+}
+
+fn require_admin_for_flag(principal: &Principal, changes_flag: bool) -> ApiResult<()> {
+    if changes_flag && !principal.is_admin() {
+        return Err(ApiError::Forbidden("Only admins decide which groups manage their subtree.".into()));
+    }
+    Ok(())
+}
+
+/// List access groups (any signed-in caller).
 #[utoipa::path(tag = "access-groups", params(ListQuery), responses((status = OK, body = Page<AccessGroupView>)))]
 #[get("/access-groups")]
 async fn list(
     state: State,
-    _caller: Caller,
+    principal: Principal,
     query: QueryParams<ListQuery>,
 ) -> ApiResult<web::Json<Page<AccessGroupView>>> {
     let query = query.0;
     let limit = pagination::limit(query.limit)?;
     let after = pagination::after_id(query.cursor.as_deref())?;
-    let rows = state.db.read(move |conn| Ok(groups::list(conn, after, i64::from(limit) + 1)?)).await?;
+    let rows = state.read(principal, move |conn, _| Ok(groups::list(conn, after, i64::from(limit) + 1)?)).await?;
     Ok(web::Json(pagination::page(rows, limit, |g| pagination::id_cursor(g.id), AccessGroupView::from)))
 }
 
-/// Create an access group (admin).
+/// Create an access group (admins; delegated managers below a group they manage).
 #[utoipa::path(
     tag = "access-groups",
     request_body = NewAccessGroup,
     responses(
         (status = CREATED, body = AccessGroupView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = CONFLICT, description = "Another group has the external id.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "The caller may not create a group there.", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "Another group has the external id.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/access-groups")]
-async fn create(state: State, caller: Caller, body: JsonBody<NewAccessGroup>) -> ApiResult<HttpResponse> {
-    require_admin(&caller)?;
+async fn create(state: State, principal: Principal, body: JsonBody<NewAccessGroup>) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     input.validate()?;
-    let group = state.db.write(move |conn| groups::create(conn, &input.into(), time::now())).await?;
+    let group = state
+        .write(principal, move |conn, principal| {
+            require_manager_of_parent(conn, principal, input.parent_id)?;
+            require_admin_for_flag(principal, input.manages_subtree)?;
+            groups::create(conn, &input.into(), time::now())
+        })
+        .await?;
     Ok(created(format!("/v1/access-groups/{}", group.id), group.version).json(AccessGroupView::from(group)))
 }
 
-/// Read an access group.
+/// Read an access group (any signed-in caller).
 #[utoipa::path(
     tag = "access-groups",
     params(("id" = i64, Path, description = "Access group id")),
     responses((status = OK, body = AccessGroupView, headers(("ETag" = String))))
 )]
 #[get("/access-groups/{id}")]
-async fn read(state: State, _caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let group = state.db.read(move |conn| groups::find(conn, id)?.ok_or(ApiError::NotFound)).await?;
+    let group = state.read(principal, move |conn, _| groups::find(conn, id)?.ok_or(ApiError::NotFound)).await?;
     Ok(etagged(StatusCode::OK, group.version, true).json(AccessGroupView::from(group)))
 }
 
-/// Change an access group (admin). Moving it under another parent moves its subtree; a parent
-/// inside its own subtree is refused.
+/// Change an access group (admins; delegated managers within their subtree). Moving it under another
+/// parent moves its subtree; a parent inside its own subtree is refused.
 #[utoipa::path(
     tag = "access-groups",
     params(("id" = i64, Path, description = "Access group id"), ("If-Match" = String, Header, description = "ETag of the version being changed")),
     request_body(content = AccessGroupPatch, content_type = "application/merge-patch+json"),
     responses(
         (status = OK, body = AccessGroupView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = CONFLICT, description = "Another group has the external id.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "The caller does not manage the group.", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "Another group has the external id.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/access-groups/{id}")]
 async fn update(
     state: State,
-    caller: Caller,
+    principal: Principal,
     id: web::Path<i64>,
     if_match: IfMatch,
     body: JsonBody<AccessGroupPatch>,
 ) -> ApiResult<HttpResponse> {
-    require_admin(&caller)?;
     let (id, patch) = (id.into_inner(), body.into_inner());
     let group = state
-        .db
-        .write(move |conn| {
+        .write(principal, move |conn, principal| {
             let current = groups::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            require_manager(conn, principal, current.id)?;
             if_match.check(current.version)?;
             let changed = patch.apply(current.fields());
             changed.validate()?;
+            require_admin_for_flag(principal, changed.manages_subtree != current.manages_subtree)?;
+            if changed.parent_id != current.parent_id {
+                require_manager_of_parent(conn, principal, current.parent_id)?;
+                require_manager_of_parent(conn, principal, changed.parent_id)?;
+            }
             groups::update(conn, &current, &changed.into(), time::now())
         })
         .await?;
     Ok(etagged(StatusCode::OK, group.version, true).json(AccessGroupView::from(group)))
 }
 
-/// Delete an access group (admin) that has no child groups, owns no committee and holds no grant.
+/// Delete an access group that has no child groups, owns no committee and holds no grant (admins;
+/// delegated managers below the group they manage).
 #[utoipa::path(
     tag = "access-groups",
     params(("id" = i64, Path, description = "Access group id"), ("If-Match" = String, Header, description = "ETag of the version being deleted")),
     responses(
         (status = NO_CONTENT, description = "Deleted."),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = CONFLICT, description = "The group is still in use.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "The caller does not manage the group.", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "The group is still in use.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/access-groups/{id}")]
-async fn remove(state: State, caller: Caller, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
-    require_admin(&caller)?;
+async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     state
-        .db
-        .write(move |conn| {
+        .write(principal, move |conn, principal| {
             let current = groups::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            require_manager(conn, principal, current.id)?;
+            require_manager_of_parent(conn, principal, current.parent_id)?;
             if_match.check(current.version)?;
             groups::delete(conn, &current)
         })

@@ -10,11 +10,10 @@ use validator::Validate;
 use super::access_groups::ListQuery;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::pagination::{self, Page};
-use super::{State, created, etagged, require_admin};
-use crate::auth::Caller;
+use super::{State, created, etagged, manages, require_manager};
+use crate::db::DbConnection;
 use crate::db::committees::{self, Committee, CommitteeFields};
-use crate::db::{DbConnection, access};
-use crate::domain::access::{CallerAccess, can_see_committee};
+use crate::domain::access::{Principal, can_see_committee};
 use crate::domain::{CommitteeKind, Publication};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
@@ -118,50 +117,61 @@ impl CommitteePatch {
 }
 
 /// The committee if the caller may see it; not found otherwise, as if it did not exist.
-pub fn find_visible(conn: &mut DbConnection, access: &CallerAccess, id: i64) -> ApiResult<Committee> {
-    committees::find(conn, id)?
-        .filter(|c| can_see_committee(c.publication, access.role_on(c.id), access.admin))
-        .ok_or(ApiError::NotFound)
+pub fn find_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiResult<Committee> {
+    let committee = committees::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    let role = principal.role_on(committee.id, committee.kind);
+    // Management is looked up only when neither a role nor the publication level decides.
+    if can_see_committee(committee.publication, role, false) || manages(conn, principal, committee.owner_group_id)? {
+        Ok(committee)
+    } else {
+        Err(ApiError::NotFound)
+    }
 }
 
-/// List the committees visible to the caller: those it holds a role on and those published to
-/// every employee (admins see all).
+/// List the committees visible to the caller: those it holds a role on, those published to every
+/// employee, and those it manages (admins see all).
 #[utoipa::path(tag = "committees", params(ListQuery), responses((status = OK, body = Page<CommitteeView>)))]
 #[get("/committees")]
 async fn list(
     state: State,
-    caller: Caller,
+    principal: Principal,
     query: QueryParams<ListQuery>,
 ) -> ApiResult<web::Json<Page<CommitteeView>>> {
     let query = query.0;
     let limit = pagination::limit(query.limit)?;
     let after = pagination::after_id(query.cursor.as_deref())?;
     let rows = state
-        .db
-        .read(move |conn| {
-            let access = access::load(conn, &caller)?;
-            Ok(committees::list(conn, &access, after, i64::from(limit) + 1)?)
-        })
+        .read(principal, move |conn, principal| Ok(committees::list(conn, principal, after, i64::from(limit) + 1)?))
         .await?;
     Ok(web::Json(pagination::page(rows, limit, |c| pagination::id_cursor(c.id), CommitteeView::from)))
 }
 
-/// Create a committee (admin).
+/// Create a committee (admins; delegated managers for an owner group they manage).
 #[utoipa::path(
     tag = "committees",
     request_body = NewCommittee,
     responses(
         (status = CREATED, body = CommitteeView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "The caller does not manage the owner group.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/committees")]
-async fn create(state: State, caller: Caller, body: JsonBody<NewCommittee>) -> ApiResult<HttpResponse> {
-    require_admin(&caller)?;
+async fn create(state: State, principal: Principal, body: JsonBody<NewCommittee>) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     input.validate()?;
-    let committee = state.db.write(move |conn| committees::create(conn, &input.into(), time::now())).await?;
+    let committee = state
+        .write(principal, move |conn, principal| {
+            require_owner_manager(conn, principal, input.owner_group_id)?;
+            committees::create(conn, &input.into(), time::now())
+        })
+        .await?;
     Ok(created(format!("/v1/committees/{}", committee.id), committee.version).json(CommitteeView::from(committee)))
+}
+
+/// Admins manage every committee; delegated managers those owned by a group they manage. A missing
+/// owner group is left to the repository to report as a field error.
+fn require_owner_manager(conn: &mut DbConnection, principal: &Principal, owner: i64) -> ApiResult<()> {
+    if principal.is_admin() { Ok(()) } else { require_manager(conn, principal, owner) }
 }
 
 /// Read a committee.
@@ -171,69 +181,65 @@ async fn create(state: State, caller: Caller, body: JsonBody<NewCommittee>) -> A
     responses((status = OK, body = CommitteeView, headers(("ETag" = String))))
 )]
 #[get("/committees/{id}")]
-async fn read(state: State, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let committee = state
-        .db
-        .read(move |conn| {
-            let access = access::load(conn, &caller)?;
-            find_visible(conn, &access, id)
-        })
-        .await?;
+    let committee = state.read(principal, move |conn, principal| find_visible(conn, principal, id)).await?;
     Ok(etagged(StatusCode::OK, committee.version, true).json(CommitteeView::from(committee)))
 }
 
-/// Change a committee (admin).
+/// Change a committee (admins; delegated managers of its owner group, and of the new one).
 #[utoipa::path(
     tag = "committees",
     params(("id" = i64, Path, description = "Committee id"), ("If-Match" = String, Header, description = "ETag of the version being changed")),
     request_body(content = CommitteePatch, content_type = "application/merge-patch+json"),
     responses(
         (status = OK, body = CommitteeView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "The caller does not manage the committee.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/committees/{id}")]
 async fn update(
     state: State,
-    caller: Caller,
+    principal: Principal,
     id: web::Path<i64>,
     if_match: IfMatch,
     body: JsonBody<CommitteePatch>,
 ) -> ApiResult<HttpResponse> {
-    require_admin(&caller)?;
     let (id, patch) = (id.into_inner(), body.into_inner());
     let committee = state
-        .db
-        .write(move |conn| {
-            let current = committees::find(conn, id)?.ok_or(ApiError::NotFound)?;
+        .write(principal, move |conn, principal| {
+            let current = find_visible(conn, principal, id)?;
+            require_owner_manager(conn, principal, current.owner_group_id)?;
             if_match.check(current.version)?;
             let changed = patch.apply(current.fields());
             changed.validate()?;
+            if changed.owner_group_id != current.owner_group_id {
+                require_owner_manager(conn, principal, changed.owner_group_id)?;
+            }
             committees::update(conn, &current, &changed.into(), time::now())
         })
         .await?;
     Ok(etagged(StatusCode::OK, committee.version, true).json(CommitteeView::from(committee)))
 }
 
-/// Delete a committee (admin) that has no meetings; its grants go with it.
+/// Delete a committee that has no meetings; its grants go with it (admins; delegated managers of its
+/// owner group).
 #[utoipa::path(
     tag = "committees",
     params(("id" = i64, Path, description = "Committee id"), ("If-Match" = String, Header, description = "ETag of the version being deleted")),
     responses(
         (status = NO_CONTENT, description = "Deleted."),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "The caller does not manage the committee.", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "The committee has meetings.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/committees/{id}")]
-async fn remove(state: State, caller: Caller, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
-    require_admin(&caller)?;
+async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     state
-        .db
-        .write(move |conn| {
-            let current = committees::find(conn, id)?.ok_or(ApiError::NotFound)?;
+        .write(principal, move |conn, principal| {
+            let current = find_visible(conn, principal, id)?;
+            require_owner_manager(conn, principal, current.owner_group_id)?;
             if_match.check(current.version)?;
             committees::delete(conn, &current)
         })

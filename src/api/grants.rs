@@ -8,12 +8,12 @@ use utoipa::ToSchema;
 
 use super::committees::find_visible;
 use super::extract::{IfMatch, JsonBody};
-use super::{State, created, etagged, require_admin};
-use crate::auth::Caller;
+use super::{State, created, etagged, manages, require_manager};
+use crate::db::DbConnection;
+use crate::db::committees::Committee;
 use crate::db::grants::{self, Grant};
-use crate::db::{DbConnection, access, committees};
 use crate::domain::CommitteeRole;
-use crate::domain::access::can_list_grants;
+use crate::domain::access::{Principal, can_list_grants};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
 
@@ -60,15 +60,34 @@ pub struct GrantPatch {
     pub role: CommitteeRole,
 }
 
-/// Grants are seen by admins and by the committee's secretaries; others who can see the committee
-/// are refused, others still are told it does not exist.
-fn check_can_list(conn: &mut DbConnection, caller: &Caller, committee_id: i64) -> ApiResult<()> {
-    let access = access::load(conn, caller)?;
-    find_visible(conn, &access, committee_id)?;
-    if can_list_grants(access.role_on(committee_id), access.admin) {
-        Ok(())
+/// The committee's grants are seen by its managers (admins, delegated managers of its owner group)
+/// and its secretaries; others who can see the committee are refused, others still are told it does
+/// not exist. Returns the committee and whether the caller manages it.
+fn check_can_list(conn: &mut DbConnection, principal: &Principal, committee_id: i64) -> ApiResult<(Committee, bool)> {
+    let committee = find_visible(conn, principal, committee_id)?;
+    let manager = manages(conn, principal, committee.owner_group_id)?;
+    if can_list_grants(principal.role_on(committee.id, committee.kind), manager) {
+        Ok((committee, manager))
     } else {
-        Err(ApiError::Forbidden("Only admins and the committee's secretaries see its grants.".into()))
+        Err(ApiError::Forbidden("Only the committee's managers and secretaries see its grants.".into()))
+    }
+}
+
+/// Changing grants is for the committee's managers; a delegated manager grants only to groups it
+/// manages, so that it cannot hand the committee's content to the rest of the organisation.
+fn check_can_change(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    committee_id: i64,
+    group: Option<i64>,
+) -> ApiResult<()> {
+    let (_, manager) = check_can_list(conn, principal, committee_id)?;
+    if !manager {
+        return Err(ApiError::Forbidden("Only the committee's managers change its grants.".into()));
+    }
+    match group {
+        Some(group) if !principal.is_admin() => require_manager(conn, principal, group),
+        _ => Ok(()),
     }
 }
 
@@ -76,7 +95,7 @@ fn find_grant(conn: &mut DbConnection, committee_id: i64, id: i64) -> ApiResult<
     grants::find(conn, committee_id, id)?.ok_or(ApiError::NotFound)
 }
 
-/// List the committee's grants (admins and the committee's secretaries).
+/// List the committee's grants (its managers and secretaries).
 #[utoipa::path(
     tag = "grants",
     params(("id" = i64, Path, description = "Committee id")),
@@ -86,37 +105,39 @@ fn find_grant(conn: &mut DbConnection, committee_id: i64, id: i64) -> ApiResult<
     )
 )]
 #[get("/committees/{id}/grants")]
-async fn list(state: State, caller: Caller, id: web::Path<i64>) -> ApiResult<web::Json<Vec<GrantView>>> {
+async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<GrantView>>> {
     let id = id.into_inner();
     let rows = state
-        .db
-        .read(move |conn| {
-            check_can_list(conn, &caller, id)?;
+        .read(principal, move |conn, principal| {
+            check_can_list(conn, principal, id)?;
             Ok(grants::list_for_committee(conn, id)?)
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(GrantView::from).collect()))
 }
 
-/// Grant a role on the committee to an access group (admin).
+/// Grant a role on the committee to an access group (its managers).
 #[utoipa::path(
     tag = "grants",
     params(("id" = i64, Path, description = "Committee id")),
     request_body = NewGrant,
     responses(
         (status = CREATED, body = GrantView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "The caller does not manage the committee or the group.", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "The group already holds a grant on the committee.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/committees/{id}/grants")]
-async fn create(state: State, caller: Caller, id: web::Path<i64>, body: JsonBody<NewGrant>) -> ApiResult<HttpResponse> {
-    require_admin(&caller)?;
+async fn create(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    body: JsonBody<NewGrant>,
+) -> ApiResult<HttpResponse> {
     let (committee_id, input) = (id.into_inner(), body.into_inner());
     let grant = state
-        .db
-        .write(move |conn| {
-            committees::find(conn, committee_id)?.ok_or(ApiError::NotFound)?;
+        .write(principal, move |conn, principal| {
+            check_can_change(conn, principal, committee_id, Some(input.group_id))?;
             grants::create(conn, committee_id, input.group_id, input.role, time::now())
         })
         .await?;
@@ -124,7 +145,7 @@ async fn create(state: State, caller: Caller, id: web::Path<i64>, body: JsonBody
         .json(GrantView::from(grant)))
 }
 
-/// Read one grant (admins and the committee's secretaries).
+/// Read one grant (the committee's managers and secretaries).
 #[utoipa::path(
     tag = "grants",
     params(("id" = i64, Path, description = "Committee id"), ("grant_id" = i64, Path, description = "Grant id")),
@@ -134,19 +155,18 @@ async fn create(state: State, caller: Caller, id: web::Path<i64>, body: JsonBody
     )
 )]
 #[get("/committees/{id}/grants/{grant_id}")]
-async fn read(state: State, caller: Caller, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (committee_id, id) = path.into_inner();
     let grant = state
-        .db
-        .read(move |conn| {
-            check_can_list(conn, &caller, committee_id)?;
+        .read(principal, move |conn, principal| {
+            check_can_list(conn, principal, committee_id)?;
             find_grant(conn, committee_id, id)
         })
         .await?;
     Ok(etagged(StatusCode::OK, grant.version, true).json(GrantView::from(grant)))
 }
 
-/// Change the role of a grant (admin).
+/// Change the role of a grant (the committee's managers).
 #[utoipa::path(
     tag = "grants",
     params(
@@ -157,22 +177,21 @@ async fn read(state: State, caller: Caller, path: web::Path<(i64, i64)>) -> ApiR
     request_body(content = GrantPatch, content_type = "application/merge-patch+json"),
     responses(
         (status = OK, body = GrantView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "The caller does not manage the committee.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/committees/{id}/grants/{grant_id}")]
 async fn update(
     state: State,
-    caller: Caller,
+    principal: Principal,
     path: web::Path<(i64, i64)>,
     if_match: IfMatch,
     body: JsonBody<GrantPatch>,
 ) -> ApiResult<HttpResponse> {
-    require_admin(&caller)?;
     let ((committee_id, id), patch) = (path.into_inner(), body.into_inner());
     let grant = state
-        .db
-        .write(move |conn| {
+        .write(principal, move |conn, principal| {
+            check_can_change(conn, principal, committee_id, None)?;
             let current = find_grant(conn, committee_id, id)?;
             if_match.check(current.version)?;
             grants::update_role(conn, &current, patch.role, time::now())
@@ -181,7 +200,7 @@ async fn update(
     Ok(etagged(StatusCode::OK, grant.version, true).json(GrantView::from(grant)))
 }
 
-/// Revoke a grant (admin).
+/// Revoke a grant (the committee's managers).
 #[utoipa::path(
     tag = "grants",
     params(
@@ -191,21 +210,20 @@ async fn update(
     ),
     responses(
         (status = NO_CONTENT, description = "Revoked."),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "The caller does not manage the committee.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/committees/{id}/grants/{grant_id}")]
 async fn remove(
     state: State,
-    caller: Caller,
+    principal: Principal,
     path: web::Path<(i64, i64)>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
-    require_admin(&caller)?;
     let (committee_id, id) = path.into_inner();
     state
-        .db
-        .write(move |conn| {
+        .write(principal, move |conn, principal| {
+            check_can_change(conn, principal, committee_id, None)?;
             let current = find_grant(conn, committee_id, id)?;
             if_match.check(current.version)?;
             grants::delete(conn, &current)

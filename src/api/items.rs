@@ -10,10 +10,9 @@ use validator::{Validate, ValidationError};
 use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::meetings::{find_readable, require_secretary};
 use super::{State, created, etagged};
-use crate::auth::Caller;
 use crate::db::items::{self, Item, ItemFields};
-use crate::db::{DbConnection, access, meetings};
-use crate::domain::access::{ItemView, can_read_meetings, item_view};
+use crate::db::{DbConnection, exclusions, meetings};
+use crate::domain::access::{ItemView, Principal, can_read_meetings, item_role, item_view};
 use crate::domain::agenda::{OrderError, check_reordering, is_case_reference, is_journal_number};
 use crate::domain::{CaseType, CommitteeRole, DecisionOutcome};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -128,11 +127,29 @@ pub fn entry(item: Item, role: Option<CommitteeRole>) -> AgendaEntry {
     }
 }
 
-/// The agenda as the caller may see it, and whether every item is shown in full.
-pub fn entries(items: Vec<Item>, role: Option<CommitteeRole>) -> (Vec<AgendaEntry>, bool) {
-    let entries: Vec<AgendaEntry> = items.into_iter().map(|item| entry(item, role)).collect();
+/// The agenda as the caller may see it, and whether every item is shown in full. Items the caller is
+/// excluded from are shown as to a reader; exclusions are looked up only for those they would change.
+pub fn entries(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    meeting_id: i64,
+    items: Vec<Item>,
+    role: Option<CommitteeRole>,
+) -> ApiResult<(Vec<AgendaEntry>, bool)> {
+    let excluded = if role > Some(CommitteeRole::Reader) {
+        exclusions::excluded_items(conn, meeting_id, &principal.subject)?
+    } else {
+        Vec::new()
+    };
+    let entries: Vec<AgendaEntry> = items
+        .into_iter()
+        .map(|item| {
+            let excluded = excluded.contains(&item.id);
+            entry(item, item_role(role, excluded))
+        })
+        .collect();
     let full = entries.iter().all(|e| matches!(e, AgendaEntry::Full(_)));
-    (entries, full)
+    Ok((entries, full))
 }
 
 fn valid_journal_number(value: &str) -> Result<(), ValidationError> {
@@ -298,13 +315,20 @@ pub struct ItemOrder {
     pub item_ids: Vec<i64>,
 }
 
-/// An item the caller may read, with the caller's role on its committee; not found otherwise.
-fn find_readable_item(conn: &mut DbConnection, caller: &Caller, id: i64) -> ApiResult<(Item, Option<CommitteeRole>)> {
-    let access = access::load(conn, caller)?;
-    let item = items::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    let meeting = meetings::find(conn, item.meeting_id)?.ok_or(ApiError::NotFound)?;
-    let role = access.role_on(meeting.committee_id);
-    if can_read_meetings(role) { Ok((item, role)) } else { Err(ApiError::NotFound) }
+/// An item the caller may read, with the role the caller holds for it (its committee role, capped
+/// if the caller is excluded from the item); not found otherwise.
+pub fn find_readable_item(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+) -> ApiResult<(Item, Option<CommitteeRole>)> {
+    let (item, committee_id, kind) = items::find_with_committee(conn, id)?.ok_or(ApiError::NotFound)?;
+    let role = principal.role_on(committee_id, kind);
+    if !can_read_meetings(role) {
+        return Err(ApiError::NotFound);
+    }
+    let excluded = role > Some(CommitteeRole::Reader) && exclusions::is_excluded(conn, item.id, &principal.subject)?;
+    Ok((item, item_role(role, excluded)))
 }
 
 fn entry_response(status: StatusCode, item: Item, role: Option<CommitteeRole>) -> HttpResponse {
@@ -321,13 +345,13 @@ fn entry_response(status: StatusCode, item: Item, role: Option<CommitteeRole>) -
     responses((status = OK, body = Vec<AgendaEntry>))
 )]
 #[get("/meetings/{id}/items")]
-async fn list(state: State, caller: Caller, id: web::Path<i64>) -> ApiResult<web::Json<Vec<AgendaEntry>>> {
+async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<AgendaEntry>>> {
     let id = id.into_inner();
     let agenda = state
-        .db
-        .read(move |conn| {
-            let (meeting, role) = find_readable(conn, &caller, id)?;
-            Ok(entries(items::list_for_meeting(conn, meeting.id)?, role).0)
+        .read(principal, move |conn, principal| {
+            let (meeting, role) = find_readable(conn, principal, id)?;
+            let agenda = items::list_for_meeting(conn, meeting.id)?;
+            Ok(entries(conn, principal, meeting.id, agenda, role)?.0)
         })
         .await?;
     Ok(web::Json(agenda))
@@ -344,13 +368,17 @@ async fn list(state: State, caller: Caller, id: web::Path<i64>) -> ApiResult<web
     )
 )]
 #[post("/meetings/{id}/items")]
-async fn create(state: State, caller: Caller, id: web::Path<i64>, body: JsonBody<NewItem>) -> ApiResult<HttpResponse> {
+async fn create(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    body: JsonBody<NewItem>,
+) -> ApiResult<HttpResponse> {
     let (meeting_id, input) = (id.into_inner(), body.into_inner());
     input.validate()?;
     let item = state
-        .db
-        .write(move |conn| {
-            let (meeting, role) = find_readable(conn, &caller, meeting_id)?;
+        .write(principal, move |conn, principal| {
+            let (meeting, role) = find_readable(conn, principal, meeting_id)?;
             require_secretary(role)?;
             let position = input.position;
             items::create(conn, meeting.id, &input.into(), position, time::now())
@@ -372,16 +400,15 @@ async fn create(state: State, caller: Caller, id: web::Path<i64>, body: JsonBody
 #[put("/meetings/{id}/item-order")]
 async fn reorder(
     state: State,
-    caller: Caller,
+    principal: Principal,
     id: web::Path<i64>,
     if_match: IfMatch,
     body: JsonBody<ItemOrder>,
 ) -> ApiResult<HttpResponse> {
     let (meeting_id, order) = (id.into_inner(), body.into_inner());
     let (agenda, version) = state
-        .db
-        .write(move |conn| {
-            let (meeting, role) = find_readable(conn, &caller, meeting_id)?;
+        .write(principal, move |conn, principal| {
+            let (meeting, role) = find_readable(conn, principal, meeting_id)?;
             require_secretary(role)?;
             if_match.check(meeting.version)?;
             let current: Vec<i64> = items::list_for_meeting(conn, meeting.id)?.iter().map(|i| i.id).collect();
@@ -395,7 +422,8 @@ async fn reorder(
             })?;
             items::reorder(conn, meeting.id, &order.item_ids, time::now())?;
             let version = meetings::find(conn, meeting.id)?.ok_or(ApiError::NotFound)?.version;
-            Ok((entries(items::list_for_meeting(conn, meeting.id)?, role).0, version))
+            let agenda = items::list_for_meeting(conn, meeting.id)?;
+            Ok((entries(conn, principal, meeting.id, agenda, role)?.0, version))
         })
         .await?;
     Ok(etagged(StatusCode::OK, version, true).json(agenda))
@@ -408,9 +436,9 @@ async fn reorder(
     responses((status = OK, body = AgendaEntry, headers(("ETag" = String))))
 )]
 #[get("/items/{id}")]
-async fn read(state: State, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let (item, role) = state.db.read(move |conn| find_readable_item(conn, &caller, id)).await?;
+    let (item, role) = state.read(principal, move |conn, principal| find_readable_item(conn, principal, id)).await?;
     Ok(entry_response(StatusCode::OK, item, role))
 }
 
@@ -427,16 +455,15 @@ async fn read(state: State, caller: Caller, id: web::Path<i64>) -> ApiResult<Htt
 #[patch("/items/{id}")]
 async fn update(
     state: State,
-    caller: Caller,
+    principal: Principal,
     id: web::Path<i64>,
     if_match: IfMatch,
     body: JsonBody<ItemPatch>,
 ) -> ApiResult<HttpResponse> {
     let (id, patch) = (id.into_inner(), body.into_inner());
     let (item, role) = state
-        .db
-        .write(move |conn| {
-            let (current, role) = find_readable_item(conn, &caller, id)?;
+        .write(principal, move |conn, principal| {
+            let (current, role) = find_readable_item(conn, principal, id)?;
             require_secretary(role)?;
             if_match.check(current.version)?;
             let changed = patch.apply(current.fields());
@@ -457,12 +484,11 @@ async fn update(
     )
 )]
 #[delete("/items/{id}")]
-async fn remove(state: State, caller: Caller, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
+async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     state
-        .db
-        .write(move |conn| {
-            let (current, role) = find_readable_item(conn, &caller, id)?;
+        .write(principal, move |conn, principal| {
+            let (current, role) = find_readable_item(conn, principal, id)?;
             require_secretary(role)?;
             if_match.check(current.version)?;
             items::delete(conn, &current, time::now())

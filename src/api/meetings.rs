@@ -12,10 +12,9 @@ use super::items::{AgendaEntry, entries};
 use super::pagination::{self, Page};
 use super::participants::ParticipantView;
 use super::{State, created, etagged};
-use crate::auth::Caller;
 use crate::db::meetings::{self, Meeting, MeetingFields, MeetingFilter};
-use crate::db::{DbConnection, access, committees, items, participants};
-use crate::domain::access::{can_edit_meetings, can_read_meetings};
+use crate::db::{DbConnection, committees, items, participants};
+use crate::domain::access::{Principal, can_edit_meetings, can_read_meetings};
 use crate::domain::agenda::can_delete_meeting;
 use crate::domain::{CommitteeRole, MeetingStatus};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -170,10 +169,13 @@ pub struct MeetingQuery {
 }
 
 /// A meeting the caller may read, with the caller's role on its committee; not found otherwise.
-pub fn find_readable(conn: &mut DbConnection, caller: &Caller, id: i64) -> ApiResult<(Meeting, Option<CommitteeRole>)> {
-    let access = access::load(conn, caller)?;
-    let meeting = meetings::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    let role = access.role_on(meeting.committee_id);
+pub fn find_readable(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+) -> ApiResult<(Meeting, Option<CommitteeRole>)> {
+    let (meeting, kind) = meetings::find_with_kind(conn, id)?.ok_or(ApiError::NotFound)?;
+    let role = principal.role_on(meeting.committee_id, kind);
     if can_read_meetings(role) { Ok((meeting, role)) } else { Err(ApiError::NotFound) }
 }
 
@@ -189,9 +191,15 @@ pub fn require_secretary(role: Option<CommitteeRole>) -> ApiResult<()> {
 /// A meeting as the caller sees it, with whether that view is complete (for its ETag). The meeting is
 /// read before its parts: a concurrent change then shows up as newer parts under an older version,
 /// never as an older agenda under the newer version's tag.
-fn view(conn: &mut DbConnection, meeting: Meeting, role: Option<CommitteeRole>) -> ApiResult<(MeetingView, bool)> {
+fn view(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    meeting: Meeting,
+    role: Option<CommitteeRole>,
+) -> ApiResult<(MeetingView, bool)> {
     let people = participants::list_for_meeting(conn, meeting.id)?;
-    let (items, full) = entries(items::list_for_meeting(conn, meeting.id)?, role);
+    let agenda = items::list_for_meeting(conn, meeting.id)?;
+    let (items, full) = entries(conn, principal, meeting.id, agenda, role)?;
     let view = MeetingView {
         meeting: meeting.into(),
         participants: people.into_iter().map(ParticipantView::from).collect(),
@@ -205,7 +213,7 @@ fn view(conn: &mut DbConnection, meeting: Meeting, role: Option<CommitteeRole>) 
 #[get("/meetings")]
 async fn list(
     state: State,
-    caller: Caller,
+    principal: Principal,
     query: QueryParams<MeetingQuery>,
 ) -> ApiResult<web::Json<Page<MeetingSummary>>> {
     let query = query.0;
@@ -219,11 +227,11 @@ async fn list(
         after: pagination::after_time(query.cursor.as_deref())?,
         limit: i64::from(limit) + 1,
         committees: Vec::new(),
+        kinds: Vec::new(),
     };
     let rows = state
-        .db
-        .read(move |conn| {
-            filter.committees = access::load(conn, &caller)?.readable_committees();
+        .read(principal, move |conn, principal| {
+            (filter.committees, filter.kinds) = principal.readable_committees();
             Ok(meetings::list(conn, &filter)?)
         })
         .await?;
@@ -240,22 +248,19 @@ async fn list(
     )
 )]
 #[post("/meetings")]
-async fn create(state: State, caller: Caller, body: JsonBody<NewMeeting>) -> ApiResult<HttpResponse> {
+async fn create(state: State, principal: Principal, body: JsonBody<NewMeeting>) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     input.validate()?;
     let (view, version) = state
-        .db
-        .write(move |conn| {
-            let access = access::load(conn, &caller)?;
-            let committee_id = input.committee_id;
-            let committee = committees::find(conn, committee_id)?
-                .filter(|_| can_read_meetings(access.role_on(committee_id)))
+        .write(principal, move |conn, principal| {
+            let committee = committees::find(conn, input.committee_id)?
+                .filter(|c| can_read_meetings(principal.role_on(c.id, c.kind)))
                 .ok_or_else(|| ApiError::validation("committee_id", "no such committee"))?;
-            let role = access.role_on(committee.id);
+            let role = principal.role_on(committee.id, committee.kind);
             require_secretary(role)?;
             let meeting = meetings::create(conn, committee.id, &input.into(), time::now())?;
             let version = meeting.version;
-            Ok((view(conn, meeting, role)?.0, version))
+            Ok((view(conn, principal, meeting, role)?.0, version))
         })
         .await?;
     Ok(created(format!("/v1/meetings/{}", view.meeting.id), version).json(view))
@@ -268,14 +273,13 @@ async fn create(state: State, caller: Caller, body: JsonBody<NewMeeting>) -> Api
     responses((status = OK, body = MeetingView, headers(("ETag" = String))))
 )]
 #[get("/meetings/{id}")]
-async fn read(state: State, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let ((view, full), version) = state
-        .db
-        .read(move |conn| {
-            let (meeting, role) = find_readable(conn, &caller, id)?;
+        .read(principal, move |conn, principal| {
+            let (meeting, role) = find_readable(conn, principal, id)?;
             let version = meeting.version;
-            Ok((view(conn, meeting, role)?, version))
+            Ok((view(conn, principal, meeting, role)?, version))
         })
         .await?;
     Ok(etagged(StatusCode::OK, version, full).json(view))
@@ -294,23 +298,22 @@ async fn read(state: State, caller: Caller, id: web::Path<i64>) -> ApiResult<Htt
 #[patch("/meetings/{id}")]
 async fn update(
     state: State,
-    caller: Caller,
+    principal: Principal,
     id: web::Path<i64>,
     if_match: IfMatch,
     body: JsonBody<MeetingPatch>,
 ) -> ApiResult<HttpResponse> {
     let (id, patch) = (id.into_inner(), body.into_inner());
     let (view, version) = state
-        .db
-        .write(move |conn| {
-            let (current, role) = find_readable(conn, &caller, id)?;
+        .write(principal, move |conn, principal| {
+            let (current, role) = find_readable(conn, principal, id)?;
             require_secretary(role)?;
             if_match.check(current.version)?;
             let changed = patch.apply(&current);
             changed.validate()?;
             let meeting = meetings::update(conn, &current, &changed.into(), time::now())?;
             let version = meeting.version;
-            Ok((view(conn, meeting, role)?.0, version))
+            Ok((view(conn, principal, meeting, role)?.0, version))
         })
         .await?;
     Ok(etagged(StatusCode::OK, version, true).json(view))
@@ -327,12 +330,11 @@ async fn update(
     )
 )]
 #[delete("/meetings/{id}")]
-async fn remove(state: State, caller: Caller, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
+async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     state
-        .db
-        .write(move |conn| {
-            let (current, role) = find_readable(conn, &caller, id)?;
+        .write(principal, move |conn, principal| {
+            let (current, role) = find_readable(conn, principal, id)?;
             require_secretary(role)?;
             if_match.check(current.version)?;
             if !can_delete_meeting(current.status) {

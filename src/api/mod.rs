@@ -4,18 +4,30 @@
 //! `db` off the async workers. Every error leaves through `ApiError` as problem+json.
 
 pub mod access_groups;
+pub mod clients;
 pub mod committees;
+pub mod exclusions;
 pub mod extract;
 pub mod grants;
 pub mod health;
 pub mod items;
+pub mod kind_grants;
+pub mod me;
 pub mod meetings;
+pub mod members;
 pub mod pagination;
 pub mod participants;
+pub mod token;
+pub mod users;
 
+use std::future::{Ready, ready};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{App, HttpResponse, HttpResponseBuilder, web};
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{App, FromRequest, HttpMessage, HttpRequest, HttpResponse, HttpResponseBuilder, web};
 use utoipa::OpenApi;
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
@@ -24,13 +36,82 @@ use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDocument, Ref, RefOr};
 use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::auth::Caller;
-use crate::db::Database;
+use crate::auth::{Authenticator, Caller, bearer_token};
+use crate::db::{Database, DbConnection, access, groups};
+use crate::domain::access::{Principal, can_manage_group};
 use crate::error::{ApiError, ApiResult};
+use crate::time;
 
 /// What every handler shares.
 pub struct AppState {
     pub db: Database,
+}
+
+impl AppState {
+    /// Runs `f` on the caller's behalf, off the async workers.
+    pub async fn read<T, F>(&self, principal: Principal, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConnection, &Principal) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.db.read(move |conn| f(conn, &principal)).await
+    }
+
+    /// Like [`AppState::read`], with `f` in one write transaction.
+    pub async fn write<T, F>(&self, principal: Principal, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConnection, &Principal) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.db.write(move |conn| f(conn, &principal)).await
+    }
+}
+
+/// Authenticates every request to the protected API before anything else reads it: the token is
+/// verified, then the database decides who the caller is (a deactivated user or a disabled client
+/// is refused here, whatever the rest of the request says). Handlers take the result as
+/// [`Principal`] (and the token's [`Caller`] where they need its claims).
+pub async fn authenticate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let authenticator =
+        req.app_data::<web::Data<Authenticator>>().cloned().ok_or_else(|| ApiError::internal("no authenticator"))?;
+    let state = req.app_data::<State>().cloned().ok_or_else(|| ApiError::internal("no application state"))?;
+    let token = bearer_token(req.request())?;
+    let caller = authenticator.into_inner().verify_refreshing(token).await?;
+    let resolving = caller.clone();
+    let principal = state.db.read(move |conn| access::resolve(conn, &resolving, time::now())).await?;
+    req.extensions_mut().insert(caller);
+    req.extensions_mut().insert(principal);
+    next.call(req).await
+}
+
+impl FromRequest for Principal {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions_mut()
+                .remove::<Principal>()
+                .ok_or_else(|| ApiError::internal("route outside the authenticated scope")),
+        )
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<Caller>()
+                .cloned()
+                .ok_or_else(|| ApiError::internal("route outside the authenticated scope")),
+        )
+    }
 }
 
 pub type State = web::Data<AppState>;
@@ -38,15 +119,25 @@ pub type State = web::Data<AppState>;
 /// Registers every documented route. The same function serves requests and generates the OpenAPI
 /// document, so the two cannot drift.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.configure(health::routes).service(
-        utoipa_actix_web::scope("/v1")
-            .configure(access_groups::routes)
-            .configure(committees::routes)
-            .configure(grants::routes)
-            .configure(meetings::routes)
-            .configure(participants::routes)
-            .configure(items::routes),
-    );
+    cfg.configure(health::routes)
+        // Before /v1, which would otherwise claim it: the token endpoint authenticates clients itself.
+        .service(utoipa_actix_web::scope("/v1/auth").configure(token::routes))
+        .service(
+            utoipa_actix_web::scope("/v1")
+                .wrap(from_fn(authenticate))
+                .configure(access_groups::routes)
+                .configure(members::routes)
+                .configure(committees::routes)
+                .configure(grants::routes)
+                .configure(kind_grants::routes)
+                .configure(meetings::routes)
+                .configure(participants::routes)
+                .configure(items::routes)
+                .configure(exclusions::routes)
+                .configure(users::routes)
+                .configure(me::routes)
+                .configure(clients::routes),
+        );
 }
 
 #[derive(OpenApi)]
@@ -67,7 +158,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "grants", description = "Roles granted to access groups on committees."),
         (name = "meetings", description = "Meetings with their participants and agenda."),
         (name = "participants", description = "Who attends a meeting."),
-        (name = "items", description = "Agenda items (punkter)."),
+        (name = "items", description = "Agenda items (punkter) and conflicts of interest (inhabilitet)."),
+        (name = "users", description = "The people who have signed in, and who the caller is."),
+        (name = "clients", description = "Service clients and the OAuth 2.0 client-credentials grant."),
         (name = "operations", description = "Health and readiness probes."),
     )
 )]
@@ -106,6 +199,7 @@ fn document_problems_and_security(doc: &mut OpenApiDocument) {
         "bearer",
         SecurityScheme::Http(Http::builder().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
     );
+    components.add_security_scheme("client_basic", SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)));
 
     for (path, item) in doc.paths.paths.iter_mut() {
         let secured = path.starts_with("/v1/");
@@ -124,7 +218,10 @@ fn document_problems_and_security(doc: &mut OpenApiDocument) {
             let mut statuses = vec!["500", "503"];
             if secured {
                 statuses.push("401");
-                operation.security = Some(vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+                // Operations that declare their own (the token endpoint) keep it.
+                operation
+                    .security
+                    .get_or_insert_with(|| vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
             }
             if has(operation, ParameterIn::Path) {
                 statuses.extend(["400", "404"]);
@@ -166,6 +263,26 @@ pub fn created(location: String, version: i64) -> HttpResponseBuilder {
     builder
 }
 
-pub fn require_admin(caller: &Caller) -> ApiResult<()> {
-    if caller.is_admin() { Ok(()) } else { Err(ApiError::Forbidden("This needs the admin role.".into())) }
+pub fn require_admin(principal: &Principal) -> ApiResult<()> {
+    if principal.is_admin() { Ok(()) } else { Err(ApiError::Forbidden("This needs the admin role.".into())) }
+}
+
+/// Whether the caller manages the group: an admin, or a member of a group managing an ancestor.
+pub fn manages(conn: &mut DbConnection, principal: &Principal, group_id: i64) -> ApiResult<bool> {
+    if principal.is_admin() {
+        return Ok(true);
+    }
+    if principal.managed_roots.is_empty() {
+        return Ok(false);
+    }
+    Ok(can_manage_group(principal, &groups::ancestors_of(conn, group_id)?))
+}
+
+/// Refuses a caller that does not manage the group.
+pub fn require_manager(conn: &mut DbConnection, principal: &Principal, group_id: i64) -> ApiResult<()> {
+    if manages(conn, principal, group_id)? {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("This needs the admin role or management of the group.".into()))
+    }
 }

@@ -10,9 +10,9 @@ use validator::Validate;
 use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::meetings::{find_readable, require_secretary};
 use super::{State, created, etagged};
-use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::db::participants::{self, Participant, ParticipantFields};
+use crate::domain::access::Principal;
 use crate::domain::{Attendance, ParticipantRole};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
@@ -101,15 +101,15 @@ impl ParticipantPatch {
     }
 }
 
-/// A participant of a meeting the caller may read, and whether the caller may change it.
+/// A participant of a meeting the caller may read; with `edit`, only for the committee's secretaries.
 fn find_participant(
     conn: &mut DbConnection,
-    caller: &Caller,
+    principal: &Principal,
     meeting_id: i64,
     id: i64,
     edit: bool,
 ) -> ApiResult<Participant> {
-    let (_, role) = find_readable(conn, caller, meeting_id)?;
+    let (_, role) = find_readable(conn, principal, meeting_id)?;
     if edit {
         require_secretary(role)?;
     }
@@ -123,12 +123,11 @@ fn find_participant(
     responses((status = OK, body = Vec<ParticipantView>))
 )]
 #[get("/meetings/{id}/participants")]
-async fn list(state: State, caller: Caller, id: web::Path<i64>) -> ApiResult<web::Json<Vec<ParticipantView>>> {
+async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<ParticipantView>>> {
     let id = id.into_inner();
     let rows = state
-        .db
-        .read(move |conn| {
-            let (meeting, _) = find_readable(conn, &caller, id)?;
+        .read(principal, move |conn, principal| {
+            let (meeting, _) = find_readable(conn, principal, id)?;
             Ok(participants::list_for_meeting(conn, meeting.id)?)
         })
         .await?;
@@ -148,16 +147,15 @@ async fn list(state: State, caller: Caller, id: web::Path<i64>) -> ApiResult<web
 #[post("/meetings/{id}/participants")]
 async fn create(
     state: State,
-    caller: Caller,
+    principal: Principal,
     id: web::Path<i64>,
     body: JsonBody<NewParticipant>,
 ) -> ApiResult<HttpResponse> {
     let (meeting_id, input) = (id.into_inner(), body.into_inner());
     input.validate()?;
     let participant = state
-        .db
-        .write(move |conn| {
-            let (meeting, role) = find_readable(conn, &caller, meeting_id)?;
+        .write(principal, move |conn, principal| {
+            let (meeting, role) = find_readable(conn, principal, meeting_id)?;
             require_secretary(role)?;
             participants::create(conn, meeting.id, &input.into(), time::now())
         })
@@ -173,9 +171,10 @@ async fn create(
     responses((status = OK, body = ParticipantView, headers(("ETag" = String))))
 )]
 #[get("/meetings/{id}/participants/{participant_id}")]
-async fn read(state: State, caller: Caller, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (meeting_id, id) = path.into_inner();
-    let participant = state.db.read(move |conn| find_participant(conn, &caller, meeting_id, id, false)).await?;
+    let participant =
+        state.read(principal, move |conn, principal| find_participant(conn, principal, meeting_id, id, false)).await?;
     Ok(etagged(StatusCode::OK, participant.version, true).json(ParticipantView::from(participant)))
 }
 
@@ -196,16 +195,15 @@ async fn read(state: State, caller: Caller, path: web::Path<(i64, i64)>) -> ApiR
 #[patch("/meetings/{id}/participants/{participant_id}")]
 async fn update(
     state: State,
-    caller: Caller,
+    principal: Principal,
     path: web::Path<(i64, i64)>,
     if_match: IfMatch,
     body: JsonBody<ParticipantPatch>,
 ) -> ApiResult<HttpResponse> {
     let ((meeting_id, id), patch) = (path.into_inner(), body.into_inner());
     let participant = state
-        .db
-        .write(move |conn| {
-            let current = find_participant(conn, &caller, meeting_id, id, true)?;
+        .write(principal, move |conn, principal| {
+            let current = find_participant(conn, principal, meeting_id, id, true)?;
             if_match.check(current.version)?;
             let changed = patch.apply(current.fields());
             changed.validate()?;
@@ -231,15 +229,14 @@ async fn update(
 #[delete("/meetings/{id}/participants/{participant_id}")]
 async fn remove(
     state: State,
-    caller: Caller,
+    principal: Principal,
     path: web::Path<(i64, i64)>,
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let (meeting_id, id) = path.into_inner();
     state
-        .db
-        .write(move |conn| {
-            let current = find_participant(conn, &caller, meeting_id, id, true)?;
+        .write(principal, move |conn, principal| {
+            let current = find_participant(conn, principal, meeting_id, id, true)?;
             if_match.check(current.version)?;
             participants::delete(conn, &current, time::now())
         })

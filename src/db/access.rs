@@ -1,34 +1,99 @@
-//! Resolving a caller's standing from its token groups: one indexed query per request, whose cost
-//! grows with the caller's own groups and grants, not with the size of the organisation.
+//! From a verified token to a principal: the database decides whether the user is still active or
+//! the client still enabled, which groups count (the token's, those added here, a client's), and what
+//! they are granted. A handful of indexed queries per request, whose cost grows with the caller's own
+//! groups and grants, not with the size of the organisation. Nothing is cached across requests, so
+//! that a deactivation takes effect at once on every instance.
 
 use std::collections::HashMap;
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::DbConnection;
-use super::schema::{access_group_ancestors, access_groups, committee_grants};
+use super::schema::{access_group_ancestors as ancestors, access_groups, committee_grants, group_members, kind_grants};
+use super::{DbConnection, clients, users};
 use crate::auth::Caller;
-use crate::domain::CommitteeRole;
-use crate::domain::access::{CallerAccess, effective_role};
+use crate::domain::access::{Principal, effective_role};
+use crate::domain::{CommitteeKind, CommitteeRole};
+use crate::error::{ApiError, ApiResult};
 
-/// The caller's role on every committee granted to one of its groups or their ancestors.
-pub fn load(conn: &mut DbConnection, caller: &Caller) -> QueryResult<CallerAccess> {
-    let mut roles: HashMap<i64, Vec<CommitteeRole>> = HashMap::new();
-    if !caller.groups.is_empty() {
-        let granted: Vec<(i64, CommitteeRole)> = committee_grants::table
-            .inner_join(
-                access_group_ancestors::table.on(access_group_ancestors::ancestor_id.eq(committee_grants::group_id)),
-            )
-            .inner_join(access_groups::table.on(access_groups::id.eq(access_group_ancestors::group_id)))
-            .filter(access_groups::external_id.eq_any(&caller.groups))
-            .select((committee_grants::committee_id, committee_grants::role))
-            .load(conn)?;
-        for (committee, role) in granted {
-            roles.entry(committee).or_default().push(role);
-        }
+/// The groups a caller belongs to directly, with whether each manages its subtree.
+pub struct DirectGroups(pub Vec<(i64, bool)>);
+
+impl DirectGroups {
+    pub fn ids(&self) -> Vec<i64> {
+        self.0.iter().map(|(id, _)| *id).collect()
     }
-    Ok(CallerAccess {
-        roles: roles.into_iter().filter_map(|(id, granted)| effective_role(granted).map(|r| (id, r))).collect(),
-        admin: caller.is_admin(),
+}
+
+/// Resolves the caller; 401 for a deactivated user or an unknown or disabled client.
+pub fn resolve(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime) -> ApiResult<Principal> {
+    let (roles, direct) = if caller.client {
+        let client = clients::find_by_client_id(conn, &caller.subject)?
+            .filter(|c| c.enabled)
+            .ok_or_else(|| ApiError::Unauthorized("The client is not registered or has been disabled.".into()))?;
+        let direct = match client.group_id {
+            Some(group) => access_groups::table
+                .filter(access_groups::id.eq(group))
+                .select((access_groups::id, access_groups::manages_subtree))
+                .load(conn)?,
+            None => Vec::new(),
+        };
+        (client.roles(), DirectGroups(direct))
+    } else {
+        let user = users::record_seen(conn, caller, now)?;
+        if !user.active {
+            return Err(ApiError::Unauthorized("The user has been deactivated.".into()));
+        }
+        (caller.roles.clone(), direct_groups(conn, caller)?)
+    };
+    let ids = direct.ids();
+    let (committee_roles, kind_roles) = if ids.is_empty() { Default::default() } else { granted_roles(conn, &ids)? };
+    Ok(Principal {
+        subject: caller.subject.clone(),
+        client: caller.client,
+        roles,
+        committee_roles,
+        kind_roles,
+        managed_roots: direct.0.iter().filter(|(_, manages)| *manages).map(|(id, _)| *id).collect(),
     })
+}
+
+/// A user's direct groups: those named in the token (by external id) and those it was added to here.
+pub fn direct_groups(conn: &mut DbConnection, caller: &Caller) -> QueryResult<DirectGroups> {
+    let local = group_members::table.filter(group_members::subject.eq(&caller.subject)).select(group_members::group_id);
+    let groups = access_groups::table
+        .filter(access_groups::external_id.eq_any(&caller.groups).or(access_groups::id.eq_any(local)))
+        .select((access_groups::id, access_groups::manages_subtree))
+        .load(conn)?;
+    Ok(DirectGroups(groups))
+}
+
+type Granted = (HashMap<i64, CommitteeRole>, HashMap<CommitteeKind, CommitteeRole>);
+
+/// The roles granted to these groups or any of their ancestors, per committee and per committee kind.
+fn granted_roles(conn: &mut DbConnection, groups: &[i64]) -> QueryResult<Granted> {
+    let on_committees: Vec<(i64, CommitteeRole)> = committee_grants::table
+        .inner_join(ancestors::table.on(ancestors::ancestor_id.eq(committee_grants::group_id)))
+        .filter(ancestors::group_id.eq_any(groups))
+        .select((committee_grants::committee_id, committee_grants::role))
+        .load(conn)?;
+    let on_kinds: Vec<(CommitteeKind, CommitteeRole)> = kind_grants::table
+        .inner_join(ancestors::table.on(ancestors::ancestor_id.eq(kind_grants::group_id)))
+        .filter(ancestors::group_id.eq_any(groups))
+        .select((kind_grants::committee_kind, kind_grants::role))
+        .load(conn)?;
+    Ok((highest(on_committees), highest(on_kinds)))
+}
+
+fn highest<K: std::hash::Hash + Eq>(granted: Vec<(K, CommitteeRole)>) -> HashMap<K, CommitteeRole> {
+    let mut by_key: HashMap<K, Vec<CommitteeRole>> = HashMap::new();
+    for (key, role) in granted {
+        by_key.entry(key).or_default().push(role);
+    }
+    by_key.into_iter().filter_map(|(key, roles)| effective_role(roles).map(|role| (key, role))).collect()
+}
+
+/// The groups with these ids and all their ancestors.
+pub fn with_ancestors(conn: &mut DbConnection, groups: &[i64]) -> QueryResult<Vec<i64>> {
+    ancestors::table.filter(ancestors::group_id.eq_any(groups)).select(ancestors::ancestor_id).distinct().load(conn)
 }

@@ -5,8 +5,8 @@ use diesel::dsl::exists;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{access_groups, committees, meetings};
-use crate::domain::access::CallerAccess;
+use super::schema::{access_group_ancestors as ancestors, access_groups, committees, meetings};
+use crate::domain::access::Principal;
 use crate::domain::{CommitteeKind, Publication};
 use crate::error::{ApiError, ApiResult};
 
@@ -46,10 +46,10 @@ impl Committee {
     }
 }
 
-/// The committees visible to the caller (see `domain::access::can_see_committee`), by id.
+/// The committees visible to the caller, by id: the query form of `domain::access::can_see_committee`.
 pub fn list(
     conn: &mut DbConnection,
-    access: &CallerAccess,
+    principal: &Principal,
     after: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<Committee>> {
@@ -59,15 +59,30 @@ pub fn list(
         .limit(limit)
         .select(Committee::as_select())
         .into_boxed();
-    if !access.admin {
-        let granted: Vec<i64> = access.roles.keys().copied().collect();
+    if !principal.is_admin() {
+        let granted: Vec<i64> = principal.committee_roles.keys().copied().collect();
+        let kinds: Vec<CommitteeKind> = principal.kind_roles.keys().copied().collect();
+        let managed = ancestors::table
+            .filter(ancestors::ancestor_id.eq_any(&principal.managed_roots))
+            .select(ancestors::group_id);
         query = query.filter(
             committees::id
                 .eq_any(granted)
-                .or(committees::publication.eq_any([Publication::Public, Publication::Internal])),
+                .or(committees::kind.eq_any(kinds))
+                .or(committees::publication.eq_any([Publication::Public, Publication::Internal]))
+                .or(committees::owner_group_id.eq_any(managed)),
         );
     }
     query.load(conn)
+}
+
+/// The committees with these ids and every committee of these kinds, by id.
+pub fn of_ids_or_kinds(conn: &mut DbConnection, ids: &[i64], kinds: &[CommitteeKind]) -> QueryResult<Vec<Committee>> {
+    committees::table
+        .filter(committees::id.eq_any(ids).or(committees::kind.eq_any(kinds)))
+        .order(committees::id)
+        .select(Committee::as_select())
+        .load(conn)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Committee>> {

@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::DbConnection;
-use super::schema::{access_group_ancestors as ancestors, access_groups, committee_grants, committees};
+use super::schema::{
+    access_group_ancestors as ancestors, access_groups, committee_grants, committees, kind_grants, service_clients,
+};
 use crate::domain::Tier;
 use crate::error::{ApiError, ApiResult};
 
@@ -22,6 +24,7 @@ pub struct AccessGroup {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub manages_subtree: bool,
 }
 
 /// The fields a client sets.
@@ -33,6 +36,7 @@ pub struct GroupFields {
     pub tier: Tier,
     pub parent_id: Option<i64>,
     pub description: Option<String>,
+    pub manages_subtree: bool,
 }
 
 impl AccessGroup {
@@ -43,8 +47,18 @@ impl AccessGroup {
             tier: self.tier,
             parent_id: self.parent_id,
             description: self.description.clone(),
+            manages_subtree: self.manages_subtree,
         }
     }
+}
+
+/// The group and its ancestors, nearest first.
+pub fn ancestors_of(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<i64>> {
+    ancestors::table
+        .filter(ancestors::group_id.eq(id))
+        .order(ancestors::depth)
+        .select(ancestors::ancestor_id)
+        .load(conn)
 }
 
 pub fn list(conn: &mut DbConnection, after: Option<i64>, limit: i64) -> QueryResult<Vec<AccessGroup>> {
@@ -54,6 +68,20 @@ pub fn list(conn: &mut DbConnection, after: Option<i64>, limit: i64) -> QueryRes
         .limit(limit)
         .select(AccessGroup::as_select())
         .load(conn)
+}
+
+/// The groups with these ids, by id.
+pub fn find_many(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<AccessGroup>> {
+    access_groups::table
+        .filter(access_groups::id.eq_any(ids))
+        .order(access_groups::id)
+        .select(AccessGroup::as_select())
+        .load(conn)
+}
+
+/// The ids of the groups with these external ids (the groups a token names).
+pub fn ids_by_external_id(conn: &mut DbConnection, external_ids: &[String]) -> QueryResult<Vec<i64>> {
+    access_groups::table.filter(access_groups::external_id.eq_any(external_ids)).select(access_groups::id).load(conn)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<AccessGroup>> {
@@ -178,10 +206,15 @@ pub fn delete(conn: &mut DbConnection, current: &AccessGroup) -> ApiResult<()> {
         diesel::select(exists(committees::table.filter(committees::owner_group_id.eq(id)))).get_result(conn)?;
     let granted: bool =
         diesel::select(exists(committee_grants::table.filter(committee_grants::group_id.eq(id)))).get_result(conn)?;
-    let reason = match (has_children, owns, granted) {
-        (true, _, _) => Some("The group has child groups; move or delete them first."),
-        (_, true, _) => Some("The group owns committees; give them another owner first."),
-        (_, _, true) => Some("The group holds grants; revoke them first."),
+    let kind_granted: bool =
+        diesel::select(exists(kind_grants::table.filter(kind_grants::group_id.eq(id)))).get_result(conn)?;
+    let clients: bool =
+        diesel::select(exists(service_clients::table.filter(service_clients::group_id.eq(id)))).get_result(conn)?;
+    let reason = match (has_children, owns, granted || kind_granted, clients) {
+        (true, ..) => Some("The group has child groups; move or delete them first."),
+        (_, true, ..) => Some("The group owns committees; give them another owner first."),
+        (_, _, true, _) => Some("The group holds grants; revoke them first."),
+        (.., true) => Some("Service clients act through the group; give them another group first."),
         _ => None,
     };
     if let Some(reason) = reason {

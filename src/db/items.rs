@@ -8,9 +8,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::agenda_items as items;
+use super::schema::{agenda_items as items, committees, meetings as meetings_table};
 use super::{DbConnection, meetings};
-use crate::domain::{CaseType, DecisionOutcome};
+use crate::domain::{CaseType, CommitteeKind, DecisionOutcome};
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -80,8 +80,14 @@ pub fn list_for_meeting(conn: &mut DbConnection, meeting_id: i64) -> QueryResult
     items::table.filter(items::meeting_id.eq(meeting_id)).order(items::position).select(Item::as_select()).load(conn)
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Item>> {
-    items::table.find(id).select(Item::as_select()).first(conn).optional()
+/// An item with its committee (id and kind), which access depends on.
+pub fn find_with_committee(conn: &mut DbConnection, id: i64) -> QueryResult<Option<(Item, i64, CommitteeKind)>> {
+    items::table
+        .inner_join(meetings_table::table.inner_join(committees::table))
+        .filter(items::id.eq(id))
+        .select((Item::as_select(), committees::id, committees::kind))
+        .first(conn)
+        .optional()
 }
 
 fn count(conn: &mut DbConnection, meeting_id: i64) -> QueryResult<i32> {

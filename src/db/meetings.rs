@@ -6,8 +6,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::meetings;
-use crate::domain::MeetingStatus;
+use super::schema::{committees, meetings};
+use crate::domain::{CommitteeKind, MeetingStatus};
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -52,8 +52,9 @@ impl Meeting {
 /// (start, id) of the previous page.
 #[derive(Debug, Default)]
 pub struct MeetingFilter {
-    /// Only meetings of these committees: the ones the caller may read.
+    /// Only meetings of these committees and of committees of these kinds: the ones the caller may read.
     pub committees: Vec<i64>,
+    pub kinds: Vec<CommitteeKind>,
     pub committee_id: Option<i64>,
     pub starts_from: Option<NaiveDateTime>,
     pub starts_before: Option<NaiveDateTime>,
@@ -65,7 +66,8 @@ pub struct MeetingFilter {
 
 pub fn list(conn: &mut DbConnection, filter: &MeetingFilter) -> QueryResult<Vec<Meeting>> {
     let mut query = meetings::table
-        .filter(meetings::committee_id.eq_any(&filter.committees))
+        .inner_join(committees::table)
+        .filter(meetings::committee_id.eq_any(&filter.committees).or(committees::kind.eq_any(&filter.kinds)))
         .order((meetings::starts_at, meetings::id))
         .limit(filter.limit)
         .select(Meeting::as_select())
@@ -94,6 +96,16 @@ pub fn list(conn: &mut DbConnection, filter: &MeetingFilter) -> QueryResult<Vec<
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Meeting>> {
     meetings::table.find(id).select(Meeting::as_select()).first(conn).optional()
+}
+
+/// A meeting with the kind of its committee, which access depends on.
+pub fn find_with_kind(conn: &mut DbConnection, id: i64) -> QueryResult<Option<(Meeting, CommitteeKind)>> {
+    meetings::table
+        .inner_join(committees::table)
+        .filter(meetings::id.eq(id))
+        .select((Meeting::as_select(), committees::kind))
+        .first(conn)
+        .optional()
 }
 
 pub fn create(

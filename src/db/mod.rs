@@ -5,14 +5,19 @@
 //! all SQL; what differs between the backends is kept in this file.
 
 pub mod access;
+pub mod clients;
 pub mod committees;
+pub mod exclusions;
 pub mod grants;
 pub mod groups;
 pub mod items;
+pub mod kind_grants;
 pub mod meetings;
+pub mod members;
 pub mod participants;
 pub mod schema;
 mod text_enum;
+pub mod users;
 
 use std::fmt;
 use std::path::PathBuf;

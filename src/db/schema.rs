@@ -13,6 +13,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        manages_subtree -> Bool,
     }
 }
 
@@ -104,7 +105,78 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        subject -> Text,
+        name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        groups_seen -> Text,
+        active -> Bool,
+        deactivated_at -> Nullable<Timestamp>,
+        deactivation_reason -> Nullable<Text>,
+        first_seen_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    group_members (id) {
+        id -> BigInt,
+        group_id -> BigInt,
+        subject -> Text,
+        added_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    kind_grants (id) {
+        id -> BigInt,
+        committee_kind -> Text,
+        group_id -> BigInt,
+        role -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    item_exclusions (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        subject -> Text,
+        reason -> Nullable<Text>,
+        created_by -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_clients (id) {
+        id -> BigInt,
+        client_id -> Text,
+        name -> Text,
+        secret_hash -> Text,
+        roles -> Text,
+        group_id -> Nullable<BigInt>,
+        enabled -> Bool,
+        secret_rotated_at -> Timestamp,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(committees -> access_groups (owner_group_id));
+diesel::joinable!(group_members -> access_groups (group_id));
+diesel::joinable!(kind_grants -> access_groups (group_id));
+diesel::joinable!(item_exclusions -> agenda_items (item_id));
 diesel::joinable!(committee_grants -> committees (committee_id));
 diesel::joinable!(meetings -> committees (committee_id));
 diesel::joinable!(meeting_participants -> meetings (meeting_id));
@@ -118,4 +190,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     meetings,
     meeting_participants,
     agenda_items,
+    users,
+    group_members,
+    kind_grants,
+    item_exclusions,
+    service_clients,
 );

@@ -3,27 +3,46 @@
 
 use std::collections::HashMap;
 
-use super::{CommitteeRole, Publication};
+use super::{CommitteeKind, CommitteeRole, Publication, ServiceRole};
 
-/// What a caller holds, resolved once per request: the role on each committee any of its groups (or
-/// their ancestors) has been granted, and whether it is a service admin.
+/// Who is calling, as far as the access rules care: resolved once per request from the token and
+/// the database (a deactivated user or a disabled client never becomes a principal).
 #[derive(Clone, Debug, Default)]
-pub struct CallerAccess {
-    pub roles: HashMap<i64, CommitteeRole>,
-    pub admin: bool,
+pub struct Principal {
+    /// The token's subject: a user's `sub`, or a service client's `client_id`.
+    pub subject: String,
+    /// Set for service clients.
+    pub client: bool,
+    pub roles: Vec<ServiceRole>,
+    /// Roles granted on single committees to one of the caller's groups or their ancestors.
+    pub committee_roles: HashMap<i64, CommitteeRole>,
+    /// Roles granted on every committee of a kind.
+    pub kind_roles: HashMap<CommitteeKind, CommitteeRole>,
+    /// Groups whose subtree the caller manages (see [`can_manage_group`]).
+    pub managed_roots: Vec<i64>,
 }
 
-impl CallerAccess {
-    pub fn role_on(&self, committee_id: i64) -> Option<CommitteeRole> {
-        self.roles.get(&committee_id).copied()
+impl Principal {
+    pub fn has_role(&self, role: ServiceRole) -> bool {
+        self.roles.contains(&role)
     }
 
-    /// The committees whose meetings the caller may read.
-    pub fn readable_committees(&self) -> Vec<i64> {
+    pub fn is_admin(&self) -> bool {
+        self.has_role(ServiceRole::Admin)
+    }
+
+    /// The caller's role on a committee: the highest granted on it or on its kind.
+    pub fn role_on(&self, committee_id: i64, kind: CommitteeKind) -> Option<CommitteeRole> {
+        effective_role(self.committee_roles.get(&committee_id).into_iter().chain(self.kind_roles.get(&kind)).copied())
+    }
+
+    /// The committees whose meetings the caller may read: these ids, and every committee of these kinds.
+    pub fn readable_committees(&self) -> (Vec<i64>, Vec<CommitteeKind>) {
         let mut ids: Vec<i64> =
-            self.roles.iter().filter(|(_, role)| can_read_meetings(Some(**role))).map(|(id, _)| *id).collect();
+            self.committee_roles.iter().filter(|(_, r)| can_read_meetings(Some(**r))).map(|(id, _)| *id).collect();
         ids.sort_unstable();
-        ids
+        let kinds = self.kind_roles.iter().filter(|(_, r)| can_read_meetings(Some(**r))).map(|(k, _)| *k).collect();
+        (ids, kinds)
     }
 }
 
@@ -36,20 +55,26 @@ pub enum ItemView {
     TitleOnly,
 }
 
-/// Whether the committee itself (name, kind, publication) is visible. Admins see every committee so
-/// that they can manage them; others see those they hold a role on and those whose publication level
-/// makes them known to every signed-in employee.
-pub fn can_see_committee(publication: Publication, role: Option<CommitteeRole>, admin: bool) -> bool {
-    admin || role.is_some() || matches!(publication, Publication::Public | Publication::Internal)
+/// Whether the committee itself (name, kind, publication) is visible. Admins, and groups managing
+/// the owner's subtree, see it so that they can manage it; others see those they hold a role on and
+/// those whose publication level makes them known to every signed-in employee.
+pub fn can_see_committee(publication: Publication, role: Option<CommitteeRole>, manages: bool) -> bool {
+    manages || role.is_some() || matches!(publication, Publication::Public | Publication::Internal)
 }
 
 /// Whether the caller may read the committee's meetings (and the content of their open items).
-/// Being an admin is not enough: admins manage structure, not content.
+/// Managing structure is not enough: admins manage structure, not content.
 pub fn can_read_meetings(role: Option<CommitteeRole>) -> bool {
     role.is_some()
 }
 
-/// How an item is shown to a caller holding `role` on its committee.
+/// The role a caller holds for one item: its committee role, unless the caller is excluded from the
+/// item (inhabilitet), in which case it sees and does what a non-member reader would.
+pub fn item_role(role: Option<CommitteeRole>, excluded: bool) -> Option<CommitteeRole> {
+    if excluded { role.map(|r| r.min(CommitteeRole::Reader)) } else { role }
+}
+
+/// How an item is shown to a caller holding `role` for it (see [`item_role`]).
 pub fn item_view(closed: bool, role: Option<CommitteeRole>) -> ItemView {
     if !closed || role >= Some(CommitteeRole::Member) { ItemView::Full } else { ItemView::TitleOnly }
 }
@@ -60,8 +85,18 @@ pub fn can_edit_meetings(role: Option<CommitteeRole>) -> bool {
 }
 
 /// Whether the caller may see who holds which role on the committee.
-pub fn can_list_grants(role: Option<CommitteeRole>, admin: bool) -> bool {
-    admin || role == Some(CommitteeRole::Secretary)
+pub fn can_list_grants(role: Option<CommitteeRole>, manages: bool) -> bool {
+    manages || role == Some(CommitteeRole::Secretary)
+}
+
+/// Whether the caller manages a group: admins manage every group; a member of a group marked as
+/// managing its subtree manages that group and everything below it. `ancestors` are the group's
+/// ancestors including itself.
+///
+/// Only direct membership of the managing group counts (see `managed_roots`): through inheritance
+/// every member of every group below it would otherwise manage the whole subtree.
+pub fn can_manage_group(principal: &Principal, ancestors: &[i64]) -> bool {
+    principal.is_admin() || ancestors.iter().any(|a| principal.managed_roots.contains(a))
 }
 
 /// The role a caller holds on a committee: the highest of the roles granted to any of its groups.
@@ -96,11 +131,23 @@ mod tests {
         }
     }
 
+    /// An excluded caller is a reader for that item, whatever it holds, and no more than it holds.
     #[test]
-    fn admin_manages_structure_but_reads_no_content() {
+    fn exclusion_caps_the_item_role_at_reader() {
+        let excluded: Vec<_> = ROLES.iter().map(|role| item_role(*role, true)).collect();
+        assert_eq!(excluded, [None, Some(Reader), Some(Reader), Some(Reader)]);
+        for role in ROLES {
+            assert_eq!(item_role(role, false), role);
+            assert_eq!(item_view(true, item_role(role, true)), ItemView::TitleOnly, "{role:?}");
+            assert!(!can_edit_meetings(item_role(role, true)), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn managers_see_committees_but_read_no_content() {
         assert!(can_list_grants(None, true));
         assert!(can_see_committee(Publication::None, None, true));
-        // Admin is not a committee role: without a grant there is nothing to read or edit.
+        // Managing is not a committee role: without a grant there is nothing to read or edit.
         assert!(!can_read_meetings(None));
         assert!(!can_edit_meetings(None));
         assert_eq!(item_view(true, None), ItemView::TitleOnly);
@@ -122,5 +169,32 @@ mod tests {
         assert_eq!(effective_role([Reader]), Some(Reader));
         assert_eq!(effective_role([Reader, Secretary, Member]), Some(Secretary));
         assert_eq!(effective_role([Member, Reader]), Some(Member));
+    }
+
+    #[test]
+    fn kind_wide_and_single_grants_combine() {
+        let principal = Principal {
+            committee_roles: HashMap::from([(1, Reader), (2, Secretary)]),
+            kind_roles: HashMap::from([(CommitteeKind::Med, Member)]),
+            ..Principal::default()
+        };
+        assert_eq!(principal.role_on(1, CommitteeKind::Med), Some(Member));
+        assert_eq!(principal.role_on(2, CommitteeKind::Med), Some(Secretary));
+        assert_eq!(principal.role_on(3, CommitteeKind::Med), Some(Member), "a MED committee created later");
+        assert_eq!(principal.role_on(1, CommitteeKind::SchoolBoard), Some(Reader));
+        assert_eq!(principal.role_on(3, CommitteeKind::SchoolBoard), None);
+        assert_eq!(principal.readable_committees(), (vec![1, 2], vec![CommitteeKind::Med]));
+    }
+
+    #[test]
+    fn groups_are_managed_by_admins_and_by_managers_of_an_ancestor() {
+        let manager = Principal { managed_roots: vec![10], ..Principal::default() };
+        assert!(can_manage_group(&manager, &[12, 11, 10, 1]), "below the managed root");
+        assert!(can_manage_group(&manager, &[10, 1]), "the managed root itself");
+        assert!(!can_manage_group(&manager, &[13, 1]), "a sibling subtree");
+        assert!(!can_manage_group(&manager, &[1]), "the parent of the managed root");
+        let admin = Principal { roles: vec![ServiceRole::Admin], ..Principal::default() };
+        assert!(can_manage_group(&admin, &[13, 1]));
+        assert!(!can_manage_group(&Principal::default(), &[10]));
     }
 }

@@ -6,7 +6,7 @@ use dagsorden::auth::Authenticator;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use serde_json::{Value, json};
 
-use crate::common::{Request, SECRET, TestApp, token_settings};
+use crate::common::{Request, SECRET, StaticServer, TestApp, token_settings};
 use crate::db_tests;
 use crate::fixtures;
 
@@ -15,6 +15,9 @@ db_tests!(
     forged_and_misdirected_tokens_are_refused,
     service_roles_come_from_the_token,
     identity_provider_tokens_are_verified_with_its_keys,
+    rotated_provider_keys_are_fetched_once_and_rate_limited,
+    urls_in_a_token_header_are_never_followed,
+    group_overage_is_refused_not_read_as_no_groups,
 );
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -150,4 +153,102 @@ fn identity_provider_tokens_are_verified_with_its_keys(app: &TestApp) {
         signed(Algorithm::RS256, "test-rsa-1", &rsa, &entra(json!({"roles": [], "groups": [groups["external_id"]]})));
     let meeting = fixtures::meeting(&idp, &committee, "2022-04-25T12:30:00+02:00");
     idp.get(&format!("/v1/meetings/{}", meeting["id"]), &token).expect(200);
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!("{FIXTURES}/{name}")).unwrap()
+}
+
+const ENTRA_ISSUER: &str = "https://login.microsoftonline.com/tenant/v2.0";
+
+/// A service whose identity provider publishes its keys at `jwks`.
+fn with_provider_at(app: &TestApp, jwks: &StaticServer) -> TestApp {
+    let mut settings = token_settings();
+    settings.oidc_issuer = Some(ENTRA_ISSUER.into());
+    settings.oidc_audience = Some("api://dagsorden".into());
+    settings.oidc_jwks_url = Some(jwks.url.clone());
+    settings.token_secret = Some(String::from_utf8(SECRET.to_vec()).unwrap());
+    TestApp::start_with(app.backend, Authenticator::from_settings(&settings, &app.database_url).unwrap())
+}
+
+fn entra_claims(overrides: Value) -> Value {
+    let mut c = claims(json!({"iss": ENTRA_ISSUER, "aud": "api://dagsorden", "roles": []}));
+    for (k, v) in overrides.as_object().unwrap() {
+        c[k] = v.clone();
+    }
+    c
+}
+
+fn rsa_key(file: &str) -> EncodingKey {
+    EncodingKey::from_rsa_pem(fixture(file).as_bytes()).unwrap()
+}
+
+fn signed_with(header: Header, key: &EncodingKey, claims: &Value) -> String {
+    encode(&header, claims, key).unwrap()
+}
+
+fn kid_header(kid: &str) -> Header {
+    let mut header = Header::new(Algorithm::RS256);
+    header.kid = Some(kid.into());
+    header
+}
+
+/// The provider rotates in a new key: the first token signed with it makes the service fetch the key
+/// set again, so no restart is needed; unknown key ids after that do not make it fetch again within
+/// the refresh interval.
+fn rotated_provider_keys_are_fetched_once_and_rate_limited(app: &TestApp) {
+    let jwks = StaticServer::start(fixture("idp-jwks.json"));
+    let idp = with_provider_at(app, &jwks);
+    assert_eq!(jwks.hits(), 1, "fetched at start");
+    let old = signed_with(kid_header("test-rsa-1"), &rsa_key("idp-rsa-private.pem"), &entra_claims(json!({})));
+    idp.get("/v1/committees", &old).expect(200);
+    assert_eq!(jwks.hits(), 1, "a known key needs no fetch");
+
+    jwks.set_body(fixture("idp-jwks-rotated.json"));
+    let new = signed_with(kid_header("test-rsa-2"), &rsa_key("idp-rsa2-private.pem"), &entra_claims(json!({})));
+    idp.get("/v1/committees", &new).expect(200);
+    assert_eq!(jwks.hits(), 2, "one refresh for the new key");
+    idp.get("/v1/committees", &new).expect(200);
+
+    for n in 0..5 {
+        let forged =
+            signed_with(kid_header(&format!("random-{n}")), &rsa_key("idp-rsa2-private.pem"), &entra_claims(json!({})));
+        refused(&idp, &forged);
+    }
+    assert_eq!(jwks.hits(), 2, "unknown key ids within the interval fetch nothing");
+    idp.get("/v1/committees", &old).expect(200);
+}
+
+/// `jku` and `x5u` name where to get the key: an attacker's server. They are ignored.
+fn urls_in_a_token_header_are_never_followed(app: &TestApp) {
+    let jwks = StaticServer::start(fixture("idp-jwks.json"));
+    let attacker = StaticServer::start(fixture("idp-jwks-rotated.json"));
+    let idp = with_provider_at(app, &jwks);
+    let attacker_key = rsa_key("idp-rsa2-private.pem");
+    for (jku, x5u) in [(Some(attacker.url.clone()), None), (None, Some(attacker.url.clone()))] {
+        let mut header = kid_header("test-rsa-2");
+        header.jku = jku;
+        header.x5u = x5u;
+        refused(&idp, &signed_with(header, &attacker_key, &entra_claims(json!({}))));
+    }
+    assert_eq!(attacker.hits(), 0, "the header's URLs were never fetched");
+}
+
+/// Entra ID leaves the groups out of a token when a user has too many, pointing to Graph instead.
+/// That must not read as "no groups": the token is refused with a problem that says why.
+fn group_overage_is_refused_not_read_as_no_groups(app: &TestApp) {
+    let jwks = StaticServer::start(fixture("idp-jwks.json"));
+    let idp = with_provider_at(app, &jwks);
+    let key = rsa_key("idp-rsa-private.pem");
+    let overage = [
+        json!({"_claim_names": {"groups": "src1"}, "_claim_sources": {"src1": {"endpoint": "https://graph.microsoft.com/v1.0/users/x/getMemberObjects"}}}),
+        json!({"hasgroups": true}),
+    ];
+    for extra in overage {
+        let reply = idp.get("/v1/committees", &signed_with(kid_header("test-rsa-1"), &key, &entra_claims(extra)));
+        assert!(reply.body.contains("group overage"), "{}", reply.body);
+        reply.problem(401, "unauthorized");
+    }
+    let listed = signed_with(kid_header("test-rsa-1"), &key, &entra_claims(json!({"groups": ["a", "b"]})));
+    idp.get("/v1/committees", &listed).expect(200);
 }

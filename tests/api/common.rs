@@ -63,13 +63,21 @@ pub fn token_settings() -> TokenSettings {
         oidc_issuer: None,
         oidc_audience: None,
         oidc_jwks_file: None,
+        oidc_jwks_url: None,
+        oidc_jwks_min_refresh_seconds: 60,
         oidc_algorithms: vec!["RS256".into()],
+        client_token_seconds: 900,
     }
 }
 
 enum TestDatabase {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Another instance's database: not ours to drop.
+    Shared,
 }
 
 impl TestDatabase {
@@ -129,6 +137,16 @@ impl TestApp {
     /// A service that verifies tokens with `authenticator` (tests still mint with [`SECRET`]).
     pub fn start_with(backend: Backend, authenticator: Authenticator) -> TestApp {
         let (database, url) = TestDatabase::create(backend);
+        Self::serve(backend, database, url, authenticator)
+    }
+
+    /// A second instance of the service on this one's database, as behind a load balancer.
+    pub fn another_instance(&self) -> TestApp {
+        let authenticator = Authenticator::with_secret(SECRET, &token_settings());
+        Self::serve(self.backend, TestDatabase::Shared, self.database_url.clone(), authenticator)
+    }
+
+    fn serve(backend: Backend, database: TestDatabase, url: DatabaseUrl, authenticator: Authenticator) -> TestApp {
         let db = Database::open(&url, 4).expect("open the test database");
         let service = Service::new(db, authenticator, 1024 * 1024);
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
@@ -161,18 +179,40 @@ impl TestApp {
 
     /// A valid token for `sub` with these group external ids and service roles.
     pub fn token(&self, sub: &str, groups: &[&str], roles: &[&str]) -> String {
-        let claims = UserClaims {
+        self.mint(UserClaims {
             sub: sub.into(),
             name: Some(format!("User {sub}")),
             email: None,
             groups: groups.iter().map(|g| g.to_string()).collect(),
             roles: roles.iter().map(|r| r.to_string()).collect(),
-        };
+        })
+    }
+
+    pub fn mint(&self, claims: UserClaims) -> String {
         self.minter.mint(claims, 3600).expect("mint")
     }
 
     pub fn admin(&self) -> String {
         self.token("admin", &[], &["admin"])
+    }
+
+    /// Registers a service client (as an admin); returns its client id and secret.
+    pub fn register_client(&self, name: &str, roles: &[&str], group: Option<i64>) -> (String, String) {
+        let body = serde_json::json!({"name": name, "roles": roles, "group_id": group});
+        let client = self.post("/v1/clients", &self.admin(), body).expect(201).json();
+        (client["client_id"].as_str().unwrap().to_owned(), client["client_secret"].as_str().unwrap().to_owned())
+    }
+
+    /// A token from the client-credentials grant.
+    pub fn client_token(&self, client_id: &str, secret: &str) -> String {
+        let form = format!(
+            "grant_type=client_credentials&client_id={}&client_secret={}",
+            urlencode(client_id),
+            urlencode(secret)
+        );
+        let reply = self
+            .call(Request::new("POST", "/v1/auth/token").raw("application/x-www-form-urlencoded", form.into_bytes()));
+        reply.expect(200).json()["access_token"].as_str().unwrap().to_owned()
     }
 
     pub fn call(&self, request: Request) -> Reply {
@@ -208,6 +248,10 @@ impl TestApp {
     pub fn delete(&self, path: &str, token: &str, etag: &str) -> Reply {
         self.call(Request::new("DELETE", path).token(token).header("If-Match", etag))
     }
+}
+
+pub fn urlencode(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 impl Drop for TestApp {
@@ -309,5 +353,59 @@ impl Reply {
     pub fn error_fields(self, status: u16) -> Vec<String> {
         let body = self.problem(status, if status == 422 { "validation-failed" } else { "malformed-request" });
         body["errors"].as_array().expect("errors").iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect()
+    }
+}
+
+/// A tiny HTTP server answering every GET with a body the test can change, counting the requests:
+/// an identity provider's JWKS endpoint, or an attacker's.
+pub struct StaticServer {
+    pub url: String,
+    body: std::sync::Arc<std::sync::Mutex<String>>,
+    hits: std::sync::Arc<AtomicUsize>,
+    handle: ServerHandle,
+}
+
+impl StaticServer {
+    pub fn start(body: String) -> StaticServer {
+        use actix_web::{App, HttpResponse, HttpServer, web};
+        let body = std::sync::Arc::new(std::sync::Mutex::new(body));
+        let hits = std::sync::Arc::new(AtomicUsize::new(0));
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/keys", listener.local_addr().unwrap());
+        let (sender, receiver) = mpsc::channel();
+        let (served, counted) = (body.clone(), hits.clone());
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = HttpServer::new(move || {
+                    let (served, counted) = (served.clone(), counted.clone());
+                    App::new().default_service(web::to(move || {
+                        counted.fetch_add(1, Ordering::SeqCst);
+                        let body = served.lock().unwrap().clone();
+                        async move { HttpResponse::Ok().content_type("application/json").body(body) }
+                    }))
+                })
+                .workers(1)
+                .listen(listener)
+                .unwrap()
+                .run();
+                sender.send(server.handle()).unwrap();
+                server.await.unwrap();
+            })
+        });
+        StaticServer { url, body, hits, handle: receiver.recv().unwrap() }
+    }
+
+    pub fn set_body(&self, body: String) {
+        *self.body.lock().unwrap() = body;
+    }
+
+    pub fn hits(&self) -> usize {
+        self.hits.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        drop(self.handle.stop(false));
     }
 }

@@ -3,11 +3,15 @@
 mod common;
 mod fixtures;
 
+mod access;
 mod access_groups;
 mod auth;
+mod catalogue;
 mod committees;
 mod grants;
 mod items;
+mod leaks;
+mod matrix;
 mod meetings;
 mod openapi;
 mod problems;

@@ -1,0 +1,175 @@
+//! `/v1/items/{id}/exclusions`: conflicts of interest (inhabilitet). A user excluded from an item sees
+//! it as a non-member would, whatever their grants (the committee's secretaries record them).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, delete, get, post, web};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::extract::{IfMatch, JsonBody};
+use super::items::find_readable_item;
+use super::meetings::require_secretary;
+use super::{State, created, etagged};
+use crate::db::exclusions::{self, Exclusion};
+use crate::db::items::Item;
+use crate::db::{DbConnection, meetings};
+use crate::domain::access::Principal;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::time;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list).service(create).service(read).service(remove);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExclusionView {
+    pub id: i64,
+    pub item_id: i64,
+    /// The excluded user's subject.
+    pub subject: String,
+    pub reason: Option<String>,
+    pub created_by: String,
+    pub version: i64,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<Exclusion> for ExclusionView {
+    fn from(e: Exclusion) -> Self {
+        ExclusionView {
+            id: e.id,
+            item_id: e.item_id,
+            subject: e.subject,
+            reason: e.reason,
+            created_by: e.created_by,
+            version: e.version,
+            created_at: time::to_api(e.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct NewExclusion {
+    /// The user's subject (as in a participant's `user_subject`).
+    #[validate(length(min = 1, max = 256))]
+    pub subject: String,
+    #[validate(length(min = 1, max = 500))]
+    pub reason: Option<String>,
+}
+
+/// The item, for one of its committee's secretaries (who is not excluded from it).
+fn item_for_secretary(conn: &mut DbConnection, principal: &Principal, item_id: i64) -> ApiResult<Item> {
+    let (item, role) = find_readable_item(conn, principal, item_id)?;
+    require_secretary(role)?;
+    Ok(item)
+}
+
+/// Who is excluded from the item (the committee's secretaries).
+#[utoipa::path(
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id")),
+    responses(
+        (status = OK, body = Vec<ExclusionView>),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/items/{id}/exclusions")]
+async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<ExclusionView>>> {
+    let id = id.into_inner();
+    let rows = state
+        .read(principal, move |conn, principal| {
+            let item = item_for_secretary(conn, principal, id)?;
+            Ok(exclusions::list_for_item(conn, item.id)?)
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(ExclusionView::from).collect()))
+}
+
+/// Exclude a user from the item (the committee's secretaries).
+#[utoipa::path(
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id")),
+    request_body = NewExclusion,
+    responses(
+        (status = CREATED, body = ExclusionView, headers(("ETag" = String), ("Location" = String))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "The user is already excluded.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/items/{id}/exclusions")]
+async fn create(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    body: JsonBody<NewExclusion>,
+) -> ApiResult<HttpResponse> {
+    let (item_id, input) = (id.into_inner(), body.into_inner());
+    input.validate()?;
+    let exclusion = state
+        .write(principal, move |conn, principal| {
+            let item = item_for_secretary(conn, principal, item_id)?;
+            let now = time::now();
+            // What the excluded user sees of the meeting changes with it.
+            meetings::touch(conn, item.meeting_id, now)?;
+            exclusions::create(conn, item.id, &input.subject, input.reason.as_deref(), &principal.subject, now)
+        })
+        .await?;
+    Ok(created(format!("/v1/items/{item_id}/exclusions/{}", exclusion.id), exclusion.version)
+        .json(ExclusionView::from(exclusion)))
+}
+
+/// Read an exclusion (the committee's secretaries).
+#[utoipa::path(
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id"), ("exclusion_id" = i64, Path, description = "Exclusion id")),
+    responses(
+        (status = OK, body = ExclusionView, headers(("ETag" = String))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/items/{id}/exclusions/{exclusion_id}")]
+async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+    let (item_id, id) = path.into_inner();
+    let exclusion = state
+        .read(principal, move |conn, principal| {
+            let item = item_for_secretary(conn, principal, item_id)?;
+            exclusions::find(conn, item.id, id)?.ok_or(ApiError::NotFound)
+        })
+        .await?;
+    Ok(etagged(StatusCode::OK, exclusion.version, true).json(ExclusionView::from(exclusion)))
+}
+
+/// End an exclusion (the committee's secretaries).
+#[utoipa::path(
+    tag = "items",
+    params(
+        ("id" = i64, Path, description = "Item id"),
+        ("exclusion_id" = i64, Path, description = "Exclusion id"),
+        ("If-Match" = String, Header, description = "ETag of the exclusion"),
+    ),
+    responses(
+        (status = NO_CONTENT, description = "Removed."),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/items/{id}/exclusions/{exclusion_id}")]
+async fn remove(
+    state: State,
+    principal: Principal,
+    path: web::Path<(i64, i64)>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let (item_id, id) = path.into_inner();
+    state
+        .write(principal, move |conn, principal| {
+            let item = item_for_secretary(conn, principal, item_id)?;
+            let exclusion = exclusions::find(conn, item.id, id)?.ok_or(ApiError::NotFound)?;
+            if_match.check(exclusion.version)?;
+            meetings::touch(conn, item.meeting_id, time::now())?;
+            exclusions::delete(conn, &exclusion)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

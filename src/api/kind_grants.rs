@@ -1,0 +1,195 @@
+//! `/v1/grants`: roles on every committee of one kind, present and future (admins). The seed's
+//! example: a member of Hovedudvalget may see all MED meetings.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::{IfMatch, JsonBody, QueryParams};
+use super::grants::GrantPatch;
+use super::pagination::{self, Page};
+use super::{State, created, etagged, require_admin};
+use crate::db::kind_grants::{self, KindGrant};
+use crate::domain::access::Principal;
+use crate::domain::{CommitteeKind, CommitteeRole};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::time;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list).service(create).service(read).service(update).service(remove);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KindGrantView {
+    pub id: i64,
+    /// Every committee of this kind, including those created later.
+    pub committee_kind: CommitteeKind,
+    pub group_id: i64,
+    pub role: CommitteeRole,
+    pub version: i64,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl From<KindGrant> for KindGrantView {
+    fn from(g: KindGrant) -> Self {
+        KindGrantView {
+            id: g.id,
+            committee_kind: g.committee_kind,
+            group_id: g.group_id,
+            role: g.role,
+            version: g.version,
+            created_at: time::to_api(g.created_at),
+            updated_at: time::to_api(g.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewKindGrant {
+    pub group_id: i64,
+    pub committee_kind: CommitteeKind,
+    pub role: CommitteeRole,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct KindGrantQuery {
+    pub committee_kind: Option<CommitteeKind>,
+    pub group_id: Option<i64>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+fn find(conn: &mut crate::db::DbConnection, id: i64) -> ApiResult<KindGrant> {
+    kind_grants::find(conn, id)?.ok_or(ApiError::NotFound)
+}
+
+/// List the grants on kinds of committee (admins).
+#[utoipa::path(
+    tag = "grants",
+    params(KindGrantQuery),
+    responses(
+        (status = OK, body = Page<KindGrantView>),
+        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/grants")]
+async fn list(
+    state: State,
+    principal: Principal,
+    query: QueryParams<KindGrantQuery>,
+) -> ApiResult<web::Json<Page<KindGrantView>>> {
+    let query = query.0;
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::after_id(query.cursor.as_deref())?;
+    let rows = state
+        .read(principal, move |conn, principal| {
+            require_admin(principal)?;
+            Ok(kind_grants::list(conn, query.committee_kind, query.group_id, after, i64::from(limit) + 1)?)
+        })
+        .await?;
+    Ok(web::Json(pagination::page(rows, limit, |g| pagination::id_cursor(g.id), KindGrantView::from)))
+}
+
+/// Grant a role on every committee of a kind to an access group (admins).
+#[utoipa::path(
+    tag = "grants",
+    request_body = NewKindGrant,
+    responses(
+        (status = CREATED, body = KindGrantView, headers(("ETag" = String), ("Location" = String))),
+        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "The group already holds a grant on the kind.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/grants")]
+async fn create(state: State, principal: Principal, body: JsonBody<NewKindGrant>) -> ApiResult<HttpResponse> {
+    let input = body.into_inner();
+    let grant = state
+        .write(principal, move |conn, principal| {
+            require_admin(principal)?;
+            kind_grants::create(conn, input.committee_kind, input.group_id, input.role, time::now())
+        })
+        .await?;
+    Ok(created(format!("/v1/grants/{}", grant.id), grant.version).json(KindGrantView::from(grant)))
+}
+
+/// Read a grant on a kind of committee (admins).
+#[utoipa::path(
+    tag = "grants",
+    params(("id" = i64, Path, description = "Grant id")),
+    responses(
+        (status = OK, body = KindGrantView, headers(("ETag" = String))),
+        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/grants/{id}")]
+async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let grant = state
+        .read(principal, move |conn, principal| {
+            require_admin(principal)?;
+            find(conn, id)
+        })
+        .await?;
+    Ok(etagged(StatusCode::OK, grant.version, true).json(KindGrantView::from(grant)))
+}
+
+/// Change the role of a grant on a kind of committee (admins).
+#[utoipa::path(
+    tag = "grants",
+    params(("id" = i64, Path, description = "Grant id"), ("If-Match" = String, Header, description = "ETag of the version being changed")),
+    request_body(content = GrantPatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = OK, body = KindGrantView, headers(("ETag" = String))),
+        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/grants/{id}")]
+async fn update(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: JsonBody<GrantPatch>,
+) -> ApiResult<HttpResponse> {
+    let (id, patch) = (id.into_inner(), body.into_inner());
+    let grant = state
+        .write(principal, move |conn, principal| {
+            require_admin(principal)?;
+            let current = find(conn, id)?;
+            if_match.check(current.version)?;
+            kind_grants::update_role(conn, &current, patch.role, time::now())
+        })
+        .await?;
+    Ok(etagged(StatusCode::OK, grant.version, true).json(KindGrantView::from(grant)))
+}
+
+/// Revoke a grant on a kind of committee (admins).
+#[utoipa::path(
+    tag = "grants",
+    params(("id" = i64, Path, description = "Grant id"), ("If-Match" = String, Header, description = "ETag of the version being revoked")),
+    responses(
+        (status = NO_CONTENT, description = "Revoked."),
+        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/grants/{id}")]
+async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    state
+        .write(principal, move |conn, principal| {
+            require_admin(principal)?;
+            let current = find(conn, id)?;
+            if_match.check(current.version)?;
+            kind_grants::delete(conn, &current)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,162 @@
+//! `POST /v1/auth/token`: the OAuth 2.0 client-credentials grant (RFC 6749 §4.4) for registered
+//! service clients. Credentials come in the form body (`client_id`, `client_secret`) or in HTTP Basic
+//! authentication (§2.3.1); the answer is a short-lived bearer token signed by the service.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::State;
+use crate::auth::{Authenticator, secrets};
+use crate::db::clients;
+use crate::error::{ApiError, ApiResult, Problem};
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(token);
+}
+
+/// The form fields of a token request (`application/x-www-form-urlencoded`).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TokenRequest {
+    /// Must be `client_credentials`.
+    pub grant_type: String,
+    /// Unless sent with HTTP Basic authentication.
+    pub client_id: Option<String>,
+    /// Unless sent with HTTP Basic authentication.
+    pub client_secret: Option<String>,
+    /// Ignored: a client's access is what it is registered with.
+    pub scope: Option<String>,
+}
+
+/// A token (RFC 6749 §5.1).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Seconds until the token expires.
+    pub expires_in: u64,
+}
+
+fn refused(status: StatusCode, error: &'static str, description: &str, basic: bool) -> ApiError {
+    ApiError::OAuth { status, error, description: description.to_owned(), basic }
+}
+
+fn invalid_request(description: &str) -> ApiError {
+    refused(StatusCode::BAD_REQUEST, "invalid_request", description, false)
+}
+
+/// The form's parameters; each may appear once (RFC 6749 §3.2).
+fn form(body: &[u8]) -> ApiResult<Vec<(String, String)>> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (name, value) in form_urlencoded::parse(body) {
+        if pairs.iter().any(|(seen, _)| *seen == name) {
+            return Err(invalid_request(&format!("the parameter {name} appears more than once")));
+        }
+        pairs.push((name.into_owned(), value.into_owned()));
+    }
+    Ok(pairs)
+}
+
+/// Client credentials from `Authorization: Basic`, whose parts are form-encoded (RFC 6749 §2.3.1).
+fn basic_credentials(req: &HttpRequest) -> ApiResult<Option<(String, String)>> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else { return Ok(None) };
+    let malformed = || refused(StatusCode::UNAUTHORIZED, "invalid_client", "malformed Basic authentication", true);
+    let encoded = value.to_str().ok().and_then(|v| v.strip_prefix("Basic ")).ok_or_else(malformed)?;
+    let decoded = STANDARD.decode(encoded.trim()).ok().and_then(|b| String::from_utf8(b).ok()).ok_or_else(malformed)?;
+    let (id, secret) = decoded.split_once(':').ok_or_else(malformed)?;
+    let unescape =
+        |part: &str| form_urlencoded::parse(format!("x={part}").as_bytes()).next().map(|(_, v)| v.into_owned());
+    Ok(Some((unescape(id).ok_or_else(malformed)?, unescape(secret).ok_or_else(malformed)?)))
+}
+
+/// Exchange client credentials for a bearer token (RFC 6749 §4.4).
+#[utoipa::path(
+    tag = "clients",
+    request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
+    security((), ("client_basic" = [])),
+    responses(
+        (status = OK, body = TokenResponse, headers(("Cache-Control" = String, description = "no-store"))),
+        (status = BAD_REQUEST, description = "invalid_request or unsupported_grant_type.", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "invalid_client: unknown or disabled client, or a wrong secret.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/token")]
+async fn token(
+    state: State,
+    authenticator: web::Data<Authenticator>,
+    req: HttpRequest,
+    body: Bytes,
+) -> ApiResult<HttpResponse> {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !content_type.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
+        return Err(invalid_request("send the request as application/x-www-form-urlencoded"));
+    }
+    let params = form(&body)?;
+    let param = |name: &str| params.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    match param("grant_type").as_deref() {
+        Some("client_credentials") => {}
+        Some(_) => {
+            return Err(refused(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "only client_credentials is supported",
+                false,
+            ));
+        }
+        None => return Err(invalid_request("grant_type is required")),
+    }
+    let basic = basic_credentials(&req)?;
+    let (client_id, secret, by_basic) = match (basic, param("client_id"), param("client_secret")) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            return Err(invalid_request("send the client's credentials in one way: the form or Basic authentication"));
+        }
+        (Some((id, secret)), None, None) => (id, secret, true),
+        (None, Some(id), Some(secret)) => (id, secret, false),
+        (None, ..) => {
+            return Err(refused(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "client_id and client_secret are required",
+                false,
+            ));
+        }
+    };
+    let client_id = state
+        .db
+        .read(move |conn| {
+            let client = clients::find_by_client_id(conn, &client_id)?;
+            // Verify even when there is no such client, so that timing does not tell which ids exist.
+            let valid = match &client {
+                Some(client) => secrets::verify(&secret, &client.secret_hash) && client.enabled,
+                None => {
+                    secrets::verify_nothing(&secret);
+                    false
+                }
+            };
+            match client {
+                Some(client) if valid => Ok(client.client_id),
+                _ => Err(refused(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_client",
+                    "the client is unknown, disabled, or the secret is wrong",
+                    by_basic,
+                )),
+            }
+        })
+        .await?;
+    let access_token = authenticator.mint_client_token(&client_id).map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::PRAGMA, "no-cache"))
+        .json(TokenResponse {
+            access_token,
+            token_type: "Bearer",
+            expires_in: authenticator.client_token_lifetime().as_secs(),
+        }))
+}

@@ -1,0 +1,195 @@
+//! `/v1/users`: the people who have signed in (admins). Deactivating a user (fratrædelse) refuses
+//! every later request with the user's tokens, including unexpired ones, on every instance.
+
+use actix_web::{get, post, web};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::extract::{JsonBody, QueryParams};
+use super::pagination::{self, Page};
+use super::{State, require_admin};
+use crate::db::users::{self, User};
+use crate::db::{DbConnection, members};
+use crate::domain::access::Principal;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::time;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list).service(read).service(deactivate).service(reactivate);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: i64,
+    /// The token's `sub`.
+    pub subject: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// The external group ids in the user's most recent token.
+    pub groups_seen: Vec<String>,
+    /// Groups the user was added to here (see `/v1/access-groups/{id}/members`).
+    pub local_groups: Vec<i64>,
+    pub active: bool,
+    pub deactivated_at: Option<DateTime<FixedOffset>>,
+    pub deactivation_reason: Option<String>,
+    pub first_seen_at: DateTime<FixedOffset>,
+    pub last_seen_at: DateTime<FixedOffset>,
+    pub version: i64,
+}
+
+fn view(conn: &mut DbConnection, user: User) -> ApiResult<UserView> {
+    let local_groups = members::groups_of(conn, &user.subject)?;
+    Ok(UserView {
+        id: user.id,
+        groups_seen: serde_json::from_str(&user.groups_seen).unwrap_or_default(),
+        subject: user.subject,
+        name: user.name,
+        email: user.email,
+        local_groups,
+        active: user.active,
+        deactivated_at: user.deactivated_at.map(time::to_api),
+        deactivation_reason: user.deactivation_reason,
+        first_seen_at: time::to_api(user.first_seen_at),
+        last_seen_at: time::to_api(user.last_seen_at),
+        version: user.version,
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct UserQuery {
+    /// Only active (`true`) or deactivated (`false`) users.
+    pub active: Option<bool>,
+    /// The user with this subject.
+    pub subject: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct Deactivation {
+    /// Why, e.g. "Fratrådt 30.11.2026".
+    #[validate(length(min = 1, max = 500))]
+    pub reason: String,
+}
+
+/// List users (admins).
+#[utoipa::path(
+    tag = "users",
+    params(UserQuery),
+    responses(
+        (status = OK, body = Page<UserView>),
+        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users")]
+async fn list(
+    state: State,
+    principal: Principal,
+    query: QueryParams<UserQuery>,
+) -> ApiResult<web::Json<Page<UserView>>> {
+    let query = query.0;
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::after_id(query.cursor.as_deref())?;
+    let page = state
+        .read(principal, move |conn, principal| {
+            require_admin(principal)?;
+            let rows = match &query.subject {
+                Some(subject) => users::find_by_subject(conn, subject)?
+                    .filter(|u| query.active.is_none_or(|a| u.active == a) && after.is_none_or(|a| u.id > a))
+                    .into_iter()
+                    .collect(),
+                None => users::list(conn, query.active, after, i64::from(limit) + 1)?,
+            };
+            let page = pagination::page(rows, limit, |u| pagination::id_cursor(u.id), |u| u);
+            let data = page.data.into_iter().map(|u| view(conn, u)).collect::<ApiResult<_>>()?;
+            Ok(Page { data, next_cursor: page.next_cursor })
+        })
+        .await?;
+    Ok(web::Json(page))
+}
+
+/// Read a user (admins).
+#[utoipa::path(
+    tag = "users",
+    params(("id" = i64, Path, description = "User id")),
+    responses(
+        (status = OK, body = UserView),
+        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users/{id}")]
+async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<UserView>> {
+    let id = id.into_inner();
+    let user = state
+        .read(principal, move |conn, principal| {
+            require_admin(principal)?;
+            let user = users::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            view(conn, user)
+        })
+        .await?;
+    Ok(web::Json(user))
+}
+
+/// Deactivate a user who has left (admins). Every later request with the user's tokens is refused.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = i64, Path, description = "User id")),
+    request_body = Deactivation,
+    responses(
+        (status = OK, body = UserView),
+        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "Admins cannot deactivate themselves.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users/{id}/deactivate")]
+async fn deactivate(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    body: JsonBody<Deactivation>,
+) -> ApiResult<web::Json<UserView>> {
+    let (id, input) = (id.into_inner(), body.into_inner());
+    input.validate()?;
+    let user = state
+        .write(principal, move |conn, principal| {
+            require_admin(principal)?;
+            let user = users::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            if user.subject == principal.subject {
+                return Err(ApiError::Conflict("You cannot deactivate yourself.".into()));
+            }
+            let user = users::set_active(conn, &user, false, Some(input.reason), time::now())?;
+            view(conn, user)
+        })
+        .await?;
+    Ok(web::Json(user))
+}
+
+/// Reactivate a user (admins).
+#[utoipa::path(
+    tag = "users",
+    params(("id" = i64, Path, description = "User id")),
+    responses(
+        (status = OK, body = UserView),
+        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users/{id}/reactivate")]
+async fn reactivate(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<UserView>> {
+    let id = id.into_inner();
+    let user = state
+        .write(principal, move |conn, principal| {
+            require_admin(principal)?;
+            let user = users::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            let user = users::set_active(conn, &user, true, None, time::now())?;
+            view(conn, user)
+        })
+        .await?;
+    Ok(web::Json(user))
+}

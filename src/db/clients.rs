@@ -1,0 +1,157 @@
+//! Service clients: the systems that integrate, authenticating with the client-credentials grant.
+
+use chrono::NaiveDateTime;
+use diesel::dsl::exists;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::{access_groups, service_clients};
+use crate::domain::ServiceRole;
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = service_clients)]
+pub struct Client {
+    pub id: i64,
+    pub client_id: String,
+    pub name: String,
+    pub secret_hash: String,
+    /// Service roles, comma-separated; see [`Client::roles`].
+    pub roles: String,
+    pub group_id: Option<i64>,
+    pub enabled: bool,
+    pub secret_rotated_at: NaiveDateTime,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Client {
+    pub fn roles(&self) -> Vec<ServiceRole> {
+        self.roles.split(',').filter_map(|r| r.parse().ok()).collect()
+    }
+}
+
+/// What an admin sets about a client.
+#[derive(Clone, Debug)]
+pub struct ClientFields {
+    pub name: String,
+    pub roles: Vec<ServiceRole>,
+    pub group_id: Option<i64>,
+    pub enabled: bool,
+}
+
+fn roles_text(roles: &[ServiceRole]) -> String {
+    roles.iter().map(|r| r.as_ref()).collect::<Vec<_>>().join(",")
+}
+
+fn check_group(conn: &mut DbConnection, group: Option<i64>) -> ApiResult<()> {
+    match group {
+        Some(group) if !diesel::select(exists(access_groups::table.find(group))).get_result::<bool>(conn)? => {
+            Err(ApiError::validation("group_id", "no such access group"))
+        }
+        _ => Ok(()),
+    }
+}
+
+pub fn list(conn: &mut DbConnection, after: Option<i64>, limit: i64) -> QueryResult<Vec<Client>> {
+    service_clients::table
+        .filter(service_clients::id.gt(after.unwrap_or(0)))
+        .order(service_clients::id)
+        .limit(limit)
+        .select(Client::as_select())
+        .load(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Client>> {
+    service_clients::table.find(id).select(Client::as_select()).first(conn).optional()
+}
+
+pub fn find_by_client_id(conn: &mut DbConnection, client_id: &str) -> QueryResult<Option<Client>> {
+    service_clients::table
+        .filter(service_clients::client_id.eq(client_id))
+        .select(Client::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    client_id: &str,
+    secret_hash: &str,
+    fields: &ClientFields,
+    now: NaiveDateTime,
+) -> ApiResult<Client> {
+    check_group(conn, fields.group_id)?;
+    Ok(diesel::insert_into(service_clients::table)
+        .values((
+            service_clients::client_id.eq(client_id),
+            service_clients::name.eq(&fields.name),
+            service_clients::secret_hash.eq(secret_hash),
+            service_clients::roles.eq(roles_text(&fields.roles)),
+            service_clients::group_id.eq(fields.group_id),
+            service_clients::enabled.eq(fields.enabled),
+            service_clients::secret_rotated_at.eq(now),
+            service_clients::version.eq(1),
+            service_clients::created_at.eq(now),
+            service_clients::updated_at.eq(now),
+        ))
+        .returning(service_clients::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    current: &Client,
+    fields: &ClientFields,
+    now: NaiveDateTime,
+) -> ApiResult<Client> {
+    if fields.group_id != current.group_id {
+        check_group(conn, fields.group_id)?;
+    }
+    diesel::update(
+        service_clients::table
+            .filter(service_clients::id.eq(current.id))
+            .filter(service_clients::version.eq(current.version)),
+    )
+    .set((
+        service_clients::name.eq(&fields.name),
+        service_clients::roles.eq(roles_text(&fields.roles)),
+        service_clients::group_id.eq(fields.group_id),
+        service_clients::enabled.eq(fields.enabled),
+        service_clients::version.eq(current.version + 1),
+        service_clients::updated_at.eq(now),
+    ))
+    .returning(service_clients::all_columns)
+    .get_result(conn)
+    .optional()?
+    .ok_or(ApiError::PreconditionFailed)
+}
+
+/// Replaces the secret; the old one stops working at once.
+pub fn rotate_secret(
+    conn: &mut DbConnection,
+    current: &Client,
+    secret_hash: &str,
+    now: NaiveDateTime,
+) -> ApiResult<Client> {
+    Ok(diesel::update(service_clients::table.find(current.id))
+        .set((
+            service_clients::secret_hash.eq(secret_hash),
+            service_clients::secret_rotated_at.eq(now),
+            service_clients::version.eq(service_clients::version + 1),
+            service_clients::updated_at.eq(now),
+        ))
+        .returning(service_clients::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn delete(conn: &mut DbConnection, current: &Client) -> ApiResult<()> {
+    let deleted = diesel::delete(
+        service_clients::table
+            .filter(service_clients::id.eq(current.id))
+            .filter(service_clients::version.eq(current.version)),
+    )
+    .execute(conn)?;
+    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+}

@@ -1,0 +1,96 @@
+//! Conflicts of interest (inhabilitet): a user excluded from one item sees it as a non-member would.
+
+use chrono::NaiveDateTime;
+use diesel::dsl::exists;
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use super::DbConnection;
+use super::schema::{agenda_items, item_exclusions};
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = item_exclusions)]
+pub struct Exclusion {
+    pub id: i64,
+    pub item_id: i64,
+    pub subject: String,
+    pub reason: Option<String>,
+    pub created_by: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn list_for_item(conn: &mut DbConnection, item_id: i64) -> QueryResult<Vec<Exclusion>> {
+    item_exclusions::table
+        .filter(item_exclusions::item_id.eq(item_id))
+        .order(item_exclusions::id)
+        .select(Exclusion::as_select())
+        .load(conn)
+}
+
+pub fn find(conn: &mut DbConnection, item_id: i64, id: i64) -> QueryResult<Option<Exclusion>> {
+    item_exclusions::table
+        .filter(item_exclusions::id.eq(id))
+        .filter(item_exclusions::item_id.eq(item_id))
+        .select(Exclusion::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Whether `subject` is excluded from the item.
+pub fn is_excluded(conn: &mut DbConnection, item_id: i64, subject: &str) -> QueryResult<bool> {
+    diesel::select(exists(
+        item_exclusions::table
+            .filter(item_exclusions::item_id.eq(item_id))
+            .filter(item_exclusions::subject.eq(subject)),
+    ))
+    .get_result(conn)
+}
+
+/// The items of a meeting `subject` is excluded from.
+pub fn excluded_items(conn: &mut DbConnection, meeting_id: i64, subject: &str) -> QueryResult<Vec<i64>> {
+    item_exclusions::table
+        .inner_join(agenda_items::table)
+        .filter(agenda_items::meeting_id.eq(meeting_id))
+        .filter(item_exclusions::subject.eq(subject))
+        .select(item_exclusions::item_id)
+        .load(conn)
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    item_id: i64,
+    subject: &str,
+    reason: Option<&str>,
+    created_by: &str,
+    now: NaiveDateTime,
+) -> ApiResult<Exclusion> {
+    diesel::insert_into(item_exclusions::table)
+        .values((
+            item_exclusions::item_id.eq(item_id),
+            item_exclusions::subject.eq(subject),
+            item_exclusions::reason.eq(reason),
+            item_exclusions::created_by.eq(created_by),
+            item_exclusions::version.eq(1),
+            item_exclusions::created_at.eq(now),
+        ))
+        .returning(item_exclusions::all_columns)
+        .get_result(conn)
+        .map_err(|error| match error {
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                ApiError::Conflict("The user is already excluded from this item.".into())
+            }
+            other => other.into(),
+        })
+}
+
+pub fn delete(conn: &mut DbConnection, exclusion: &Exclusion) -> ApiResult<()> {
+    let deleted = diesel::delete(
+        item_exclusions::table
+            .filter(item_exclusions::id.eq(exclusion.id))
+            .filter(item_exclusions::version.eq(exclusion.version)),
+    )
+    .execute(conn)?;
+    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+}

@@ -1,0 +1,103 @@
+//! Grants on every committee of one kind, present and future (e.g. Hovedudvalget on every MED committee).
+
+use chrono::NaiveDateTime;
+use diesel::dsl::exists;
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use super::DbConnection;
+use super::schema::{access_groups, kind_grants};
+use crate::domain::{CommitteeKind, CommitteeRole};
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = kind_grants)]
+pub struct KindGrant {
+    pub id: i64,
+    pub committee_kind: CommitteeKind,
+    pub group_id: i64,
+    pub role: CommitteeRole,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    kind: Option<CommitteeKind>,
+    group_id: Option<i64>,
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<KindGrant>> {
+    let mut query = kind_grants::table
+        .filter(kind_grants::id.gt(after.unwrap_or(0)))
+        .order(kind_grants::id)
+        .limit(limit)
+        .select(KindGrant::as_select())
+        .into_boxed();
+    if let Some(kind) = kind {
+        query = query.filter(kind_grants::committee_kind.eq(kind));
+    }
+    if let Some(group) = group_id {
+        query = query.filter(kind_grants::group_id.eq(group));
+    }
+    query.load(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<KindGrant>> {
+    kind_grants::table.find(id).select(KindGrant::as_select()).first(conn).optional()
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    kind: CommitteeKind,
+    group_id: i64,
+    role: CommitteeRole,
+    now: NaiveDateTime,
+) -> ApiResult<KindGrant> {
+    let group_exists: bool = diesel::select(exists(access_groups::table.find(group_id))).get_result(conn)?;
+    if !group_exists {
+        return Err(ApiError::validation("group_id", "no such access group"));
+    }
+    diesel::insert_into(kind_grants::table)
+        .values((
+            kind_grants::committee_kind.eq(kind),
+            kind_grants::group_id.eq(group_id),
+            kind_grants::role.eq(role),
+            kind_grants::version.eq(1),
+            kind_grants::created_at.eq(now),
+            kind_grants::updated_at.eq(now),
+        ))
+        .returning(kind_grants::all_columns)
+        .get_result(conn)
+        .map_err(|error| match error {
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::Conflict(
+                "The group already holds a grant on this kind of committee; change its role instead.".into(),
+            ),
+            other => other.into(),
+        })
+}
+
+pub fn update_role(
+    conn: &mut DbConnection,
+    current: &KindGrant,
+    role: CommitteeRole,
+    now: NaiveDateTime,
+) -> ApiResult<KindGrant> {
+    diesel::update(
+        kind_grants::table.filter(kind_grants::id.eq(current.id)).filter(kind_grants::version.eq(current.version)),
+    )
+    .set((kind_grants::role.eq(role), kind_grants::version.eq(current.version + 1), kind_grants::updated_at.eq(now)))
+    .returning(kind_grants::all_columns)
+    .get_result(conn)
+    .optional()?
+    .ok_or(ApiError::PreconditionFailed)
+}
+
+pub fn delete(conn: &mut DbConnection, current: &KindGrant) -> ApiResult<()> {
+    let deleted = diesel::delete(
+        kind_grants::table.filter(kind_grants::id.eq(current.id)).filter(kind_grants::version.eq(current.version)),
+    )
+    .execute(conn)?;
+    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+}

@@ -1,0 +1,326 @@
+//! Every operation of the API, as a concrete request, and every kind of caller: the ground the
+//! authorization matrix and the leak test stand on. Operations are read from the OpenAPI document the
+//! service serves, so that a new route cannot be left out of either test.
+
+use std::collections::BTreeMap;
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use serde_json::{Value, json};
+
+use crate::common::{Reply, Request, SECRET, TestApp, urlencode};
+use crate::fixtures::{self, id, unique};
+
+/// The kinds of caller the tests try every operation as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Who {
+    Anonymous,
+    NoGrant,
+    Reader,
+    Member,
+    Secretary,
+    /// A member excluded (inhabil) from the closed item.
+    ExcludedMember,
+    /// An admin without any grant.
+    Admin,
+    Finance,
+    Auditor,
+    /// A member who has been deactivated (tokens still unexpired).
+    Deactivated,
+    /// A service client acting as the readers' group.
+    Client,
+    /// A valid signature, for another audience.
+    OtherAudience,
+    Expired,
+}
+
+pub const EVERYONE: [Who; 13] = [
+    Who::Anonymous,
+    Who::NoGrant,
+    Who::Reader,
+    Who::Member,
+    Who::Secretary,
+    Who::ExcludedMember,
+    Who::Admin,
+    Who::Finance,
+    Who::Auditor,
+    Who::Deactivated,
+    Who::Client,
+    Who::OtherAudience,
+    Who::Expired,
+];
+
+/// Everyone who may not read the committee's closed content.
+pub const NON_MEMBERS: [Who; 11] = [
+    Who::Anonymous,
+    Who::NoGrant,
+    Who::Reader,
+    Who::ExcludedMember,
+    Who::Admin,
+    Who::Finance,
+    Who::Auditor,
+    Who::Deactivated,
+    Who::Client,
+    Who::OtherAudience,
+    Who::Expired,
+];
+
+/// Stands in every closed field of the closed item (and in the exclusion's reason): wherever it
+/// turns up, closed content has reached someone.
+pub const MARKER: &str = "MARKER-9d1f0c7e";
+/// The closed item's case and document numbers carry the marker too (in their allowed alphabet).
+const MARKED_CASE: &str = "MARKER-9d1f0c7e-CASE";
+const MARKED_DOCUMENT: &str = "MARKER-9d1f0c7e-DOC";
+
+/// A committee with a meeting, one open and one closed item, and everything else an operation can
+/// name, plus a token for each kind of caller.
+pub struct World<'a> {
+    pub app: &'a TestApp,
+    tokens: BTreeMap<Who, String>,
+    ids: BTreeMap<&'static str, i64>,
+    committee: i64,
+    spare_group: i64,
+    token_client: (String, String),
+    item_ids: Vec<i64>,
+}
+
+fn hs256(claims: Value) -> String {
+    encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(SECRET)).unwrap()
+}
+
+impl<'a> World<'a> {
+    pub fn build(app: &'a TestApp) -> World<'a> {
+        let admin = app.admin();
+        let committee = fixtures::committee(app, "Direktionen", "none");
+        let meeting = fixtures::meeting(app, &committee, "2022-04-25T12:30:00+02:00");
+        let meeting_id = id(&meeting);
+        let participant = app
+            .post(
+                &format!("/v1/meetings/{meeting_id}/participants"),
+                &committee.secretary,
+                json!({"name": "Jan Lysgaard Thomsen"}),
+            )
+            .expect(201)
+            .json();
+        let open =
+            fixtures::item(app, &committee, meeting_id, json!({"title": "Eventuelt", "summary": "Åbent indhold"}));
+        let closed = fixtures::item(
+            app,
+            &committee,
+            meeting_id,
+            json!({
+                "title": "Status, Økonomiudvalget",
+                "closed": true,
+                "case_number": MARKED_CASE,
+                "journal_number": "00.22.04",
+                "document_number": MARKED_DOCUMENT,
+                "case_type": "information",
+                "summary": format!("{MARKER} resume"),
+                "recommendation": format!("{MARKER} indstilling"),
+                "handled_by": format!("{MARKER} behandling"),
+                "presentation": format!("{MARKER} sagsfremstilling"),
+                "financial_consequences": format!("{MARKER} økonomi"),
+                "decision": {"outcome": "noted", "text": format!("{MARKER} beslutning")}
+            }),
+        );
+        let excluded = app.token("inhabil", &[&committee.member_external], &[]);
+        let exclusion = app
+            .post(
+                &format!("/v1/items/{}/exclusions", id(&closed)),
+                &committee.secretary,
+                json!({"subject": "inhabil", "reason": format!("{MARKER} inhabilitet")}),
+            )
+            .expect(201)
+            .json();
+
+        let (group, _) = fixtures::group(app, "Matrixgruppe", "unit", None);
+        let member = app
+            .post(&format!("/v1/access-groups/{group}/members"), &admin, json!({"subject": "lokalt-medlem"}))
+            .expect(201)
+            .json();
+        let (spare_group, _) = fixtures::group(app, "Uden rettigheder", "unit", None);
+        let (kind_group, _) = fixtures::group(app, "Netværk", "unit", None);
+        let kind_grant = app
+            .post("/v1/grants", &admin, json!({"group_id": kind_group, "committee_kind": "network", "role": "reader"}))
+            .expect(201)
+            .json();
+        let grants = app.get(&format!("/v1/committees/{}/grants", committee.id), &admin).json();
+        let grant = grants.as_array().unwrap().iter().find(|g| g["role"] == "reader").unwrap().clone();
+
+        // Users: a victim of deactivation for the users routes, and a member who has left.
+        let victim = app.token("offer", &[], &[]);
+        app.get("/v1/me", &victim).expect(200);
+        let victim_id = id(&app.get("/v1/users?subject=offer", &admin).json()["data"][0]);
+        let leaver = app.token("fratraadt", &[&committee.member_external], &[]);
+        app.get("/v1/me", &leaver).expect(200);
+        let leaver_id = id(&app.get("/v1/users?subject=fratraadt", &admin).json()["data"][0]);
+        app.post(&format!("/v1/users/{leaver_id}/deactivate"), &admin, json!({"reason": "Fratrådt"})).expect(200);
+
+        // Clients: one acting as the readers, one whose record the client routes change, one for
+        // the token endpoint.
+        let (reader_client, reader_secret) = app.register_client("Læser", &[], Some(committee.reader_group));
+        let client_token = app.client_token(&reader_client, &reader_secret);
+        let victim_client = app.post("/v1/clients", &admin, json!({"name": "Offer"})).expect(201).json();
+        let token_client = app.register_client("Token", &[], None);
+
+        let now = jsonwebtoken::get_current_timestamp();
+        let tokens = BTreeMap::from([
+            (Who::NoGrant, committee.outsider.clone()),
+            (Who::Reader, committee.reader.clone()),
+            (Who::Member, committee.member.clone()),
+            (Who::Secretary, committee.secretary.clone()),
+            (Who::ExcludedMember, excluded),
+            (Who::Admin, admin),
+            (Who::Finance, app.token("oekonomi", &[], &["finance"])),
+            (Who::Auditor, app.token("revisor", &[], &["auditor"])),
+            (Who::Deactivated, leaver),
+            (Who::Client, client_token),
+            (
+                Who::OtherAudience,
+                hs256(
+                    json!({"iss": "dagsorden", "aud": "another-service", "sub": "x", "exp": now + 600, "roles": ["admin"]}),
+                ),
+            ),
+            (
+                Who::Expired,
+                hs256(
+                    json!({"iss": "dagsorden", "aud": "dagsorden", "sub": "x", "exp": now - 3600, "roles": ["admin"]}),
+                ),
+            ),
+        ]);
+        let ids = BTreeMap::from([
+            ("group", group),
+            ("member", id(&member)),
+            ("committee", committee.id),
+            ("grant", id(&grant)),
+            ("kind_grant", id(&kind_grant)),
+            ("meeting", meeting_id),
+            ("participant", id(&participant)),
+            ("item", id(&closed)),
+            ("exclusion", id(&exclusion)),
+            ("user", victim_id),
+            ("client", id(&victim_client)),
+        ]);
+        World {
+            app,
+            tokens,
+            ids,
+            committee: committee.id,
+            spare_group,
+            token_client,
+            item_ids: vec![id(&open), id(&closed)],
+        }
+    }
+
+    pub fn token(&self, who: Who) -> Option<&str> {
+        self.tokens.get(&who).map(String::as_str)
+    }
+
+    /// The closed item's id.
+    pub fn closed_item(&self) -> i64 {
+        self.ids["item"]
+    }
+
+    pub fn meeting(&self) -> i64 {
+        self.ids["meeting"]
+    }
+
+    pub fn committee(&self) -> i64 {
+        self.committee
+    }
+
+    /// The concrete request for an operation of the OpenAPI document; `None` for an operation this
+    /// catalogue does not know, which the tests report.
+    pub fn request(&self, method: &str, template: &str) -> Option<Request> {
+        let mut path = template.to_owned();
+        for (param, key) in [
+            ("{member_id}", "member"),
+            ("{grant_id}", "grant"),
+            ("{participant_id}", "participant"),
+            ("{exclusion_id}", "exclusion"),
+        ] {
+            path = path.replace(param, &self.ids[key].to_string());
+        }
+        let resource = template.trim_start_matches("/v1/").split('/').next().unwrap_or("");
+        let main_key = match resource {
+            "access-groups" => "group",
+            "committees" => "committee",
+            "grants" => "kind_grant",
+            "meetings" => "meeting",
+            "items" => "item",
+            "users" => "user",
+            "clients" => "client",
+            _ => "",
+        };
+        if let Some(id) = self.ids.get(main_key) {
+            path = path.replace("{id}", &id.to_string());
+        }
+        if path.contains('{') {
+            return None;
+        }
+        let method_upper = method.to_uppercase();
+        let request = Request::new(&method_upper, &path);
+        // Changes carry an old ETag: a caller who may make them gets 412 and nothing changes.
+        let request =
+            if matches!(method, "patch" | "put" | "delete") { request.header("If-Match", "\"0\"") } else { request };
+        let body = match (method, template) {
+            ("get" | "delete", _) => return Some(request),
+            ("post", "/v1/auth/token") => {
+                let (id, secret) = &self.token_client;
+                let form = format!(
+                    "grant_type=client_credentials&client_id={}&client_secret={}",
+                    urlencode(id),
+                    urlencode(secret)
+                );
+                return Some(request.raw("application/x-www-form-urlencoded", form.into_bytes()));
+            }
+            ("post", "/v1/access-groups") => json!({"name": unique("Ny gruppe"), "tier": "unit"}),
+            ("patch", "/v1/access-groups/{id}") => json!({"description": "ændret"}),
+            ("post", "/v1/access-groups/{id}/members") => json!({"subject": unique("medlem")}),
+            ("post", "/v1/committees") => {
+                json!({"name": unique("Udvalg"), "kind": "other", "owner_group_id": self.ids["group"]})
+            }
+            ("patch", "/v1/committees/{id}") => json!({"description": "ændret"}),
+            ("post", "/v1/committees/{id}/grants") => json!({"group_id": self.spare_group, "role": "reader"}),
+            ("patch", "/v1/committees/{id}/grants/{grant_id}" | "/v1/grants/{id}") => json!({"role": "member"}),
+            ("post", "/v1/grants") => {
+                json!({"group_id": self.spare_group, "committee_kind": "school_board", "role": "reader"})
+            }
+            ("post", "/v1/meetings") => {
+                json!({"committee_id": self.committee, "title": "Nyt møde", "starts_at": "2022-05-02T12:30:00+02:00"})
+            }
+            ("patch", "/v1/meetings/{id}") => json!({"title": "Ændret"}),
+            ("post", "/v1/meetings/{id}/participants") => json!({"name": "Ny deltager"}),
+            ("patch", "/v1/meetings/{id}/participants/{participant_id}") => json!({"attendance": "absent"}),
+            ("post", "/v1/meetings/{id}/items") => json!({"title": "Nyt punkt"}),
+            ("put", "/v1/meetings/{id}/item-order") => json!({"item_ids": self.item_ids}),
+            ("patch", "/v1/items/{id}") => json!({"title": "Ændret"}),
+            ("post", "/v1/items/{id}/exclusions") => json!({"subject": unique("inhabil")}),
+            ("post", "/v1/users/{id}/deactivate") => json!({"reason": "Fratrådt"}),
+            ("post", "/v1/users/{id}/reactivate" | "/v1/clients/{id}/secret") => json!({}),
+            ("post", "/v1/clients") => json!({"name": unique("System")}),
+            ("patch", "/v1/clients/{id}") => json!({"name": "Omdøbt"}),
+            _ => return None,
+        };
+        Some(request.json(body))
+    }
+
+    /// Sends an operation's request as `who`.
+    pub fn send(&self, request: Request, who: Who) -> Reply {
+        match self.token(who) {
+            Some(token) => self.app.call(request.token(token)),
+            None => self.app.call(request),
+        }
+    }
+}
+
+/// Every operation of the served OpenAPI document, as (method, path template).
+pub fn operations(app: &TestApp) -> Vec<(String, String)> {
+    let doc = app.call(Request::new("GET", "/v1/openapi.json")).expect(200).json();
+    let mut operations = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            operations.push((method.clone(), path.clone()));
+        }
+    }
+    operations
+}

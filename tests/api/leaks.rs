@@ -1,0 +1,58 @@
+//! Closed content never reaches someone who may not see it. Every field of a closed item carries a
+//! marker; every operation, list, filter and error is tried as every caller who may not read it, and
+//! the marker must never appear in a body or a header.
+
+use crate::catalogue::{MARKER, NON_MEMBERS, World, operations};
+use crate::common::{Reply, Request, TestApp};
+use crate::db_tests;
+
+db_tests!(closed_content_never_reaches_a_non_member);
+
+fn assert_clean(reply: &Reply, what: &str) {
+    assert!(!reply.body.contains(MARKER), "{what} leaks closed content: {}", reply.body);
+    for (name, value) in &reply.headers {
+        assert!(!value.contains(MARKER), "{what} leaks closed content in {name}");
+    }
+}
+
+fn closed_content_never_reaches_a_non_member(app: &TestApp) {
+    let world = World::build(app);
+    let (meeting, committee, item) = (world.meeting(), world.committee(), world.closed_item());
+    // Lists with every filter, paging, and requests that fail in every way they can.
+    let extra = [
+        format!("/v1/meetings?committee_id={committee}"),
+        "/v1/meetings?status=draft&from=2022-01-01&to=2022-12-31".to_owned(),
+        "/v1/meetings?modified_since=2000-01-01T00:00:00Z&limit=1".to_owned(),
+        format!("/v1/meetings/{meeting}/items"),
+        "/v1/committees?limit=1".to_owned(),
+        format!("/v1/items/{item}/exclusions"),
+        format!("/v1/items/{}", item + 1000),
+        format!("/v1/items/{item}/nothing"),
+        "/v1/me".to_owned(),
+    ];
+    let mut checked = 0;
+    for who in NON_MEMBERS {
+        for (method, path) in operations(app) {
+            let reply = world.send(world.request(&method, &path).expect("catalogued"), who);
+            assert_clean(&reply, &format!("{method} {path} as {who:?}"));
+            checked += 1;
+        }
+        for path in &extra {
+            assert_clean(&world.send(Request::new("GET", path), who), &format!("GET {path} as {who:?}"));
+        }
+        // Following every page of the meeting list.
+        let mut next = Some("/v1/meetings?limit=1".to_owned());
+        while let Some(path) = next.take() {
+            let reply = world.send(Request::new("GET", &path), who);
+            assert_clean(&reply, &format!("GET {path} as {who:?}"));
+            if reply.status == 200 {
+                next = reply.json()["next_cursor"].as_str().map(|c| format!("/v1/meetings?limit=1&cursor={c}"));
+            }
+        }
+    }
+    assert!(checked > 500, "{checked}");
+
+    // The test is worth something only if a member does see the marker.
+    let member_view = world.send(Request::new("GET", &format!("/v1/items/{item}")), crate::catalogue::Who::Member);
+    assert!(member_view.expect(200).body.contains(MARKER));
+}
