@@ -28,6 +28,16 @@ pub enum Command {
     Migrate,
     /// Print the OpenAPI document.
     Openapi,
+    /// Work with the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check that no sealed audit record has been removed or altered; prints the chain's head, to
+    /// keep elsewhere so that removing the newest records shows too. Exits 1 if the chain is broken.
+    Verify,
 }
 
 /// Settings shared by every command.
@@ -53,8 +63,84 @@ pub struct Settings {
     #[arg(long, env = "DAGSORDEN_MAX_JSON_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub max_json_bytes: usize,
 
+    /// Web origins allowed to call the API from a browser (CORS), comma-separated; none by default.
+    #[arg(long, env = "DAGSORDEN_CORS_ORIGINS", value_delimiter = ',', global = true)]
+    pub cors_origins: Vec<String>,
+
+    /// Requests a minute each caller may make (429 beyond it); 0 turns the limit off.
+    #[arg(long, env = "DAGSORDEN_RATE_LIMIT_PER_MINUTE", default_value_t = 1200, global = true)]
+    pub rate_limit_per_minute: u32,
+
+    /// Token requests a minute from one address; 0 turns the limit off.
+    #[arg(long, env = "DAGSORDEN_TOKEN_RATE_LIMIT_PER_MINUTE", default_value_t = 60, global = true)]
+    pub token_rate_limit_per_minute: u32,
+
+    /// How long an `Idempotency-Key` is remembered, in hours.
+    #[arg(long, env = "DAGSORDEN_IDEMPOTENCY_HOURS", default_value_t = 24, global = true)]
+    pub idempotency_hours: u32,
+
+    /// How long a request may wait for a database connection before it is answered 503, in seconds.
+    #[arg(long, env = "DAGSORDEN_DB_TIMEOUT_SECONDS", default_value_t = 5, global = true)]
+    pub db_timeout_seconds: u64,
+
+    /// The longest a client may take to send a request (head and body), in seconds.
+    #[arg(long, env = "DAGSORDEN_REQUEST_TIMEOUT_SECONDS", default_value_t = 15, global = true)]
+    pub request_timeout_seconds: u64,
+
+    /// Audit records older than this many days are removed; 0 keeps them forever.
+    #[arg(long, env = "DAGSORDEN_AUDIT_RETENTION_DAYS", default_value_t = 0, global = true)]
+    pub audit_retention_days: u32,
+
+    /// On SIGTERM, how long in-flight requests may take to finish, in seconds.
+    #[arg(long, env = "DAGSORDEN_SHUTDOWN_TIMEOUT_SECONDS", default_value_t = 30, global = true)]
+    pub shutdown_timeout_seconds: u64,
+
     #[command(flatten)]
     pub tokens: TokenSettings,
+}
+
+impl Settings {
+    /// What the HTTP service needs of the settings.
+    pub fn service_options(&self) -> ServiceOptions {
+        ServiceOptions {
+            body_limit: self.max_json_bytes,
+            cors_origins: self.cors_origins.clone(),
+            rate_limit_per_minute: self.rate_limit_per_minute,
+            token_rate_limit_per_minute: self.token_rate_limit_per_minute,
+            idempotency_hours: self.idempotency_hours,
+            request_timeout: std::time::Duration::from_secs(self.request_timeout_seconds),
+            audit_retention_days: self.audit_retention_days,
+            shutdown_timeout: std::time::Duration::from_secs(self.shutdown_timeout_seconds),
+        }
+    }
+}
+
+/// How the HTTP service behaves, apart from its database and its keys.
+#[derive(Clone, Debug)]
+pub struct ServiceOptions {
+    pub body_limit: usize,
+    pub cors_origins: Vec<String>,
+    pub rate_limit_per_minute: u32,
+    pub token_rate_limit_per_minute: u32,
+    pub idempotency_hours: u32,
+    pub request_timeout: std::time::Duration,
+    pub audit_retention_days: u32,
+    pub shutdown_timeout: std::time::Duration,
+}
+
+impl Default for ServiceOptions {
+    fn default() -> Self {
+        ServiceOptions {
+            body_limit: 1024 * 1024,
+            cors_origins: Vec::new(),
+            rate_limit_per_minute: 1200,
+            token_rate_limit_per_minute: 60,
+            idempotency_hours: 24,
+            request_timeout: std::time::Duration::from_secs(15),
+            audit_retention_days: 0,
+            shutdown_timeout: std::time::Duration::from_secs(30),
+        }
+    }
 }
 
 /// Which bearer tokens the service accepts.

@@ -4,18 +4,19 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use dagsorden::auth::{Authenticator, UserClaims};
-use dagsorden::config::{Cli, Command, Settings, TokenArgs};
+use dagsorden::config::{AuditCommand, Cli, Command, Settings, TokenArgs};
 use dagsorden::db::{self, Database};
 use dagsorden::server::Service;
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    init_logging();
     let cli = Cli::parse();
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(&cli.settings),
         Command::Token(args) => token(&cli.settings, args),
         Command::Migrate => migrate(&cli.settings),
         Command::Openapi => openapi(),
+        Command::Audit(AuditCommand::Verify) => verify_audit(&cli.settings),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -26,6 +27,24 @@ fn main() -> ExitCode {
     }
 }
 
+/// One line per record; a record written while a request is handled carries the request's id.
+fn init_logging() {
+    use std::io::Write;
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"))
+        .format(|buf, record| {
+            let request = dagsorden::api::request_id::current().map(|id| format!(" request={id}")).unwrap_or_default();
+            writeln!(
+                buf,
+                "[{} {} {}{request}] {}",
+                buf.timestamp_micros(),
+                record.level(),
+                record.target(),
+                record.args()
+            )
+        })
+        .init();
+}
+
 fn serve(settings: &Settings) -> Result<(), String> {
     let authenticator =
         Authenticator::from_settings(&settings.tokens, &settings.database_url).map_err(|e| e.to_string())?;
@@ -33,11 +52,12 @@ fn serve(settings: &Settings) -> Result<(), String> {
     if !local_tokens && !authenticator.has_identity_provider() {
         log::warn!("no user can sign in: local tokens are off and no identity provider is configured");
     }
-    let db = Database::open(&settings.database_url, settings.pool_size).map_err(|e| e.to_string())?;
+    let checkout_timeout = std::time::Duration::from_secs(settings.db_timeout_seconds);
+    let db = Database::open(&settings.database_url, settings.pool_size, checkout_timeout).map_err(|e| e.to_string())?;
     let listener = TcpListener::bind(settings.bind).map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
     let workers = settings.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let address = listener.local_addr().map_err(|e| e.to_string())?;
-    let server = Service::new(db, authenticator, settings.max_json_bytes)
+    let server = Service::new(db, authenticator, settings.service_options())
         .http_server(listener, workers)
         .map_err(|e| e.to_string())?;
 
@@ -73,6 +93,28 @@ fn migrate(settings: &Settings) -> Result<(), String> {
         println!("applied {version}");
     }
     Ok(())
+}
+
+fn verify_audit(settings: &Settings) -> Result<(), String> {
+    let db = Database::open(&settings.database_url, 1, std::time::Duration::from_secs(settings.db_timeout_seconds))
+        .map_err(|e| e.to_string())?;
+    let report = db.blocking(|conn| Ok(db::audit::verify(conn)?)).map_err(|e| e.to_string())?;
+    match report.fault {
+        None => {
+            println!("audit trail intact: {} sealed records, {} not yet sealed", report.sealed, report.unsealed);
+            println!("head: seq {} hash {}", report.head_seq, report.head_hash);
+            Ok(())
+        }
+        Some(fault) => {
+            use dagsorden::domain::audit::Fault;
+            let what = match fault {
+                Fault::Gap { expected, found } => format!("records {expected} to {} are missing", found - 1),
+                Fault::BrokenLink { seq } => format!("record {seq} does not follow the record before it"),
+                Fault::Altered { seq, id } => format!("record {seq} (id {id}) was changed after it was sealed"),
+            };
+            Err(format!("the audit trail is broken after {} intact records: {what}", report.sealed))
+        }
+    }
 }
 
 fn openapi() -> Result<(), String> {

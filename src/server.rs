@@ -2,38 +2,120 @@
 
 use std::net::TcpListener;
 
+use actix_cors::Cors;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
+use regex::Regex;
 use utoipa::openapi::OpenApi as OpenApiDocument;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::api::extract::BodyLimit;
-use crate::api::{self, AppState};
+use crate::api::extract::BodyRules;
+use crate::api::limits::Limits;
+use crate::api::{self, AppState, headers, request_id};
+use crate::audit::Auditor;
 use crate::auth::Authenticator;
+use crate::config::ServiceOptions;
 use crate::db::Database;
 use crate::error::{ApiError, PROBLEM_TYPES, ProblemType};
+use crate::housekeeping::Housekeeping;
 
 /// Everything the workers share; cheap to clone into each worker's application.
 #[derive(Clone)]
 pub struct Service {
     state: web::Data<AppState>,
     authenticator: web::Data<Authenticator>,
+    routes: web::Data<Routes>,
+    limits: web::Data<Limits>,
     openapi: OpenApiDocument,
-    body_limit: usize,
+    options: ServiceOptions,
+}
+
+/// The paths the service answers and their methods, from the OpenAPI document: lets the fallback
+/// tell a wrong method (405 with `Allow`) from a wrong path (404).
+pub struct Routes(Vec<(Regex, String)>);
+
+impl Routes {
+    fn from_openapi(doc: &OpenApiDocument) -> Routes {
+        let parameter = Regex::new(r"\\\{[^/]+?\\\}").expect("valid regex");
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let pattern = parameter.replace_all(&regex::escape(path), "[^/]+").into_owned();
+                let methods = [
+                    ("GET", &item.get),
+                    ("POST", &item.post),
+                    ("PUT", &item.put),
+                    ("PATCH", &item.patch),
+                    ("DELETE", &item.delete),
+                ];
+                let allow: Vec<&str> = methods.iter().filter(|(_, op)| op.is_some()).map(|(name, _)| *name).collect();
+                (Regex::new(&format!("^{pattern}$")).expect("escaped path"), allow.join(", "))
+            })
+            .collect();
+        Routes(routes)
+    }
+
+    /// The methods a path supports, if the service knows the path.
+    fn allowed(&self, path: &str) -> Option<&str> {
+        self.0.iter().find(|(pattern, _)| pattern.is_match(path)).map(|(_, allow)| allow.as_str())
+    }
+}
+
+/// What answers a request no route took.
+async fn fallback(req: HttpRequest, routes: web::Data<Routes>) -> HttpResponse {
+    match routes.allowed(req.path()) {
+        Some(allow) => ApiError::MethodNotAllowed(allow.to_owned()).error_response(),
+        None => ApiError::NotFound.error_response(),
+    }
 }
 
 impl Service {
-    pub fn new(db: Database, authenticator: Authenticator, body_limit: usize) -> Self {
-        Service {
-            state: web::Data::new(AppState { db }),
-            authenticator: web::Data::new(authenticator),
-            openapi: api::openapi(),
-            body_limit,
+    /// The service's shared state, and its housekeeping thread (which ends with the state).
+    pub fn new(db: Database, authenticator: Authenticator, options: ServiceOptions) -> Self {
+        let openapi = api::openapi();
+        let limits = web::Data::new(Limits::new(options.rate_limit_per_minute, options.token_rate_limit_per_minute));
+        let (auditor, events, queued) = Auditor::new();
+        Housekeeping {
+            db: db.clone(),
+            events,
+            queued,
+            limits: limits.clone().into_inner(),
+            audit_retention_days: options.audit_retention_days,
         }
+        .spawn();
+        let idempotency_ttl = chrono::Duration::hours(i64::from(options.idempotency_hours));
+        Service {
+            state: web::Data::new(AppState { db, auditor, idempotency_ttl }),
+            authenticator: web::Data::new(authenticator),
+            routes: web::Data::new(Routes::from_openapi(&openapi)),
+            limits,
+            openapi,
+            options,
+        }
+    }
+
+    /// Cross-origin requests from browsers: only from the configured origins.
+    fn cors(&self) -> Cors {
+        let cors = Cors::default()
+            .block_on_origin_mismatch(false)
+            .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+            .allowed_headers([
+                "authorization",
+                "content-type",
+                "if-match",
+                "if-none-match",
+                "idempotency-key",
+                "x-request-id",
+            ])
+            .expose_headers(["etag", "location", "retry-after", "x-request-id"])
+            .max_age(3600);
+        self.options.cors_origins.iter().fold(cors, |cors, origin| cors.allowed_origin(origin))
     }
 
     /// The application one worker runs.
@@ -48,6 +130,7 @@ impl Service {
             InitError = (),
         >,
     > {
+        let cors = self.cors();
         App::new()
             // Before the API: the /v1 scope would otherwise claim /v1/openapi.json.
             .service(SwaggerUi::new("/docs/{_:.*}").url("/v1/openapi.json", self.openapi))
@@ -56,24 +139,39 @@ impl Service {
             .into_app()
             .app_data(self.state)
             .app_data(self.authenticator)
-            .app_data(BodyLimit(self.body_limit))
-            .app_data(web::PayloadConfig::new(self.body_limit))
+            .app_data(self.routes)
+            .app_data(self.limits)
+            .app_data(BodyRules { limit: self.options.body_limit, timeout: self.options.request_timeout })
             .app_data(web::PathConfig::default().error_handler(|error, _| {
                 ApiError::Malformed(format!("The path is invalid: {error}"), Vec::new()).into()
             }))
             .service(web::resource("/problems/{slug}").route(web::get().to(describe_problem)))
-            .default_service(web::to(|| async { ApiError::NotFound.error_response() }))
+            .default_service(web::to(fallback))
             .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
+            .wrap(from_fn(headers::middleware))
+            .wrap(cors)
+            .wrap(from_fn(api::audit::record_denials))
+            .wrap(from_fn(request_id::middleware))
             .wrap(
                 // The path only: query strings may carry search terms, which are nobody's business.
-                Logger::new("%a \"%{method}xi %U\" %s %b %Dms")
+                Logger::new("%a \"%{method}xi %U\" %s %b %Dms %{x-request-id}o")
                     .custom_request_replace("method", |req| req.method().to_string()),
             )
     }
 
     /// An HTTP server on `listener`, not yet started.
     pub fn http_server(self, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
-        Ok(HttpServer::new(move || self.clone().app()).workers(workers).listen(listener)?.run())
+        let timeout = self.options.request_timeout;
+        let shutdown = self.options.shutdown_timeout;
+        Ok(HttpServer::new(move || self.clone().app())
+            .workers(workers)
+            // On SIGTERM: stop accepting, let in-flight requests finish for this long, then exit.
+            .shutdown_timeout(shutdown.as_secs())
+            // A client that is slow to send its request is cut off; it holds no worker meanwhile.
+            .client_request_timeout(timeout)
+            .client_disconnect_timeout(std::time::Duration::from_secs(2))
+            .listen(listener)?
+            .run())
     }
 }
 
@@ -111,9 +209,26 @@ fn problem_for_bare_errors<B>(res: ServiceResponse<B>) -> actix_web::Result<Erro
         "type": "about:blank",
         "title": status.canonical_reason().unwrap_or("Error"),
         "status": status.as_u16(),
+        "request_id": request_id::current(),
     });
     let (req, mut response) = res.into_parts();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
     let response = response.set_body(BoxBody::new(body.to_string()));
     Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_tell_a_wrong_method_from_a_wrong_path() {
+        let routes = Routes::from_openapi(&api::openapi());
+        assert_eq!(routes.allowed("/v1/meetings/12"), Some("GET, PATCH, DELETE"));
+        assert_eq!(routes.allowed("/v1/meetings/12/item-order"), Some("PUT"));
+        assert_eq!(routes.allowed("/v1/meetings"), Some("GET, POST"));
+        assert_eq!(routes.allowed("/v1/meetings/12/nothing"), None);
+        assert_eq!(routes.allowed("/v1/meetings/"), None);
+        assert_eq!(routes.allowed("/healthz"), Some("GET"));
+    }
 }
