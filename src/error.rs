@@ -47,6 +47,9 @@ pub struct Problem {
     /// The OAuth 2.0 error description, from the token endpoint only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
+    /// The request's id (also in the `X-Request-Id` header and in the service's log).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +66,10 @@ pub enum ApiError {
     /// The resource does not exist, or the caller may not know that it does.
     #[error("not found")]
     NotFound,
+    /// The resource exists but the caller may not see it. Answers exactly as [`ApiError::NotFound`];
+    /// only the audit trail records it as a denied attempt.
+    #[error("not visible to the caller")]
+    Hidden,
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("precondition failed")]
@@ -73,6 +80,21 @@ pub enum ApiError {
     PayloadTooLarge(usize),
     #[error("unsupported media type")]
     UnsupportedMediaType(String),
+    /// The client took too long to send its request.
+    #[error("request timeout")]
+    RequestTimeout,
+    /// An `Idempotency-Key` that came with another request before.
+    #[error("idempotency key reused")]
+    IdempotencyKeyReused,
+    /// A request with the same `Idempotency-Key` is still being handled.
+    #[error("request in progress")]
+    RequestInProgress,
+    /// The caller has made too many requests; retry after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests(u64),
+    /// The path exists, the method does not; the string is the `Allow` header.
+    #[error("method not allowed")]
+    MethodNotAllowed(String),
     /// The database cannot be reached or every connection is busy; the client may retry.
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -100,12 +122,17 @@ impl ApiError {
             ApiError::Validation(_) => "validation-failed",
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
-            ApiError::NotFound => "not-found",
+            ApiError::NotFound | ApiError::Hidden => "not-found",
             ApiError::Conflict(_) => "conflict",
             ApiError::PreconditionFailed => "precondition-failed",
             ApiError::PreconditionRequired => "precondition-required",
             ApiError::PayloadTooLarge(_) => "payload-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
+            ApiError::MethodNotAllowed(_) => "method-not-allowed",
+            ApiError::TooManyRequests(_) => "too-many-requests",
+            ApiError::IdempotencyKeyReused => "idempotency-key-reused",
+            ApiError::RequestTimeout => "request-timeout",
+            ApiError::RequestInProgress => "request-in-progress",
             ApiError::Unavailable(_) => "service-unavailable",
             ApiError::Internal(_) => "internal-error",
             ApiError::OAuth { .. } => "token-request-refused",
@@ -123,7 +150,9 @@ impl ApiError {
             ApiError::Unauthorized(detail) | ApiError::Forbidden(detail) | ApiError::Conflict(detail) => {
                 (Some(detail.clone()), Vec::new())
             }
-            ApiError::NotFound => (Some("No such resource, or it is not visible to you.".to_owned()), Vec::new()),
+            ApiError::NotFound | ApiError::Hidden => {
+                (Some("No such resource, or it is not visible to you.".to_owned()), Vec::new())
+            }
             ApiError::PreconditionFailed => (
                 Some("The resource has changed since the version named in If-Match; read it again.".to_owned()),
                 Vec::new(),
@@ -133,6 +162,21 @@ impl ApiError {
             }
             ApiError::PayloadTooLarge(limit) => (Some(format!("The limit is {limit} bytes.")), Vec::new()),
             ApiError::UnsupportedMediaType(detail) => (Some(detail.clone()), Vec::new()),
+            ApiError::MethodNotAllowed(allow) => (Some(format!("This resource supports {allow}.")), Vec::new()),
+            ApiError::TooManyRequests(seconds) => (Some(format!("Retry after {seconds} seconds.")), Vec::new()),
+            ApiError::RequestTimeout => (Some("The request was not sent in time.".to_owned()), Vec::new()),
+            ApiError::IdempotencyKeyReused => (
+                Some("This Idempotency-Key came with another request; use a new key for a new request.".to_owned()),
+                Vec::new(),
+            ),
+            ApiError::RequestInProgress => (
+                Some(
+                    "A request with this Idempotency-Key is being handled, or did not finish; check the resource \
+                      before retrying with a new key."
+                        .to_owned(),
+                ),
+                Vec::new(),
+            ),
             ApiError::Unavailable(_) => (Some("Try again shortly.".to_owned()), Vec::new()),
             ApiError::Internal(_) => (Some("The fault has been logged.".to_owned()), Vec::new()),
             ApiError::OAuth { description, .. } => (Some(description.clone()), Vec::new()),
@@ -149,6 +193,7 @@ impl ApiError {
             errors,
             error,
             error_description,
+            request_id: crate::api::request_id::current(),
         }
     }
 }
@@ -222,6 +267,34 @@ pub const PROBLEM_TYPES: &[ProblemType] = &[
         description: "The body must be sent as `application/json` (or `application/merge-patch+json` for PATCH).",
     },
     ProblemType {
+        slug: "method-not-allowed",
+        title: "Method not allowed",
+        description: "The resource exists but does not support this method; `Allow` lists those it supports.",
+    },
+    ProblemType {
+        slug: "request-timeout",
+        title: "The request took too long to arrive",
+        description: "The client did not send the whole request within the configured time. Nothing was changed.",
+    },
+    ProblemType {
+        slug: "idempotency-key-reused",
+        title: "The idempotency key was used for another request",
+        description: "An Idempotency-Key is bound to the first request sent with it (method, path, body). Send a \
+                      new request with a new key. Nothing was changed.",
+    },
+    ProblemType {
+        slug: "request-in-progress",
+        title: "A request with this idempotency key is in progress",
+        description: "The first request with this Idempotency-Key has not finished (or was interrupted). Wait and \
+                      retry; if it keeps answering this, check whether the resource exists before using a new key.",
+    },
+    ProblemType {
+        slug: "too-many-requests",
+        title: "Too many requests",
+        description: "The caller has used up its allowance for now; retry after the number of seconds in \
+                      Retry-After. Nothing was changed.",
+    },
+    ProblemType {
         slug: "token-request-refused",
         title: "The token request was refused",
         description: "The client-credentials request at /v1/auth/token was refused; `error` is the OAuth 2.0 error \
@@ -248,12 +321,17 @@ impl ResponseError for ApiError {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::NotFound | ApiError::Hidden => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::RequestInProgress => StatusCode::CONFLICT,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::OAuth { status, .. } => *status,
@@ -261,6 +339,7 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        // The log line carries the request id (see `main`'s log format), the answer only the id.
         match self {
             ApiError::Internal(cause) => log::error!("internal error: {cause}"),
             ApiError::Unavailable(cause) => log::warn!("unavailable: {cause}"),
@@ -275,11 +354,22 @@ impl ResponseError for ApiError {
             ApiError::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("2")));
             }
+            ApiError::TooManyRequests(seconds) => {
+                response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+            }
+            ApiError::MethodNotAllowed(allow) => {
+                if let Ok(value) = HeaderValue::from_str(allow) {
+                    response.insert_header((header::ALLOW, value));
+                }
+            }
             ApiError::OAuth { basic: true, .. } => {
                 response
                     .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"dagsorden\"")));
             }
             _ => {}
+        }
+        if matches!(self, ApiError::Hidden) {
+            response.extensions_mut().insert(Denied);
         }
         response.body(serde_json::to_string(&self.problem()).unwrap_or_default())
     }
@@ -355,3 +445,7 @@ fn length_message(error: &validator::ValidationError) -> String {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Marks a response that refused a caller by policy (for the audit trail; never sent).
+#[derive(Clone, Copy, Debug)]
+pub struct Denied;

@@ -5,10 +5,12 @@
 //! SQLite or PostgreSQL). `server` assembles them; `config` reads the environment.
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod housekeeping;
 pub mod server;
 pub mod time;

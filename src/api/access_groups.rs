@@ -10,6 +10,7 @@ use validator::Validate;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::pagination::{self, Page};
 use super::{State, created, etagged, manages, require_manager};
+use crate::audit::{self, Object};
 use crate::db::DbConnection;
 use crate::db::groups::{self, AccessGroup, GroupFields};
 use crate::domain::Tier;
@@ -134,6 +135,10 @@ pub struct ListQuery {
     pub cursor: Option<String>,
 }
 
+fn object(group: &AccessGroup) -> Object {
+    Object::new("access_group", group.id)
+}
+
 /// Who may put a group under `parent`: an admin anywhere; a delegated manager only below a group it
 /// manages (so that it cannot make groups outside its subtree, nor top-level ones).
 fn require_manager_of_parent(conn: &mut DbConnection, principal: &Principal, parent: Option<i64>) -> ApiResult<()> {
@@ -184,7 +189,9 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewAccessGrou
         .write(principal, move |conn, principal| {
             require_manager_of_parent(conn, principal, input.parent_id)?;
             require_admin_for_flag(principal, input.manages_subtree)?;
-            groups::create(conn, &input.into(), time::now())
+            let group = groups::create(conn, &input.into(), time::now())?;
+            audit::created(conn, principal, &object(&group), &AccessGroupView::from(group.clone()))?;
+            Ok(group)
         })
         .await?;
     Ok(created(format!("/v1/access-groups/{}", group.id), group.version).json(AccessGroupView::from(group)))
@@ -236,7 +243,15 @@ async fn update(
                 require_manager_of_parent(conn, principal, current.parent_id)?;
                 require_manager_of_parent(conn, principal, changed.parent_id)?;
             }
-            groups::update(conn, &current, &changed.into(), time::now())
+            let group = groups::update(conn, &current, &changed.into(), time::now())?;
+            audit::updated(
+                conn,
+                principal,
+                &object(&group),
+                &AccessGroupView::from(current),
+                &AccessGroupView::from(group.clone()),
+            )?;
+            Ok(group)
         })
         .await?;
     Ok(etagged(StatusCode::OK, group.version, true).json(AccessGroupView::from(group)))
@@ -262,7 +277,8 @@ async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match
             require_manager(conn, principal, current.id)?;
             require_manager_of_parent(conn, principal, current.parent_id)?;
             if_match.check(current.version)?;
-            groups::delete(conn, &current)
+            groups::delete(conn, &current)?;
+            audit::deleted(conn, principal, &object(&current), &AccessGroupView::from(current.clone()))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

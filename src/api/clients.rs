@@ -13,6 +13,7 @@ use super::access_groups::ListQuery;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::pagination::{self, Page};
 use super::{State, created, etagged, require_admin};
+use crate::audit::{self, Object};
 use crate::auth::secrets;
 use crate::db::DbConnection;
 use crate::db::clients::{self, Client, ClientFields};
@@ -119,6 +120,10 @@ impl ClientPatch {
     }
 }
 
+fn object(client: &Client) -> Object {
+    Object::new("client", client.id)
+}
+
 fn find(conn: &mut DbConnection, id: i64) -> ApiResult<Client> {
     clients::find(conn, id)?.ok_or(ApiError::NotFound)
 }
@@ -173,6 +178,7 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewClient>) -
             let secret = secrets::new_secret();
             let client =
                 clients::create(conn, &secrets::new_client_id(), &hashed(&secret)?, &input.into(), time::now())?;
+            audit::created(conn, principal, &object(&client), &ClientView::from(client.clone()))?;
             Ok((client, secret))
         })
         .await?;
@@ -229,7 +235,15 @@ async fn update(
             if_match.check(current.version)?;
             let changed = patch.apply(&current);
             changed.validate()?;
-            clients::update(conn, &current, &changed.into(), time::now())
+            let client = clients::update(conn, &current, &changed.into(), time::now())?;
+            audit::updated(
+                conn,
+                principal,
+                &object(&client),
+                &ClientView::from(current),
+                &ClientView::from(client.clone()),
+            )?;
+            Ok(client)
         })
         .await?;
     Ok(etagged(StatusCode::OK, client.version, true).json(ClientView::from(client)))
@@ -253,7 +267,10 @@ async fn rotate(state: State, principal: Principal, id: web::Path<i64>) -> ApiRe
             require_admin(principal)?;
             let current = find(conn, id)?;
             let secret = secrets::new_secret();
-            Ok((clients::rotate_secret(conn, &current, &hashed(&secret)?, time::now())?, secret))
+            let client = clients::rotate_secret(conn, &current, &hashed(&secret)?, time::now())?;
+            // The record says that the secret changed; the secret and its hash stay out of it.
+            audit::change(conn, principal, "rotate_secret", &object(&client), None::<&()>, None::<&()>)?;
+            Ok((client, secret))
         })
         .await?;
     Ok(etagged(StatusCode::OK, client.version, true)
@@ -278,7 +295,8 @@ async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match
             require_admin(principal)?;
             let current = find(conn, id)?;
             if_match.check(current.version)?;
-            clients::delete(conn, &current)
+            clients::delete(conn, &current)?;
+            audit::deleted(conn, principal, &object(&current), &ClientView::from(current.clone()))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -11,6 +11,7 @@ use super::access_groups::ListQuery;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::pagination::{self, Page};
 use super::{State, created, etagged, manages, require_manager};
+use crate::audit::{self, Object};
 use crate::db::DbConnection;
 use crate::db::committees::{self, Committee, CommitteeFields};
 use crate::domain::access::{Principal, can_see_committee};
@@ -116,6 +117,10 @@ impl CommitteePatch {
     }
 }
 
+fn object(committee: &Committee) -> Object {
+    Object::of_committee("committee", committee.id, committee.id, false)
+}
+
 /// The committee if the caller may see it; not found otherwise, as if it did not exist.
 pub fn find_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiResult<Committee> {
     let committee = committees::find(conn, id)?.ok_or(ApiError::NotFound)?;
@@ -124,7 +129,7 @@ pub fn find_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> 
     if can_see_committee(committee.publication, role, false) || manages(conn, principal, committee.owner_group_id)? {
         Ok(committee)
     } else {
-        Err(ApiError::NotFound)
+        Err(ApiError::Hidden)
     }
 }
 
@@ -162,7 +167,9 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewCommittee>
     let committee = state
         .write(principal, move |conn, principal| {
             require_owner_manager(conn, principal, input.owner_group_id)?;
-            committees::create(conn, &input.into(), time::now())
+            let committee = committees::create(conn, &input.into(), time::now())?;
+            audit::created(conn, principal, &object(&committee), &CommitteeView::from(committee.clone()))?;
+            Ok(committee)
         })
         .await?;
     Ok(created(format!("/v1/committees/{}", committee.id), committee.version).json(CommitteeView::from(committee)))
@@ -216,7 +223,15 @@ async fn update(
             if changed.owner_group_id != current.owner_group_id {
                 require_owner_manager(conn, principal, changed.owner_group_id)?;
             }
-            committees::update(conn, &current, &changed.into(), time::now())
+            let committee = committees::update(conn, &current, &changed.into(), time::now())?;
+            audit::updated(
+                conn,
+                principal,
+                &object(&committee),
+                &CommitteeView::from(current),
+                &CommitteeView::from(committee.clone()),
+            )?;
+            Ok(committee)
         })
         .await?;
     Ok(etagged(StatusCode::OK, committee.version, true).json(CommitteeView::from(committee)))
@@ -241,7 +256,8 @@ async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match
             let current = find_visible(conn, principal, id)?;
             require_owner_manager(conn, principal, current.owner_group_id)?;
             if_match.check(current.version)?;
-            committees::delete(conn, &current)
+            committees::delete(conn, &current)?;
+            audit::deleted(conn, principal, &object(&current), &CommitteeView::from(current.clone()))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

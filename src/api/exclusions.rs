@@ -12,6 +12,7 @@ use super::extract::{IfMatch, JsonBody};
 use super::items::find_readable_item;
 use super::meetings::require_secretary;
 use super::{State, created, etagged};
+use crate::audit::{self, Object};
 use crate::db::exclusions::{self, Exclusion};
 use crate::db::items::Item;
 use crate::db::{DbConnection, meetings};
@@ -60,10 +61,10 @@ pub struct NewExclusion {
 }
 
 /// The item, for one of its committee's secretaries (who is not excluded from it).
-fn item_for_secretary(conn: &mut DbConnection, principal: &Principal, item_id: i64) -> ApiResult<Item> {
-    let (item, role) = find_readable_item(conn, principal, item_id)?;
+fn item_for_secretary(conn: &mut DbConnection, principal: &Principal, item_id: i64) -> ApiResult<(Item, i64)> {
+    let (item, role, committee) = find_readable_item(conn, principal, item_id)?;
     require_secretary(role)?;
-    Ok(item)
+    Ok((item, committee))
 }
 
 /// Who is excluded from the item (the committee's secretaries).
@@ -80,7 +81,7 @@ async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResu
     let id = id.into_inner();
     let rows = state
         .read(principal, move |conn, principal| {
-            let item = item_for_secretary(conn, principal, id)?;
+            let (item, _) = item_for_secretary(conn, principal, id)?;
             Ok(exclusions::list_for_item(conn, item.id)?)
         })
         .await?;
@@ -109,11 +110,20 @@ async fn create(
     input.validate()?;
     let exclusion = state
         .write(principal, move |conn, principal| {
-            let item = item_for_secretary(conn, principal, item_id)?;
+            let (item, committee) = item_for_secretary(conn, principal, item_id)?;
             let now = time::now();
             // What the excluded user sees of the meeting changes with it.
             meetings::touch(conn, item.meeting_id, now)?;
-            exclusions::create(conn, item.id, &input.subject, input.reason.as_deref(), &principal.subject, now)
+            let exclusion =
+                exclusions::create(conn, item.id, &input.subject, input.reason.as_deref(), &principal.subject, now)?;
+            let view = ExclusionView::from(exclusion.clone());
+            audit::created(
+                conn,
+                principal,
+                &Object::of_committee("exclusion", exclusion.id, committee, item.closed),
+                &view,
+            )?;
+            Ok(exclusion)
         })
         .await?;
     Ok(created(format!("/v1/items/{item_id}/exclusions/{}", exclusion.id), exclusion.version)
@@ -134,7 +144,7 @@ async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -
     let (item_id, id) = path.into_inner();
     let exclusion = state
         .read(principal, move |conn, principal| {
-            let item = item_for_secretary(conn, principal, item_id)?;
+            let (item, _) = item_for_secretary(conn, principal, item_id)?;
             exclusions::find(conn, item.id, id)?.ok_or(ApiError::NotFound)
         })
         .await?;
@@ -164,11 +174,13 @@ async fn remove(
     let (item_id, id) = path.into_inner();
     state
         .write(principal, move |conn, principal| {
-            let item = item_for_secretary(conn, principal, item_id)?;
+            let (item, committee) = item_for_secretary(conn, principal, item_id)?;
             let exclusion = exclusions::find(conn, item.id, id)?.ok_or(ApiError::NotFound)?;
             if_match.check(exclusion.version)?;
             meetings::touch(conn, item.meeting_id, time::now())?;
-            exclusions::delete(conn, &exclusion)
+            exclusions::delete(conn, &exclusion)?;
+            let object = Object::of_committee("exclusion", exclusion.id, committee, item.closed);
+            audit::deleted(conn, principal, &object, &ExclusionView::from(exclusion.clone()))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -5,20 +5,43 @@
 
 use std::future::{Ready, ready};
 
+use std::time::Duration;
+
 use actix_web::dev::Payload;
-use actix_web::error::PayloadError;
 use actix_web::http::header;
-use actix_web::web::Bytes;
+use actix_web::web::{Bytes, BytesMut};
 use actix_web::{FromRequest, HttpRequest};
+use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
 use crate::error::{ApiError, FieldError};
 
-/// The largest request body accepted, in bytes, as configured.
+/// How request bodies are read, as configured: at most `limit` bytes, within `timeout`.
 #[derive(Clone, Copy, Debug)]
-pub struct BodyLimit(pub usize);
+pub struct BodyRules {
+    pub limit: usize,
+    pub timeout: Duration,
+}
+
+/// Reads a whole request body. A client that sends more than the limit gets 413; one that trickles
+/// its body gets 408 when the time is up, rather than holding the request open.
+pub async fn read_body(mut payload: Payload, rules: BodyRules) -> Result<Bytes, ApiError> {
+    let reading = async {
+        let mut body = BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk =
+                chunk.map_err(|_| ApiError::Malformed("The request body could not be read.".into(), Vec::new()))?;
+            if body.len() + chunk.len() > rules.limit {
+                return Err(ApiError::PayloadTooLarge(rules.limit));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    };
+    actix_web::rt::time::timeout(rules.timeout, reading).await.map_err(|_| ApiError::RequestTimeout)?
+}
 
 /// A JSON request body (`application/json`, or `application/merge-patch+json` for PATCH).
 /// Unknown fields are refused by the target types (`deny_unknown_fields`).
@@ -38,18 +61,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
         let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
         let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         let is_json = essence == "application/json" || essence == "application/merge-patch+json";
-        // The limit is enforced by the `PayloadConfig` the application registers beside `BodyLimit`.
-        let limit = req.app_data::<BodyLimit>().map_or(0, |l| l.0);
-        let body = Bytes::from_request(req, payload);
+        let rules = req.app_data::<BodyRules>().copied();
+        let payload = payload.take();
         Box::pin(async move {
             if !is_json {
                 return Err(ApiError::UnsupportedMediaType("Send the body as application/json.".into()));
             }
-            let bytes = body.await.map_err(|e| match e.as_error::<PayloadError>() {
-                Some(PayloadError::Overflow) => ApiError::PayloadTooLarge(limit),
-                _ => ApiError::Malformed("The request body could not be read.".into(), Vec::new()),
-            })?;
-            parse_json(&bytes).map(JsonBody)
+            let rules = rules.ok_or_else(|| ApiError::internal("no body rules"))?;
+            parse_json(&read_body(payload, rules).await?).map(JsonBody)
         })
     }
 }

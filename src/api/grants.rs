@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use super::committees::find_visible;
 use super::extract::{IfMatch, JsonBody};
 use super::{State, created, etagged, manages, require_manager};
+use crate::audit::{self, Object};
 use crate::db::DbConnection;
 use crate::db::committees::Committee;
 use crate::db::grants::{self, Grant};
@@ -91,6 +92,10 @@ fn check_can_change(
     }
 }
 
+fn object(grant: &Grant) -> Object {
+    Object::of_committee("grant", grant.id, grant.committee_id, false)
+}
+
 fn find_grant(conn: &mut DbConnection, committee_id: i64, id: i64) -> ApiResult<Grant> {
     grants::find(conn, committee_id, id)?.ok_or(ApiError::NotFound)
 }
@@ -138,7 +143,9 @@ async fn create(
     let grant = state
         .write(principal, move |conn, principal| {
             check_can_change(conn, principal, committee_id, Some(input.group_id))?;
-            grants::create(conn, committee_id, input.group_id, input.role, time::now())
+            let grant = grants::create(conn, committee_id, input.group_id, input.role, time::now())?;
+            audit::created(conn, principal, &object(&grant), &GrantView::from(grant.clone()))?;
+            Ok(grant)
         })
         .await?;
     Ok(created(format!("/v1/committees/{committee_id}/grants/{}", grant.id), grant.version)
@@ -194,7 +201,15 @@ async fn update(
             check_can_change(conn, principal, committee_id, None)?;
             let current = find_grant(conn, committee_id, id)?;
             if_match.check(current.version)?;
-            grants::update_role(conn, &current, patch.role, time::now())
+            let grant = grants::update_role(conn, &current, patch.role, time::now())?;
+            audit::updated(
+                conn,
+                principal,
+                &object(&grant),
+                &GrantView::from(current),
+                &GrantView::from(grant.clone()),
+            )?;
+            Ok(grant)
         })
         .await?;
     Ok(etagged(StatusCode::OK, grant.version, true).json(GrantView::from(grant)))
@@ -226,7 +241,8 @@ async fn remove(
             check_can_change(conn, principal, committee_id, None)?;
             let current = find_grant(conn, committee_id, id)?;
             if_match.check(current.version)?;
-            grants::delete(conn, &current)
+            grants::delete(conn, &current)?;
+            audit::deleted(conn, principal, &object(&current), &GrantView::from(current.clone()))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

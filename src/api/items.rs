@@ -10,6 +10,7 @@ use validator::{Validate, ValidationError};
 use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::meetings::{find_readable, require_secretary};
 use super::{State, created, etagged};
+use crate::audit::{self, Auditor, Object};
 use crate::db::items::{self, Item, ItemFields};
 use crate::db::{DbConnection, exclusions, meetings};
 use crate::domain::access::{ItemView, Principal, can_read_meetings, item_role, item_view};
@@ -127,27 +128,36 @@ pub fn entry(item: Item, role: Option<CommitteeRole>) -> AgendaEntry {
     }
 }
 
+/// A meeting's agenda and who it is shown to: the meeting, its committee, the caller and its role.
+pub struct Agenda<'a> {
+    pub meeting: i64,
+    pub committee: i64,
+    pub role: Option<CommitteeRole>,
+    pub principal: &'a Principal,
+    pub auditor: &'a Auditor,
+}
+
 /// The agenda as the caller may see it, and whether every item is shown in full. Items the caller is
 /// excluded from are shown as to a reader; exclusions are looked up only for those they would change.
-pub fn entries(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    meeting_id: i64,
-    items: Vec<Item>,
-    role: Option<CommitteeRole>,
-) -> ApiResult<(Vec<AgendaEntry>, bool)> {
-    let excluded = if role > Some(CommitteeRole::Reader) {
-        exclusions::excluded_items(conn, meeting_id, &principal.subject)?
+/// Closed items shown in full are recorded in the audit trail as read.
+pub fn entries(conn: &mut DbConnection, agenda: &Agenda<'_>, items: Vec<Item>) -> ApiResult<(Vec<AgendaEntry>, bool)> {
+    let excluded = if agenda.role > Some(CommitteeRole::Reader) {
+        exclusions::excluded_items(conn, agenda.meeting, &agenda.principal.subject)?
     } else {
         Vec::new()
     };
+    let mut closed_shown = Vec::new();
     let entries: Vec<AgendaEntry> = items
         .into_iter()
         .map(|item| {
-            let excluded = excluded.contains(&item.id);
-            entry(item, item_role(role, excluded))
+            let role = item_role(agenda.role, excluded.contains(&item.id));
+            if item.closed && item_view(true, role) == ItemView::Full {
+                closed_shown.push(item.id);
+            }
+            entry(item, role)
         })
         .collect();
+    audit::closed_reads(agenda.auditor, agenda.principal, agenda.committee, &closed_shown);
     let full = entries.iter().all(|e| matches!(e, AgendaEntry::Full(_)));
     Ok((entries, full))
 }
@@ -168,6 +178,9 @@ fn valid_case_reference(value: &str) -> Result<(), ValidationError> {
             .with_message("must be letters, digits, '-', '/' and '.', at most 64, e.g. 326-2021-15058".into()))
     }
 }
+
+/// The most items an agenda (and so a reordering of it) has.
+const MAX_AGENDA: usize = 1000;
 
 /// The longest text section accepted, in characters.
 const MAX_SECTION: u64 = 200_000;
@@ -312,23 +325,28 @@ impl ItemPatch {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemOrder {
+    #[schema(max_items = 1000)]
     pub item_ids: Vec<i64>,
 }
 
 /// An item the caller may read, with the role the caller holds for it (its committee role, capped
-/// if the caller is excluded from the item); not found otherwise.
+/// if the caller is excluded from the item) and its committee; not found otherwise.
 pub fn find_readable_item(
     conn: &mut DbConnection,
     principal: &Principal,
     id: i64,
-) -> ApiResult<(Item, Option<CommitteeRole>)> {
+) -> ApiResult<(Item, Option<CommitteeRole>, i64)> {
     let (item, committee_id, kind) = items::find_with_committee(conn, id)?.ok_or(ApiError::NotFound)?;
     let role = principal.role_on(committee_id, kind);
     if !can_read_meetings(role) {
-        return Err(ApiError::NotFound);
+        return Err(ApiError::Hidden);
     }
     let excluded = role > Some(CommitteeRole::Reader) && exclusions::is_excluded(conn, item.id, &principal.subject)?;
-    Ok((item, item_role(role, excluded)))
+    Ok((item, item_role(role, excluded), committee_id))
+}
+
+fn object(item: &Item, committee: i64) -> Object {
+    Object::of_committee("item", item.id, committee, item.closed)
 }
 
 fn entry_response(status: StatusCode, item: Item, role: Option<CommitteeRole>) -> HttpResponse {
@@ -347,11 +365,14 @@ fn entry_response(status: StatusCode, item: Item, role: Option<CommitteeRole>) -
 #[get("/meetings/{id}/items")]
 async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<AgendaEntry>>> {
     let id = id.into_inner();
+    let auditor = state.auditor.clone();
     let agenda = state
         .read(principal, move |conn, principal| {
             let (meeting, role) = find_readable(conn, principal, id)?;
-            let agenda = items::list_for_meeting(conn, meeting.id)?;
-            Ok(entries(conn, principal, meeting.id, agenda, role)?.0)
+            let items = items::list_for_meeting(conn, meeting.id)?;
+            let agenda =
+                Agenda { meeting: meeting.id, committee: meeting.committee_id, role, principal, auditor: &auditor };
+            Ok(entries(conn, &agenda, items)?.0)
         })
         .await?;
     Ok(web::Json(agenda))
@@ -381,7 +402,9 @@ async fn create(
             let (meeting, role) = find_readable(conn, principal, meeting_id)?;
             require_secretary(role)?;
             let position = input.position;
-            items::create(conn, meeting.id, &input.into(), position, time::now())
+            let item = items::create(conn, meeting.id, &input.into(), position, time::now())?;
+            audit::created(conn, principal, &object(&item, meeting.committee_id), &AgendaItemView::from(item.clone()))?;
+            Ok(item)
         })
         .await?;
     Ok(created(format!("/v1/items/{}", item.id), item.version).json(AgendaItemView::from(item)))
@@ -406,6 +429,10 @@ async fn reorder(
     body: JsonBody<ItemOrder>,
 ) -> ApiResult<HttpResponse> {
     let (meeting_id, order) = (id.into_inner(), body.into_inner());
+    if order.item_ids.len() > MAX_AGENDA {
+        return Err(ApiError::validation("item_ids", format!("at most {MAX_AGENDA} items")));
+    }
+    let auditor = state.auditor.clone();
     let (agenda, version) = state
         .write(principal, move |conn, principal| {
             let (meeting, role) = find_readable(conn, principal, meeting_id)?;
@@ -421,9 +448,13 @@ async fn reorder(
                 ApiError::validation("item_ids", message)
             })?;
             items::reorder(conn, meeting.id, &order.item_ids, time::now())?;
+            let object = Object::of_committee("meeting", meeting.id, meeting.committee_id, false);
+            audit::change(conn, principal, "reorder", &object, Some(&current), Some(&order.item_ids))?;
             let version = meetings::find(conn, meeting.id)?.ok_or(ApiError::NotFound)?.version;
-            let agenda = items::list_for_meeting(conn, meeting.id)?;
-            Ok((entries(conn, principal, meeting.id, agenda, role)?.0, version))
+            let items = items::list_for_meeting(conn, meeting.id)?;
+            let agenda =
+                Agenda { meeting: meeting.id, committee: meeting.committee_id, role, principal, auditor: &auditor };
+            Ok((entries(conn, &agenda, items)?.0, version))
         })
         .await?;
     Ok(etagged(StatusCode::OK, version, true).json(agenda))
@@ -438,7 +469,16 @@ async fn reorder(
 #[get("/items/{id}")]
 async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let (item, role) = state.read(principal, move |conn, principal| find_readable_item(conn, principal, id)).await?;
+    let auditor = state.auditor.clone();
+    let (item, role) = state
+        .read(principal, move |conn, principal| {
+            let (item, role, committee) = find_readable_item(conn, principal, id)?;
+            if item.closed && item_view(true, role) == ItemView::Full {
+                audit::closed_reads(&auditor, principal, committee, &[item.id]);
+            }
+            Ok((item, role))
+        })
+        .await?;
     Ok(entry_response(StatusCode::OK, item, role))
 }
 
@@ -463,12 +503,23 @@ async fn update(
     let (id, patch) = (id.into_inner(), body.into_inner());
     let (item, role) = state
         .write(principal, move |conn, principal| {
-            let (current, role) = find_readable_item(conn, principal, id)?;
+            let (current, role, committee) = find_readable_item(conn, principal, id)?;
             require_secretary(role)?;
             if_match.check(current.version)?;
             let changed = patch.apply(current.fields());
             changed.validate()?;
-            Ok((items::update(conn, &current, &changed.into(), time::now())?, role))
+            let item = items::update(conn, &current, &changed.into(), time::now())?;
+            // Closed content on either side makes the record closed content.
+            let mut object = object(&item, committee);
+            object.closed |= current.closed;
+            audit::updated(
+                conn,
+                principal,
+                &object,
+                &AgendaItemView::from(current),
+                &AgendaItemView::from(item.clone()),
+            )?;
+            Ok((item, role))
         })
         .await?;
     Ok(entry_response(StatusCode::OK, item, role))
@@ -488,10 +539,11 @@ async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match
     let id = id.into_inner();
     state
         .write(principal, move |conn, principal| {
-            let (current, role) = find_readable_item(conn, principal, id)?;
+            let (current, role, committee) = find_readable_item(conn, principal, id)?;
             require_secretary(role)?;
             if_match.check(current.version)?;
-            items::delete(conn, &current, time::now())
+            items::delete(conn, &current, time::now())?;
+            audit::deleted(conn, principal, &object(&current, committee), &AgendaItemView::from(current.clone()))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

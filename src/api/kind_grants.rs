@@ -11,6 +11,7 @@ use super::extract::{IfMatch, JsonBody, QueryParams};
 use super::grants::GrantPatch;
 use super::pagination::{self, Page};
 use super::{State, created, etagged, require_admin};
+use crate::audit::{self, Object};
 use crate::db::kind_grants::{self, KindGrant};
 use crate::domain::access::Principal;
 use crate::domain::{CommitteeKind, CommitteeRole};
@@ -67,6 +68,10 @@ pub struct KindGrantQuery {
     pub cursor: Option<String>,
 }
 
+fn object(grant: &KindGrant) -> Object {
+    Object::new("kind_grant", grant.id)
+}
+
 fn find(conn: &mut crate::db::DbConnection, id: i64) -> ApiResult<KindGrant> {
     kind_grants::find(conn, id)?.ok_or(ApiError::NotFound)
 }
@@ -114,7 +119,9 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewKindGrant>
     let grant = state
         .write(principal, move |conn, principal| {
             require_admin(principal)?;
-            kind_grants::create(conn, input.committee_kind, input.group_id, input.role, time::now())
+            let grant = kind_grants::create(conn, input.committee_kind, input.group_id, input.role, time::now())?;
+            audit::created(conn, principal, &object(&grant), &KindGrantView::from(grant.clone()))?;
+            Ok(grant)
         })
         .await?;
     Ok(created(format!("/v1/grants/{}", grant.id), grant.version).json(KindGrantView::from(grant)))
@@ -165,7 +172,15 @@ async fn update(
             require_admin(principal)?;
             let current = find(conn, id)?;
             if_match.check(current.version)?;
-            kind_grants::update_role(conn, &current, patch.role, time::now())
+            let grant = kind_grants::update_role(conn, &current, patch.role, time::now())?;
+            audit::updated(
+                conn,
+                principal,
+                &object(&grant),
+                &KindGrantView::from(current),
+                &KindGrantView::from(grant.clone()),
+            )?;
+            Ok(grant)
         })
         .await?;
     Ok(etagged(StatusCode::OK, grant.version, true).json(KindGrantView::from(grant)))
@@ -188,7 +203,8 @@ async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match
             require_admin(principal)?;
             let current = find(conn, id)?;
             if_match.check(current.version)?;
-            kind_grants::delete(conn, &current)
+            kind_grants::delete(conn, &current)?;
+            audit::deleted(conn, principal, &object(&current), &KindGrantView::from(current.clone()))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

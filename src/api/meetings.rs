@@ -8,10 +8,11 @@ use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
-use super::items::{AgendaEntry, entries};
+use super::items::{Agenda, AgendaEntry, entries};
 use super::pagination::{self, Page};
 use super::participants::ParticipantView;
 use super::{State, created, etagged};
+use crate::audit::{self, Auditor, Object};
 use crate::db::meetings::{self, Meeting, MeetingFields, MeetingFilter};
 use crate::db::{DbConnection, committees, items, participants};
 use crate::domain::access::{Principal, can_edit_meetings, can_read_meetings};
@@ -168,6 +169,10 @@ pub struct MeetingQuery {
     pub cursor: Option<String>,
 }
 
+fn object(meeting: &Meeting) -> Object {
+    Object::of_committee("meeting", meeting.id, meeting.committee_id, false)
+}
+
 /// A meeting the caller may read, with the caller's role on its committee; not found otherwise.
 pub fn find_readable(
     conn: &mut DbConnection,
@@ -176,7 +181,7 @@ pub fn find_readable(
 ) -> ApiResult<(Meeting, Option<CommitteeRole>)> {
     let (meeting, kind) = meetings::find_with_kind(conn, id)?.ok_or(ApiError::NotFound)?;
     let role = principal.role_on(meeting.committee_id, kind);
-    if can_read_meetings(role) { Ok((meeting, role)) } else { Err(ApiError::NotFound) }
+    if can_read_meetings(role) { Ok((meeting, role)) } else { Err(ApiError::Hidden) }
 }
 
 /// Refuses callers who may read the committee's meetings but not change them.
@@ -194,12 +199,14 @@ pub fn require_secretary(role: Option<CommitteeRole>) -> ApiResult<()> {
 fn view(
     conn: &mut DbConnection,
     principal: &Principal,
+    auditor: &Auditor,
     meeting: Meeting,
     role: Option<CommitteeRole>,
 ) -> ApiResult<(MeetingView, bool)> {
     let people = participants::list_for_meeting(conn, meeting.id)?;
-    let agenda = items::list_for_meeting(conn, meeting.id)?;
-    let (items, full) = entries(conn, principal, meeting.id, agenda, role)?;
+    let items = items::list_for_meeting(conn, meeting.id)?;
+    let agenda = Agenda { meeting: meeting.id, committee: meeting.committee_id, role, principal, auditor };
+    let (items, full) = entries(conn, &agenda, items)?;
     let view = MeetingView {
         meeting: meeting.into(),
         participants: people.into_iter().map(ParticipantView::from).collect(),
@@ -251,6 +258,7 @@ async fn list(
 async fn create(state: State, principal: Principal, body: JsonBody<NewMeeting>) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     input.validate()?;
+    let auditor = state.auditor.clone();
     let (view, version) = state
         .write(principal, move |conn, principal| {
             let committee = committees::find(conn, input.committee_id)?
@@ -259,8 +267,9 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewMeeting>) 
             let role = principal.role_on(committee.id, committee.kind);
             require_secretary(role)?;
             let meeting = meetings::create(conn, committee.id, &input.into(), time::now())?;
+            audit::created(conn, principal, &object(&meeting), &MeetingSummary::from(meeting.clone()))?;
             let version = meeting.version;
-            Ok((view(conn, principal, meeting, role)?.0, version))
+            Ok((view(conn, principal, &auditor, meeting, role)?.0, version))
         })
         .await?;
     Ok(created(format!("/v1/meetings/{}", view.meeting.id), version).json(view))
@@ -275,11 +284,12 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewMeeting>) 
 #[get("/meetings/{id}")]
 async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
+    let auditor = state.auditor.clone();
     let ((view, full), version) = state
         .read(principal, move |conn, principal| {
             let (meeting, role) = find_readable(conn, principal, id)?;
             let version = meeting.version;
-            Ok((view(conn, principal, meeting, role)?, version))
+            Ok((view(conn, principal, &auditor, meeting, role)?, version))
         })
         .await?;
     Ok(etagged(StatusCode::OK, version, full).json(view))
@@ -304,6 +314,7 @@ async fn update(
     body: JsonBody<MeetingPatch>,
 ) -> ApiResult<HttpResponse> {
     let (id, patch) = (id.into_inner(), body.into_inner());
+    let auditor = state.auditor.clone();
     let (view, version) = state
         .write(principal, move |conn, principal| {
             let (current, role) = find_readable(conn, principal, id)?;
@@ -312,8 +323,10 @@ async fn update(
             let changed = patch.apply(&current);
             changed.validate()?;
             let meeting = meetings::update(conn, &current, &changed.into(), time::now())?;
+            let summary = MeetingSummary::from(meeting.clone());
+            audit::updated(conn, principal, &object(&meeting), &MeetingSummary::from(current), &summary)?;
             let version = meeting.version;
-            Ok((view(conn, principal, meeting, role)?.0, version))
+            Ok((view(conn, principal, &auditor, meeting, role)?.0, version))
         })
         .await?;
     Ok(etagged(StatusCode::OK, version, true).json(view))
@@ -340,7 +353,8 @@ async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match
             if !can_delete_meeting(current.status) {
                 return Err(ApiError::Conflict("Only draft meetings can be deleted.".into()));
             }
-            meetings::delete(conn, &current)
+            meetings::delete(conn, &current)?;
+            audit::deleted(conn, principal, &object(&current), &MeetingSummary::from(current.clone()))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

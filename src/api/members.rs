@@ -11,6 +11,7 @@ use validator::Validate;
 
 use super::extract::{IfMatch, JsonBody};
 use super::{State, created, etagged, require_manager};
+use crate::audit::{self, Object};
 use crate::db::members::{self, Member};
 use crate::db::{DbConnection, groups};
 use crate::domain::access::Principal;
@@ -103,7 +104,14 @@ async fn add(
     let member = state
         .write(principal, move |conn, principal| {
             managed_group(conn, principal, group_id)?;
-            members::add(conn, group_id, &input.subject, &principal.subject, time::now())
+            let member = members::add(conn, group_id, &input.subject, &principal.subject, time::now())?;
+            audit::created(
+                conn,
+                principal,
+                &Object::new("group_member", member.id),
+                &MemberView::from(member.clone()),
+            )?;
+            Ok(member)
         })
         .await?;
     Ok(created(format!("/v1/access-groups/{group_id}/members/{}", member.id), member.version)
@@ -157,7 +165,8 @@ async fn remove(
             managed_group(conn, principal, group_id)?;
             let member = members::find(conn, group_id, id)?.ok_or(ApiError::NotFound)?;
             if_match.check(member.version)?;
-            members::remove(conn, &member)
+            members::remove(conn, &member)?;
+            audit::deleted(conn, principal, &Object::new("group_member", member.id), &MemberView::from(member.clone()))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

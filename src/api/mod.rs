@@ -4,25 +4,30 @@
 //! `db` off the async workers. Every error leaves through `ApiError` as problem+json.
 
 pub mod access_groups;
+pub mod audit;
 pub mod clients;
 pub mod committees;
 pub mod exclusions;
 pub mod extract;
 pub mod grants;
+pub mod headers;
 pub mod health;
+pub mod idempotency;
 pub mod items;
 pub mod kind_grants;
+pub mod limits;
 pub mod me;
 pub mod meetings;
 pub mod members;
 pub mod pagination;
 pub mod participants;
+pub mod request_id;
 pub mod token;
 pub mod users;
 
 use std::future::{Ready, ready};
 
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -36,6 +41,7 @@ use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDocument, Ref, RefOr};
 use utoipa_actix_web::AppExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::audit::Auditor;
 use crate::auth::{Authenticator, Caller, bearer_token};
 use crate::db::{Database, DbConnection, access, groups};
 use crate::domain::access::{Principal, can_manage_group};
@@ -45,6 +51,8 @@ use crate::time;
 /// What every handler shares.
 pub struct AppState {
     pub db: Database,
+    pub auditor: Auditor,
+    pub idempotency_ttl: chrono::Duration,
 }
 
 impl AppState {
@@ -54,7 +62,8 @@ impl AppState {
         F: FnOnce(&mut DbConnection, &Principal) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        self.db.read(move |conn| f(conn, &principal)).await
+        let request = request_id::current();
+        self.db.read(move |conn| request_id::in_blocking(request, || f(conn, &principal))).await
     }
 
     /// Like [`AppState::read`], with `f` in one write transaction.
@@ -63,7 +72,8 @@ impl AppState {
         F: FnOnce(&mut DbConnection, &Principal) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        self.db.write(move |conn| f(conn, &principal)).await
+        let request = request_id::current();
+        self.db.write(move |conn| request_id::in_blocking(request, || f(conn, &principal))).await
     }
 }
 
@@ -73,18 +83,28 @@ impl AppState {
 /// [`Principal`] (and the token's [`Caller`] where they need its claims).
 pub async fn authenticate(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    match identify(&req).await {
+        Ok(principal) => {
+            req.extensions_mut().insert(principal);
+            Ok(next.call(req).await?.map_into_boxed_body())
+        }
+        // Answered here rather than raised, so that the audit of denied attempts sees the request.
+        Err(refusal) => Ok(req.error_response(refusal)),
+    }
+}
+
+async fn identify(req: &ServiceRequest) -> Result<Principal, ApiError> {
     let authenticator =
         req.app_data::<web::Data<Authenticator>>().cloned().ok_or_else(|| ApiError::internal("no authenticator"))?;
     let state = req.app_data::<State>().cloned().ok_or_else(|| ApiError::internal("no application state"))?;
     let token = bearer_token(req.request())?;
     let caller = authenticator.into_inner().verify_refreshing(token).await?;
-    let resolving = caller.clone();
-    let principal = state.db.read(move |conn| access::resolve(conn, &resolving, time::now())).await?;
-    req.extensions_mut().insert(caller);
-    req.extensions_mut().insert(principal);
-    next.call(req).await
+    // Known from here on, also when the database refuses it (a deactivated user).
+    req.extensions_mut().insert(caller.clone());
+    let request = request_id::current();
+    state.db.read(move |conn| request_id::in_blocking(request, || access::resolve(conn, &caller, time::now()))).await
 }
 
 impl FromRequest for Principal {
@@ -121,9 +141,12 @@ pub type State = web::Data<AppState>;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(health::routes)
         // Before /v1, which would otherwise claim it: the token endpoint authenticates clients itself.
-        .service(utoipa_actix_web::scope("/v1/auth").configure(token::routes))
+        .service(utoipa_actix_web::scope("/v1/auth").wrap(from_fn(limits::per_address)).configure(token::routes))
         .service(
             utoipa_actix_web::scope("/v1")
+                // The last wrapped runs first: authenticate, limit by caller, then idempotency.
+                .wrap(from_fn(idempotency::middleware))
+                .wrap(from_fn(limits::per_caller))
                 .wrap(from_fn(authenticate))
                 .configure(access_groups::routes)
                 .configure(members::routes)
@@ -136,7 +159,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(exclusions::routes)
                 .configure(users::routes)
                 .configure(me::routes)
-                .configure(clients::routes),
+                .configure(clients::routes)
+                .configure(audit::routes),
         );
 }
 
@@ -161,6 +185,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "items", description = "Agenda items (punkter) and conflicts of interest (inhabilitet)."),
         (name = "users", description = "The people who have signed in, and who the caller is."),
         (name = "clients", description = "Service clients and the OAuth 2.0 client-credentials grant."),
+        (name = "audit", description = "The audit trail: every change, every read of closed content, every denied attempt."),
         (name = "operations", description = "Health and readiness probes."),
     )
 )]

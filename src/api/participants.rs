@@ -10,6 +10,7 @@ use validator::Validate;
 use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::meetings::{find_readable, require_secretary};
 use super::{State, created, etagged};
+use crate::audit::{self, Object};
 use crate::db::DbConnection;
 use crate::db::participants::{self, Participant, ParticipantFields};
 use crate::domain::access::Principal;
@@ -101,19 +102,24 @@ impl ParticipantPatch {
     }
 }
 
-/// A participant of a meeting the caller may read; with `edit`, only for the committee's secretaries.
+/// A participant of a meeting the caller may read, with the meeting's committee; with `edit`, only
+/// for the committee's secretaries.
 fn find_participant(
     conn: &mut DbConnection,
     principal: &Principal,
     meeting_id: i64,
     id: i64,
     edit: bool,
-) -> ApiResult<Participant> {
-    let (_, role) = find_readable(conn, principal, meeting_id)?;
+) -> ApiResult<(Participant, i64)> {
+    let (meeting, role) = find_readable(conn, principal, meeting_id)?;
     if edit {
         require_secretary(role)?;
     }
-    participants::find(conn, meeting_id, id)?.ok_or(ApiError::NotFound)
+    Ok((participants::find(conn, meeting_id, id)?.ok_or(ApiError::NotFound)?, meeting.committee_id))
+}
+
+fn object(participant: &Participant, committee: i64) -> Object {
+    Object::of_committee("participant", participant.id, committee, false)
 }
 
 /// The meeting's participants, in the order they were added.
@@ -157,7 +163,10 @@ async fn create(
         .write(principal, move |conn, principal| {
             let (meeting, role) = find_readable(conn, principal, meeting_id)?;
             require_secretary(role)?;
-            participants::create(conn, meeting.id, &input.into(), time::now())
+            let participant = participants::create(conn, meeting.id, &input.into(), time::now())?;
+            let view = ParticipantView::from(participant.clone());
+            audit::created(conn, principal, &object(&participant, meeting.committee_id), &view)?;
+            Ok(participant)
         })
         .await?;
     let location = format!("/v1/meetings/{meeting_id}/participants/{}", participant.id);
@@ -173,8 +182,11 @@ async fn create(
 #[get("/meetings/{id}/participants/{participant_id}")]
 async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (meeting_id, id) = path.into_inner();
-    let participant =
-        state.read(principal, move |conn, principal| find_participant(conn, principal, meeting_id, id, false)).await?;
+    let participant = state
+        .read(principal, move |conn, principal| {
+            find_participant(conn, principal, meeting_id, id, false).map(|(p, _)| p)
+        })
+        .await?;
     Ok(etagged(StatusCode::OK, participant.version, true).json(ParticipantView::from(participant)))
 }
 
@@ -203,11 +215,14 @@ async fn update(
     let ((meeting_id, id), patch) = (path.into_inner(), body.into_inner());
     let participant = state
         .write(principal, move |conn, principal| {
-            let current = find_participant(conn, principal, meeting_id, id, true)?;
+            let (current, committee) = find_participant(conn, principal, meeting_id, id, true)?;
             if_match.check(current.version)?;
             let changed = patch.apply(current.fields());
             changed.validate()?;
-            participants::update(conn, &current, &changed.into(), time::now())
+            let participant = participants::update(conn, &current, &changed.into(), time::now())?;
+            let (old, new) = (ParticipantView::from(current), ParticipantView::from(participant.clone()));
+            audit::updated(conn, principal, &object(&participant, committee), &old, &new)?;
+            Ok(participant)
         })
         .await?;
     Ok(etagged(StatusCode::OK, participant.version, true).json(ParticipantView::from(participant)))
@@ -236,9 +251,10 @@ async fn remove(
     let (meeting_id, id) = path.into_inner();
     state
         .write(principal, move |conn, principal| {
-            let current = find_participant(conn, principal, meeting_id, id, true)?;
+            let (current, committee) = find_participant(conn, principal, meeting_id, id, true)?;
             if_match.check(current.version)?;
-            participants::delete(conn, &current, time::now())
+            participants::delete(conn, &current, time::now())?;
+            audit::deleted(conn, principal, &object(&current, committee), &ParticipantView::from(current.clone()))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

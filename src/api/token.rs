@@ -4,7 +4,6 @@
 
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -12,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::State;
+use super::extract::{BodyRules, read_body};
+use crate::audit::{self, Object};
 use crate::auth::{Authenticator, secrets};
 use crate::db::clients;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -91,12 +92,14 @@ async fn token(
     state: State,
     authenticator: web::Data<Authenticator>,
     req: HttpRequest,
-    body: Bytes,
+    body: web::Payload,
 ) -> ApiResult<HttpResponse> {
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if !content_type.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
         return Err(invalid_request("send the request as application/x-www-form-urlencoded"));
     }
+    let rules = req.app_data::<BodyRules>().copied().ok_or_else(|| ApiError::internal("no body rules"))?;
+    let body = read_body(body.into_inner(), rules).await?;
     let params = form(&body)?;
     let param = |name: &str| params.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
     match param("grant_type").as_deref() {
@@ -127,6 +130,7 @@ async fn token(
             ));
         }
     };
+    let auditor = state.auditor.clone();
     let client_id = state
         .db
         .read(move |conn| {
@@ -140,7 +144,12 @@ async fn token(
                 }
             };
             match client {
-                Some(client) if valid => Ok(client.client_id),
+                Some(client) if valid => {
+                    let actor = audit::Actor { subject: &client.client_id, kind: "client" };
+                    let object = Object::new("client", client.id);
+                    auditor.later(audit::event(actor, "issue_token", &object, None::<&()>, None::<&()>));
+                    Ok(client.client_id)
+                }
                 _ => Err(refused(
                     StatusCode::UNAUTHORIZED,
                     "invalid_client",

@@ -10,6 +10,7 @@ use validator::Validate;
 use super::extract::{JsonBody, QueryParams};
 use super::pagination::{self, Page};
 use super::{State, require_admin};
+use crate::audit::{self, Object};
 use crate::db::users::{self, User};
 use crate::db::{DbConnection, members};
 use crate::domain::access::Principal;
@@ -164,8 +165,11 @@ async fn deactivate(
             if user.subject == principal.subject {
                 return Err(ApiError::Conflict("You cannot deactivate yourself.".into()));
             }
+            let old = view(conn, user.clone())?;
             let user = users::set_active(conn, &user, false, Some(input.reason), time::now())?;
-            view(conn, user)
+            let new = view(conn, user)?;
+            audit::change(conn, principal, "deactivate", &Object::new("user", new.id), Some(&old), Some(&new))?;
+            Ok(new)
         })
         .await?;
     Ok(web::Json(user))
@@ -187,8 +191,11 @@ async fn reactivate(state: State, principal: Principal, id: web::Path<i64>) -> A
         .write(principal, move |conn, principal| {
             require_admin(principal)?;
             let user = users::find(conn, id)?.ok_or(ApiError::NotFound)?;
+            let old = view(conn, user.clone())?;
             let user = users::set_active(conn, &user, true, None, time::now())?;
-            view(conn, user)
+            let new = view(conn, user)?;
+            audit::change(conn, principal, "reactivate", &Object::new("user", new.id), Some(&old), Some(&new))?;
+            Ok(new)
         })
         .await?;
     Ok(web::Json(user))

@@ -76,6 +76,11 @@ pub fn list(
     query.load(conn)
 }
 
+/// The kinds of these committees.
+pub fn kinds(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, CommitteeKind)>> {
+    committees::table.filter(committees::id.eq_any(ids)).select((committees::id, committees::kind)).load(conn)
+}
+
 /// The committees with these ids and every committee of these kinds, by id.
 pub fn of_ids_or_kinds(conn: &mut DbConnection, ids: &[i64], kinds: &[CommitteeKind]) -> QueryResult<Vec<Committee>> {
     committees::table

@@ -5,11 +5,13 @@
 //! all SQL; what differs between the backends is kept in this file.
 
 pub mod access;
+pub mod audit;
 pub mod clients;
 pub mod committees;
 pub mod exclusions;
 pub mod grants;
 pub mod groups;
+pub mod idempotency;
 pub mod items;
 pub mod kind_grants;
 pub mod meetings;
@@ -49,6 +51,9 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 /// a busy timeout so that writers queue, and full sync so that an acknowledged write survives a crash.
 const SQLITE_PRAGMAS: &str =
     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+
+/// Every PostgreSQL connection.
+const POSTGRES_SETTINGS: &str = "SET statement_timeout = '60s'; SET idle_in_transaction_session_timeout = '60s';";
 
 /// Serialises concurrent migration runs of several instances starting at once on PostgreSQL.
 const MIGRATION_LOCK_KEY: i64 = 0x6461_6773_6f72_6465; // "dagsorde"
@@ -109,6 +114,14 @@ pub enum Backend {
 }
 
 impl DatabaseUrl {
+    /// The URL with its password, for handing to another process; never for logs.
+    pub fn unredacted(&self) -> String {
+        match self {
+            DatabaseUrl::Postgres(raw) => raw.clone(),
+            DatabaseUrl::Sqlite(path) => format!("sqlite://{}", path.display()),
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             DatabaseUrl::Postgres(_) => Backend::Postgres,
@@ -120,7 +133,12 @@ impl DatabaseUrl {
     /// or an unwritable directory is reported as such.
     fn establish(&self) -> Result<DbConnection, ConnectionError> {
         match self {
-            DatabaseUrl::Postgres(url) => PgConnection::establish(url).map(DbConnection::Postgresql),
+            DatabaseUrl::Postgres(url) => {
+                let mut conn = PgConnection::establish(url)?;
+                // No statement may hold a connection (and its locks) indefinitely.
+                conn.batch_execute(POSTGRES_SETTINGS).map_err(ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Postgresql(conn))
+            }
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
                 conn.batch_execute(SQLITE_PRAGMAS).map_err(ConnectionError::CouldntSetupConfiguration)?;
@@ -172,14 +190,17 @@ pub struct Database {
 impl Database {
     /// Connects (creating an SQLite file and its directory on first use), applies pending
     /// migrations and builds the pool.
-    pub fn open(url: &DatabaseUrl, pool_size: u32) -> Result<Database, StartupError> {
+    ///
+    /// A request that waits longer than `checkout_timeout` for a connection (the database is down or
+    /// every connection is busy) is answered 503 instead of waiting on.
+    pub fn open(url: &DatabaseUrl, pool_size: u32, checkout_timeout: Duration) -> Result<Database, StartupError> {
         let applied = migrate(url)?;
         for version in applied {
             log::info!("applied migration {version}");
         }
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
-            .connection_timeout(Duration::from_secs(5))
+            .connection_timeout(checkout_timeout)
             .build(Manager(url.clone()))
             .map_err(|e| StartupError::Pool(url.clone(), e))?;
         Ok(Database { pool, backend: url.backend() })
@@ -211,6 +232,13 @@ impl Database {
         T: Send + 'static,
     {
         self.read(move |conn| write_transaction(conn, f)).await
+    }
+
+    /// Runs `f` on a pooled connection on the calling thread: for background threads, never for
+    /// the async workers.
+    pub fn blocking<T>(&self, f: impl FnOnce(&mut DbConnection) -> ApiResult<T>) -> ApiResult<T> {
+        let mut conn = self.pool.get().map_err(|e| ApiError::Unavailable(format!("database pool: {e}")))?;
+        f(&mut conn)
     }
 
     /// Whether the database answers, for the readiness probe.

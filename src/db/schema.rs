@@ -173,6 +173,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    idempotency_keys (subject, request_key) {
+        subject -> Text,
+        request_key -> Text,
+        fingerprint -> Text,
+        status -> Nullable<Integer>,
+        headers -> Nullable<Text>,
+        body -> Nullable<Binary>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        occurred_at -> Timestamp,
+        actor -> Text,
+        actor_kind -> Text,
+        action -> Text,
+        object_type -> Text,
+        object_id -> Nullable<Text>,
+        committee_id -> Nullable<BigInt>,
+        closed -> Bool,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        seq -> Nullable<BigInt>,
+        prev_hash -> Nullable<Text>,
+        hash -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_anchor (id) {
+        id -> Integer,
+        seq -> BigInt,
+        hash -> Text,
+    }
+}
+
 diesel::joinable!(committees -> access_groups (owner_group_id));
 diesel::joinable!(group_members -> access_groups (group_id));
 diesel::joinable!(kind_grants -> access_groups (group_id));
@@ -195,4 +236,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     kind_grants,
     item_exclusions,
     service_clients,
+    idempotency_keys,
+    audit_events,
+    audit_anchor,
 );

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod agenda;
+pub mod audit;
 
 use diesel::sql_types::Text;
 use diesel::{AsExpression, FromSqlRow};

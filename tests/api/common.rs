@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
 use dagsorden::auth::{Authenticator, UserClaims};
-use dagsorden::config::TokenSettings;
+use dagsorden::config::{ServiceOptions, TokenSettings};
 use dagsorden::db::{Database, DatabaseUrl};
 use dagsorden::server::Service;
 use diesel::{Connection, PgConnection, RunQueryDsl};
@@ -129,26 +129,41 @@ pub struct TestApp {
     _database: TestDatabase,
 }
 
-impl TestApp {
-    pub fn start(backend: Backend) -> TestApp {
-        Self::start_with(backend, Authenticator::with_secret(SECRET, &token_settings()))
+/// How a test's service is set up: a builder, so that a test says only what it changes.
+pub struct TestAppBuilder {
+    backend: Backend,
+    authenticator: Option<Authenticator>,
+    options: ServiceOptions,
+    pool_size: u32,
+    checkout_timeout: Duration,
+}
+
+impl TestAppBuilder {
+    pub fn authenticator(mut self, authenticator: Authenticator) -> Self {
+        self.authenticator = Some(authenticator);
+        self
     }
 
-    /// A service that verifies tokens with `authenticator` (tests still mint with [`SECRET`]).
-    pub fn start_with(backend: Backend, authenticator: Authenticator) -> TestApp {
-        let (database, url) = TestDatabase::create(backend);
-        Self::serve(backend, database, url, authenticator)
+    pub fn options(mut self, change: impl FnOnce(&mut ServiceOptions)) -> Self {
+        change(&mut self.options);
+        self
     }
 
-    /// A second instance of the service on this one's database, as behind a load balancer.
-    pub fn another_instance(&self) -> TestApp {
-        let authenticator = Authenticator::with_secret(SECRET, &token_settings());
-        Self::serve(self.backend, TestDatabase::Shared, self.database_url.clone(), authenticator)
+    pub fn pool(mut self, size: u32, checkout_timeout: Duration) -> Self {
+        self.pool_size = size;
+        self.checkout_timeout = checkout_timeout;
+        self
     }
 
-    fn serve(backend: Backend, database: TestDatabase, url: DatabaseUrl, authenticator: Authenticator) -> TestApp {
-        let db = Database::open(&url, 4).expect("open the test database");
-        let service = Service::new(db, authenticator, 1024 * 1024);
+    pub fn start(self) -> TestApp {
+        let (database, url) = TestDatabase::create(self.backend);
+        self.serve(database, url)
+    }
+
+    fn serve(self, database: TestDatabase, url: DatabaseUrl) -> TestApp {
+        let authenticator = self.authenticator.unwrap_or_else(|| Authenticator::with_secret(SECRET, &token_settings()));
+        let db = Database::open(&url, self.pool_size, self.checkout_timeout).expect("open the test database");
+        let service = Service::new(db, authenticator, self.options);
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (sender, receiver) = mpsc::channel();
@@ -167,7 +182,7 @@ impl TestApp {
             .into();
         TestApp {
             base,
-            backend,
+            backend: self.backend,
             database_url: url,
             agent,
             minter: Authenticator::with_secret(SECRET, &token_settings()),
@@ -175,6 +190,37 @@ impl TestApp {
             thread: Some(thread),
             _database: database,
         }
+    }
+}
+
+impl TestApp {
+    pub fn start(backend: Backend) -> TestApp {
+        TestApp::builder(backend).start()
+    }
+
+    pub fn builder(backend: Backend) -> TestAppBuilder {
+        TestAppBuilder {
+            backend,
+            authenticator: None,
+            // Tests make many requests quickly as one caller; the limits have tests of their own.
+            options: ServiceOptions {
+                rate_limit_per_minute: 0,
+                token_rate_limit_per_minute: 0,
+                ..ServiceOptions::default()
+            },
+            pool_size: 4,
+            checkout_timeout: Duration::from_secs(5),
+        }
+    }
+
+    /// A service that verifies tokens with `authenticator` (tests still mint with [`SECRET`]).
+    pub fn start_with(backend: Backend, authenticator: Authenticator) -> TestApp {
+        TestApp::builder(backend).authenticator(authenticator).start()
+    }
+
+    /// A second instance of the service on this one's database, as behind a load balancer.
+    pub fn another_instance(&self) -> TestApp {
+        TestApp::builder(self.backend).serve(TestDatabase::Shared, self.database_url.clone())
     }
 
     /// A valid token for `sub` with these group external ids and service roles.

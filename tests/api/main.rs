@@ -15,4 +15,5 @@ mod matrix;
 mod meetings;
 mod openapi;
 mod problems;
+mod robustness;
 mod seeds;

@@ -19,6 +19,8 @@ enum Policy {
     SignedIn(u16),
     /// Admins only (admins and delegated managers for groups; no caller here is a delegated manager).
     AdminOnly(u16),
+    /// The audit trail: auditors only.
+    AuditorOnly(u16),
     /// Those who can see the (unpublished) committee.
     SeeCommittee(u16),
     /// The committee's managers (admins) and, for reading, its secretaries.
@@ -79,6 +81,7 @@ fn policy(method: &str, path: &str) -> Option<Policy> {
             AdminOnly(200)
         }
         ("post", "/v1/clients") => AdminOnly(201),
+        ("get", "/v1/audit") => AuditorOnly(200),
         ("patch" | "delete", "/v1/clients/{id}") => AdminOnly(412),
         _ => return None,
     })
@@ -106,6 +109,13 @@ fn expected(policy: Policy, who: Who) -> u16 {
     match policy {
         Probe | TokenEndpoint => unreachable!(),
         SignedIn(ok) => ok,
+        AuditorOnly(ok) => {
+            if who == Auditor {
+                ok
+            } else {
+                403
+            }
+        }
         AdminOnly(ok) => {
             if admin {
                 ok

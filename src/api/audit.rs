@@ -1,0 +1,185 @@
+//! The audit trail for auditors (`GET /v1/audit`), and the recording of denied attempts.
+//!
+//! A record's values can hold closed content (an item's old and new fields). An auditor who is not a
+//! member of the record's committee sees such values cut down to the keys anyone may see of a closed
+//! item, and `redacted: true`: the audit trail is no way around the access rules.
+
+use std::collections::HashMap;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, get, web};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use super::State;
+use super::pagination::{self, Page};
+use crate::audit::{self, Actor, Object};
+use crate::auth::Caller;
+use crate::db::audit::{Event, Filter};
+use crate::db::{audit as store, committees};
+use crate::domain::access::Principal;
+use crate::domain::{CommitteeRole, ServiceRole};
+use crate::error::{ApiError, ApiResult, Denied, Problem};
+use crate::time;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list);
+}
+
+/// The keys of a closed item's values an auditor outside the committee sees.
+const OPEN_KEYS: [&str; 7] = ["id", "meeting_id", "number", "position", "title", "closed", "version"];
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEventView {
+    pub id: i64,
+    pub occurred_at: DateTime<FixedOffset>,
+    /// Who: a user's or a client's subject, or `anonymous`.
+    pub actor: String,
+    /// `user`, `client` or `anonymous`.
+    pub actor_kind: String,
+    /// What: `create`, `update`, `delete`, `read` (of closed content), `denied`, `deactivate`, …
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    pub committee_id: Option<i64>,
+    /// The values before and after the change (JSON), where there are any.
+    pub old_value: Option<Value>,
+    pub new_value: Option<Value>,
+    /// Closed content was cut from the values for this caller.
+    pub redacted: bool,
+    pub request_id: Option<String>,
+    /// The record's place in the hash chain; `null` for the second or so until it is sealed.
+    pub seq: Option<i64>,
+}
+
+fn redact(value: Value) -> Value {
+    match value {
+        Value::Object(fields) => {
+            Value::Object(fields.into_iter().filter(|(k, _)| OPEN_KEYS.contains(&k.as_str())).collect())
+        }
+        _ => Value::Null,
+    }
+}
+
+fn view(event: Event, redacted: bool) -> AuditEventView {
+    let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str::<Value>(&t).ok());
+    let shown = |value: Option<Value>| if redacted { value.map(redact) } else { value };
+    AuditEventView {
+        id: event.id,
+        occurred_at: time::to_api(event.occurred_at),
+        actor: event.actor,
+        actor_kind: event.actor_kind,
+        action: event.action,
+        object_type: event.object_type,
+        object_id: event.object_id,
+        committee_id: event.committee_id,
+        old_value: shown(parse(event.old_value)),
+        new_value: shown(parse(event.new_value)),
+        redacted,
+        request_id: event.request_id,
+        seq: event.seq,
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// Only what this subject did.
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    /// Only records at or after this time (RFC 3339; encode `+` as `%2B`).
+    pub from: Option<DateTime<FixedOffset>>,
+    /// Only records before this time.
+    pub to: Option<DateTime<FixedOffset>>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The audit trail, oldest first (auditors).
+#[utoipa::path(
+    tag = "audit",
+    params(AuditQuery),
+    responses(
+        (status = OK, body = Page<AuditEventView>),
+        (status = FORBIDDEN, description = "The caller is not an auditor.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/audit")]
+async fn list(
+    state: State,
+    principal: Principal,
+    query: super::extract::QueryParams<AuditQuery>,
+) -> ApiResult<web::Json<Page<AuditEventView>>> {
+    let query = query.0;
+    let limit = pagination::limit(query.limit)?;
+    let filter = Filter {
+        actor: query.actor,
+        action: query.action,
+        object_type: query.object_type,
+        object_id: query.object_id,
+        from: query.from.map(time::to_stored),
+        to: query.to.map(time::to_stored),
+        after: pagination::after_id(query.cursor.as_deref())?,
+        limit: i64::from(limit) + 1,
+    };
+    let page = state
+        .read(principal, move |conn, principal| {
+            if !principal.has_role(ServiceRole::Auditor) {
+                return Err(ApiError::Forbidden("The audit trail is for auditors.".into()));
+            }
+            let rows = store::list(conn, &filter)?;
+            let mut committees: Vec<i64> = rows.iter().filter(|e| e.closed).filter_map(|e| e.committee_id).collect();
+            committees.sort_unstable();
+            committees.dedup();
+            let kinds: HashMap<i64, _> = committees::kinds(conn, &committees)?.into_iter().collect();
+            let member_of = |committee: Option<i64>| {
+                committee.and_then(|c| kinds.get(&c).map(|kind| principal.role_on(c, *kind))).flatten()
+                    >= Some(CommitteeRole::Member)
+            };
+            Ok(pagination::page(
+                rows,
+                limit,
+                |e| pagination::id_cursor(e.id),
+                |e| {
+                    let redacted = e.closed && !member_of(e.committee_id);
+                    view(e, redacted)
+                },
+            ))
+        })
+        .await?;
+    Ok(web::Json(page))
+}
+
+/// Records requests refused for who made them (401, 403, and 404s for resources the caller may not
+/// see), after the answer is made. Queued without waiting: a flood of bad requests costs records,
+/// not memory.
+pub async fn record_denials(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let state = req.app_data::<State>().cloned();
+    let request = format!("{} {}", req.method(), req.path());
+    let response = next.call(req).await?;
+    let status = response.status().as_u16();
+    let denied = matches!(status, 401 | 403) || response.response().extensions().get::<Denied>().is_some();
+    if let (true, Some(state)) = (denied, state) {
+        let caller = response.request().extensions().get::<Caller>().cloned();
+        let actor = match &caller {
+            Some(caller) => Actor { subject: &caller.subject, kind: if caller.client { "client" } else { "user" } },
+            None => Actor { subject: "anonymous", kind: "anonymous" },
+        };
+        let object = Object { kind: "request", id: Some(request), committee: None, closed: false };
+        let answer = serde_json::json!({ "status": status });
+        state.auditor.try_later(audit::event(actor, "denied", &object, None::<&()>, Some(&answer)));
+    }
+    Ok(response)
+}

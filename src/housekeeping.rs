@@ -1,0 +1,117 @@
+//! The background work of one instance: writing queued audit records, sealing the audit chain,
+//! forgetting expired idempotency keys and quiet rate-limit callers, and pruning audit records past
+//! their retention. One thread; it ends when the service's application state is dropped.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::api::limits::Limits;
+use crate::db::audit::{self, NewEvent};
+use crate::db::{Database, idempotency, write_transaction};
+use crate::time;
+
+/// How often queued records are written and new records sealed.
+const TICK: Duration = Duration::from_millis(250);
+/// How often expired keys and old records are removed.
+const CLEANUP: Duration = Duration::from_secs(600);
+/// The most records written or sealed in one go.
+const BATCH: usize = 1000;
+
+pub struct Housekeeping {
+    pub db: Database,
+    pub events: Receiver<NewEvent>,
+    pub queued: Arc<AtomicUsize>,
+    pub limits: Arc<Limits>,
+    /// Audit records older than this many days are removed; 0 keeps them forever.
+    pub audit_retention_days: u32,
+}
+
+impl Housekeeping {
+    pub fn spawn(self) -> JoinHandle<()> {
+        std::thread::Builder::new().name("housekeeping".into()).spawn(move || self.run()).expect("a thread")
+    }
+
+    fn run(self) {
+        let mut pending: Vec<NewEvent> = Vec::new();
+        let mut last_cleanup = Instant::now();
+        loop {
+            let open = match self.events.recv_timeout(TICK) {
+                Ok(event) => {
+                    pending.push(event);
+                    true
+                }
+                Err(RecvTimeoutError::Timeout) => true,
+                Err(RecvTimeoutError::Disconnected) => false,
+            };
+            while pending.len() < BATCH {
+                match self.events.try_recv() {
+                    Ok(event) => pending.push(event),
+                    Err(_) => break,
+                }
+            }
+            self.write(&mut pending);
+            self.seal();
+            if last_cleanup.elapsed() >= CLEANUP {
+                self.cleanup();
+                last_cleanup = Instant::now();
+            }
+            if !open {
+                // Nobody will queue more. If the database refused the last records, try once more.
+                if !pending.is_empty() {
+                    std::thread::sleep(TICK);
+                    self.write(&mut pending);
+                }
+                break;
+            }
+        }
+    }
+
+    /// Writes queued records in one transaction; keeps them for the next tick if that fails.
+    fn write(&self, pending: &mut Vec<NewEvent>) {
+        if pending.is_empty() {
+            return;
+        }
+        let written = self.db.blocking(|conn| {
+            write_transaction(conn, |conn| {
+                for event in pending.iter() {
+                    audit::append(conn, event)?;
+                }
+                Ok(())
+            })
+        });
+        match written {
+            Ok(()) => {
+                self.queued.fetch_sub(pending.len(), Ordering::Relaxed);
+                pending.clear();
+            }
+            Err(e) => log::warn!("cannot write {} queued audit records yet: {e}", pending.len()),
+        }
+    }
+
+    fn seal(&self) {
+        if let Err(e) = self.db.blocking(|conn| Ok(audit::seal(conn, BATCH as i64)?)) {
+            log::warn!("cannot seal audit records yet: {e}");
+        }
+    }
+
+    fn cleanup(&self) {
+        self.limits.forget_quiet_callers();
+        let now = time::now();
+        match self.db.blocking(|conn| Ok(idempotency::purge_expired(conn, now)?)) {
+            Ok(n) if n > 0 => log::info!("forgot {n} expired idempotency keys"),
+            Ok(_) => {}
+            Err(e) => log::warn!("cannot forget expired idempotency keys: {e}"),
+        }
+        if self.audit_retention_days > 0 {
+            let before = now - chrono::Duration::days(i64::from(self.audit_retention_days));
+            match self.db.blocking(|conn| Ok(audit::prune(conn, before)?)) {
+                Ok(n) if n > 0 => log::info!("removed {n} audit records past their retention"),
+                Ok(_) => {}
+                Err(e) => log::warn!("cannot prune audit records: {e}"),
+            }
+        }
+    }
+}
