@@ -15,6 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::api::extract::BodyRules;
 use crate::api::limits::Limits;
+use crate::api::metrics::Metrics;
 use crate::api::{self, AppState, headers, request_id};
 use crate::audit::Auditor;
 use crate::auth::Authenticator;
@@ -30,6 +31,7 @@ pub struct Service {
     authenticator: web::Data<Authenticator>,
     routes: web::Data<Routes>,
     limits: web::Data<Limits>,
+    metrics: web::Data<Metrics>,
     openapi: OpenApiDocument,
     options: ServiceOptions,
 }
@@ -95,6 +97,7 @@ impl Service {
             authenticator: web::Data::new(authenticator),
             routes: web::Data::new(Routes::from_openapi(&openapi)),
             limits,
+            metrics: web::Data::new(Metrics::new()),
             openapi,
             options,
         }
@@ -141,6 +144,7 @@ impl Service {
             .app_data(self.authenticator)
             .app_data(self.routes)
             .app_data(self.limits)
+            .app_data(self.metrics)
             .app_data(BodyRules { limit: self.options.body_limit, timeout: self.options.request_timeout })
             .app_data(web::PathConfig::default().error_handler(|error, _| {
                 ApiError::Malformed(format!("The path is invalid: {error}"), Vec::new()).into()
@@ -152,6 +156,7 @@ impl Service {
             .wrap(cors)
             .wrap(from_fn(api::audit::record_denials))
             .wrap(from_fn(request_id::middleware))
+            .wrap(from_fn(api::metrics::middleware))
             .wrap(
                 // The path only: query strings may carry search terms, which are nobody's business.
                 Logger::new("%a \"%{method}xi %U\" %s %b %Dms %{x-request-id}o")

@@ -191,3 +191,39 @@ fn the_service_runs_on_postgresql() {
     }
     diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin).unwrap();
 }
+
+/// SIGTERM: the service stops accepting connections, finishes the request in flight (here, one
+/// whose body is still arriving), and exits cleanly.
+#[test]
+fn sigterm_finishes_the_request_in_flight_and_exits() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut running = serve(dir.path(), &[("DAGSORDEN_SHUTDOWN_TIMEOUT_SECONDS", "20")]);
+    let admin = String::from_utf8(token(dir.path(), &[], &["--sub", "a", "--roles", "admin"]).stdout).unwrap();
+    let address = running.base.trim_start_matches("http://").to_owned();
+    let body = r#"{"name": "Sidste gruppe", "tier": "unit"}"#;
+    let mut stream = TcpStream::connect(&address).unwrap();
+    let head = format!(
+        "POST /v1/access-groups HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        admin.trim(),
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(&body.as_bytes()[..10]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+
+    let killed = Command::new("kill").args(["-TERM", &running.child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(TcpStream::connect(&address).is_err(), "no new connections after SIGTERM");
+
+    stream.write_all(&body.as_bytes()[10..]).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    let status = running.child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+}

@@ -24,6 +24,8 @@ use crate::error::{ApiError, FieldError};
 use crate::time;
 
 pub const HEADER: &str = "idempotency-key";
+/// The header as documented.
+pub const HEADER_NAME: &str = "Idempotency-Key";
 const REPLAYED: &str = "idempotent-replayed";
 /// The answer's headers a replay repeats.
 const KEPT_HEADERS: [&str; 4] = ["content-type", "location", "etag", "cache-control"];

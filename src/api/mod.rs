@@ -19,6 +19,7 @@ pub mod limits;
 pub mod me;
 pub mod meetings;
 pub mod members;
+pub mod metrics;
 pub mod pagination;
 pub mod participants;
 pub mod request_id;
@@ -34,8 +35,10 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{App, FromRequest, HttpMessage, HttpRequest, HttpResponse, HttpResponseBuilder, web};
 use utoipa::OpenApi;
-use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::Required;
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDocument, Ref, RefOr};
 use utoipa_actix_web::AppExt;
@@ -140,6 +143,7 @@ pub type State = web::Data<AppState>;
 /// document, so the two cannot drift.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(health::routes)
+        .configure(metrics::routes)
         // Before /v1, which would otherwise claim it: the token endpoint authenticates clients itself.
         .service(utoipa_actix_web::scope("/v1/auth").wrap(from_fn(limits::per_address)).configure(token::routes))
         .service(
@@ -201,15 +205,22 @@ pub fn openapi() -> OpenApiDocument {
 /// The problem responses an operation can give by its shape, shared through `components.responses`,
 /// and the bearer requirement on every `/v1` operation.
 fn document_problems_and_security(doc: &mut OpenApiDocument) {
-    const PROBLEMS: [(&str, &str, &str); 10] = [
-        ("400", "MalformedRequest", "The request could not be read (malformed JSON, path or query)."),
+    const PROBLEMS: [(&str, &str, &str); 13] = [
+        ("400", "MalformedRequest", "The request could not be read (malformed JSON, path, query or header)."),
         ("401", "Unauthorized", "No valid bearer token."),
         ("404", "NotFound", "No such resource, or it is not visible to the caller."),
+        ("408", "RequestTimeout", "The request did not arrive within the configured time; nothing was changed."),
+        (
+            "409",
+            "Conflict",
+            "Conflicts with the current state, or a request with the same Idempotency-Key is under way.",
+        ),
         ("412", "PreconditionFailed", "If-Match does not name the current version; nothing was changed."),
         ("413", "PayloadTooLarge", "The body exceeds the configured limit."),
         ("415", "UnsupportedMediaType", "The body is not JSON."),
         ("422", "ValidationFailed", "Fields break a rule; `errors` lists them. Nothing was changed."),
         ("428", "PreconditionRequired", "If-Match is missing."),
+        ("429", "TooManyRequests", "The caller's rate limit is used up; retry after Retry-After seconds."),
         ("500", "InternalError", "A fault of the service; logged, and any write was rolled back."),
         ("503", "ServiceUnavailable", "The database is unreachable or busy; retry after Retry-After seconds."),
     ];
@@ -226,23 +237,34 @@ fn document_problems_and_security(doc: &mut OpenApiDocument) {
     );
     components.add_security_scheme("client_basic", SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)));
 
+    let idempotency_key = ParameterBuilder::new()
+        .name(idempotency::HEADER_NAME)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Makes a retry safe: the same key and request within the configured time replays the first answer \
+             and changes nothing.",
+        ))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(255))))
+        .build();
     for (path, item) in doc.paths.paths.iter_mut() {
         let secured = path.starts_with("/v1/");
+        let token_endpoint = path == "/v1/auth/token";
         let operations = [
-            (&mut item.get, false),
-            (&mut item.post, false),
-            (&mut item.put, true),
-            (&mut item.patch, true),
-            (&mut item.delete, true),
+            ("get", &mut item.get),
+            ("post", &mut item.post),
+            ("put", &mut item.put),
+            ("patch", &mut item.patch),
+            ("delete", &mut item.delete),
         ];
-        for (operation, conditional) in operations {
+        for (method, operation) in operations {
             let Some(operation) = operation.as_mut() else { continue };
             let has = |operation: &Operation, place: ParameterIn| {
                 operation.parameters.iter().flatten().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == place))
             };
             let mut statuses = vec!["500", "503"];
             if secured {
-                statuses.push("401");
+                statuses.extend(["401", "429"]);
                 // Operations that declare their own (the token endpoint) keep it.
                 operation
                     .security
@@ -255,10 +277,14 @@ fn document_problems_and_security(doc: &mut OpenApiDocument) {
                 statuses.push("400");
             }
             if operation.request_body.is_some() {
-                statuses.extend(["400", "413", "415", "422"]);
+                statuses.extend(["400", "408", "413", "415", "422"]);
             }
-            if conditional {
+            if matches!(method, "put" | "patch" | "delete") {
                 statuses.extend(["412", "428"]);
+            }
+            if method == "post" && secured && !token_endpoint {
+                statuses.extend(["400", "409", "422"]);
+                operation.parameters.get_or_insert_with(Vec::new).push(RefOr::T(idempotency_key.clone()));
             }
             for status in statuses {
                 let (_, name, _) = PROBLEMS.iter().find(|(code, _, _)| *code == status).expect("listed status");

@@ -241,6 +241,12 @@ impl Database {
         f(&mut conn)
     }
 
+    /// The pool's connections and how many of them are idle.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections)
+    }
+
     /// Whether the database answers, for the readiness probe.
     pub async fn ping(&self) -> ApiResult<()> {
         self.read(|conn| conn.ping().map_err(ApiError::from)).await

@@ -160,6 +160,11 @@ impl TestAppBuilder {
         self.serve(database, url)
     }
 
+    /// The service on a database the test manages itself.
+    pub fn start_on(self, url: DatabaseUrl) -> TestApp {
+        self.serve(TestDatabase::Shared, url)
+    }
+
     fn serve(self, database: TestDatabase, url: DatabaseUrl) -> TestApp {
         let authenticator = self.authenticator.unwrap_or_else(|| Authenticator::with_secret(SECRET, &token_settings()));
         let db = Database::open(&url, self.pool_size, self.checkout_timeout).expect("open the test database");

@@ -38,7 +38,7 @@ enum Policy {
 fn policy(method: &str, path: &str) -> Option<Policy> {
     use Policy::*;
     Some(match (method, path) {
-        ("get", "/healthz" | "/readyz") => Probe,
+        ("get", "/healthz" | "/readyz" | "/metrics") => Probe,
         ("post", "/v1/auth/token") => TokenEndpoint,
         ("get", "/v1/access-groups" | "/v1/access-groups/{id}" | "/v1/committees" | "/v1/meetings" | "/v1/me") => {
             SignedIn(200)

@@ -17,6 +17,7 @@ db_tests!(
     every_answer_carries_a_request_id_and_protective_headers,
     cors_is_granted_to_configured_origins_only,
     a_wrong_method_gets_405_with_allow,
+    metrics_count_requests_by_route_and_status,
     callers_beyond_their_rate_get_429_with_retry_after,
     idempotent_creates_are_replayed_not_repeated,
     concurrent_retries_with_one_key_create_one_resource,
@@ -89,6 +90,27 @@ fn a_wrong_method_gets_405_with_allow(app: &TestApp) {
     reply.problem(405, "method-not-allowed");
     app.call(Request::new("POST", "/healthz")).problem(405, "method-not-allowed");
     app.call(Request::new("GET", "/v1/items/12/nothing").token(&admin)).problem(404, "not-found");
+}
+
+fn metrics_count_requests_by_route_and_status(app: &TestApp) {
+    let committee = fixtures::committee(app, "Direktionen", "none");
+    let meeting = fixtures::meeting(app, &committee, "2022-04-25T12:30:00+02:00");
+    app.get(&format!("/v1/meetings/{}", id(&meeting)), &committee.member).expect(200);
+    app.get(&format!("/v1/meetings/{}", id(&meeting)), &committee.outsider).expect(404);
+    let text = app.call(Request::new("GET", "/metrics")).expect(200).body;
+    let series = |needle: &str| text.lines().find(|l| l.starts_with(needle)).map(str::to_owned);
+    let ok =
+        series(r#"dagsorden_http_requests_total{method="GET",route="/v1/meetings/{id}",status="200"}"#).expect(&text);
+    assert!(ok.ends_with(" 1"), "{ok}");
+    assert!(series(r#"dagsorden_http_requests_total{method="GET",route="/v1/meetings/{id}",status="404"}"#).is_some());
+    assert!(
+        series(r#"dagsorden_http_request_duration_seconds_bucket{method="GET",route="/v1/meetings/{id}",le="+Inf"}"#)
+            .is_some()
+    );
+    assert!(series(r#"dagsorden_db_pool_connections{state="idle"}"#).is_some());
+    assert!(series("dagsorden_audit_lag_seconds").is_some());
+    assert!(series("dagsorden_audit_queue_length").is_some());
+    assert!(!text.contains(&format!("/v1/meetings/{}", id(&meeting))), "routes are patterns, not paths");
 }
 
 fn callers_beyond_their_rate_get_429_with_retry_after(app: &TestApp) {
@@ -423,4 +445,123 @@ fn audit_verify_detects_removed_and_altered_records(app: &TestApp) {
     let (ok, report) = run_verify(app);
     assert!(!ok);
     assert!(report.contains("missing"), "{report}");
+}
+
+/// A PostgreSQL cluster of the test's own, which it may stop and start.
+struct PrivateCluster {
+    bin: std::path::PathBuf,
+    dir: tempfile::TempDir,
+    port: u16,
+    as_postgres: bool,
+}
+
+impl PrivateCluster {
+    /// A new cluster, or `None` where PostgreSQL's server programs are not installed.
+    fn create() -> Option<PrivateCluster> {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .flatten()
+            .map(|v| v.path().join("bin"))
+            .find(|b| b.join("pg_ctl").exists())?;
+        let as_postgres = String::from_utf8(Command::new("id").arg("-u").output().ok()?.stdout).ok()?.trim() == "0";
+        let dir = tempfile::tempdir().ok()?;
+        if as_postgres {
+            // initdb refuses to run as root; the cluster belongs to the postgres user.
+            Command::new("chown").args(["-R", "postgres", &dir.path().to_string_lossy()]).status().ok()?;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let cluster = PrivateCluster { bin, dir, port, as_postgres };
+        let data = cluster.data();
+        assert!(cluster.run("initdb", &["-D", &data, "-A", "trust", "-U", "postgres"]), "initdb");
+        cluster.start();
+        Some(cluster)
+    }
+
+    fn data(&self) -> String {
+        self.dir.path().join("data").to_string_lossy().into_owned()
+    }
+
+    fn run(&self, program: &str, args: &[&str]) -> bool {
+        let program = self.bin.join(program);
+        let mut command = if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(program);
+            c
+        } else {
+            Command::new(program)
+        };
+        command
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    fn start(&self) {
+        let options = format!("-p {} -k {} -c listen_addresses=127.0.0.1", self.port, self.dir.path().display());
+        let log = self.dir.path().join("log").to_string_lossy().into_owned();
+        assert!(self.run("pg_ctl", &["-D", &self.data(), "-o", &options, "-l", &log, "-w", "start"]), "pg_ctl start");
+    }
+
+    fn stop(&self) {
+        assert!(self.run("pg_ctl", &["-D", &self.data(), "-m", "fast", "-w", "stop"]), "pg_ctl stop");
+    }
+
+    fn url(&self) -> dagsorden::db::DatabaseUrl {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port).parse().unwrap()
+    }
+}
+
+impl Drop for PrivateCluster {
+    fn drop(&mut self) {
+        self.run("pg_ctl", &["-D", &self.data(), "-m", "immediate", "stop"]);
+    }
+}
+
+/// PostgreSQL goes away under load and comes back: meanwhile every answer is a quick 503 (never a
+/// 500, never a hang), and afterwards the service serves again without a restart.
+#[test]
+fn the_service_rides_out_a_postgresql_restart_under_load() {
+    let Some(cluster) = PrivateCluster::create() else {
+        assert!(std::env::var_os("CI").is_none(), "CI must run this test: install PostgreSQL's server programs");
+        eprintln!("skipped: PostgreSQL's server programs are not installed");
+        return;
+    };
+    let app =
+        TestApp::builder(crate::common::Backend::Postgres).pool(4, Duration::from_secs(2)).start_on(cluster.url());
+    let committee = fixtures::committee(&app, "Direktionen", "none");
+    fixtures::meeting(&app, &committee, "2022-04-25T12:30:00+02:00");
+
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let answers: Vec<(u16, Duration)> = std::thread::scope(|scope| {
+        let load: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut answers = Vec::new();
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        let started = Instant::now();
+                        let status = app.get("/v1/meetings", &committee.member).status;
+                        answers.push((status, started.elapsed()));
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                    answers
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(500));
+        cluster.stop();
+        std::thread::sleep(Duration::from_secs(3));
+        cluster.start();
+        std::thread::sleep(Duration::from_secs(3));
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        load.into_iter().flat_map(|l| l.join().unwrap()).collect()
+    });
+    let statuses: std::collections::BTreeSet<u16> = answers.iter().map(|(s, _)| *s).collect();
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 503), "{statuses:?}");
+    assert!(statuses.contains(&503), "the outage was seen");
+    let slowest = answers.iter().map(|(_, d)| *d).max().unwrap();
+    assert!(slowest < Duration::from_secs(10), "an answer took {slowest:?}");
+    app.get("/v1/meetings", &committee.member).expect(200);
+    app.get("/readyz", &committee.member).expect(200);
 }
