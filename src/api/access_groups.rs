@@ -63,12 +63,15 @@ impl From<AccessGroup> for AccessGroupView {
 #[serde(deny_unknown_fields)]
 pub struct NewAccessGroup {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[validate(length(min = 1, max = 256))]
+    #[schema(min_length = 1, max_length = 256)]
     pub external_id: Option<String>,
     pub tier: Tier,
     pub parent_id: Option<i64>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     /// Only admins set this (default `false`).
     #[serde(default)]
@@ -93,10 +96,10 @@ impl From<NewAccessGroup> for GroupFields {
 #[serde(deny_unknown_fields)]
 pub struct AccessGroupPatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 256)]
     pub external_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
@@ -105,7 +108,7 @@ pub struct AccessGroupPatch {
     #[schema(value_type = Option<i64>)]
     pub parent_id: Option<Option<i64>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
@@ -130,8 +133,10 @@ impl AccessGroupPatch {
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = r"^id\.[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 

@@ -90,17 +90,23 @@ fn view(event: Event, redacted: bool) -> AuditEventView {
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Only what this subject did.
+    #[param(max_length = 256, pattern = r"^[^\x00]*$")]
     pub actor: Option<String>,
+    #[param(max_length = 256, pattern = r"^[^\x00]*$")]
     pub action: Option<String>,
+    #[param(max_length = 256, pattern = r"^[^\x00]*$")]
     pub object_type: Option<String>,
+    #[param(max_length = 256, pattern = r"^[^\x00]*$")]
     pub object_id: Option<String>,
     /// Only records at or after this time (RFC 3339; encode `+` as `%2B`).
     pub from: Option<DateTime<FixedOffset>>,
     /// Only records before this time.
     pub to: Option<DateTime<FixedOffset>>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = r"^id\.[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 

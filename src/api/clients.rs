@@ -77,6 +77,7 @@ fn enabled_by_default() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct NewClient {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[serde(default)]
     pub roles: Vec<ServiceRole>,
@@ -96,7 +97,7 @@ impl From<NewClient> for ClientFields {
 #[serde(deny_unknown_fields)]
 pub struct ClientPatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]

@@ -62,6 +62,7 @@ fn not_published() -> Publication {
 #[serde(deny_unknown_fields)]
 pub struct NewCommittee {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub kind: CommitteeKind,
     pub owner_group_id: i64,
@@ -69,6 +70,7 @@ pub struct NewCommittee {
     #[serde(default = "not_published")]
     pub publication: Publication,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
 }
 
@@ -89,7 +91,7 @@ impl From<NewCommittee> for CommitteeFields {
 #[serde(deny_unknown_fields)]
 pub struct CommitteePatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
@@ -101,7 +103,7 @@ pub struct CommitteePatch {
     #[schema(nullable = false)]
     pub publication: Option<Publication>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub description: Option<Option<String>>,
 }
 

@@ -55,8 +55,10 @@ impl From<Exclusion> for ExclusionView {
 pub struct NewExclusion {
     /// The user's subject (as in a participant's `user_subject`).
     #[validate(length(min = 1, max = 256))]
+    #[schema(min_length = 1, max_length = 256)]
     pub subject: String,
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: Option<String>,
 }
 

@@ -15,6 +15,7 @@ use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
+use serde_json::Value;
 
 use crate::error::{ApiError, FieldError};
 
@@ -74,22 +75,47 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
 }
 
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => ApiError::Validation(vec![field_error(&path, &inner.to_string())]),
-            _ => ApiError::Malformed(
-                format!("The body is not valid JSON: {}", without_position(&inner.to_string())),
-                Vec::new(),
-            ),
-        }
+    let mut value: Value = serde_json::from_slice(bytes).map_err(|error| {
+        ApiError::Malformed(format!("The body is not valid JSON: {}", without_position(&error.to_string())), Vec::new())
     })?;
-    deserializer
-        .end()
-        .map_err(|_| ApiError::Malformed("The body has data after the JSON value.".into(), Vec::new()))?;
-    Ok(value)
+    normalize(&mut value, "")?;
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        ApiError::Validation(vec![field_error(&path, &error.into_inner().to_string())])
+    })
+}
+
+/// Prepares a JSON value for the request types: a number with no fraction is an integer, whatever
+/// its notation (JSON Schema counts `5.0` as an integer; serde would not), and no text may hold the
+/// NUL character, which PostgreSQL cannot store.
+fn normalize(value: &mut Value, path: &str) -> Result<(), ApiError> {
+    match value {
+        Value::Number(number) => {
+            if let Some(float) = number.as_f64().filter(|f| number.is_f64() && f.fract() == 0.0)
+                && float >= i64::MIN as f64
+                && float <= i64::MAX as f64
+            {
+                *value = Value::from(float as i64);
+            }
+        }
+        Value::String(text) if text.contains('\0') => {
+            let field = if path.is_empty() { "(body)" } else { path };
+            return Err(ApiError::validation(field, "must not contain the NUL character"));
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter_mut().enumerate() {
+                normalize(item, &format!("{path}[{index}]"))?;
+            }
+        }
+        Value::Object(fields) => {
+            for (name, field) in fields.iter_mut() {
+                let path = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+                normalize(field, &path)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// serde's messages end with " at line 1 column 20", which means nothing to the field.
@@ -126,6 +152,10 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let pairs = form_urlencoded::parse(req.query_string().as_bytes());
+        if let Some((name, _)) = pairs.clone().find(|(_, v)| v.contains('\0')) {
+            let field = FieldError::new(name, "must not contain the NUL character");
+            return ready(Err(ApiError::Malformed("A query parameter is invalid.".into(), vec![field])));
+        }
         let deserializer = serde_urlencoded::Deserializer::new(pairs);
         ready(serde_path_to_error::deserialize(deserializer).map(QueryParams).map_err(|error| {
             let path = error.path().to_string();
@@ -135,15 +165,15 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
     }
 }
 
-/// The `If-Match` header: which version of a resource a change applies to.
-pub struct IfMatch(Option<String>);
+/// The `If-Match` header: which version of a resource a change applies to. Required: a request
+/// without it is refused (428) before anything else is looked at.
+pub struct IfMatch(String);
 
 impl IfMatch {
-    /// Succeeds when the header names the current version; 428 without the header, 412 otherwise.
+    /// Succeeds when the header names the current version; 412 otherwise.
     pub fn check(&self, current_version: i64) -> Result<(), ApiError> {
-        let header = self.0.as_deref().ok_or(ApiError::PreconditionRequired)?;
         let current = etag(current_version, true);
-        let matches = header.split(',').map(str::trim).any(|tag| tag == "*" || tag == current);
+        let matches = self.0.split(',').map(str::trim).any(|tag| tag == "*" || tag == current);
         if matches { Ok(()) } else { Err(ApiError::PreconditionFailed) }
     }
 }
@@ -155,8 +185,8 @@ impl FromRequest for IfMatch {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let value = req.headers().get(header::IF_MATCH).map(|v| v.to_str().map(str::to_owned));
         ready(match value {
-            None => Ok(IfMatch(None)),
-            Some(Ok(text)) => Ok(IfMatch(Some(text))),
+            None => Err(ApiError::PreconditionRequired),
+            Some(Ok(text)) => Ok(IfMatch(text)),
             Some(Err(_)) => Err(ApiError::Malformed("If-Match is not valid text.".into(), Vec::new())),
         })
     }
@@ -238,12 +268,11 @@ mod tests {
 
     #[test]
     fn if_match_needs_the_current_strong_tag() {
-        assert!(IfMatch(Some("\"3\"".into())).check(3).is_ok());
-        assert!(IfMatch(Some("\"2\", \"3\"".into())).check(3).is_ok());
-        assert!(IfMatch(Some("*".into())).check(3).is_ok());
-        assert!(matches!(IfMatch(Some("\"2\"".into())).check(3), Err(ApiError::PreconditionFailed)));
-        assert!(matches!(IfMatch(Some("W/\"3\"".into())).check(3), Err(ApiError::PreconditionFailed)));
-        assert!(matches!(IfMatch(Some("\"3-title-only\"".into())).check(3), Err(ApiError::PreconditionFailed)));
-        assert!(matches!(IfMatch(None).check(3), Err(ApiError::PreconditionRequired)));
+        assert!(IfMatch("\"3\"".into()).check(3).is_ok());
+        assert!(IfMatch("\"2\", \"3\"".into()).check(3).is_ok());
+        assert!(IfMatch("*".into()).check(3).is_ok());
+        assert!(matches!(IfMatch("\"2\"".into()).check(3), Err(ApiError::PreconditionFailed)));
+        assert!(matches!(IfMatch("W/\"3\"".into()).check(3), Err(ApiError::PreconditionFailed)));
+        assert!(matches!(IfMatch("\"3-title-only\"".into()).check(3), Err(ApiError::PreconditionFailed)));
     }
 }

@@ -30,6 +30,9 @@ const REPLAYED: &str = "idempotent-replayed";
 /// The answer's headers a replay repeats.
 const KEPT_HEADERS: [&str; 4] = ["content-type", "location", "etag", "cache-control"];
 
+/// A key is 1 to 255 visible ASCII characters (a UUID, say).
+pub const KEY_PATTERN: &str = "^[!-~]{1,255}$";
+
 fn valid_key(key: &str) -> bool {
     (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }

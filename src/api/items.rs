@@ -30,6 +30,7 @@ pub struct Decision {
     pub outcome: Option<DecisionOutcome>,
     /// The decision as written in the minutes, e.g. "Taget til efterretning."
     #[validate(length(min = 1, max = 20000))]
+    #[schema(min_length = 1, max_length = 20000)]
     pub text: Option<String>,
 }
 
@@ -182,7 +183,8 @@ fn valid_case_reference(value: &str) -> Result<(), ValidationError> {
 /// The most items an agenda (and so a reordering of it) has.
 const MAX_AGENDA: usize = 1000;
 
-/// The longest text section accepted, in characters.
+/// The longest text section accepted, in characters (also in the `schema` attributes, which take
+/// only literals).
 const MAX_SECTION: u64 = 200_000;
 
 /// A new agenda item. Also the shape every change to an item is checked against.
@@ -191,27 +193,37 @@ const MAX_SECTION: u64 = 200_000;
 pub struct NewItem {
     /// Where to insert it (1 = first); at the end when absent. Later items move down.
     #[validate(range(min = 1))]
+    #[schema(minimum = 1)]
     pub position: Option<i32>,
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub title: String,
     #[serde(default)]
     pub closed: bool,
     #[validate(custom(function = "valid_case_reference"))]
+    #[schema(pattern = r"^[0-9A-Za-z](?:[0-9A-Za-z./-]{0,62}[0-9A-Za-z])?$")]
     pub case_number: Option<String>,
     #[validate(custom(function = "valid_journal_number"))]
+    #[schema(pattern = r"^\d{2}\.\d{2}\.\d{2}(?:[A-ZÆØÅ]\d{2})?$")]
     pub journal_number: Option<String>,
     #[validate(custom(function = "valid_case_reference"))]
+    #[schema(pattern = r"^[0-9A-Za-z](?:[0-9A-Za-z./-]{0,62}[0-9A-Za-z])?$")]
     pub document_number: Option<String>,
     pub case_type: Option<CaseType>,
     #[validate(length(max = MAX_SECTION))]
+    #[schema(max_length = 200000)]
     pub summary: Option<String>,
     #[validate(length(max = MAX_SECTION))]
+    #[schema(max_length = 200000)]
     pub recommendation: Option<String>,
     #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
     pub handled_by: Option<String>,
     #[validate(length(max = MAX_SECTION))]
+    #[schema(max_length = 200000)]
     pub presentation: Option<String>,
     #[validate(length(max = MAX_SECTION))]
+    #[schema(max_length = 200000)]
     pub financial_consequences: Option<String>,
     #[validate(nested)]
     pub decision: Option<Decision>,
@@ -246,7 +258,7 @@ pub struct DecisionPatch {
     #[schema(value_type = Option<DecisionOutcome>)]
     pub outcome: Option<Option<DecisionOutcome>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 20000)]
     pub text: Option<Option<String>>,
 }
 
@@ -256,37 +268,37 @@ pub struct DecisionPatch {
 #[serde(deny_unknown_fields)]
 pub struct ItemPatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, min_length = 1, max_length = 500)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
     pub closed: Option<bool>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^[0-9A-Za-z](?:[0-9A-Za-z./-]{0,62}[0-9A-Za-z])?$")]
     pub case_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^\d{2}\.\d{2}\.\d{2}(?:[A-ZÆØÅ]\d{2})?$")]
     pub journal_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^[0-9A-Za-z](?:[0-9A-Za-z./-]{0,62}[0-9A-Za-z])?$")]
     pub document_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<CaseType>)]
     pub case_type: Option<Option<CaseType>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200000)]
     pub summary: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200000)]
     pub recommendation: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub handled_by: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200000)]
     pub presentation: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200000)]
     pub financial_consequences: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<DecisionPatch>)]

@@ -63,8 +63,10 @@ pub struct KindGrantQuery {
     pub committee_kind: Option<CommitteeKind>,
     pub group_id: Option<i64>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = r"^id\.[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 

@@ -16,7 +16,7 @@ use crate::audit::{self, Auditor, Object};
 use crate::db::meetings::{self, Meeting, MeetingFields, MeetingFilter};
 use crate::db::{DbConnection, committees, items, participants};
 use crate::domain::access::{Principal, can_edit_meetings, can_read_meetings};
-use crate::domain::agenda::can_delete_meeting;
+use crate::domain::agenda::{can_delete_meeting, is_web_link};
 use crate::domain::{CommitteeRole, MeetingStatus};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
@@ -82,9 +82,11 @@ fn end_after_start(meeting: &NewMeeting) -> Result<(), ValidationError> {
 }
 
 fn web_link(link: &str) -> Result<(), ValidationError> {
-    match url::Url::parse(link) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
-        _ => Err(ValidationError::new("url").with_message("must be an http or https URL".into())),
+    if is_web_link(link) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("url")
+            .with_message("must be an http or https link, e.g. https://teams.microsoft.com/…".into()))
     }
 }
 
@@ -94,13 +96,16 @@ fn web_link(link: &str) -> Result<(), ValidationError> {
 pub struct NewMeeting {
     pub committee_id: i64,
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub title: String,
     /// RFC 3339 with an offset, e.g. `2022-04-25T12:30:00+02:00`.
     pub starts_at: DateTime<FixedOffset>,
     pub ends_at: Option<DateTime<FixedOffset>>,
     #[validate(length(min = 1, max = 300))]
+    #[schema(min_length = 1, max_length = 300)]
     pub location: Option<String>,
     #[validate(length(max = 2000), custom(function = "web_link"))]
+    #[schema(max_length = 2000, pattern = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/\S*)?$")]
     pub online_link: Option<String>,
 }
 
@@ -121,7 +126,7 @@ impl From<NewMeeting> for MeetingFields {
 #[serde(deny_unknown_fields)]
 pub struct MeetingPatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, min_length = 1, max_length = 300)]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
@@ -130,10 +135,10 @@ pub struct MeetingPatch {
     #[schema(value_type = Option<DateTime<FixedOffset>>)]
     pub ends_at: Option<Option<DateTime<FixedOffset>>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 300)]
     pub location: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000, pattern = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/\S*)?$")]
     pub online_link: Option<Option<String>>,
 }
 
@@ -164,8 +169,10 @@ pub struct MeetingQuery {
     /// Only meetings changed at or after this time (RFC 3339; encode `+` as `%2B`).
     pub modified_since: Option<DateTime<FixedOffset>>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = r"^t\.-?[0-9]{1,16}\.[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 

@@ -52,6 +52,7 @@ impl From<Member> for MemberView {
 pub struct NewMember {
     /// The user's subject; they need not have signed in yet.
     #[validate(length(min = 1, max = 256))]
+    #[schema(min_length = 1, max_length = 256)]
     pub subject: String,
 }
 

@@ -245,7 +245,12 @@ fn document_problems_and_security(doc: &mut OpenApiDocument) {
             "Makes a retry safe: the same key and request within the configured time replays the first answer \
              and changes nothing.",
         ))
-        .schema(Some(ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(255))))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(idempotency::KEY_PATTERN))
+                .max_length(Some(255)),
+        ))
         .build();
     for (path, item) in doc.paths.paths.iter_mut() {
         let secured = path.starts_with("/v1/");

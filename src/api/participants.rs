@@ -56,8 +56,10 @@ impl From<Participant> for ParticipantView {
 #[serde(deny_unknown_fields)]
 pub struct NewParticipant {
     #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[validate(length(min = 1, max = 256))]
+    #[schema(min_length = 1, max_length = 256)]
     pub user_subject: Option<String>,
     /// Defaults to `member`.
     #[serde(default)]
@@ -78,10 +80,10 @@ impl From<NewParticipant> for ParticipantFields {
 #[serde(deny_unknown_fields)]
 pub struct ParticipantPatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 256)]
     pub user_subject: Option<Option<String>>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]

@@ -21,11 +21,17 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(token);
 }
 
+/// The only grant the service offers.
+#[derive(Debug, Deserialize, ToSchema)]
+pub enum GrantType {
+    #[serde(rename = "client_credentials")]
+    ClientCredentials,
+}
+
 /// The form fields of a token request (`application/x-www-form-urlencoded`).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenRequest {
-    /// Must be `client_credentials`.
-    pub grant_type: String,
+    pub grant_type: GrantType,
     /// Unless sent with HTTP Basic authentication.
     pub client_id: Option<String>,
     /// Unless sent with HTTP Basic authentication.
@@ -52,10 +58,13 @@ fn invalid_request(description: &str) -> ApiError {
     refused(StatusCode::BAD_REQUEST, "invalid_request", description, false)
 }
 
-/// The form's parameters; each may appear once (RFC 6749 §3.2).
+/// The parameters this endpoint reads; others are ignored (RFC 6749 §3.2).
+const PARAMETERS: [&str; 4] = ["grant_type", "client_id", "client_secret", "scope"];
+
+/// The form's parameters; each of ours may appear once (RFC 6749 §3.2).
 fn form(body: &[u8]) -> ApiResult<Vec<(String, String)>> {
     let mut pairs: Vec<(String, String)> = Vec::new();
-    for (name, value) in form_urlencoded::parse(body) {
+    for (name, value) in form_urlencoded::parse(body).filter(|(name, _)| PARAMETERS.contains(&name.as_ref())) {
         if pairs.iter().any(|(seen, _)| *seen == name) {
             return Err(invalid_request(&format!("the parameter {name} appears more than once")));
         }

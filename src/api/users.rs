@@ -65,10 +65,13 @@ pub struct UserQuery {
     /// Only active (`true`) or deactivated (`false`) users.
     pub active: Option<bool>,
     /// The user with this subject.
+    #[param(max_length = 256, pattern = r"^[^\x00]*$")]
     pub subject: Option<String>,
     /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = r"^id\.[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 
@@ -77,6 +80,7 @@ pub struct UserQuery {
 pub struct Deactivation {
     /// Why, e.g. "Fratrådt 30.11.2026".
     #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
     pub reason: String,
 }
 

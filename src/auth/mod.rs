@@ -286,7 +286,8 @@ fn caller_from_claims(claims: IncomingClaims, client: bool) -> Result<Caller, Re
              to emit the groups assigned to the application",
         ));
     }
-    let too_long = |s: &str| s.chars().count() > MAX_CLAIM_CHARS;
+    // Claims are stored and logged: no control characters (PostgreSQL cannot store NUL at all).
+    let too_long = |s: &str| s.chars().count() > MAX_CLAIM_CHARS || s.chars().any(char::is_control);
     if claims.sub.is_empty() || too_long(&claims.sub) {
         return Err(Refusal::new("the token's subject is empty or too long"));
     }

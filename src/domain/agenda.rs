@@ -18,6 +18,14 @@ static JOURNAL_NUMBER: LazyLock<Regex> =
 static CASE_REFERENCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[0-9A-Za-z](?:[0-9A-Za-z./-]{0,62}[0-9A-Za-z])?$").expect("valid regex"));
 
+/// A link to join a meeting online: http or https, a host name or address, an optional port and path.
+static WEB_LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/\S*)?$").expect("valid regex"));
+
+pub fn is_web_link(value: &str) -> bool {
+    WEB_LINK.is_match(value)
+}
+
 pub fn is_journal_number(value: &str) -> bool {
     JOURNAL_NUMBER.is_match(value)
 }
@@ -82,6 +90,20 @@ mod tests {
         }
         for number in ["", "-21", "21-", "21 046857", "21-046857K\n", "sag/ø", &"1".repeat(65)] {
             assert!(!is_case_reference(number), "{number:?}");
+        }
+    }
+
+    #[test]
+    fn web_links_are_http_or_https_with_a_host() {
+        for link in
+            ["https://teams.microsoft.com/l/meetup-join/19%3ameeting", "http://10.0.0.5:8080/room", "https://zoom.us"]
+        {
+            assert!(is_web_link(link), "{link}");
+        }
+        for link in
+            ["javascript:alert(1)", "ftp://x/y", "https://", "https:// space", "teams.microsoft.com/x", "https://x/a b"]
+        {
+            assert!(!is_web_link(link), "{link:?}");
         }
     }
 

@@ -6,7 +6,12 @@ use crate::common::{Request, TestApp};
 use crate::db_tests;
 use crate::fixtures::{self, id};
 
-db_tests!(malformed_bodies_are_refused, unknown_routes_and_paths_are_problems, problem_types_are_described,);
+db_tests!(
+    malformed_bodies_are_refused,
+    unknown_routes_and_paths_are_problems,
+    problem_types_are_described,
+    numbers_and_text_are_read_as_json_schema_says,
+);
 
 fn malformed_bodies_are_refused(app: &TestApp) {
     let admin = app.admin();
@@ -74,4 +79,32 @@ fn problem_types_are_described(app: &TestApp) {
         .json();
     assert_eq!(described["title"], "The request has invalid fields");
     app.call(Request::new("GET", "/problems/no-such-problem")).problem(404, "not-found");
+}
+
+/// `5.0` is an integer in JSON Schema; text with a NUL character cannot be stored and is refused
+/// with the field named, on both databases, anywhere in a body or a query.
+fn numbers_and_text_are_read_as_json_schema_says(app: &TestApp) {
+    let admin = app.admin();
+    let parent = app.post("/v1/access-groups", &admin, json!({"name": "Forælder", "tier": "unit"})).expect(201).json();
+    let body = json!({"name": "Barn", "tier": "unit", "parent_id": (id(&parent) as f64)});
+    let child = app.post("/v1/access-groups", &admin, body).expect(201).json();
+    assert_eq!(child["parent_id"], id(&parent));
+    assert_eq!(
+        app.post("/v1/access-groups", &admin, json!({"name": "x", "tier": "unit", "parent_id": 1.5})).error_fields(422),
+        ["parent_id"]
+    );
+
+    let fields =
+        app.post("/v1/access-groups", &admin, json!({"name": "NUL\u{0}her", "tier": "unit"})).error_fields(422);
+    assert_eq!(fields, ["name"]);
+    let committee = fixtures::committee(app, "Direktionen", "none");
+    let meeting = fixtures::meeting(app, &committee, "2022-04-25T12:30:00+02:00");
+    let path = format!("/v1/meetings/{}/items", id(&meeting));
+    let fields =
+        app.post(&path, &committee.secretary, json!({"title": "x", "decision": {"text": "a\u{0}b"}})).error_fields(422);
+    assert_eq!(fields, ["decision.text"]);
+    let auditor = app.token("revisor", &[], &["auditor"]);
+    assert_eq!(app.get("/v1/audit?actor=a%00b", &auditor).error_fields(400), ["actor"]);
+    let refused = app.get("/v1/access-groups", &app.token("nul\u{0}user", &[], &[]));
+    refused.problem(401, "unauthorized");
 }

@@ -21,10 +21,12 @@ db_tests!(
     callers_beyond_their_rate_get_429_with_retry_after,
     idempotent_creates_are_replayed_not_repeated,
     concurrent_retries_with_one_key_create_one_resource,
+    idempotency_keys_are_forgotten_when_they_expire,
     a_database_held_busy_answers_503_quickly_and_recovers,
     a_client_that_trickles_its_request_is_cut_off,
     the_audit_trail_records_changes_reads_and_denials,
     audit_verify_detects_removed_and_altered_records,
+    audit_records_past_retention_are_pruned_and_the_rest_still_verifies,
 );
 
 fn every_answer_carries_a_request_id_and_protective_headers(app: &TestApp) {
@@ -211,6 +213,20 @@ fn concurrent_retries_with_one_key_create_one_resource(app: &TestApp) {
     assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{statuses:?}");
     assert!(statuses.contains(&201));
     assert_eq!(meeting_count(app, &committee.secretary), 1, "{statuses:?}");
+}
+
+fn idempotency_keys_are_forgotten_when_they_expire(app: &TestApp) {
+    let forgetful = TestApp::builder(app.backend).options(|o| o.idempotency_hours = 0).start();
+    let committee = fixtures::committee(&forgetful, "Direktionen", "none");
+    for _ in 0..2 {
+        let request = Request::new("POST", "/v1/meetings")
+            .token(&committee.secretary)
+            .header("Idempotency-Key", "gammel")
+            .json(meeting_body(committee.id, "Direktionsmøde"));
+        let reply = forgetful.call(request).expect(201);
+        assert_eq!(reply.header("idempotent-replayed"), None);
+    }
+    assert_eq!(meeting_count(&forgetful, &committee.secretary), 2, "an expired key is a new key");
 }
 
 /// Holds the database's write lock (SQLite) or locks the meetings table (PostgreSQL) from outside,
@@ -401,6 +417,27 @@ fn the_audit_trail_records_changes_reads_and_denials(app: &TestApp) {
 
     app.get("/v1/audit", &committee.secretary).problem(403, "forbidden");
     app.get("/v1/audit", &app.admin()).problem(403, "forbidden");
+}
+
+/// Retention removes the oldest records; the chain still verifies from the anchor they leave, and
+/// grows on from it.
+fn audit_records_past_retention_are_pruned_and_the_rest_still_verifies(app: &TestApp) {
+    let committee = fixtures::committee(app, "Direktionen", "none");
+    let auditor = app.token("revisor", &[], &["auditor"]);
+    let before = sealed_audit(app, &auditor, "").len();
+    let cutoff = dagsorden::time::now() + chrono::Duration::seconds(1);
+    let db = dagsorden::db::Database::open(&app.database_url, 1, Duration::from_secs(5)).unwrap();
+    let removed = db.blocking(|conn| Ok(dagsorden::db::audit::prune(conn, cutoff)?)).unwrap();
+    assert_eq!(removed, before);
+    let (ok, report) = run_verify(app);
+    assert!(ok && report.contains("0 sealed records"), "{report}");
+
+    fixtures::meeting(app, &committee, "2022-04-25T12:30:00+02:00");
+    let after = sealed_audit(app, &auditor, "");
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0]["seq"], before as i64 + 1, "the chain goes on from the anchor");
+    let (ok, report) = run_verify(app);
+    assert!(ok && report.contains("1 sealed records"), "{report}");
 }
 
 fn run_verify(app: &TestApp) -> (bool, String) {
