@@ -22,6 +22,7 @@ pub struct Committee {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub requires_sign_off: bool,
 }
 
 #[derive(Clone, Debug, Insertable, AsChangeset)]
@@ -32,6 +33,7 @@ pub struct CommitteeFields {
     pub owner_group_id: i64,
     pub publication: Publication,
     pub description: Option<String>,
+    pub requires_sign_off: bool,
 }
 
 impl Committee {
@@ -42,6 +44,7 @@ impl Committee {
             owner_group_id: self.owner_group_id,
             publication: self.publication,
             description: self.description.clone(),
+            requires_sign_off: self.requires_sign_off,
         }
     }
 }

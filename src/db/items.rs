@@ -8,9 +8,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::committees::Committee;
+use super::meetings::Meeting;
 use super::schema::{agenda_items as items, committees, meetings as meetings_table};
 use super::{DbConnection, meetings};
-use crate::domain::{CaseType, CommitteeKind, DecisionOutcome};
+use crate::domain::{CaseType, CommitteeKind, DecisionOutcome, MeetingStatus};
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -35,6 +37,8 @@ pub struct Item {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// When the decision was last recorded.
+    pub decided_at: Option<NaiveDateTime>,
 }
 
 /// Everything about an item a client sets, except its position.
@@ -52,8 +56,6 @@ pub struct ItemFields {
     pub handled_by: Option<String>,
     pub presentation: Option<String>,
     pub financial_consequences: Option<String>,
-    pub decision_outcome: Option<DecisionOutcome>,
-    pub decision_text: Option<String>,
 }
 
 impl Item {
@@ -70,8 +72,6 @@ impl Item {
             handled_by: self.handled_by.clone(),
             presentation: self.presentation.clone(),
             financial_consequences: self.financial_consequences.clone(),
-            decision_outcome: self.decision_outcome,
-            decision_text: self.decision_text.clone(),
         }
     }
 }
@@ -80,17 +80,46 @@ pub fn list_for_meeting(conn: &mut DbConnection, meeting_id: i64) -> QueryResult
     items::table.filter(items::meeting_id.eq(meeting_id)).order(items::position).select(Item::as_select()).load(conn)
 }
 
-/// An item with its committee (id and kind), which access depends on.
-pub fn find_with_committee(conn: &mut DbConnection, id: i64) -> QueryResult<Option<(Item, i64, CommitteeKind)>> {
-    items::table
-        .inner_join(meetings_table::table.inner_join(committees::table))
-        .filter(items::id.eq(id))
-        .select((Item::as_select(), committees::id, committees::kind))
-        .first(conn)
-        .optional()
+/// Where an item sits: its committee (id and kind), which access depends on, and its meeting's
+/// status, which the lifecycle rules depend on.
+#[derive(Clone, Copy, Debug)]
+pub struct ItemPlace {
+    pub committee_id: i64,
+    pub kind: CommitteeKind,
+    pub status: MeetingStatus,
 }
 
-fn count(conn: &mut DbConnection, meeting_id: i64) -> QueryResult<i32> {
+pub fn find_with_committee(conn: &mut DbConnection, id: i64) -> QueryResult<Option<(Item, ItemPlace)>> {
+    let row: Option<(Item, i64, CommitteeKind, MeetingStatus)> = items::table
+        .inner_join(meetings_table::table.inner_join(committees::table))
+        .filter(items::id.eq(id))
+        .select((Item::as_select(), committees::id, committees::kind, meetings_table::status))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(item, committee_id, kind, status)| (item, ItemPlace { committee_id, kind, status })))
+}
+
+/// The items carrying `case_number` in the meetings of these committees (by id, or by kind), with
+/// their meeting and committee, in meeting order.
+pub fn for_case(
+    conn: &mut DbConnection,
+    case_number: &str,
+    committee_ids: &[i64],
+    kinds: &[CommitteeKind],
+    limit: i64,
+) -> QueryResult<Vec<(Item, Meeting, Committee)>> {
+    items::table
+        .inner_join(meetings_table::table.inner_join(committees::table))
+        .filter(items::case_number.eq(case_number))
+        .filter(committees::id.eq_any(committee_ids).or(committees::kind.eq_any(kinds)))
+        .order((meetings_table::starts_at, meetings_table::id, items::position))
+        .limit(limit)
+        .select((Item::as_select(), Meeting::as_select(), Committee::as_select()))
+        .load(conn)
+}
+
+/// How many items a meeting's agenda has.
+pub fn count(conn: &mut DbConnection, meeting_id: i64) -> QueryResult<i32> {
     let n: i64 = items::table.filter(items::meeting_id.eq(meeting_id)).count().get_result(conn)?;
     Ok(i32::try_from(n).unwrap_or(i32::MAX))
 }
@@ -147,6 +176,30 @@ pub fn update(conn: &mut DbConnection, current: &Item, fields: &ItemFields, now:
     meetings::touch(conn, current.meeting_id, now)?;
     diesel::update(items::table.filter(items::id.eq(current.id)).filter(items::version.eq(current.version)))
         .set((fields, items::version.eq(current.version + 1), items::updated_at.eq(now)))
+        .returning(items::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(ApiError::PreconditionFailed)
+}
+
+/// Records an item's decision, or clears it when both parts are `None`.
+pub fn set_decision(
+    conn: &mut DbConnection,
+    current: &Item,
+    outcome: Option<DecisionOutcome>,
+    text: Option<String>,
+    now: NaiveDateTime,
+) -> ApiResult<Item> {
+    meetings::touch(conn, current.meeting_id, now)?;
+    let decided_at = (outcome.is_some() || text.is_some()).then_some(now);
+    diesel::update(items::table.filter(items::id.eq(current.id)).filter(items::version.eq(current.version)))
+        .set((
+            items::decision_outcome.eq(outcome),
+            items::decision_text.eq(text),
+            items::decided_at.eq(decided_at),
+            items::version.eq(current.version + 1),
+            items::updated_at.eq(now),
+        ))
         .returning(items::all_columns)
         .get_result(conn)
         .optional()?

@@ -24,6 +24,7 @@ pub struct Meeting {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub cancellation_reason: Option<String>,
 }
 
 #[derive(Clone, Debug, Insertable, AsChangeset)]
@@ -135,6 +136,28 @@ pub fn update(
 ) -> ApiResult<Meeting> {
     diesel::update(meetings::table.filter(meetings::id.eq(current.id)).filter(meetings::version.eq(current.version)))
         .set((fields, meetings::version.eq(current.version + 1), meetings::updated_at.eq(now)))
+        .returning(meetings::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(ApiError::PreconditionFailed)
+}
+
+/// Moves the meeting to `status` (a lifecycle action), bumping its version; `cancellation_reason` is
+/// kept with a cancellation.
+pub fn set_status(
+    conn: &mut DbConnection,
+    current: &Meeting,
+    status: MeetingStatus,
+    cancellation_reason: Option<&str>,
+    now: NaiveDateTime,
+) -> ApiResult<Meeting> {
+    diesel::update(meetings::table.filter(meetings::id.eq(current.id)).filter(meetings::version.eq(current.version)))
+        .set((
+            meetings::status.eq(status),
+            meetings::cancellation_reason.eq(cancellation_reason),
+            meetings::version.eq(current.version + 1),
+            meetings::updated_at.eq(now),
+        ))
         .returning(meetings::all_columns)
         .get_result(conn)
         .optional()?

@@ -12,12 +12,16 @@ pub mod exclusions;
 pub mod grants;
 pub mod groups;
 pub mod idempotency;
+pub mod item_attendance;
 pub mod items;
 pub mod kind_grants;
 pub mod meetings;
 pub mod members;
 pub mod participants;
+pub mod published;
 pub mod schema;
+pub mod sign_offs;
+pub mod standing_items;
 mod text_enum;
 pub mod users;
 

@@ -23,6 +23,8 @@ pub struct Participant {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Signs off the minutes.
+    pub approver: bool,
 }
 
 #[derive(Clone, Debug, Insertable, AsChangeset)]
@@ -32,6 +34,7 @@ pub struct ParticipantFields {
     pub user_subject: Option<String>,
     pub role: ParticipantRole,
     pub attendance: Attendance,
+    pub approver: bool,
 }
 
 impl Participant {
@@ -41,6 +44,7 @@ impl Participant {
             user_subject: self.user_subject.clone(),
             role: self.role,
             attendance: self.attendance,
+            approver: self.approver,
         }
     }
 }

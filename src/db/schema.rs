@@ -36,6 +36,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        requires_sign_off -> Bool,
     }
 }
 
@@ -64,6 +65,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        cancellation_reason -> Nullable<Text>,
     }
 }
 
@@ -78,6 +80,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        approver -> Bool,
     }
 }
 
@@ -102,6 +105,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
     }
 }
 
@@ -214,6 +218,64 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    published_documents (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        kind -> Text,
+        number -> Integer,
+        reason -> Nullable<Text>,
+        meeting_version -> BigInt,
+        published_at -> Timestamp,
+        published_by -> Text,
+        content -> Text,
+    }
+}
+
+diesel::table! {
+    sign_offs (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        participant_id -> BigInt,
+        subject -> Text,
+        meeting_version -> BigInt,
+        signed_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    item_attendance (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        kind -> Text,
+        participant_id -> Nullable<BigInt>,
+        name -> Nullable<Text>,
+        note -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    standing_items (id) {
+        id -> BigInt,
+        committee_id -> BigInt,
+        position -> Integer,
+        title -> Text,
+        closed -> Bool,
+        case_type -> Nullable<Text>,
+        summary -> Nullable<Text>,
+        recommendation -> Nullable<Text>,
+        handled_by -> Nullable<Text>,
+        presentation -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(committees -> access_groups (owner_group_id));
 diesel::joinable!(group_members -> access_groups (group_id));
 diesel::joinable!(kind_grants -> access_groups (group_id));
@@ -222,6 +284,10 @@ diesel::joinable!(committee_grants -> committees (committee_id));
 diesel::joinable!(meetings -> committees (committee_id));
 diesel::joinable!(meeting_participants -> meetings (meeting_id));
 diesel::joinable!(agenda_items -> meetings (meeting_id));
+diesel::joinable!(published_documents -> meetings (meeting_id));
+diesel::joinable!(sign_offs -> meeting_participants (participant_id));
+diesel::joinable!(item_attendance -> agenda_items (item_id));
+diesel::joinable!(standing_items -> committees (committee_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_groups,
@@ -239,4 +305,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     audit_events,
     audit_anchor,
+    published_documents,
+    sign_offs,
+    item_attendance,
+    standing_items,
 );

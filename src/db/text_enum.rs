@@ -9,8 +9,8 @@ use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
 use crate::domain::{
-    Attendance, CaseType, CommitteeKind, CommitteeRole, DecisionOutcome, MeetingStatus, ParticipantRole, Publication,
-    ServiceRole, Tier,
+    Attendance, CaseType, CommitteeKind, CommitteeRole, DecisionOutcome, DocumentKind, ItemAttendanceKind,
+    MeetingStatus, ParticipantRole, Publication, ServiceRole, Tier,
 };
 
 fn parse<T: std::str::FromStr>(text: String) -> deserialize::Result<T> {
@@ -59,6 +59,8 @@ text_enum!(
     CommitteeKind,
     CommitteeRole,
     DecisionOutcome,
+    DocumentKind,
+    ItemAttendanceKind,
     MeetingStatus,
     ParticipantRole,
     Publication,

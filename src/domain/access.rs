@@ -79,6 +79,12 @@ pub fn item_view(closed: bool, role: Option<CommitteeRole>) -> ItemView {
     if !closed || role >= Some(CommitteeRole::Member) { ItemView::Full } else { ItemView::TitleOnly }
 }
 
+/// Whether the caller may read the committee's published agendas and minutes: anyone for a public
+/// committee, any signed-in caller for an internal one, and those holding a role on it.
+pub fn can_read_published(publication: Publication, role: Option<CommitteeRole>, signed_in: bool) -> bool {
+    role.is_some() || publication == Publication::Public || (signed_in && publication == Publication::Internal)
+}
+
 /// Whether the caller may create and change meetings, items and participants of the committee.
 pub fn can_edit_meetings(role: Option<CommitteeRole>) -> bool {
     role == Some(CommitteeRole::Secretary)
@@ -128,6 +134,23 @@ mod tests {
             assert_eq!(item_view(true, role), closed_view, "{role:?} closed item");
             assert_eq!(can_edit_meetings(role), edits, "{role:?} edits");
             assert_eq!(can_list_grants(role, false), lists_grants, "{role:?} lists grants");
+        }
+    }
+
+    #[test]
+    fn published_documents_follow_the_publication_level() {
+        use Publication::{Internal, Public};
+        // (publication, role, signed in) → may read
+        let table = [
+            (Public, None, false, true),
+            (Internal, None, false, false),
+            (Internal, None, true, true),
+            (Publication::None, None, true, false),
+            (Publication::None, Some(Reader), true, true),
+            (Internal, Some(Reader), true, true),
+        ];
+        for (publication, role, signed_in, reads) in table {
+            assert_eq!(can_read_published(publication, role, signed_in), reads, "{publication:?} {role:?} {signed_in}");
         }
     }
 

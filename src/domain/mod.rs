@@ -5,6 +5,8 @@
 pub mod access;
 pub mod agenda;
 pub mod audit;
+pub mod document;
+pub mod lifecycle;
 
 use diesel::sql_types::Text;
 use diesel::{AsExpression, FromSqlRow};
@@ -316,4 +318,56 @@ pub enum ServiceRole {
     Finance,
     /// Reads the audit log.
     Auditor,
+}
+
+/// The documents a meeting publishes: its agenda (dagsorden) before it, its minutes (referat) after.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    AsRefStr,
+    EnumString,
+    EnumIter,
+    AsExpression,
+    FromSqlRow,
+)]
+#[diesel(sql_type = Text)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum DocumentKind {
+    Agenda,
+    Minutes,
+}
+
+/// How someone other than the meeting's attendance takes part in one item: a guest who joins for the
+/// item ("deltager i behandlingen af punktet") or a participant who does not take part in it
+/// ("deltog ikke under punkt 12-15").
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    AsRefStr,
+    EnumString,
+    EnumIter,
+    AsExpression,
+    FromSqlRow,
+)]
+#[diesel(sql_type = Text)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum ItemAttendanceKind {
+    Guest,
+    Absent,
 }

@@ -1,0 +1,68 @@
+-- From agenda to published minutes: the lifecycle's extra facts, fixed published versions, sign-off,
+-- attendance per item and standing items.
+
+ALTER TABLE committees ADD COLUMN requires_sign_off INTEGER NOT NULL DEFAULT 0 CHECK (requires_sign_off IN (0, 1));
+ALTER TABLE meetings ADD COLUMN cancellation_reason TEXT;
+ALTER TABLE meeting_participants ADD COLUMN approver INTEGER NOT NULL DEFAULT 0 CHECK (approver IN (0, 1));
+ALTER TABLE agenda_items ADD COLUMN decided_at TEXT;
+
+-- A published agenda or minutes: the meeting as it was published, as JSON, never changed afterwards.
+-- Version 1 is the publication, n+1 a correction with its reason.
+CREATE TABLE published_documents (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    meeting_id      INTEGER   NOT NULL REFERENCES meetings (id),
+    kind            TEXT      NOT NULL CHECK (kind IN ('agenda', 'minutes')),
+    number          INTEGER   NOT NULL CHECK (number >= 1),
+    reason          TEXT,
+    meeting_version INTEGER   NOT NULL,
+    published_at    TEXT      NOT NULL,
+    published_by    TEXT      NOT NULL,
+    content         TEXT      NOT NULL,
+    UNIQUE (meeting_id, kind, number)
+);
+
+-- An approver's signature on the minutes as they stood at `meeting_version`.
+CREATE TABLE sign_offs (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    meeting_id      INTEGER   NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    participant_id  INTEGER   NOT NULL UNIQUE REFERENCES meeting_participants (id) ON DELETE CASCADE,
+    subject         TEXT      NOT NULL,
+    meeting_version INTEGER   NOT NULL,
+    signed_at       TEXT      NOT NULL,
+    version         INTEGER   NOT NULL DEFAULT 1
+);
+CREATE INDEX sign_offs_meeting_idx ON sign_offs (meeting_id);
+
+-- Guests for one item and participants who did not take part in it.
+CREATE TABLE item_attendance (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    item_id        INTEGER   NOT NULL REFERENCES agenda_items (id) ON DELETE CASCADE,
+    kind           TEXT      NOT NULL CHECK (kind IN ('guest', 'absent')),
+    participant_id INTEGER   REFERENCES meeting_participants (id) ON DELETE CASCADE,
+    name           TEXT,
+    note           TEXT,
+    version        INTEGER   NOT NULL DEFAULT 1,
+    created_at     TEXT      NOT NULL,
+    updated_at     TEXT      NOT NULL,
+    CHECK ((kind = 'guest' AND name IS NOT NULL AND participant_id IS NULL)
+        OR (kind = 'absent' AND participant_id IS NOT NULL AND name IS NULL)),
+    UNIQUE (item_id, participant_id)
+);
+
+-- Faste punkter: the items every meeting of a committee starts with.
+CREATE TABLE standing_items (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    committee_id   INTEGER   NOT NULL REFERENCES committees (id) ON DELETE CASCADE,
+    position       INTEGER   NOT NULL,
+    title          TEXT      NOT NULL,
+    closed         INTEGER   NOT NULL CHECK (closed IN (0, 1)),
+    case_type      TEXT CHECK (case_type IN ('decision', 'discussion', 'information')),
+    summary        TEXT,
+    recommendation TEXT,
+    handled_by     TEXT,
+    presentation   TEXT,
+    version        INTEGER   NOT NULL DEFAULT 1,
+    created_at     TEXT      NOT NULL,
+    updated_at     TEXT      NOT NULL
+);
+CREATE INDEX standing_items_committee_idx ON standing_items (committee_id, position, id);

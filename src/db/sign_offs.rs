@@ -1,0 +1,85 @@
+//! Approvers' sign-offs of a meeting's minutes. A sign-off names the meeting version it approves;
+//! signing does not change the meeting (and so not its ETag), but any later change to the meeting
+//! leaves the signature on an older version.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::schema::sign_offs;
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = sign_offs)]
+pub struct SignOff {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub participant_id: i64,
+    pub subject: String,
+    pub meeting_version: i64,
+    pub signed_at: NaiveDateTime,
+    pub version: i64,
+}
+
+pub fn list_for_meeting(conn: &mut DbConnection, meeting_id: i64) -> QueryResult<Vec<SignOff>> {
+    sign_offs::table
+        .filter(sign_offs::meeting_id.eq(meeting_id))
+        .order(sign_offs::id)
+        .select(SignOff::as_select())
+        .load(conn)
+}
+
+pub fn find(conn: &mut DbConnection, meeting_id: i64, id: i64) -> QueryResult<Option<SignOff>> {
+    sign_offs::table
+        .filter(sign_offs::id.eq(id))
+        .filter(sign_offs::meeting_id.eq(meeting_id))
+        .select(SignOff::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Records the participant's signature on `meeting_version`, replacing one on an earlier version.
+pub fn sign(
+    conn: &mut DbConnection,
+    meeting_id: i64,
+    participant_id: i64,
+    subject: &str,
+    meeting_version: i64,
+    now: NaiveDateTime,
+) -> ApiResult<SignOff> {
+    let existing = sign_offs::table
+        .filter(sign_offs::participant_id.eq(participant_id))
+        .select(SignOff::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(match existing {
+        Some(current) => diesel::update(sign_offs::table.find(current.id))
+            .set((
+                sign_offs::subject.eq(subject),
+                sign_offs::meeting_version.eq(meeting_version),
+                sign_offs::signed_at.eq(now),
+                sign_offs::version.eq(current.version + 1),
+            ))
+            .returning(sign_offs::all_columns)
+            .get_result(conn)?,
+        None => diesel::insert_into(sign_offs::table)
+            .values((
+                sign_offs::meeting_id.eq(meeting_id),
+                sign_offs::participant_id.eq(participant_id),
+                sign_offs::subject.eq(subject),
+                sign_offs::meeting_version.eq(meeting_version),
+                sign_offs::signed_at.eq(now),
+                sign_offs::version.eq(1),
+            ))
+            .returning(sign_offs::all_columns)
+            .get_result(conn)?,
+    })
+}
+
+pub fn withdraw(conn: &mut DbConnection, current: &SignOff) -> ApiResult<()> {
+    let deleted = diesel::delete(
+        sign_offs::table.filter(sign_offs::id.eq(current.id)).filter(sign_offs::version.eq(current.version)),
+    )
+    .execute(conn)?;
+    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+}

@@ -1,0 +1,460 @@
+//! A published agenda or minutes: the meeting as it stood when it was published, kept unchanged.
+//!
+//! A [`Document`] is stored whole (closed items included) and shown through [`Document::as_seen_by`],
+//! which turns closed items into number and title for anyone below member, the same allowlist as the
+//! live agenda. Differences between two versions are computed on the stored documents and shown
+//! through the same filter (see [`diff`]), so a difference never says more than either version would.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::access::{ItemView, item_role, item_view};
+use super::{
+    Attendance, CaseType, CommitteeKind, CommitteeRole, DecisionOutcome, DocumentKind, MeetingStatus, ParticipantRole,
+};
+
+/// A published version of a meeting's agenda or minutes.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Document {
+    pub kind: DocumentKind,
+    /// 1 for the first publication, n+1 for each correction.
+    pub number: i32,
+    /// Why this version corrects the one before it.
+    pub reason: Option<String>,
+    pub published_at: DateTime<FixedOffset>,
+    pub meeting: DocumentMeeting,
+    pub participants: Vec<DocumentParticipant>,
+    pub items: Vec<DocumentEntry>,
+    /// Minutes: the approvers who signed off this version, and when.
+    pub signed_by: Vec<DocumentSignature>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentSignature {
+    pub name: String,
+    pub signed_at: DateTime<FixedOffset>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentCommittee {
+    pub id: i64,
+    pub name: String,
+    pub kind: CommitteeKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentMeeting {
+    pub id: i64,
+    pub committee: DocumentCommittee,
+    pub title: String,
+    /// The meeting's state when this version was published.
+    pub status: MeetingStatus,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: Option<DateTime<FixedOffset>>,
+    pub location: Option<String>,
+    pub online_link: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentParticipant {
+    pub id: i64,
+    pub name: String,
+    pub role: ParticipantRole,
+    pub attendance: Attendance,
+}
+
+/// An item as the reader may see it: in full, or a closed item's number and title.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum DocumentEntry {
+    Full(Box<DocumentItem>),
+    TitleOnly(TitleOnlyItem),
+}
+
+/// A closed item as someone below member sees it: these three keys and nothing else.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TitleOnlyItem {
+    pub number: i32,
+    pub title: String,
+    /// Always `true`.
+    pub closed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentItem {
+    pub id: i64,
+    pub number: i32,
+    pub title: String,
+    pub closed: bool,
+    pub case_number: Option<String>,
+    pub journal_number: Option<String>,
+    pub document_number: Option<String>,
+    pub case_type: Option<CaseType>,
+    pub summary: Option<String>,
+    pub recommendation: Option<String>,
+    pub handled_by: Option<String>,
+    pub presentation: Option<String>,
+    pub financial_consequences: Option<String>,
+    /// Only in minutes.
+    pub decision: Option<DocumentDecision>,
+    /// People who joined for this item.
+    pub guests: Vec<DocumentGuest>,
+    /// Participants who did not take part in this item.
+    pub absent: Vec<DocumentAbsence>,
+    pub attachments: Vec<DocumentAttachment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentDecision {
+    pub outcome: Option<DecisionOutcome>,
+    pub text: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentGuest {
+    pub name: String,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentAbsence {
+    pub participant_id: i64,
+    pub name: String,
+    pub note: Option<String>,
+}
+
+/// An attachment as it was when the version was published; its content stays downloadable.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentAttachment {
+    pub id: i64,
+    pub title: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    /// Hex SHA-256 of the content.
+    pub sha256: String,
+}
+
+impl DocumentEntry {
+    pub fn number(&self) -> i32 {
+        match self {
+            DocumentEntry::Full(item) => item.number,
+            DocumentEntry::TitleOnly(item) => item.number,
+        }
+    }
+
+    pub fn title(&self) -> &str {
+        match self {
+            DocumentEntry::Full(item) => &item.title,
+            DocumentEntry::TitleOnly(item) => &item.title,
+        }
+    }
+
+    pub fn full(&self) -> Option<&DocumentItem> {
+        match self {
+            DocumentEntry::Full(item) => Some(item),
+            DocumentEntry::TitleOnly(_) => None,
+        }
+    }
+}
+
+impl DocumentItem {
+    fn title_only(&self) -> TitleOnlyItem {
+        TitleOnlyItem { number: self.number, title: self.title.clone(), closed: true }
+    }
+}
+
+/// How a reader sees one stored item: `role` is the reader's role on the committee, `excluded` the
+/// items they are excluded from.
+fn view_of(item: &DocumentItem, role: Option<CommitteeRole>, excluded: &[i64]) -> ItemView {
+    item_view(item.closed, item_role(role, excluded.contains(&item.id)))
+}
+
+impl Document {
+    /// The document as a reader holding `role` on the committee sees it (`None`: the public, or a
+    /// signed-in employee reading an internal committee's documents).
+    pub fn as_seen_by(mut self, role: Option<CommitteeRole>, excluded: &[i64]) -> Document {
+        self.items = self
+            .items
+            .into_iter()
+            .map(|entry| match entry {
+                DocumentEntry::Full(item) if view_of(&item, role, excluded) == ItemView::TitleOnly => {
+                    DocumentEntry::TitleOnly(item.title_only())
+                }
+                other => other,
+            })
+            .collect();
+        self
+    }
+
+    /// Ids of the closed items shown in full: reads of closed content, for the audit trail.
+    pub fn closed_items_shown(&self) -> Vec<i64> {
+        self.items.iter().filter_map(DocumentEntry::full).filter(|item| item.closed).map(|item| item.id).collect()
+    }
+
+    /// Whether an attachment of a full item of this (already filtered) document has this id.
+    pub fn attachment(&self, id: i64) -> Option<&DocumentAttachment> {
+        self.items.iter().filter_map(DocumentEntry::full).flat_map(|item| &item.attachments).find(|a| a.id == id)
+    }
+
+    /// For each participant, the numbers of the visible items they did not take part in.
+    pub fn absences_by_participant(&self) -> BTreeMap<i64, Vec<i32>> {
+        let mut absences: BTreeMap<i64, Vec<i32>> = BTreeMap::new();
+        for item in self.items.iter().filter_map(DocumentEntry::full) {
+            for absence in &item.absent {
+                absences.entry(absence.participant_id).or_default().push(item.number);
+            }
+        }
+        for numbers in absences.values_mut() {
+            numbers.sort_unstable();
+        }
+        absences
+    }
+}
+
+/// One field that differs between two versions.
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+pub struct FieldChange {
+    pub field: String,
+    #[schema(value_type = Object)]
+    pub from: Value,
+    #[schema(value_type = Object)]
+    pub to: Value,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryChangeKind {
+    Added,
+    Removed,
+    Changed,
+}
+
+/// An item or a participant that was added, removed or changed.
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+pub struct EntryChange {
+    pub change: EntryChangeKind,
+    /// The item's number, or the participant's name, in the later version (the earlier one for a
+    /// removal).
+    pub label: String,
+    pub title: Option<String>,
+    /// For `changed`: the fields that differ.
+    pub fields: Vec<FieldChange>,
+}
+
+/// What changed from one version to another.
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+pub struct DocumentDiff {
+    pub kind: DocumentKind,
+    pub from: i32,
+    pub to: i32,
+    /// The reason given for the later version.
+    pub reason: Option<String>,
+    pub meeting: Vec<FieldChange>,
+    pub participants: Vec<EntryChange>,
+    pub items: Vec<EntryChange>,
+}
+
+fn fields_of(value: &impl Serialize) -> BTreeMap<String, Value> {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(map)) => map.into_iter().collect(),
+        _ => BTreeMap::new(),
+    }
+}
+
+fn field_changes(old: &impl Serialize, new: &impl Serialize, skip: &[&str]) -> Vec<FieldChange> {
+    let (old, new) = (fields_of(old), fields_of(new));
+    let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|key| !skip.contains(&key.as_str()))
+        .filter_map(|key| {
+            let (from, to) =
+                (old.get(key).cloned().unwrap_or(Value::Null), new.get(key).cloned().unwrap_or(Value::Null));
+            (from != to).then(|| FieldChange { field: key.clone(), from, to })
+        })
+        .collect()
+}
+
+/// The differences from `old` to `new` (two stored versions of one meeting's document), as a reader
+/// holding `role` may see them: for an item shown to them as number and title in either version,
+/// only its number, title and closed flag are compared.
+pub fn diff(old: &Document, new: &Document, role: Option<CommitteeRole>, excluded: &[i64]) -> DocumentDiff {
+    let participants = entry_changes(
+        &old.participants,
+        &new.participants,
+        |p| p.id,
+        |p| (p.name.clone(), None, serde_json::to_value(p).unwrap_or(Value::Null)),
+    );
+    let shown = |item: &DocumentItem| -> Value {
+        if view_of(item, role, excluded) == ItemView::Full {
+            serde_json::to_value(item).unwrap_or(Value::Null)
+        } else {
+            serde_json::to_value(item.title_only()).unwrap_or(Value::Null)
+        }
+    };
+    let full =
+        |doc: &Document| -> Vec<DocumentItem> { doc.items.iter().filter_map(DocumentEntry::full).cloned().collect() };
+    let (old_items, new_items) = (full(old), full(new));
+    let mut items =
+        entry_changes(&old_items, &new_items, |i| i.id, |i| (i.number.to_string(), Some(i.title.clone()), shown(i)));
+    // The id matches entries; it appears as a change only when a view without it meets one with it.
+    for change in &mut items {
+        change.fields.retain(|f| f.field != "id");
+    }
+    DocumentDiff {
+        kind: new.kind,
+        from: old.number,
+        to: new.number,
+        reason: new.reason.clone(),
+        meeting: field_changes(&old.meeting, &new.meeting, &[]),
+        participants,
+        items,
+    }
+}
+
+/// Matches entries by id and compares what `show` makes of them. Because `show` is applied to each
+/// side separately, an item that is closed in one version and open in the other is compared as the
+/// reader sees each side.
+fn entry_changes<T>(
+    old: &[T],
+    new: &[T],
+    id: impl Fn(&T) -> i64,
+    show: impl Fn(&T) -> (String, Option<String>, Value),
+) -> Vec<EntryChange> {
+    let mut changes = Vec::new();
+    for entry in new {
+        let (label, title, shown) = show(entry);
+        match old.iter().find(|o| id(o) == id(entry)) {
+            None => changes.push(EntryChange { change: EntryChangeKind::Added, label, title, fields: Vec::new() }),
+            Some(before) => {
+                let (_, _, was) = show(before);
+                let fields = field_changes(&was, &shown, &[]);
+                if !fields.is_empty() {
+                    changes.push(EntryChange { change: EntryChangeKind::Changed, label, title, fields });
+                }
+            }
+        }
+    }
+    for entry in old.iter().filter(|o| !new.iter().any(|n| id(n) == id(o))) {
+        let (label, title, _) = show(entry);
+        changes.push(EntryChange { change: EntryChangeKind::Removed, label, title, fields: Vec::new() });
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: i64, number: i32, title: &str, closed: bool, summary: &str) -> DocumentItem {
+        DocumentItem {
+            id,
+            number,
+            title: title.into(),
+            closed,
+            case_number: Some(format!("22-{id}")),
+            journal_number: None,
+            document_number: None,
+            case_type: None,
+            summary: Some(summary.into()),
+            recommendation: None,
+            handled_by: None,
+            presentation: None,
+            financial_consequences: None,
+            decision: None,
+            guests: Vec::new(),
+            absent: vec![DocumentAbsence { participant_id: 7, name: "Jan".into(), note: None }],
+            attachments: Vec::new(),
+        }
+    }
+
+    fn document(number: i32, items: Vec<DocumentItem>) -> Document {
+        Document {
+            kind: DocumentKind::Agenda,
+            number,
+            reason: (number > 1).then(|| "Rettelse".into()),
+            published_at: DateTime::parse_from_rfc3339("2022-04-20T09:00:00+02:00").unwrap(),
+            meeting: DocumentMeeting {
+                id: 1,
+                committee: DocumentCommittee { id: 1, name: "Direktionen".into(), kind: CommitteeKind::ExecutiveBoard },
+                title: "Direktionsmøde".into(),
+                status: MeetingStatus::AgendaPublished,
+                starts_at: DateTime::parse_from_rfc3339("2022-04-25T12:30:00+02:00").unwrap(),
+                ends_at: None,
+                location: Some("Ung - Sprog Kalundborg".into()),
+                online_link: None,
+            },
+            participants: vec![DocumentParticipant {
+                id: 7,
+                name: "Jan".into(),
+                role: ParticipantRole::Member,
+                attendance: Attendance::Present,
+            }],
+            items: items.into_iter().map(|i| DocumentEntry::Full(Box::new(i))).collect(),
+            signed_by: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn closed_items_are_number_and_title_below_member() {
+        let doc = document(1, vec![item(1, 1, "Åbent", false, "tekst"), item(2, 2, "Lukket", true, "HEMMELIGT")]);
+        for role in [None, Some(CommitteeRole::Reader)] {
+            let seen = doc.clone().as_seen_by(role, &[]);
+            let json = serde_json::to_string(&seen).unwrap();
+            assert!(!json.contains("HEMMELIGT") && !json.contains("22-2"), "{json}");
+            assert!(json.contains("\"title\":\"Lukket\""));
+            assert!(seen.closed_items_shown().is_empty());
+        }
+        let member = doc.clone().as_seen_by(Some(CommitteeRole::Member), &[]);
+        assert_eq!(member.closed_items_shown(), vec![2]);
+        let excluded = doc.as_seen_by(Some(CommitteeRole::Member), &[2]);
+        assert!(!serde_json::to_string(&excluded).unwrap().contains("HEMMELIGT"));
+    }
+
+    #[test]
+    fn absences_on_closed_items_are_not_shown_below_member() {
+        let doc = document(1, vec![item(1, 1, "Åbent", false, ""), item(2, 2, "Lukket", true, "")]);
+        assert_eq!(doc.clone().as_seen_by(None, &[]).absences_by_participant()[&7], vec![1]);
+        assert_eq!(doc.as_seen_by(Some(CommitteeRole::Member), &[]).absences_by_participant()[&7], vec![1, 2]);
+    }
+
+    #[test]
+    fn a_diff_lists_added_removed_and_changed_fields() {
+        let v1 = document(1, vec![item(1, 1, "A", false, "før"), item(2, 2, "B", false, "")]);
+        let mut v2 = document(2, vec![item(1, 1, "A", false, "efter"), item(3, 2, "C", false, "")]);
+        v2.meeting.location = Some("Virtuelt via Teams".into());
+        let d = diff(&v1, &v2, None, &[]);
+        assert_eq!((d.from, d.to, d.reason.as_deref()), (1, 2, Some("Rettelse")));
+        assert_eq!(d.meeting.len(), 1);
+        assert_eq!(d.meeting[0].field, "location");
+        let kinds: Vec<(EntryChangeKind, &str)> = d.items.iter().map(|c| (c.change, c.label.as_str())).collect();
+        assert_eq!(
+            kinds,
+            vec![(EntryChangeKind::Changed, "1"), (EntryChangeKind::Added, "2"), (EntryChangeKind::Removed, "2")]
+        );
+        assert_eq!(
+            d.items[0].fields,
+            vec![FieldChange { field: "summary".into(), from: "før".into(), to: "efter".into() }]
+        );
+    }
+
+    #[test]
+    fn a_diff_of_closed_items_says_no_more_than_their_titles_below_member() {
+        let v1 = document(1, vec![item(1, 1, "Lukket", true, "HEMMELIGT før")]);
+        let v2 = document(2, vec![item(1, 1, "Lukket", true, "HEMMELIGT efter")]);
+        assert!(diff(&v1, &v2, None, &[]).items.is_empty());
+        let member = diff(&v1, &v2, Some(CommitteeRole::Member), &[]);
+        assert_eq!(member.items[0].fields[0].field, "summary");
+        // Closing an item between versions: the reader is told it became closed, not what it says.
+        let v3 = document(3, vec![item(1, 1, "Lukket", false, "HEMMELIGT åbent")]);
+        let opened = serde_json::to_string(&diff(&v2, &v3, None, &[])).unwrap();
+        assert!(opened.contains("HEMMELIGT åbent") && !opened.contains("HEMMELIGT efter"), "{opened}");
+    }
+}
