@@ -72,6 +72,9 @@ pub enum ApiError {
     Hidden,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The meeting's place in its lifecycle does not allow this action or change.
+    #[error("meeting state: {0}")]
+    MeetingState(String),
     #[error("precondition failed")]
     PreconditionFailed,
     #[error("precondition required")]
@@ -124,6 +127,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound | ApiError::Hidden => "not-found",
             ApiError::Conflict(_) => "conflict",
+            ApiError::MeetingState(_) => "meeting-state",
             ApiError::PreconditionFailed => "precondition-failed",
             ApiError::PreconditionRequired => "precondition-required",
             ApiError::PayloadTooLarge(_) => "payload-too-large",
@@ -147,9 +151,10 @@ impl ApiError {
             ApiError::Validation(errors) => {
                 (Some("See `errors` for the fields to correct.".to_owned()), errors.clone())
             }
-            ApiError::Unauthorized(detail) | ApiError::Forbidden(detail) | ApiError::Conflict(detail) => {
-                (Some(detail.clone()), Vec::new())
-            }
+            ApiError::Unauthorized(detail)
+            | ApiError::Forbidden(detail)
+            | ApiError::Conflict(detail)
+            | ApiError::MeetingState(detail) => (Some(detail.clone()), Vec::new()),
             ApiError::NotFound | ApiError::Hidden => {
                 (Some("No such resource, or it is not visible to you.".to_owned()), Vec::new())
             }
@@ -245,6 +250,12 @@ pub const PROBLEM_TYPES: &[ProblemType] = &[
                       Nothing was changed.",
     },
     ProblemType {
+        slug: "meeting-state",
+        title: "Not in the meeting's current state",
+        description: "The meeting's state (draft, agenda_published, held, minutes_published, cancelled) does not \
+                      allow this action or change; `detail` says why. Nothing was changed.",
+    },
+    ProblemType {
         slug: "precondition-failed",
         title: "The resource has changed",
         description: "The ETag in If-Match is not the current one: someone else changed the resource. Read it \
@@ -322,7 +333,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound | ApiError::Hidden => StatusCode::NOT_FOUND,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::MeetingState(_) => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

@@ -33,6 +33,8 @@ pub struct CommitteeView {
     /// Who may read its published agendas and minutes without a grant.
     pub publication: Publication,
     pub description: Option<String>,
+    /// Whether the minutes may be published only once every approver has signed them off.
+    pub requires_sign_off: bool,
     pub version: i64,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -47,6 +49,7 @@ impl From<Committee> for CommitteeView {
             owner_group_id: c.owner_group_id,
             publication: c.publication,
             description: c.description,
+            requires_sign_off: c.requires_sign_off,
             version: c.version,
             created_at: time::to_api(c.created_at),
             updated_at: time::to_api(c.updated_at),
@@ -72,6 +75,9 @@ pub struct NewCommittee {
     #[validate(length(max = 2000))]
     #[schema(max_length = 2000)]
     pub description: Option<String>,
+    /// Whether the minutes wait for every approver's sign-off; defaults to `false`.
+    #[serde(default)]
+    pub requires_sign_off: bool,
 }
 
 impl From<NewCommittee> for CommitteeFields {
@@ -82,6 +88,7 @@ impl From<NewCommittee> for CommitteeFields {
             owner_group_id: c.owner_group_id,
             publication: c.publication,
             description: c.description,
+            requires_sign_off: c.requires_sign_off,
         }
     }
 }
@@ -105,6 +112,9 @@ pub struct CommitteePatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 2000)]
     pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub requires_sign_off: Option<bool>,
 }
 
 impl CommitteePatch {
@@ -115,6 +125,7 @@ impl CommitteePatch {
             owner_group_id: self.owner_group_id.unwrap_or(current.owner_group_id),
             publication: self.publication.unwrap_or(current.publication),
             description: self.description.unwrap_or(current.description),
+            requires_sign_off: self.requires_sign_off.unwrap_or(current.requires_sign_off),
         }
     }
 }

@@ -64,9 +64,9 @@ pub struct NewExclusion {
 
 /// The item, for one of its committee's secretaries (who is not excluded from it).
 fn item_for_secretary(conn: &mut DbConnection, principal: &Principal, item_id: i64) -> ApiResult<(Item, i64)> {
-    let (item, role, committee) = find_readable_item(conn, principal, item_id)?;
+    let (item, role, place) = find_readable_item(conn, principal, item_id)?;
     require_secretary(role)?;
-    Ok((item, committee))
+    Ok((item, place.committee_id))
 }
 
 /// Who is excluded from the item (the committee's secretaries).

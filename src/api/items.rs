@@ -8,27 +8,55 @@ use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
 use super::extract::{IfMatch, JsonBody, not_null, present};
+use super::lifecycle::allow;
 use super::meetings::{find_readable, require_secretary};
 use super::{State, created, etagged};
 use crate::audit::{self, Auditor, Object};
-use crate::db::items::{self, Item, ItemFields};
+use crate::db::items::{self, Item, ItemFields, ItemPlace};
 use crate::db::{DbConnection, exclusions, meetings};
 use crate::domain::access::{ItemView, Principal, can_read_meetings, item_role, item_view};
 use crate::domain::agenda::{OrderError, check_reordering, is_case_reference, is_journal_number};
+use crate::domain::lifecycle::Change;
 use crate::domain::{CaseType, CommitteeRole, DecisionOutcome};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(create).service(reorder).service(read).service(update).service(remove);
+    cfg.service(list)
+        .service(create)
+        .service(reorder)
+        .service(read)
+        .service(update)
+        .service(remove)
+        .service(decide)
+        .service(undecide);
 }
 
-/// A decision (beslutning): its outcome and its wording in the minutes.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema, Validate)]
-#[serde(deny_unknown_fields)]
+/// A decision (beslutning): its outcome, its wording in the minutes and when it was recorded.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Decision {
     pub outcome: Option<DecisionOutcome>,
     /// The decision as written in the minutes, e.g. "Taget til efterretning."
+    pub text: Option<String>,
+    pub decided_at: Option<DateTime<FixedOffset>>,
+}
+
+fn outcome_or_text(decision: &NewDecision) -> Result<(), ValidationError> {
+    if decision.outcome.is_none() && decision.text.is_none() {
+        Err(ValidationError::new("outcome").with_message("a decision has an outcome, a text, or both".into()))
+    } else {
+        Ok(())
+    }
+}
+
+/// A decision to record, once the meeting has been held: an outcome, its wording, or both (the
+/// minutes often word a decision without classifying it).
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[validate(schema(function = "outcome_or_text", skip_on_field_errors = true))]
+pub struct NewDecision {
+    pub outcome: Option<DecisionOutcome>,
+    /// The decision as written in the minutes, e.g. "Taget til efterretning." (Markdown).
     #[validate(length(min = 1, max = 20000))]
     #[schema(min_length = 1, max_length = 20000)]
     pub text: Option<String>,
@@ -89,8 +117,11 @@ pub enum AgendaEntry {
 
 impl From<Item> for AgendaItemView {
     fn from(i: Item) -> Self {
-        let decision = (i.decision_outcome.is_some() || i.decision_text.is_some())
-            .then_some(Decision { outcome: i.decision_outcome, text: i.decision_text });
+        let decision = (i.decision_outcome.is_some() || i.decision_text.is_some()).then_some(Decision {
+            outcome: i.decision_outcome,
+            text: i.decision_text,
+            decided_at: i.decided_at.map(time::to_api),
+        });
         AgendaItemView {
             id: i.id,
             meeting_id: i.meeting_id,
@@ -225,13 +256,10 @@ pub struct NewItem {
     #[validate(length(max = MAX_SECTION))]
     #[schema(max_length = 200000)]
     pub financial_consequences: Option<String>,
-    #[validate(nested)]
-    pub decision: Option<Decision>,
 }
 
 impl From<NewItem> for ItemFields {
     fn from(i: NewItem) -> Self {
-        let decision = i.decision.unwrap_or_default();
         ItemFields {
             title: i.title,
             closed: i.closed,
@@ -244,22 +272,8 @@ impl From<NewItem> for ItemFields {
             handled_by: i.handled_by,
             presentation: i.presentation,
             financial_consequences: i.financial_consequences,
-            decision_outcome: decision.outcome,
-            decision_text: decision.text,
         }
     }
-}
-
-/// Changes to a decision (merge patch: absent fields stay, `null` clears).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DecisionPatch {
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<DecisionOutcome>)]
-    pub outcome: Option<Option<DecisionOutcome>>,
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 20000)]
-    pub text: Option<Option<String>>,
 }
 
 /// Changes to an agenda item (JSON merge patch). Its position changes through the meeting's
@@ -300,21 +314,10 @@ pub struct ItemPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 200000)]
     pub financial_consequences: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<DecisionPatch>)]
-    pub decision: Option<Option<DecisionPatch>>,
 }
 
 impl ItemPatch {
     fn apply(self, current: ItemFields) -> NewItem {
-        let decision = match self.decision {
-            None => Decision { outcome: current.decision_outcome, text: current.decision_text },
-            Some(None) => Decision::default(),
-            Some(Some(patch)) => Decision {
-                outcome: patch.outcome.unwrap_or(current.decision_outcome),
-                text: patch.text.unwrap_or(current.decision_text),
-            },
-        };
         NewItem {
             position: None,
             title: self.title.unwrap_or(current.title),
@@ -328,7 +331,6 @@ impl ItemPatch {
             handled_by: self.handled_by.unwrap_or(current.handled_by),
             presentation: self.presentation.unwrap_or(current.presentation),
             financial_consequences: self.financial_consequences.unwrap_or(current.financial_consequences),
-            decision: (decision.outcome.is_some() || decision.text.is_some()).then_some(decision),
         }
     }
 }
@@ -347,14 +349,14 @@ pub fn find_readable_item(
     conn: &mut DbConnection,
     principal: &Principal,
     id: i64,
-) -> ApiResult<(Item, Option<CommitteeRole>, i64)> {
-    let (item, committee_id, kind) = items::find_with_committee(conn, id)?.ok_or(ApiError::NotFound)?;
-    let role = principal.role_on(committee_id, kind);
+) -> ApiResult<(Item, Option<CommitteeRole>, ItemPlace)> {
+    let (item, place) = items::find_with_committee(conn, id)?.ok_or(ApiError::NotFound)?;
+    let role = principal.role_on(place.committee_id, place.kind);
     if !can_read_meetings(role) {
         return Err(ApiError::Hidden);
     }
     let excluded = role > Some(CommitteeRole::Reader) && exclusions::is_excluded(conn, item.id, &principal.subject)?;
-    Ok((item, item_role(role, excluded), committee_id))
+    Ok((item, item_role(role, excluded), place))
 }
 
 fn object(item: &Item, committee: i64) -> Object {
@@ -413,6 +415,7 @@ async fn create(
         .write(principal, move |conn, principal| {
             let (meeting, role) = find_readable(conn, principal, meeting_id)?;
             require_secretary(role)?;
+            allow(meeting.status, Change::AgendaStructure)?;
             let position = input.position;
             let item = items::create(conn, meeting.id, &input.into(), position, time::now())?;
             audit::created(conn, principal, &object(&item, meeting.committee_id), &AgendaItemView::from(item.clone()))?;
@@ -450,6 +453,7 @@ async fn reorder(
             let (meeting, role) = find_readable(conn, principal, meeting_id)?;
             require_secretary(role)?;
             if_match.check(meeting.version)?;
+            allow(meeting.status, Change::AgendaStructure)?;
             let current: Vec<i64> = items::list_for_meeting(conn, meeting.id)?.iter().map(|i| i.id).collect();
             check_reordering(&current, &order.item_ids).map_err(|error| {
                 let message = match error {
@@ -484,9 +488,9 @@ async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResu
     let auditor = state.auditor.clone();
     let (item, role) = state
         .read(principal, move |conn, principal| {
-            let (item, role, committee) = find_readable_item(conn, principal, id)?;
+            let (item, role, place) = find_readable_item(conn, principal, id)?;
             if item.closed && item_view(true, role) == ItemView::Full {
-                audit::closed_reads(&auditor, principal, committee, &[item.id]);
+                audit::closed_reads(&auditor, principal, place.committee_id, &[item.id]);
             }
             Ok((item, role))
         })
@@ -515,14 +519,15 @@ async fn update(
     let (id, patch) = (id.into_inner(), body.into_inner());
     let (item, role) = state
         .write(principal, move |conn, principal| {
-            let (current, role, committee) = find_readable_item(conn, principal, id)?;
+            let (current, role, place) = find_readable_item(conn, principal, id)?;
             require_secretary(role)?;
             if_match.check(current.version)?;
+            allow(place.status, Change::ItemContent)?;
             let changed = patch.apply(current.fields());
             changed.validate()?;
             let item = items::update(conn, &current, &changed.into(), time::now())?;
             // Closed content on either side makes the record closed content.
-            let mut object = object(&item, committee);
+            let mut object = object(&item, place.committee_id);
             object.closed |= current.closed;
             audit::updated(
                 conn,
@@ -551,12 +556,88 @@ async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match
     let id = id.into_inner();
     state
         .write(principal, move |conn, principal| {
-            let (current, role, committee) = find_readable_item(conn, principal, id)?;
+            let (current, role, place) = find_readable_item(conn, principal, id)?;
             require_secretary(role)?;
             if_match.check(current.version)?;
+            allow(place.status, Change::AgendaStructure)?;
             items::delete(conn, &current, time::now())?;
-            audit::deleted(conn, principal, &object(&current, committee), &AgendaItemView::from(current.clone()))
+            audit::deleted(
+                conn,
+                principal,
+                &object(&current, place.committee_id),
+                &AgendaItemView::from(current.clone()),
+            )
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Record the item's decision (the committee's secretaries, once the meeting has been held). If-Match
+/// carries the item's ETag.
+#[utoipa::path(
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id"), ("If-Match" = String, Header, description = "ETag of the item")),
+    request_body = NewDecision,
+    responses(
+        (status = OK, body = AgendaItemView, headers(("ETag" = String))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "The meeting has not been held, or is cancelled.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/items/{id}/decision")]
+async fn decide(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: JsonBody<NewDecision>,
+) -> ApiResult<HttpResponse> {
+    let (id, decision) = (id.into_inner(), body.into_inner());
+    decision.validate()?;
+    record_decision(state, principal, id, if_match, Some(decision)).await
+}
+
+/// Clear the item's decision (the committee's secretaries, once the meeting has been held).
+#[utoipa::path(
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id"), ("If-Match" = String, Header, description = "ETag of the item")),
+    responses(
+        (status = OK, body = AgendaItemView, headers(("ETag" = String))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "The meeting has not been held, or is cancelled.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/items/{id}/decision")]
+async fn undecide(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    record_decision(state, principal, id.into_inner(), if_match, None).await
+}
+
+async fn record_decision(
+    state: State,
+    principal: Principal,
+    id: i64,
+    if_match: IfMatch,
+    decision: Option<NewDecision>,
+) -> ApiResult<HttpResponse> {
+    let (item, role) = state
+        .write(principal, move |conn, principal| {
+            let (current, role, place) = find_readable_item(conn, principal, id)?;
+            require_secretary(role)?;
+            if_match.check(current.version)?;
+            allow(place.status, Change::Decisions)?;
+            let (outcome, text) = decision.map_or((None, None), |d| (d.outcome, d.text));
+            let item = items::set_decision(conn, &current, outcome, text, time::now())?;
+            let object = object(&item, place.committee_id);
+            let before = AgendaItemView::from(current).decision;
+            let after = AgendaItemView::from(item.clone()).decision;
+            audit::change(conn, principal, "decide", &object, Some(&before), Some(&after))?;
+            Ok((item, role))
+        })
+        .await?;
+    Ok(entry_response(StatusCode::OK, item, role))
 }

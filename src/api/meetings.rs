@@ -8,15 +8,18 @@ use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
-use super::items::{Agenda, AgendaEntry, entries};
+use super::items::{Agenda, AgendaEntry, AgendaItemView, entries};
+use super::lifecycle::allow;
 use super::pagination::{self, Page};
 use super::participants::ParticipantView;
+use super::published::PublicationSummary;
 use super::{State, created, etagged};
 use crate::audit::{self, Auditor, Object};
 use crate::db::meetings::{self, Meeting, MeetingFields, MeetingFilter};
-use crate::db::{DbConnection, committees, items, participants};
+use crate::db::{DbConnection, committees, items, participants, published, standing_items};
 use crate::domain::access::{Principal, can_edit_meetings, can_read_meetings};
 use crate::domain::agenda::{can_delete_meeting, is_web_link};
+use crate::domain::lifecycle::Change;
 use crate::domain::{CommitteeRole, MeetingStatus};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
@@ -38,6 +41,8 @@ pub struct MeetingSummary {
     /// A link to join online.
     pub online_link: Option<String>,
     pub status: MeetingStatus,
+    /// Why the meeting was cancelled, when it was.
+    pub cancellation_reason: Option<String>,
     /// Changes with every change to the meeting, its participants or its agenda.
     pub version: i64,
     pub created_at: DateTime<FixedOffset>,
@@ -55,6 +60,7 @@ impl From<Meeting> for MeetingSummary {
             location: m.location,
             online_link: m.online_link,
             status: m.status,
+            cancellation_reason: m.cancellation_reason,
             version: m.version,
             created_at: time::to_api(m.created_at),
             updated_at: time::to_api(m.updated_at),
@@ -70,6 +76,11 @@ pub struct MeetingView {
     pub meeting: MeetingSummary,
     pub participants: Vec<ParticipantView>,
     pub items: Vec<AgendaEntry>,
+    /// The versions of the agenda and minutes published so far.
+    pub published: Vec<PublicationSummary>,
+    /// Whether the meeting has changed since its latest published version (a correction would
+    /// publish the changes).
+    pub unpublished_changes: bool,
 }
 
 fn end_after_start(meeting: &NewMeeting) -> Result<(), ValidationError> {
@@ -107,6 +118,9 @@ pub struct NewMeeting {
     #[validate(length(max = 2000), custom(function = "web_link"))]
     #[schema(max_length = 2000, pattern = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/\S*)?$")]
     pub online_link: Option<String>,
+    /// Start the agenda with the committee's standing items (faste punkter); defaults to `false`.
+    #[serde(default)]
+    pub standing_items: bool,
 }
 
 impl From<NewMeeting> for MeetingFields {
@@ -151,6 +165,7 @@ impl MeetingPatch {
             ends_at: self.ends_at.unwrap_or_else(|| current.ends_at.map(time::to_api)),
             location: self.location.unwrap_or_else(|| current.location.clone()),
             online_link: self.online_link.unwrap_or_else(|| current.online_link.clone()),
+            standing_items: false,
         }
     }
 }
@@ -212,12 +227,16 @@ fn view(
 ) -> ApiResult<(MeetingView, bool)> {
     let people = participants::list_for_meeting(conn, meeting.id)?;
     let items = items::list_for_meeting(conn, meeting.id)?;
+    let versions = published::list(conn, meeting.id)?;
     let agenda = Agenda { meeting: meeting.id, committee: meeting.committee_id, role, principal, auditor };
     let (items, full) = entries(conn, &agenda, items)?;
+    let latest = versions.iter().max_by_key(|v| v.published_at).map(|v| v.meeting_version);
     let view = MeetingView {
+        unpublished_changes: latest.is_some_and(|v| v != meeting.version),
         meeting: meeting.into(),
         participants: people.into_iter().map(ParticipantView::from).collect(),
         items,
+        published: versions.into_iter().map(PublicationSummary::from).collect(),
     };
     Ok((view, full))
 }
@@ -273,7 +292,15 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewMeeting>) 
                 .ok_or_else(|| ApiError::validation("committee_id", "no such committee"))?;
             let role = principal.role_on(committee.id, committee.kind);
             require_secretary(role)?;
-            let meeting = meetings::create(conn, committee.id, &input.into(), time::now())?;
+            let now = time::now();
+            let standing = if input.standing_items { standing_items::list(conn, committee.id)? } else { Vec::new() };
+            let mut meeting = meetings::create(conn, committee.id, &input.into(), now)?;
+            for template in standing {
+                let item = items::create(conn, meeting.id, &template.into(), None, now)?;
+                let object = Object::of_committee("item", item.id, committee.id, item.closed);
+                audit::created(conn, principal, &object, &AgendaItemView::from(item))?;
+            }
+            meeting = meetings::find(conn, meeting.id)?.ok_or(ApiError::NotFound)?;
             audit::created(conn, principal, &object(&meeting), &MeetingSummary::from(meeting.clone()))?;
             let version = meeting.version;
             Ok((view(conn, principal, &auditor, meeting, role)?.0, version))
@@ -327,6 +354,7 @@ async fn update(
             let (current, role) = find_readable(conn, principal, id)?;
             require_secretary(role)?;
             if_match.check(current.version)?;
+            allow(current.status, Change::Details)?;
             let changed = patch.apply(&current);
             changed.validate()?;
             let meeting = meetings::update(conn, &current, &changed.into(), time::now())?;

@@ -5,6 +5,7 @@
 
 pub mod access_groups;
 pub mod audit;
+pub mod cases;
 pub mod clients;
 pub mod committees;
 pub mod exclusions;
@@ -13,8 +14,10 @@ pub mod grants;
 pub mod headers;
 pub mod health;
 pub mod idempotency;
+pub mod item_attendance;
 pub mod items;
 pub mod kind_grants;
+pub mod lifecycle;
 pub mod limits;
 pub mod me;
 pub mod meetings;
@@ -22,7 +25,10 @@ pub mod members;
 pub mod metrics;
 pub mod pagination;
 pub mod participants;
+pub mod published;
 pub mod request_id;
+pub mod sign_offs;
+pub mod standing_items;
 pub mod token;
 pub mod users;
 
@@ -158,6 +164,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(grants::routes)
                 .configure(kind_grants::routes)
                 .configure(meetings::routes)
+                .configure(lifecycle::routes)
+                .configure(published::routes)
+                .configure(sign_offs::routes)
+                .configure(standing_items::routes)
+                .configure(item_attendance::routes)
+                .configure(cases::routes)
                 .configure(participants::routes)
                 .configure(items::routes)
                 .configure(exclusions::routes)
@@ -185,6 +197,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "committees", description = "Committees (udvalg): the bodies that meet."),
         (name = "grants", description = "Roles granted to access groups on committees."),
         (name = "meetings", description = "Meetings with their participants and agenda."),
+        (name = "lifecycle", description = "A meeting's life: publish the agenda, hold the meeting, publish the minutes, or cancel it."),
+        (name = "published", description = "Published agendas and minutes: fixed versions, corrections and their differences."),
         (name = "participants", description = "Who attends a meeting."),
         (name = "items", description = "Agenda items (punkter) and conflicts of interest (inhabilitet)."),
         (name = "users", description = "The people who have signed in, and who the caller is."),
@@ -285,7 +299,7 @@ fn document_problems_and_security(doc: &mut OpenApiDocument) {
                 statuses.extend(["400", "408", "413", "415", "422"]);
             }
             if matches!(method, "put" | "patch" | "delete") {
-                statuses.extend(["412", "428"]);
+                statuses.extend(["409", "412", "428"]);
             }
             if method == "post" && secured && !token_endpoint {
                 statuses.extend(["400", "409", "422"]);

@@ -5,16 +5,18 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use validator::Validate;
+use validator::{Validate, ValidationError};
 
 use super::extract::{IfMatch, JsonBody, not_null, present};
+use super::lifecycle::allow;
 use super::meetings::{find_readable, require_secretary};
 use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::DbConnection;
 use crate::db::participants::{self, Participant, ParticipantFields};
 use crate::domain::access::Principal;
-use crate::domain::{Attendance, ParticipantRole};
+use crate::domain::lifecycle::Change;
+use crate::domain::{Attendance, MeetingStatus, ParticipantRole};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
 
@@ -31,6 +33,8 @@ pub struct ParticipantView {
     pub user_subject: Option<String>,
     pub role: ParticipantRole,
     pub attendance: Attendance,
+    /// Signs off the minutes (needs `user_subject`: the approver signs as that user).
+    pub approver: bool,
     pub version: i64,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -45,6 +49,7 @@ impl From<Participant> for ParticipantView {
             user_subject: p.user_subject,
             role: p.role,
             attendance: p.attendance,
+            approver: p.approver,
             version: p.version,
             created_at: time::to_api(p.created_at),
             updated_at: time::to_api(p.updated_at),
@@ -52,8 +57,17 @@ impl From<Participant> for ParticipantView {
     }
 }
 
+fn approver_is_a_user(participant: &NewParticipant) -> Result<(), ValidationError> {
+    if participant.approver && participant.user_subject.is_none() {
+        Err(ValidationError::new("approver").with_message("an approver needs a user_subject to sign as".into()))
+    } else {
+        Ok(())
+    }
+}
+
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[validate(schema(function = "approver_is_a_user", skip_on_field_errors = true))]
 pub struct NewParticipant {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
@@ -67,11 +81,20 @@ pub struct NewParticipant {
     /// Defaults to `present`.
     #[serde(default)]
     pub attendance: Attendance,
+    /// Whether the participant signs off the minutes; defaults to `false`.
+    #[serde(default)]
+    pub approver: bool,
 }
 
 impl From<NewParticipant> for ParticipantFields {
     fn from(p: NewParticipant) -> Self {
-        ParticipantFields { name: p.name, user_subject: p.user_subject, role: p.role, attendance: p.attendance }
+        ParticipantFields {
+            name: p.name,
+            user_subject: p.user_subject,
+            role: p.role,
+            attendance: p.attendance,
+            approver: p.approver,
+        }
     }
 }
 
@@ -91,6 +114,9 @@ pub struct ParticipantPatch {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
     pub attendance: Option<Attendance>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub approver: Option<bool>,
 }
 
 impl ParticipantPatch {
@@ -100,24 +126,26 @@ impl ParticipantPatch {
             user_subject: self.user_subject.unwrap_or(current.user_subject),
             role: self.role.unwrap_or(current.role),
             attendance: self.attendance.unwrap_or(current.attendance),
+            approver: self.approver.unwrap_or(current.approver),
         }
     }
 }
 
-/// A participant of a meeting the caller may read, with the meeting's committee; with `edit`, only
-/// for the committee's secretaries.
+/// A participant of a meeting the caller may read, with the meeting's committee and status; with
+/// `edit`, only for the committee's secretaries.
 fn find_participant(
     conn: &mut DbConnection,
     principal: &Principal,
     meeting_id: i64,
     id: i64,
     edit: bool,
-) -> ApiResult<(Participant, i64)> {
+) -> ApiResult<(Participant, i64, MeetingStatus)> {
     let (meeting, role) = find_readable(conn, principal, meeting_id)?;
     if edit {
         require_secretary(role)?;
     }
-    Ok((participants::find(conn, meeting_id, id)?.ok_or(ApiError::NotFound)?, meeting.committee_id))
+    let participant = participants::find(conn, meeting_id, id)?.ok_or(ApiError::NotFound)?;
+    Ok((participant, meeting.committee_id, meeting.status))
 }
 
 fn object(participant: &Participant, committee: i64) -> Object {
@@ -165,6 +193,7 @@ async fn create(
         .write(principal, move |conn, principal| {
             let (meeting, role) = find_readable(conn, principal, meeting_id)?;
             require_secretary(role)?;
+            allow(meeting.status, Change::Participants)?;
             let participant = participants::create(conn, meeting.id, &input.into(), time::now())?;
             let view = ParticipantView::from(participant.clone());
             audit::created(conn, principal, &object(&participant, meeting.committee_id), &view)?;
@@ -186,7 +215,7 @@ async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -
     let (meeting_id, id) = path.into_inner();
     let participant = state
         .read(principal, move |conn, principal| {
-            find_participant(conn, principal, meeting_id, id, false).map(|(p, _)| p)
+            find_participant(conn, principal, meeting_id, id, false).map(|(p, ..)| p)
         })
         .await?;
     Ok(etagged(StatusCode::OK, participant.version, true).json(ParticipantView::from(participant)))
@@ -217,8 +246,9 @@ async fn update(
     let ((meeting_id, id), patch) = (path.into_inner(), body.into_inner());
     let participant = state
         .write(principal, move |conn, principal| {
-            let (current, committee) = find_participant(conn, principal, meeting_id, id, true)?;
+            let (current, committee, status) = find_participant(conn, principal, meeting_id, id, true)?;
             if_match.check(current.version)?;
+            allow(status, Change::Participants)?;
             let changed = patch.apply(current.fields());
             changed.validate()?;
             let participant = participants::update(conn, &current, &changed.into(), time::now())?;
@@ -253,8 +283,9 @@ async fn remove(
     let (meeting_id, id) = path.into_inner();
     state
         .write(principal, move |conn, principal| {
-            let (current, committee) = find_participant(conn, principal, meeting_id, id, true)?;
+            let (current, committee, status) = find_participant(conn, principal, meeting_id, id, true)?;
             if_match.check(current.version)?;
+            allow(status, Change::Participants)?;
             participants::delete(conn, &current, time::now())?;
             audit::deleted(conn, principal, &object(&current, committee), &ParticipantView::from(current.clone()))
         })

@@ -118,8 +118,7 @@ impl<'a> World<'a> {
                 "recommendation": format!("{MARKER} indstilling"),
                 "handled_by": format!("{MARKER} behandling"),
                 "presentation": format!("{MARKER} sagsfremstilling"),
-                "financial_consequences": format!("{MARKER} økonomi"),
-                "decision": {"outcome": "noted", "text": format!("{MARKER} beslutning")}
+                "financial_consequences": format!("{MARKER} økonomi")
             }),
         );
         let excluded = app.token("inhabil", &[&committee.member_external], &[]);
@@ -128,6 +127,16 @@ impl<'a> World<'a> {
                 &format!("/v1/items/{}/exclusions", id(&closed)),
                 &committee.secretary,
                 json!({"subject": "inhabil", "reason": format!("{MARKER} inhabilitet")}),
+            )
+            .expect(201)
+            .json();
+
+        let published = Published::build(app, &committee);
+        let standing = app
+            .post(
+                &format!("/v1/committees/{}/standing-items", committee.id),
+                &committee.secretary,
+                json!({"title": "Orientering om sager på vej", "closed": true, "summary": format!("{MARKER} fast punkt")}),
             )
             .expect(201)
             .json();
@@ -198,6 +207,11 @@ impl<'a> World<'a> {
             ("item", id(&closed)),
             ("exclusion", id(&exclusion)),
             ("user", victim_id),
+            ("published_meeting", published.meeting),
+            ("published_item", published.closed_item),
+            ("attendance", published.attendance),
+            ("sign_off", published.sign_off),
+            ("standing_item", id(&standing)),
             ("client", id(&victim_client)),
         ]);
         World {
@@ -224,6 +238,11 @@ impl<'a> World<'a> {
         self.ids["meeting"]
     }
 
+    /// The meeting taken through its life, with published agenda and minutes (two versions).
+    pub fn published_meeting(&self) -> i64 {
+        self.ids["published_meeting"]
+    }
+
     pub fn committee(&self) -> i64 {
         self.committee
     }
@@ -237,15 +256,25 @@ impl<'a> World<'a> {
             ("{grant_id}", "grant"),
             ("{participant_id}", "participant"),
             ("{exclusion_id}", "exclusion"),
+            ("{attendance_id}", "attendance"),
+            ("{sign_off_id}", "sign_off"),
+            ("{standing_item_id}", "standing_item"),
         ] {
             path = path.replace(param, &self.ids[key].to_string());
         }
+        path = path.replace("{kind}", "minutes").replace("{number}", "2").replace("{case_number}", MARKED_CASE);
         let resource = template.trim_start_matches("/v1/").split('/').next().unwrap_or("");
+        // What happens after the agenda is published happens on the meeting taken through its life.
+        let later = ["/published", "/sign-offs", "/publish-", "/hold", "/cancel", "/decision", "/attendance"]
+            .iter()
+            .any(|part| template.contains(part));
         let main_key = match resource {
             "access-groups" => "group",
             "committees" => "committee",
             "grants" => "kind_grant",
+            "meetings" if later => "published_meeting",
             "meetings" => "meeting",
+            "items" if later => "published_item",
             "items" => "item",
             "users" => "user",
             "clients" => "client",
@@ -259,9 +288,14 @@ impl<'a> World<'a> {
         }
         let method_upper = method.to_uppercase();
         let request = Request::new(&method_upper, &path);
-        // Changes carry an old ETag: a caller who may make them gets 412 and nothing changes.
-        let request =
-            if matches!(method, "patch" | "put" | "delete") { request.header("If-Match", "\"0\"") } else { request };
+        // Changes and actions carry an old ETag: a caller who may make them gets 412 and nothing
+        // changes.
+        let acts = method == "post" && later && !template.ends_with("/attendance");
+        let request = if matches!(method, "patch" | "put" | "delete") || acts {
+            request.header("If-Match", "\"0\"")
+        } else {
+            request
+        };
         let body = match (method, template) {
             ("get" | "delete", _) => return Some(request),
             ("post", "/v1/auth/token") => {
@@ -294,6 +328,15 @@ impl<'a> World<'a> {
             ("post", "/v1/meetings/{id}/items") => json!({"title": "Nyt punkt"}),
             ("put", "/v1/meetings/{id}/item-order") => json!({"item_ids": self.item_ids}),
             ("patch", "/v1/items/{id}") => json!({"title": "Ændret"}),
+            ("put", "/v1/items/{id}/decision") => json!({"outcome": "approved"}),
+            ("post", "/v1/items/{id}/attendance") => json!({"kind": "guest", "name": unique("Gæst")}),
+            ("post", "/v1/meetings/{id}/publish-agenda" | "/v1/meetings/{id}/publish-minutes") => {
+                json!({"reason": "Rettelse"})
+            }
+            ("post", "/v1/meetings/{id}/hold" | "/v1/meetings/{id}/sign-offs") => json!({}),
+            ("post", "/v1/meetings/{id}/cancel") => json!({"reason": "Aflyst"}),
+            ("post", "/v1/committees/{id}/standing-items") => json!({"title": unique("Fast punkt")}),
+            ("patch", "/v1/committees/{id}/standing-items/{standing_item_id}") => json!({"title": "Ændret"}),
             ("post", "/v1/items/{id}/exclusions") => json!({"subject": unique("inhabil")}),
             ("post", "/v1/users/{id}/deactivate") => json!({"reason": "Fratrådt"}),
             ("post", "/v1/users/{id}/reactivate" | "/v1/clients/{id}/secret") => json!({}),
@@ -310,6 +353,59 @@ impl<'a> World<'a> {
             Some(token) => self.app.call(request.token(token)),
             None => self.app.call(request),
         }
+    }
+}
+
+/// A meeting of the committee taken through its life: agenda published, held, its closed item
+/// decided (with guests and an absence), signed off by the member, minutes published and corrected.
+/// Every closed field, including the decision and the attendance, carries the marker.
+struct Published {
+    meeting: i64,
+    closed_item: i64,
+    attendance: i64,
+    sign_off: i64,
+}
+
+impl Published {
+    fn build(app: &TestApp, committee: &fixtures::CommitteeFixture) -> Published {
+        let secretary = &committee.secretary;
+        let meeting = id(&fixtures::meeting(app, committee, "2022-04-26T12:30:00+02:00"));
+        let approver =
+            json!({"name": "Jan Lysgaard Thomsen", "user_subject": committee.member_subject, "approver": true});
+        let participant =
+            app.post(&format!("/v1/meetings/{meeting}/participants"), secretary, approver).expect(201).json();
+        fixtures::item(app, committee, meeting, json!({"title": "Eventuelt", "summary": "Åbent indhold"}));
+        let closed = id(&fixtures::item(
+            app,
+            committee,
+            meeting,
+            json!({
+                "title": "Formidling af Direktionens drøftelser",
+                "closed": true,
+                "case_number": MARKED_CASE,
+                "document_number": MARKED_DOCUMENT,
+                "summary": format!("{MARKER} resume"),
+                "presentation": format!("{MARKER} sagsfremstilling"),
+            }),
+        ));
+        let attendance = format!("/v1/items/{closed}/attendance");
+        let guest = json!({"kind": "guest", "name": format!("{MARKER} gæst"), "note": format!("{MARKER} note")});
+        let guest = app.post(&attendance, secretary, guest).expect(201).json();
+        let absence =
+            json!({"kind": "absent", "participant_id": id(&participant), "note": format!("{MARKER} inhabil")});
+        app.post(&attendance, secretary, absence).expect(201);
+        app.post(&format!("/v1/items/{closed}/exclusions"), secretary, json!({"subject": "inhabil"})).expect(201);
+        fixtures::publish_and_hold(app, secretary, meeting);
+        fixtures::decide(app, secretary, closed, json!({"outcome": "noted", "text": format!("{MARKER} beslutning")}));
+        let etag = app.get(&format!("/v1/meetings/{meeting}"), &committee.member).etag();
+        let sign_off =
+            app.post_if(&format!("/v1/meetings/{meeting}/sign-offs"), &committee.member, &etag, json!({})).expect(201);
+        fixtures::act(app, secretary, meeting, "publish-minutes", json!({})).expect(201);
+        let path = format!("/v1/items/{closed}");
+        let etag = app.get(&path, secretary).etag();
+        app.patch(&path, secretary, &etag, json!({"summary": format!("{MARKER} rettet resume")})).expect(200);
+        fixtures::act(app, secretary, meeting, "publish-minutes", json!({"reason": "Rettelse"})).expect(201);
+        Published { meeting, closed_item: closed, attendance: id(&guest), sign_off: id(&sign_off.json()) }
     }
 }
 

@@ -296,6 +296,11 @@ impl TestApp {
         self.call(Request::new("PUT", path).token(token).header("If-Match", etag).json(body))
     }
 
+    /// A POST that acts on the version named by `etag` (lifecycle actions, sign-offs).
+    pub fn post_if(&self, path: &str, token: &str, etag: &str, body: Value) -> Reply {
+        self.call(Request::new("POST", path).token(token).header("If-Match", etag).json(body))
+    }
+
     pub fn delete(&self, path: &str, token: &str, etag: &str) -> Reply {
         self.call(Request::new("DELETE", path).token(token).header("If-Match", etag))
     }

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::{Value, json};
 
-use crate::common::TestApp;
+use crate::common::{Reply, TestApp};
 
 /// A unique suffix, so that fixtures never collide on external ids.
 pub fn unique(prefix: &str) -> String {
@@ -37,6 +37,8 @@ pub struct CommitteeFixture {
     pub member_external: String,
     pub secretary: String,
     pub member: String,
+    /// The subject of `member`'s token.
+    pub member_subject: String,
     pub reader: String,
     pub outsider: String,
     pub admin: String,
@@ -52,13 +54,15 @@ pub fn committee(app: &TestApp, name: &str, publication: &str) -> CommitteeFixtu
     grant(app, id, secretariat_group, "secretary");
     grant(app, id, member_group, "member");
     grant(app, id, reader_group, "reader");
+    let member_subject = unique("member");
     CommitteeFixture {
         id,
         secretariat_group,
         member_group,
         reader_group,
         secretary: app.token(&unique("secretary"), &[&secretariat], &[]),
-        member: app.token(&unique("member"), &[&members], &[]),
+        member: app.token(&member_subject, &[&members], &[]),
+        member_subject,
         reader: app.token(&unique("reader"), &[&readers], &[]),
         outsider: app.token(&unique("outsider"), &[&others], &[]),
         admin: app.admin(),
@@ -214,4 +218,30 @@ pub fn organisation(app: &TestApp) -> Organisation {
 pub fn meeting_of(app: &TestApp, secretary: &str, committee: i64, starts_at: &str) -> i64 {
     let body = json!({"committee_id": committee, "title": "Møde", "starts_at": starts_at});
     id(&app.post("/v1/meetings", secretary, body).expect(201).json())
+}
+
+/// Takes a lifecycle action (`publish-agenda`, `hold`, `publish-minutes`, `cancel`) on the meeting
+/// as it now stands, as `token`.
+pub fn act(app: &TestApp, token: &str, meeting: i64, action: &str, body: Value) -> Reply {
+    let path = format!("/v1/meetings/{meeting}");
+    let etag = app.get(&path, token).expect(200).etag();
+    app.post_if(&format!("{path}/{action}"), token, &etag, body)
+}
+
+/// Publishes the meeting's agenda and records it as held (its start must have passed).
+pub fn publish_and_hold(app: &TestApp, token: &str, meeting: i64) {
+    act(app, token, meeting, "publish-agenda", json!({})).expect(201);
+    act(app, token, meeting, "hold", json!({})).expect(200);
+}
+
+/// Records an item's decision.
+pub fn decide(app: &TestApp, token: &str, item: i64, decision: Value) -> Value {
+    decide_reply(app, token, item, decision).expect(200).json()
+}
+
+/// Asks to record an item's decision on its current version.
+pub fn decide_reply(app: &TestApp, token: &str, item: i64, decision: Value) -> Reply {
+    let path = format!("/v1/items/{item}");
+    let etag = app.get(&path, token).expect(200).etag();
+    app.put(&format!("{path}/decision"), token, &etag, decision)
 }

@@ -33,6 +33,10 @@ enum Policy {
     EditMeetings(u16),
     /// Creating a meeting names the committee in the body: without a role there is no such committee.
     CreateMeeting,
+    /// Content of the closed item (its attendance): members and secretaries who are not excluded.
+    ReadClosed(u16),
+    /// Signing off the minutes: the approver (the member); others who may read the meeting are refused.
+    SignOff(u16),
 }
 
 fn policy(method: &str, path: &str) -> Option<Policy> {
@@ -40,9 +44,15 @@ fn policy(method: &str, path: &str) -> Option<Policy> {
     Some(match (method, path) {
         ("get", "/healthz" | "/readyz" | "/metrics") => Probe,
         ("post", "/v1/auth/token") => TokenEndpoint,
-        ("get", "/v1/access-groups" | "/v1/access-groups/{id}" | "/v1/committees" | "/v1/meetings" | "/v1/me") => {
-            SignedIn(200)
-        }
+        (
+            "get",
+            "/v1/access-groups"
+            | "/v1/access-groups/{id}"
+            | "/v1/committees"
+            | "/v1/meetings"
+            | "/v1/me"
+            | "/v1/cases/{case_number}",
+        ) => SignedIn(200),
         ("post", "/v1/access-groups") => AdminOnly(201),
         ("patch" | "delete", "/v1/access-groups/{id}") => AdminOnly(412),
         ("get", "/v1/access-groups/{id}/members" | "/v1/access-groups/{id}/members/{member_id}") => AdminOnly(200),
@@ -64,8 +74,33 @@ fn policy(method: &str, path: &str) -> Option<Policy> {
             | "/v1/meetings/{id}/participants"
             | "/v1/meetings/{id}/participants/{participant_id}"
             | "/v1/meetings/{id}/items"
-            | "/v1/items/{id}",
+            | "/v1/items/{id}"
+            | "/v1/meetings/{id}/published"
+            | "/v1/meetings/{id}/published/{kind}/{number}"
+            | "/v1/meetings/{id}/published/{kind}/{number}/diff"
+            | "/v1/meetings/{id}/sign-offs"
+            | "/v1/committees/{id}/standing-items"
+            | "/v1/committees/{id}/standing-items/{standing_item_id}",
         ) => ReadMeetings(200),
+        ("get", "/v1/items/{id}/attendance" | "/v1/items/{id}/attendance/{attendance_id}") => ReadClosed(200),
+        (
+            "post",
+            "/v1/meetings/{id}/publish-agenda"
+            | "/v1/meetings/{id}/hold"
+            | "/v1/meetings/{id}/publish-minutes"
+            | "/v1/meetings/{id}/cancel",
+        ) => EditMeetings(412),
+        ("post", "/v1/meetings/{id}/sign-offs") | ("delete", "/v1/meetings/{id}/sign-offs/{sign_off_id}") => {
+            SignOff(412)
+        }
+        ("post", "/v1/items/{id}/attendance" | "/v1/committees/{id}/standing-items") => EditMeetings(201),
+        (
+            "put" | "delete",
+            "/v1/items/{id}/decision"
+            | "/v1/items/{id}/attendance/{attendance_id}"
+            | "/v1/committees/{id}/standing-items/{standing_item_id}",
+        ) => EditMeetings(412),
+        ("patch", "/v1/committees/{id}/standing-items/{standing_item_id}") => EditMeetings(412),
         ("post", "/v1/meetings/{id}/participants" | "/v1/meetings/{id}/items" | "/v1/items/{id}/exclusions") => {
             EditMeetings(201)
         }
@@ -155,6 +190,15 @@ fn expected(policy: Policy, who: Who) -> u16 {
         CreateMeeting => match role {
             3 => 201,
             0 => 422,
+            _ => 403,
+        },
+        ReadClosed(ok) => match who {
+            Member | Secretary => ok,
+            _ => 404,
+        },
+        SignOff(ok) => match (who, role) {
+            (Member, _) => ok,
+            (_, 0) => 404,
             _ => 403,
         },
     }

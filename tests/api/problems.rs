@@ -100,9 +100,8 @@ fn numbers_and_text_are_read_as_json_schema_says(app: &TestApp) {
     let committee = fixtures::committee(app, "Direktionen", "none");
     let meeting = fixtures::meeting(app, &committee, "2022-04-25T12:30:00+02:00");
     let path = format!("/v1/meetings/{}/items", id(&meeting));
-    let fields =
-        app.post(&path, &committee.secretary, json!({"title": "x", "decision": {"text": "a\u{0}b"}})).error_fields(422);
-    assert_eq!(fields, ["decision.text"]);
+    let fields = app.post(&path, &committee.secretary, json!({"title": "x", "summary": "a\u{0}b"})).error_fields(422);
+    assert_eq!(fields, ["summary"]);
     let auditor = app.token("revisor", &[], &["auditor"]);
     assert_eq!(app.get("/v1/audit?actor=a%00b", &auditor).error_fields(400), ["actor"]);
     let refused = app.get("/v1/access-groups", &app.token("nul\u{0}user", &[], &[]));

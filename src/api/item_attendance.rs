@@ -1,0 +1,217 @@
+//! `/v1/items/{id}/attendance`: who joins a meeting for one item ("deltager i behandlingen af
+//! punktet") and who does not take part in it ("deltog ikke under punkt 12-15"). The attendance of a
+//! closed item is closed content.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, delete, get, post, web};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::{Validate, ValidationError};
+
+use super::extract::{IfMatch, JsonBody};
+use super::items::find_readable_item;
+use super::lifecycle::allow;
+use super::meetings::require_secretary;
+use super::{State, created, etagged};
+use crate::audit::{self, Object};
+use crate::db::item_attendance::{self, ItemAttendance, ItemAttendanceFields};
+use crate::db::items::{Item, ItemPlace};
+use crate::db::{DbConnection, participants};
+use crate::domain::ItemAttendanceKind;
+use crate::domain::access::{ItemView, Principal, item_view};
+use crate::domain::lifecycle::Change;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::time;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list).service(create).service(read).service(remove);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemAttendanceView {
+    pub id: i64,
+    pub item_id: i64,
+    pub kind: ItemAttendanceKind,
+    /// For `absent`: the meeting participant who did not take part.
+    pub participant_id: Option<i64>,
+    /// For `guest`: who joined for the item.
+    pub name: Option<String>,
+    /// E.g. "inhabil" or the guest's title.
+    pub note: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<ItemAttendance> for ItemAttendanceView {
+    fn from(a: ItemAttendance) -> Self {
+        ItemAttendanceView {
+            id: a.id,
+            item_id: a.item_id,
+            kind: a.kind,
+            participant_id: a.participant_id,
+            name: a.name,
+            note: a.note,
+            version: a.version,
+            created_at: time::to_api(a.created_at),
+        }
+    }
+}
+
+fn guest_or_absence(entry: &NewItemAttendance) -> Result<(), ValidationError> {
+    match (entry.kind, &entry.name, entry.participant_id) {
+        (ItemAttendanceKind::Guest, Some(_), None) | (ItemAttendanceKind::Absent, None, Some(_)) => Ok(()),
+        (ItemAttendanceKind::Guest, ..) => {
+            Err(ValidationError::new("name").with_message("a guest has a name and no participant_id".into()))
+        }
+        (ItemAttendanceKind::Absent, ..) => Err(ValidationError::new("participant_id")
+            .with_message("an absence names the meeting's participant and no name".into())),
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[validate(schema(function = "guest_or_absence", skip_on_field_errors = true))]
+pub struct NewItemAttendance {
+    pub kind: ItemAttendanceKind,
+    /// For `absent`: a participant of the item's meeting.
+    pub participant_id: Option<i64>,
+    /// For `guest`.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub name: Option<String>,
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub note: Option<String>,
+}
+
+/// The item, if the caller sees it in full (its attendance is part of its content); with `edit`, for
+/// the committee's secretaries only.
+fn item_in_full(conn: &mut DbConnection, principal: &Principal, id: i64, edit: bool) -> ApiResult<(Item, ItemPlace)> {
+    let (item, role, place) = find_readable_item(conn, principal, id)?;
+    if edit {
+        require_secretary(role)?;
+    }
+    if item_view(item.closed, role) == ItemView::TitleOnly {
+        return Err(ApiError::Hidden);
+    }
+    Ok((item, place))
+}
+
+fn object(entry: &ItemAttendance, item: &Item, place: &ItemPlace) -> Object {
+    Object::of_committee("item_attendance", entry.id, place.committee_id, item.closed)
+}
+
+/// Guests and absences for the item, in the order they were recorded.
+#[utoipa::path(
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id")),
+    responses((status = OK, body = Vec<ItemAttendanceView>))
+)]
+#[get("/items/{id}/attendance")]
+async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<ItemAttendanceView>>> {
+    let id = id.into_inner();
+    let rows = state
+        .read(principal, move |conn, principal| {
+            let (item, _) = item_in_full(conn, principal, id, false)?;
+            Ok(item_attendance::list_for_item(conn, item.id)?)
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(ItemAttendanceView::from).collect()))
+}
+
+/// Record a guest for the item, or a participant's absence from it (the committee's secretaries).
+#[utoipa::path(
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id")),
+    request_body = NewItemAttendance,
+    responses(
+        (status = CREATED, body = ItemAttendanceView, headers(("ETag" = String), ("Location" = String))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/items/{id}/attendance")]
+async fn create(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    body: JsonBody<NewItemAttendance>,
+) -> ApiResult<HttpResponse> {
+    let (item_id, input) = (id.into_inner(), body.into_inner());
+    input.validate()?;
+    let entry = state
+        .write(principal, move |conn, principal| {
+            let (item, place) = item_in_full(conn, principal, item_id, true)?;
+            allow(place.status, Change::ItemContent)?;
+            if let Some(participant) = input.participant_id
+                && participants::find(conn, item.meeting_id, participant)?.is_none()
+            {
+                return Err(ApiError::validation("participant_id", "no such participant of this meeting"));
+            }
+            let fields = ItemAttendanceFields {
+                kind: input.kind,
+                participant_id: input.participant_id,
+                name: input.name,
+                note: input.note,
+            };
+            let entry = item_attendance::create(conn, item.meeting_id, item.id, &fields, time::now())?;
+            let view = ItemAttendanceView::from(entry.clone());
+            audit::created(conn, principal, &object(&entry, &item, &place), &view)?;
+            Ok(entry)
+        })
+        .await?;
+    Ok(created(format!("/v1/items/{item_id}/attendance/{}", entry.id), entry.version)
+        .json(ItemAttendanceView::from(entry)))
+}
+
+/// Read one guest or absence.
+#[utoipa::path(
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id"), ("attendance_id" = i64, Path, description = "Attendance id")),
+    responses((status = OK, body = ItemAttendanceView, headers(("ETag" = String))))
+)]
+#[get("/items/{id}/attendance/{attendance_id}")]
+async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+    let (item_id, id) = path.into_inner();
+    let entry = state
+        .read(principal, move |conn, principal| {
+            let (item, _) = item_in_full(conn, principal, item_id, false)?;
+            item_attendance::find(conn, item.id, id)?.ok_or(ApiError::NotFound)
+        })
+        .await?;
+    Ok(etagged(StatusCode::OK, entry.version, true).json(ItemAttendanceView::from(entry)))
+}
+
+/// Remove a guest or an absence (the committee's secretaries).
+#[utoipa::path(
+    tag = "items",
+    params(
+        ("id" = i64, Path, description = "Item id"),
+        ("attendance_id" = i64, Path, description = "Attendance id"),
+        ("If-Match" = String, Header, description = "ETag of the entry"),
+    ),
+    responses(
+        (status = NO_CONTENT, description = "Removed."),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/items/{id}/attendance/{attendance_id}")]
+async fn remove(
+    state: State,
+    principal: Principal,
+    path: web::Path<(i64, i64)>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let (item_id, id) = path.into_inner();
+    state
+        .write(principal, move |conn, principal| {
+            let (item, place) = item_in_full(conn, principal, item_id, true)?;
+            let entry = item_attendance::find(conn, item.id, id)?.ok_or(ApiError::NotFound)?;
+            if_match.check(entry.version)?;
+            allow(place.status, Change::ItemContent)?;
+            item_attendance::delete(conn, item.meeting_id, &entry, time::now())?;
+            audit::deleted(conn, principal, &object(&entry, &item, &place), &ItemAttendanceView::from(entry.clone()))
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

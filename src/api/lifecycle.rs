@@ -1,0 +1,245 @@
+//! The lifecycle actions of a meeting: `/v1/meetings/{id}/publish-agenda`, `/hold`,
+//! `/publish-minutes` and `/cancel`. Each takes the meeting's ETag in If-Match, so that what is
+//! published is what the secretary last read.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::extract::{IfMatch, JsonBody};
+use super::meetings::{MeetingSummary, find_readable, require_secretary};
+use super::published::{PublicationSummary, build_document};
+use super::{State, etagged};
+use crate::audit::{self, Object};
+use crate::db::meetings::Meeting;
+use crate::db::{DbConnection, committees, items, meetings, participants, published, sign_offs};
+use crate::domain::MeetingStatus;
+use crate::domain::access::Principal;
+use crate::domain::lifecycle::{
+    Action, Change, Facts, Refusal, SignOffFacts, may_change, transition, unsigned_approvers,
+};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::time;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(publish_agenda).service(hold).service(publish_minutes).service(cancel);
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::State(message) => ApiError::MeetingState(message),
+            Refusal::ReasonRequired => {
+                ApiError::validation("reason", "a correction of a published version must say why it was made")
+            }
+            Refusal::Unsigned(names) => ApiError::MeetingState(format!(
+                "The committee requires sign-off of the minutes; not yet signed by: {}.",
+                names.join(", ")
+            )),
+        }
+    }
+}
+
+/// Refuses a change the meeting's state does not allow.
+pub fn allow(status: MeetingStatus, change: Change) -> ApiResult<()> {
+    Ok(may_change(status, change)?)
+}
+
+/// Publishing: the reason is required for a correction (version 2 onwards).
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct PublishRequest {
+    /// Why this version corrects the published one, e.g. "Rettelse: bilag til punkt 3 tilføjet".
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: Option<String>,
+}
+
+/// Holding a meeting takes no fields.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HoldRequest {}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct CancelRequest {
+    /// Why the meeting is cancelled; shown with it.
+    #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: Option<String>,
+}
+
+/// What an action did: the meeting as it now is, and the version it published, if any.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActionResult {
+    pub meeting: MeetingSummary,
+    pub published: Option<PublicationSummary>,
+}
+
+/// Where the sign-off of the meeting stands, when its committee requires one.
+fn sign_off_facts(conn: &mut DbConnection, meeting: &Meeting, required: bool) -> ApiResult<Option<SignOffFacts>> {
+    if !required {
+        return Ok(None);
+    }
+    let signatures = sign_offs::list_for_meeting(conn, meeting.id)?;
+    let approvers: Vec<(String, Option<i64>)> = participants::list_for_meeting(conn, meeting.id)?
+        .into_iter()
+        .filter(|p| p.approver)
+        .map(|p| {
+            let signed = signatures.iter().find(|s| s.participant_id == p.id).map(|s| s.meeting_version);
+            (p.name, signed)
+        })
+        .collect();
+    Ok(Some(SignOffFacts { approvers: approvers.len(), unsigned: unsigned_approvers(&approvers, meeting.version) }))
+}
+
+/// Takes `action` on the meeting: checks who asks and the lifecycle rules, moves the meeting and
+/// stores the version it publishes, all in one transaction.
+async fn act(
+    state: State,
+    principal: Principal,
+    id: i64,
+    if_match: IfMatch,
+    action: Action,
+    reason: Option<String>,
+) -> ApiResult<HttpResponse> {
+    let (result, version) = state
+        .write(principal, move |conn, principal| {
+            let (meeting, role) = find_readable(conn, principal, id)?;
+            require_secretary(role)?;
+            if_match.check(meeting.version)?;
+            let committee = committees::find(conn, meeting.committee_id)?.ok_or(ApiError::NotFound)?;
+            let now = time::now();
+            let facts = Facts {
+                items: usize::try_from(items::count(conn, meeting.id)?).unwrap_or(0),
+                started: meeting.starts_at <= now,
+                reason: reason.is_some(),
+                sign_off: if action == Action::PublishMinutes {
+                    sign_off_facts(conn, &meeting, committee.requires_sign_off)?
+                } else {
+                    None
+                },
+            };
+            let step = transition(meeting.status, action, &facts)?;
+            let cancellation = if action == Action::Cancel { reason.as_deref() } else { None };
+            let moved = meetings::set_status(conn, &meeting, step.to, cancellation, now)?;
+            let published = match step.publishes {
+                Some((kind, _)) => {
+                    let number = published::next_number(conn, moved.id, kind)?;
+                    let signed = meeting.version;
+                    let document = build_document(conn, &moved, &committee, kind, number, reason.clone(), signed)?;
+                    published::insert(conn, &document, moved.version, now, &principal.subject)?;
+                    Some(PublicationSummary::new(kind, number, reason.clone(), moved.version, now))
+                }
+                None => None,
+            };
+            let object = Object::of_committee("meeting", moved.id, moved.committee_id, false);
+            let before = MeetingSummary::from(meeting);
+            let after = ActionResult { meeting: MeetingSummary::from(moved.clone()), published };
+            audit::change(conn, principal, action.name(), &object, Some(&before), Some(&after))?;
+            Ok((after, moved.version))
+        })
+        .await?;
+    let status = if result.published.is_some() { StatusCode::CREATED } else { StatusCode::OK };
+    let mut response = etagged(status, version, true);
+    if let Some(published) = &result.published {
+        response.insert_header((header::LOCATION, published.location(id)));
+    }
+    Ok(response.json(result))
+}
+
+/// Publish the agenda (version 1), or a correction of it with a reason (version n+1). The meeting
+/// must have items; the committee's secretaries only.
+#[utoipa::path(
+    tag = "lifecycle",
+    params(("id" = i64, Path, description = "Meeting id"), ("If-Match" = String, Header, description = "ETag of the meeting")),
+    request_body = PublishRequest,
+    responses(
+        (status = CREATED, body = ActionResult, headers(("ETag" = String, description = "The meeting's new ETag"), ("Location" = String, description = "The published version"))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/meetings/{id}/publish-agenda")]
+async fn publish_agenda(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: JsonBody<PublishRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    body.validate()?;
+    act(state, principal, id.into_inner(), if_match, Action::PublishAgenda, body.reason).await
+}
+
+/// Record that the meeting has been held (from `agenda_published`, once it has started): decisions
+/// and sign-off can now be entered, and the agenda's items are fixed.
+#[utoipa::path(
+    tag = "lifecycle",
+    params(("id" = i64, Path, description = "Meeting id"), ("If-Match" = String, Header, description = "ETag of the meeting")),
+    request_body = HoldRequest,
+    responses(
+        (status = OK, body = ActionResult, headers(("ETag" = String, description = "The meeting's new ETag"))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/meetings/{id}/hold")]
+async fn hold(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: JsonBody<HoldRequest>,
+) -> ApiResult<HttpResponse> {
+    let HoldRequest {} = body.into_inner();
+    act(state, principal, id.into_inner(), if_match, Action::Hold, None).await
+}
+
+/// Publish the minutes (version 1), or a correction of them with a reason (version n+1). When the
+/// committee requires sign-off, every approver must have signed the meeting's current version.
+#[utoipa::path(
+    tag = "lifecycle",
+    params(("id" = i64, Path, description = "Meeting id"), ("If-Match" = String, Header, description = "ETag of the meeting")),
+    request_body = PublishRequest,
+    responses(
+        (status = CREATED, body = ActionResult, headers(("ETag" = String, description = "The meeting's new ETag"), ("Location" = String, description = "The published version"))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/meetings/{id}/publish-minutes")]
+async fn publish_minutes(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: JsonBody<PublishRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    body.validate()?;
+    act(state, principal, id.into_inner(), if_match, Action::PublishMinutes, body.reason).await
+}
+
+/// Cancel a meeting that has not been held. A published agenda stays readable, marked cancelled.
+#[utoipa::path(
+    tag = "lifecycle",
+    params(("id" = i64, Path, description = "Meeting id"), ("If-Match" = String, Header, description = "ETag of the meeting")),
+    request_body = CancelRequest,
+    responses(
+        (status = OK, body = ActionResult, headers(("ETag" = String, description = "The meeting's new ETag"))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/meetings/{id}/cancel")]
+async fn cancel(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: JsonBody<CancelRequest>,
+) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    body.validate()?;
+    act(state, principal, id.into_inner(), if_match, Action::Cancel, body.reason).await
+}

@@ -1,0 +1,305 @@
+//! Published versions of a meeting's agenda and minutes, for signed-in callers:
+//! `/v1/meetings/{id}/published/…`. Grantees read them with their role (members see closed items);
+//! any signed-in caller reads those of public and internal committees, closed items as title only.
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::QueryParams;
+use super::{State, etagged};
+use crate::audit::{self, Auditor};
+use crate::db::committees::Committee;
+use crate::db::meetings::Meeting;
+use crate::db::published::Publication;
+use crate::db::{
+    DbConnection, committees, exclusions, item_attendance, items, meetings, participants, published, sign_offs,
+};
+use crate::domain::access::{Principal, can_read_published};
+use crate::domain::document::{
+    Document, DocumentAbsence, DocumentCommittee, DocumentDecision, DocumentDiff, DocumentEntry, DocumentGuest,
+    DocumentItem, DocumentMeeting, DocumentParticipant, DocumentSignature, diff,
+};
+use crate::domain::{CommitteeRole, DocumentKind, ItemAttendanceKind};
+use crate::error::{ApiError, ApiResult};
+use crate::time;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list).service(read).service(compare);
+}
+
+/// A published version, without its content.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PublicationSummary {
+    pub kind: DocumentKind,
+    pub number: i32,
+    /// Why this version corrects the one before it.
+    pub reason: Option<String>,
+    /// The meeting's version (ETag) this is a copy of.
+    pub meeting_version: i64,
+    pub published_at: DateTime<FixedOffset>,
+}
+
+impl PublicationSummary {
+    pub fn new(
+        kind: DocumentKind,
+        number: i32,
+        reason: Option<String>,
+        meeting_version: i64,
+        at: NaiveDateTime,
+    ) -> Self {
+        PublicationSummary { kind, number, reason, meeting_version, published_at: time::to_api(at) }
+    }
+
+    /// Where a signed-in caller reads this version.
+    pub fn location(&self, meeting_id: i64) -> String {
+        format!("/v1/meetings/{meeting_id}/published/{}/{}", self.kind.as_ref(), self.number)
+    }
+}
+
+impl From<Publication> for PublicationSummary {
+    fn from(p: Publication) -> Self {
+        PublicationSummary::new(p.kind, p.number, p.reason, p.meeting_version, p.published_at)
+    }
+}
+
+/// The meeting as it now stands, as a document of `kind` numbered `number`. Minutes carry the
+/// decisions and the approvers who signed `signed_version` of the meeting.
+pub fn build_document(
+    conn: &mut DbConnection,
+    meeting: &Meeting,
+    committee: &Committee,
+    kind: DocumentKind,
+    number: i32,
+    reason: Option<String>,
+    signed_version: i64,
+) -> ApiResult<Document> {
+    let people = participants::list_for_meeting(conn, meeting.id)?;
+    let attendance = item_attendance::list_for_meeting(conn, meeting.id)?;
+    let name_of = |id: i64| people.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_default();
+    let minutes = kind == DocumentKind::Minutes;
+    let entries = items::list_for_meeting(conn, meeting.id)?
+        .into_iter()
+        .map(|item| {
+            let here = attendance.iter().filter(|a| a.item_id == item.id);
+            let guests = here
+                .clone()
+                .filter(|a| a.kind == ItemAttendanceKind::Guest)
+                .map(|a| DocumentGuest { name: a.name.clone().unwrap_or_default(), note: a.note.clone() })
+                .collect();
+            let absent = here
+                .filter_map(|a| a.participant_id.map(|p| (p, a)))
+                .map(|(p, a)| DocumentAbsence { participant_id: p, name: name_of(p), note: a.note.clone() })
+                .collect();
+            let decision = (minutes && (item.decision_outcome.is_some() || item.decision_text.is_some()))
+                .then(|| DocumentDecision { outcome: item.decision_outcome, text: item.decision_text.clone() });
+            DocumentEntry::Full(Box::new(DocumentItem {
+                id: item.id,
+                number: item.position,
+                title: item.title,
+                closed: item.closed,
+                case_number: item.case_number,
+                journal_number: item.journal_number,
+                document_number: item.document_number,
+                case_type: item.case_type,
+                summary: item.summary,
+                recommendation: item.recommendation,
+                handled_by: item.handled_by,
+                presentation: item.presentation,
+                financial_consequences: item.financial_consequences,
+                decision,
+                guests,
+                absent,
+                attachments: Vec::new(),
+            }))
+        })
+        .collect();
+    let signed_by = if minutes {
+        sign_offs::list_for_meeting(conn, meeting.id)?
+            .into_iter()
+            .filter(|s| s.meeting_version == signed_version)
+            .map(|s| DocumentSignature { name: name_of(s.participant_id), signed_at: time::to_api(s.signed_at) })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Document {
+        kind,
+        number,
+        reason,
+        published_at: time::to_api(time::now()),
+        meeting: DocumentMeeting {
+            id: meeting.id,
+            committee: DocumentCommittee { id: committee.id, name: committee.name.clone(), kind: committee.kind },
+            title: meeting.title.clone(),
+            status: meeting.status,
+            starts_at: time::to_api(meeting.starts_at),
+            ends_at: meeting.ends_at.map(time::to_api),
+            location: meeting.location.clone(),
+            online_link: meeting.online_link.clone(),
+        },
+        participants: people
+            .iter()
+            .map(|p| DocumentParticipant { id: p.id, name: p.name.clone(), role: p.role, attendance: p.attendance })
+            .collect(),
+        items: entries,
+        signed_by,
+    })
+}
+
+/// Who reads a meeting's published documents, and as what.
+pub struct Reader {
+    pub meeting: Meeting,
+    pub committee: Committee,
+    /// The reader's role on the committee, if any.
+    pub role: Option<CommitteeRole>,
+    /// Items the reader is excluded from.
+    pub excluded: Vec<i64>,
+}
+
+/// The meeting's published documents as `principal` (or the public, when `None`) may read them; not
+/// found otherwise, and not found before anything is published.
+pub fn find_reader(conn: &mut DbConnection, principal: Option<&Principal>, meeting_id: i64) -> ApiResult<Reader> {
+    let meeting = meetings::find(conn, meeting_id)?.ok_or(ApiError::NotFound)?;
+    let committee = committees::find(conn, meeting.committee_id)?.ok_or(ApiError::NotFound)?;
+    let role = principal.and_then(|p| p.role_on(committee.id, committee.kind));
+    if !can_read_published(committee.publication, role, principal.is_some()) {
+        return Err(ApiError::Hidden);
+    }
+    let excluded = match principal {
+        Some(p) if role > Some(CommitteeRole::Reader) => exclusions::excluded_items(conn, meeting.id, &p.subject)?,
+        _ => Vec::new(),
+    };
+    Ok(Reader { meeting, committee, role, excluded })
+}
+
+impl Reader {
+    /// One version as the reader sees it.
+    pub fn document(&self, conn: &mut DbConnection, kind: DocumentKind, number: i32) -> ApiResult<Document> {
+        let stored = published::find(conn, self.meeting.id, kind, number)?.ok_or(ApiError::NotFound)?;
+        Ok(stored.as_seen_by(self.role, &self.excluded))
+    }
+
+    /// What changed from version `from` to version `to`, as the reader may see it, and the closed
+    /// items it may show them.
+    pub fn diff(
+        &self,
+        conn: &mut DbConnection,
+        kind: DocumentKind,
+        from: i32,
+        to: i32,
+    ) -> ApiResult<(DocumentDiff, Vec<i64>)> {
+        let old = published::find(conn, self.meeting.id, kind, from)?.ok_or(ApiError::NotFound)?;
+        let new = published::find(conn, self.meeting.id, kind, to)?.ok_or(ApiError::NotFound)?;
+        let changes = diff(&old, &new, self.role, &self.excluded);
+        let mut shown = old.as_seen_by(self.role, &self.excluded).closed_items_shown();
+        shown.extend(new.as_seen_by(self.role, &self.excluded).closed_items_shown());
+        shown.sort_unstable();
+        shown.dedup();
+        Ok((changes, shown))
+    }
+
+    /// Records the closed items shown to the reader (members only) as read.
+    pub fn audit_reads(&self, auditor: &Auditor, principal: &Principal, closed_items: &[i64]) {
+        audit::closed_reads(auditor, principal, self.committee.id, closed_items);
+    }
+}
+
+/// Versions, newest of each kind last.
+#[utoipa::path(
+    tag = "published",
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses((status = OK, body = Vec<PublicationSummary>))
+)]
+#[get("/meetings/{id}/published")]
+async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<PublicationSummary>>> {
+    let id = id.into_inner();
+    let rows = state
+        .read(principal, move |conn, principal| {
+            let reader = find_reader(conn, Some(principal), id)?;
+            Ok(published::list(conn, reader.meeting.id)?)
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(PublicationSummary::from).collect()))
+}
+
+/// The path of one published version.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct VersionPath {
+    /// Meeting id.
+    pub id: i64,
+    pub kind: DocumentKind,
+    /// The version: 1 is the first publication, each correction adds one.
+    #[param(minimum = 1)]
+    pub number: i32,
+}
+
+/// A published version of the agenda or minutes. Closed items are number and title below member.
+#[utoipa::path(
+    tag = "published",
+    params(VersionPath),
+    responses((status = OK, body = Document, headers(("ETag" = String))))
+)]
+#[get("/meetings/{id}/published/{kind}/{number}")]
+async fn read(state: State, principal: Principal, path: web::Path<VersionPath>) -> ApiResult<HttpResponse> {
+    let VersionPath { id, kind, number } = path.into_inner();
+    let auditor = state.auditor.clone();
+    let document = state
+        .read(principal, move |conn, principal| {
+            let reader = find_reader(conn, Some(principal), id)?;
+            let document = reader.document(conn, kind, number)?;
+            reader.audit_reads(&auditor, principal, &document.closed_items_shown());
+            Ok(document)
+        })
+        .await?;
+    // A published version never changes: its number is its ETag.
+    Ok(etagged(actix_web::http::StatusCode::OK, i64::from(document.number), true).json(document))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DiffQuery {
+    /// The earlier version to compare with; the one before by default.
+    #[param(minimum = 1)]
+    pub from: Option<i32>,
+}
+
+/// What changed in this version since an earlier one of the same kind: the meeting's fields, the
+/// participants, and the items added, removed or changed (field by field).
+#[utoipa::path(
+    tag = "published",
+    params(VersionPath, DiffQuery),
+    responses((status = OK, body = DocumentDiff))
+)]
+#[get("/meetings/{id}/published/{kind}/{number}/diff")]
+async fn compare(
+    state: State,
+    principal: Principal,
+    path: web::Path<VersionPath>,
+    query: QueryParams<DiffQuery>,
+) -> ApiResult<web::Json<DocumentDiff>> {
+    let VersionPath { id, kind, number } = path.into_inner();
+    let from = resolve_from(query.0.from, number)?;
+    let auditor = state.auditor.clone();
+    let diff = state
+        .read(principal, move |conn, principal| {
+            let reader = find_reader(conn, Some(principal), id)?;
+            let (diff, shown) = reader.diff(conn, kind, from, number)?;
+            reader.audit_reads(&auditor, principal, &shown);
+            Ok(diff)
+        })
+        .await?;
+    Ok(web::Json(diff))
+}
+
+/// The earlier version of a comparison: `from`, or the one before `to`.
+pub fn resolve_from(from: Option<i32>, to: i32) -> ApiResult<i32> {
+    match from.unwrap_or(to - 1) {
+        0 => Err(ApiError::validation("from", "version 1 has no earlier version; name one with `from`")),
+        n if n < 1 => Err(ApiError::validation("from", "must be at least 1")),
+        n => Ok(n),
+    }
+}

@@ -1,0 +1,346 @@
+//! `/v1/committees/{id}/standing-items`: the committee's standing items (faste punkter), which a new
+//! meeting can start its agenda with (`standing_items: true` when creating it).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::extract::{IfMatch, JsonBody, not_null, present};
+use super::meetings::require_secretary;
+use super::{State, created, etagged};
+use crate::audit::{self, Object};
+use crate::db::committees::Committee;
+use crate::db::standing_items::{self, StandingItem, StandingItemFields};
+use crate::db::{DbConnection, committees};
+use crate::domain::access::{ItemView, Principal, can_read_meetings, item_view};
+use crate::domain::{CaseType, CommitteeRole};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::time;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list).service(create).service(read).service(update).service(remove);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StandingItemView {
+    pub id: i64,
+    pub committee_id: i64,
+    /// Where it goes in a new agenda, relative to the other standing items.
+    pub position: i32,
+    pub title: String,
+    pub closed: bool,
+    pub case_type: Option<CaseType>,
+    pub summary: Option<String>,
+    pub recommendation: Option<String>,
+    pub handled_by: Option<String>,
+    pub presentation: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// A closed standing item as someone below member sees it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClosedStandingItemView {
+    pub id: i64,
+    pub position: i32,
+    pub title: String,
+    /// Always `true`.
+    pub closed: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum StandingItemEntry {
+    Full(Box<StandingItemView>),
+    TitleOnly(ClosedStandingItemView),
+}
+
+impl From<StandingItem> for StandingItemView {
+    fn from(s: StandingItem) -> Self {
+        StandingItemView {
+            id: s.id,
+            committee_id: s.committee_id,
+            position: s.position,
+            title: s.title,
+            closed: s.closed,
+            case_type: s.case_type,
+            summary: s.summary,
+            recommendation: s.recommendation,
+            handled_by: s.handled_by,
+            presentation: s.presentation,
+            version: s.version,
+            created_at: time::to_api(s.created_at),
+            updated_at: time::to_api(s.updated_at),
+        }
+    }
+}
+
+fn entry(item: StandingItem, role: Option<CommitteeRole>) -> StandingItemEntry {
+    match item_view(item.closed, role) {
+        ItemView::Full => StandingItemEntry::Full(Box::new(item.into())),
+        ItemView::TitleOnly => StandingItemEntry::TitleOnly(ClosedStandingItemView {
+            id: item.id,
+            position: item.position,
+            title: item.title,
+            closed: true,
+        }),
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct NewStandingItem {
+    /// Where it goes among the standing items; after the last one when absent.
+    #[validate(range(min = 1, max = 1000))]
+    #[schema(minimum = 1, maximum = 1000)]
+    pub position: Option<i32>,
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub title: String,
+    #[serde(default)]
+    pub closed: bool,
+    pub case_type: Option<CaseType>,
+    #[validate(length(max = 200000))]
+    #[schema(max_length = 200000)]
+    pub summary: Option<String>,
+    #[validate(length(max = 200000))]
+    #[schema(max_length = 200000)]
+    pub recommendation: Option<String>,
+    #[validate(length(max = 2000))]
+    #[schema(max_length = 2000)]
+    pub handled_by: Option<String>,
+    #[validate(length(max = 200000))]
+    #[schema(max_length = 200000)]
+    pub presentation: Option<String>,
+}
+
+impl NewStandingItem {
+    fn fields(self, position: i32) -> StandingItemFields {
+        StandingItemFields {
+            position,
+            title: self.title,
+            closed: self.closed,
+            case_type: self.case_type,
+            summary: self.summary,
+            recommendation: self.recommendation,
+            handled_by: self.handled_by,
+            presentation: self.presentation,
+        }
+    }
+}
+
+/// Changes to a standing item (JSON merge patch). Meetings already created keep their items.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StandingItemPatch {
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false, minimum = 1, maximum = 1000)]
+    pub position: Option<i32>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false, min_length = 1, max_length = 500)]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub closed: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<CaseType>)]
+    pub case_type: Option<Option<CaseType>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 200000)]
+    pub summary: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 200000)]
+    pub recommendation: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
+    pub handled_by: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 200000)]
+    pub presentation: Option<Option<String>>,
+}
+
+impl StandingItemPatch {
+    fn apply(self, current: StandingItemFields) -> NewStandingItem {
+        NewStandingItem {
+            position: Some(self.position.unwrap_or(current.position)),
+            title: self.title.unwrap_or(current.title),
+            closed: self.closed.unwrap_or(current.closed),
+            case_type: self.case_type.unwrap_or(current.case_type),
+            summary: self.summary.unwrap_or(current.summary),
+            recommendation: self.recommendation.unwrap_or(current.recommendation),
+            handled_by: self.handled_by.unwrap_or(current.handled_by),
+            presentation: self.presentation.unwrap_or(current.presentation),
+        }
+    }
+}
+
+/// The committee, if the caller holds a role on it, with that role.
+fn committee_for(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+) -> ApiResult<(Committee, Option<CommitteeRole>)> {
+    let committee = committees::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    let role = principal.role_on(committee.id, committee.kind);
+    if can_read_meetings(role) { Ok((committee, role)) } else { Err(ApiError::Hidden) }
+}
+
+fn object(item: &StandingItem) -> Object {
+    Object::of_committee("standing_item", item.id, item.committee_id, item.closed)
+}
+
+/// The committee's standing items in agenda order (anyone with a role on the committee; closed ones
+/// as title only below member).
+#[utoipa::path(
+    tag = "committees",
+    params(("id" = i64, Path, description = "Committee id")),
+    responses((status = OK, body = Vec<StandingItemEntry>))
+)]
+#[get("/committees/{id}/standing-items")]
+async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<StandingItemEntry>>> {
+    let id = id.into_inner();
+    let (rows, role) = state
+        .read(principal, move |conn, principal| {
+            let (committee, role) = committee_for(conn, principal, id)?;
+            Ok((standing_items::list(conn, committee.id)?, role))
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(|item| entry(item, role)).collect()))
+}
+
+/// Add a standing item (the committee's secretaries).
+#[utoipa::path(
+    tag = "committees",
+    params(("id" = i64, Path, description = "Committee id")),
+    request_body = NewStandingItem,
+    responses(
+        (status = CREATED, body = StandingItemView, headers(("ETag" = String), ("Location" = String))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/committees/{id}/standing-items")]
+async fn create(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    body: JsonBody<NewStandingItem>,
+) -> ApiResult<HttpResponse> {
+    let (committee_id, input) = (id.into_inner(), body.into_inner());
+    input.validate()?;
+    let item = state
+        .write(principal, move |conn, principal| {
+            let (committee, role) = committee_for(conn, principal, committee_id)?;
+            require_secretary(role)?;
+            let existing = standing_items::list(conn, committee.id)?;
+            let position = input.position.unwrap_or_else(|| existing.last().map_or(1, |last| last.position + 1));
+            let item = standing_items::create(conn, committee.id, &input.fields(position), time::now())?;
+            audit::created(conn, principal, &object(&item), &StandingItemView::from(item.clone()))?;
+            Ok(item)
+        })
+        .await?;
+    let location = format!("/v1/committees/{committee_id}/standing-items/{}", item.id);
+    Ok(created(location, item.version).json(StandingItemView::from(item)))
+}
+
+/// Read a standing item.
+#[utoipa::path(
+    tag = "committees",
+    params(("id" = i64, Path, description = "Committee id"), ("standing_item_id" = i64, Path, description = "Standing item id")),
+    responses((status = OK, body = StandingItemEntry, headers(("ETag" = String))))
+)]
+#[get("/committees/{id}/standing-items/{standing_item_id}")]
+async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+    let (committee_id, id) = path.into_inner();
+    let (item, role) = state
+        .read(principal, move |conn, principal| {
+            let (committee, role) = committee_for(conn, principal, committee_id)?;
+            Ok((standing_items::find(conn, committee.id, id)?.ok_or(ApiError::NotFound)?, role))
+        })
+        .await?;
+    let version = item.version;
+    let entry = entry(item, role);
+    let full = matches!(entry, StandingItemEntry::Full(_));
+    Ok(etagged(StatusCode::OK, version, full).json(entry))
+}
+
+/// Change a standing item (the committee's secretaries).
+#[utoipa::path(
+    tag = "committees",
+    params(
+        ("id" = i64, Path, description = "Committee id"),
+        ("standing_item_id" = i64, Path, description = "Standing item id"),
+        ("If-Match" = String, Header, description = "ETag of the version being changed"),
+    ),
+    request_body(content = StandingItemPatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = OK, body = StandingItemView, headers(("ETag" = String))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/committees/{id}/standing-items/{standing_item_id}")]
+async fn update(
+    state: State,
+    principal: Principal,
+    path: web::Path<(i64, i64)>,
+    if_match: IfMatch,
+    body: JsonBody<StandingItemPatch>,
+) -> ApiResult<HttpResponse> {
+    let ((committee_id, id), patch) = (path.into_inner(), body.into_inner());
+    let item = state
+        .write(principal, move |conn, principal| {
+            let (committee, role) = committee_for(conn, principal, committee_id)?;
+            require_secretary(role)?;
+            let current = standing_items::find(conn, committee.id, id)?.ok_or(ApiError::NotFound)?;
+            if_match.check(current.version)?;
+            let changed = patch.apply(current.fields());
+            changed.validate()?;
+            let position = changed.position.unwrap_or(current.position);
+            let item = standing_items::update(conn, &current, &changed.fields(position), time::now())?;
+            let (old, new) = (StandingItemView::from(current.clone()), StandingItemView::from(item.clone()));
+            let mut object = object(&item);
+            object.closed |= current.closed;
+            audit::updated(conn, principal, &object, &old, &new)?;
+            Ok(item)
+        })
+        .await?;
+    Ok(etagged(StatusCode::OK, item.version, true).json(StandingItemView::from(item)))
+}
+
+/// Remove a standing item (the committee's secretaries). Meetings already created keep their items.
+#[utoipa::path(
+    tag = "committees",
+    params(
+        ("id" = i64, Path, description = "Committee id"),
+        ("standing_item_id" = i64, Path, description = "Standing item id"),
+        ("If-Match" = String, Header, description = "ETag of the version being deleted"),
+    ),
+    responses(
+        (status = NO_CONTENT, description = "Removed."),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/committees/{id}/standing-items/{standing_item_id}")]
+async fn remove(
+    state: State,
+    principal: Principal,
+    path: web::Path<(i64, i64)>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let (committee_id, id) = path.into_inner();
+    state
+        .write(principal, move |conn, principal| {
+            let (committee, role) = committee_for(conn, principal, committee_id)?;
+            require_secretary(role)?;
+            let current = standing_items::find(conn, committee.id, id)?.ok_or(ApiError::NotFound)?;
+            if_match.check(current.version)?;
+            standing_items::delete(conn, &current)?;
+            audit::deleted(conn, principal, &object(&current), &StandingItemView::from(current.clone()))
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
