@@ -11,6 +11,7 @@ mod committees;
 mod grants;
 mod items;
 mod leaks;
+mod lifecycle;
 mod matrix;
 mod meetings;
 mod openapi;
