@@ -63,6 +63,10 @@ pub struct Settings {
     #[arg(long, env = "DAGSORDEN_MAX_JSON_BYTES", default_value_t = 1024 * 1024, global = true)]
     pub max_json_bytes: usize,
 
+    /// The largest attachment accepted, in megabytes (413 beyond it).
+    #[arg(long, env = "DAGSORDEN_ATTACHMENT_LIMIT_MB", default_value_t = 50, global = true)]
+    pub attachment_limit_mb: usize,
+
     /// Web origins allowed to call the API from a browser (CORS), comma-separated; none by default.
     #[arg(long, env = "DAGSORDEN_CORS_ORIGINS", value_delimiter = ',', global = true)]
     pub cors_origins: Vec<String>,
@@ -104,6 +108,7 @@ impl Settings {
     pub fn service_options(&self) -> ServiceOptions {
         ServiceOptions {
             body_limit: self.max_json_bytes,
+            upload_limit: self.attachment_limit_mb.saturating_mul(1024 * 1024),
             cors_origins: self.cors_origins.clone(),
             rate_limit_per_minute: self.rate_limit_per_minute,
             token_rate_limit_per_minute: self.token_rate_limit_per_minute,
@@ -119,6 +124,8 @@ impl Settings {
 #[derive(Clone, Debug)]
 pub struct ServiceOptions {
     pub body_limit: usize,
+    /// The largest attachment, in bytes.
+    pub upload_limit: usize,
     pub cors_origins: Vec<String>,
     pub rate_limit_per_minute: u32,
     pub token_rate_limit_per_minute: u32,
@@ -132,6 +139,7 @@ impl Default for ServiceOptions {
     fn default() -> Self {
         ServiceOptions {
             body_limit: 1024 * 1024,
+            upload_limit: 50 * 1024 * 1024,
             cors_origins: Vec::new(),
             rate_limit_per_minute: 1200,
             token_rate_limit_per_minute: 60,

@@ -145,7 +145,11 @@ impl Service {
             .app_data(self.routes)
             .app_data(self.limits)
             .app_data(self.metrics)
-            .app_data(BodyRules { limit: self.options.body_limit, timeout: self.options.request_timeout })
+            .app_data(BodyRules {
+                limit: self.options.body_limit,
+                upload_limit: self.options.upload_limit,
+                timeout: self.options.request_timeout,
+            })
             .app_data(web::PathConfig::default().error_handler(|error, _| {
                 ApiError::Malformed(format!("The path is invalid: {error}"), Vec::new()).into()
             }))

@@ -30,8 +30,15 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list);
 }
 
-/// The keys of a closed item's values an auditor outside the committee sees.
-const OPEN_KEYS: [&str; 7] = ["id", "meeting_id", "number", "position", "title", "closed", "version"];
+/// The keys of a closed item's values an auditor outside the committee sees: what a reader sees of it.
+const OPEN_ITEM_KEYS: &[&str] = &["id", "meeting_id", "number", "position", "title", "closed", "version"];
+/// The keys of the values of anything else that belongs to a closed item (its attachments,
+/// attendance, exclusions) an auditor outside the committee sees.
+const OPEN_KEYS: &[&str] = &["id", "version"];
+
+fn open_keys(object_type: &str) -> &'static [&'static str] {
+    if matches!(object_type, "item" | "standing_item") { OPEN_ITEM_KEYS } else { OPEN_KEYS }
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEventView {
@@ -56,10 +63,10 @@ pub struct AuditEventView {
     pub seq: Option<i64>,
 }
 
-fn redact(value: Value) -> Value {
+fn redact(value: Value, open: &[&str]) -> Value {
     match value {
         Value::Object(fields) => {
-            Value::Object(fields.into_iter().filter(|(k, _)| OPEN_KEYS.contains(&k.as_str())).collect())
+            Value::Object(fields.into_iter().filter(|(k, _)| open.contains(&k.as_str())).collect())
         }
         _ => Value::Null,
     }
@@ -67,7 +74,8 @@ fn redact(value: Value) -> Value {
 
 fn view(event: Event, redacted: bool) -> AuditEventView {
     let parse = |text: Option<String>| text.and_then(|t| serde_json::from_str::<Value>(&t).ok());
-    let shown = |value: Option<Value>| if redacted { value.map(redact) } else { value };
+    let open = open_keys(&event.object_type);
+    let shown = |value: Option<Value>| if redacted { value.map(|v| redact(v, open)) } else { value };
     AuditEventView {
         id: event.id,
         occurred_at: time::to_api(event.occurred_at),

@@ -19,29 +19,62 @@ use serde_json::Value;
 
 use crate::error::{ApiError, FieldError};
 
-/// How request bodies are read, as configured: at most `limit` bytes, within `timeout`.
+/// How request bodies are read, as configured: JSON bodies of at most `limit` bytes within
+/// `timeout`; uploads (multipart) of at most `upload_limit` bytes of file, with no pause longer than
+/// `timeout` and within [`UPLOAD_TIME`] in all.
 #[derive(Clone, Copy, Debug)]
 pub struct BodyRules {
     pub limit: usize,
+    pub upload_limit: usize,
     pub timeout: Duration,
+}
+
+/// The longest an upload may take in all (a 50 MB file on a slow line).
+pub const UPLOAD_TIME: Duration = Duration::from_secs(600);
+
+/// What a multipart body may carry besides the file: boundaries, part headers, a title.
+pub const MULTIPART_OVERHEAD: usize = 64 * 1024;
+
+/// How much of a request body may arrive, and how fast.
+#[derive(Clone, Copy, Debug)]
+pub struct Reading {
+    pub limit: usize,
+    /// The longest pause between two chunks.
+    pub idle: Duration,
+    /// The longest the whole body may take.
+    pub total: Duration,
+}
+
+impl BodyRules {
+    /// How a request with this Content-Type is read: uploads get their own limit and time.
+    pub fn reading(&self, content_type: Option<&str>) -> Reading {
+        let multipart = content_type.is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("multipart/"));
+        if multipart {
+            Reading { limit: self.upload_limit + MULTIPART_OVERHEAD, idle: self.timeout, total: UPLOAD_TIME }
+        } else {
+            Reading { limit: self.limit, idle: self.timeout, total: self.timeout }
+        }
+    }
 }
 
 /// Reads a whole request body. A client that sends more than the limit gets 413; one that trickles
 /// its body gets 408 when the time is up, rather than holding the request open.
-pub async fn read_body(mut payload: Payload, rules: BodyRules) -> Result<Bytes, ApiError> {
-    let reading = async {
+pub async fn read_body(mut payload: Payload, reading: Reading) -> Result<Bytes, ApiError> {
+    let receiving = async {
         let mut body = BytesMut::new();
-        while let Some(chunk) = payload.next().await {
+        loop {
+            let next = actix_web::rt::time::timeout(reading.idle, payload.next()).await;
+            let Some(chunk) = next.map_err(|_| ApiError::RequestTimeout)? else { break };
             let chunk =
                 chunk.map_err(|_| ApiError::Malformed("The request body could not be read.".into(), Vec::new()))?;
-            if body.len() + chunk.len() > rules.limit {
-                return Err(ApiError::PayloadTooLarge(rules.limit));
+            if body.len() + chunk.len() > reading.limit {
+                return Err(ApiError::PayloadTooLarge(reading.limit));
             }
             body.extend_from_slice(&chunk);
         }
         Ok(body.freeze())
     };
-    actix_web::rt::time::timeout(rules.timeout, reading).await.map_err(|_| ApiError::RequestTimeout)?
+    actix_web::rt::time::timeout(reading.total, receiving).await.map_err(|_| ApiError::RequestTimeout)?
 }
 
 /// A JSON request body (`application/json`, or `application/merge-patch+json` for PATCH).
@@ -69,7 +102,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 return Err(ApiError::UnsupportedMediaType("Send the body as application/json.".into()));
             }
             let rules = rules.ok_or_else(|| ApiError::internal("no body rules"))?;
-            parse_json(&read_body(payload, rules).await?).map(JsonBody)
+            parse_json(&read_body(payload, rules.reading(None)).await?).map(JsonBody)
         })
     }
 }

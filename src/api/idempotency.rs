@@ -79,7 +79,9 @@ pub async fn middleware(
     };
     let state = req.app_data::<State>().cloned().ok_or_else(|| ApiError::internal("no application state"))?;
     let rules = req.app_data::<BodyRules>().copied().ok_or_else(|| ApiError::internal("no body rules"))?;
-    let body = read_body(req.take_payload(), rules).await?;
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let reading = rules.reading(content_type);
+    let body = read_body(req.take_payload(), reading).await?;
     let fingerprint = fingerprint(&req, &body);
     req.set_payload(Payload::from(body));
 

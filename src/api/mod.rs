@@ -4,6 +4,7 @@
 //! `db` off the async workers. Every error leaves through `ApiError` as problem+json.
 
 pub mod access_groups;
+pub mod attachments;
 pub mod audit;
 pub mod cases;
 pub mod clients;
@@ -170,6 +171,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(standing_items::routes)
                 .configure(item_attendance::routes)
                 .configure(cases::routes)
+                .configure(attachments::routes)
                 .configure(participants::routes)
                 .configure(items::routes)
                 .configure(exclusions::routes)
@@ -199,6 +201,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "meetings", description = "Meetings with their participants and agenda."),
         (name = "lifecycle", description = "A meeting's life: publish the agenda, hold the meeting, publish the minutes, or cancel it."),
         (name = "published", description = "Published agendas and minutes: fixed versions, corrections and their differences."),
+        (name = "attachments", description = "Attachments (bilag) of agenda items."),
         (name = "participants", description = "Who attends a meeting."),
         (name = "items", description = "Agenda items (punkter) and conflicts of interest (inhabilitet)."),
         (name = "users", description = "The people who have signed in, and who the caller is."),

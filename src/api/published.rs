@@ -2,11 +2,12 @@
 //! `/v1/meetings/{id}/published/…`. Grantees read them with their role (members see closed items);
 //! any signed-in caller reads those of public and internal committees, closed items as title only.
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::attachments::file_response;
 use super::extract::QueryParams;
 use super::{State, etagged};
 use crate::audit::{self, Auditor};
@@ -14,19 +15,20 @@ use crate::db::committees::Committee;
 use crate::db::meetings::Meeting;
 use crate::db::published::Publication;
 use crate::db::{
-    DbConnection, committees, exclusions, item_attendance, items, meetings, participants, published, sign_offs,
+    DbConnection, attachments, committees, exclusions, item_attendance, items, meetings, participants, published,
+    sign_offs,
 };
 use crate::domain::access::{Principal, can_read_published};
 use crate::domain::document::{
-    Document, DocumentAbsence, DocumentCommittee, DocumentDecision, DocumentDiff, DocumentEntry, DocumentGuest,
-    DocumentItem, DocumentMeeting, DocumentParticipant, DocumentSignature, diff,
+    Document, DocumentAbsence, DocumentAttachment, DocumentCommittee, DocumentDecision, DocumentDiff, DocumentEntry,
+    DocumentGuest, DocumentItem, DocumentMeeting, DocumentParticipant, DocumentSignature, diff,
 };
 use crate::domain::{CommitteeRole, DocumentKind, ItemAttendanceKind};
 use crate::error::{ApiError, ApiResult};
 use crate::time;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(read).service(compare);
+    cfg.service(list).service(read).service(compare).service(attachment);
 }
 
 /// A published version, without its content.
@@ -77,6 +79,8 @@ pub fn build_document(
 ) -> ApiResult<Document> {
     let people = participants::list_for_meeting(conn, meeting.id)?;
     let attendance = item_attendance::list_for_meeting(conn, meeting.id)?;
+    let files = attachments::list_for_meeting(conn, meeting.id)?;
+    attachments::mark_published(conn, &files.iter().map(|f| f.id).collect::<Vec<_>>())?;
     let name_of = |id: i64| people.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_default();
     let minutes = kind == DocumentKind::Minutes;
     let entries = items::list_for_meeting(conn, meeting.id)?
@@ -111,7 +115,18 @@ pub fn build_document(
                 decision,
                 guests,
                 absent,
-                attachments: Vec::new(),
+                attachments: files
+                    .iter()
+                    .filter(|f| f.item_id == Some(item.id))
+                    .map(|f| DocumentAttachment {
+                        id: f.id,
+                        title: f.title.clone(),
+                        filename: f.filename.clone(),
+                        content_type: f.content_type.clone(),
+                        size: f.size,
+                        sha256: f.sha256.clone(),
+                    })
+                    .collect(),
             }))
         })
         .collect();
@@ -302,4 +317,74 @@ pub fn resolve_from(from: Option<i32>, to: i32) -> ApiResult<i32> {
         n if n < 1 => Err(ApiError::validation("from", "must be at least 1")),
         n => Ok(n),
     }
+}
+
+/// The path of an attachment of one published version.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct AttachmentPath {
+    /// Meeting id.
+    pub id: i64,
+    pub kind: DocumentKind,
+    #[param(minimum = 1)]
+    pub number: i32,
+    pub attachment_id: i64,
+}
+
+impl Reader {
+    /// An attachment as this version names it, with its content and, if its item is closed, the
+    /// item's id; if the reader sees that item in full.
+    pub fn attachment(
+        &self,
+        conn: &mut DbConnection,
+        kind: DocumentKind,
+        number: i32,
+        attachment_id: i64,
+    ) -> ApiResult<(DocumentAttachment, Vec<u8>, Option<i64>)> {
+        let document = self.document(conn, kind, number)?;
+        let (named, closed) = document
+            .items
+            .iter()
+            .filter_map(DocumentEntry::full)
+            .find_map(|item| {
+                let closed = item.closed.then_some(item.id);
+                item.attachments.iter().find(|a| a.id == attachment_id).map(|a| (a.clone(), closed))
+            })
+            .ok_or(ApiError::NotFound)?;
+        let content = attachments::content(conn, attachment_id)?.ok_or(ApiError::NotFound)?;
+        Ok((named, content, closed))
+    }
+}
+
+/// Download an attachment of a published version, as it was published (also after it has been
+/// removed from the meeting).
+#[utoipa::path(
+    tag = "published",
+    params(AttachmentPath),
+    responses(
+        (status = OK, description = "The file.", content_type = "*/*", body = String,
+            headers(("ETag" = String), ("Content-Disposition" = String))),
+        (status = NOT_MODIFIED, description = "The client's copy (If-None-Match) is current."),
+    )
+)]
+#[get("/meetings/{id}/published/{kind}/{number}/attachments/{attachment_id}")]
+async fn attachment(
+    state: State,
+    principal: Principal,
+    path: web::Path<AttachmentPath>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let AttachmentPath { id, kind, number, attachment_id } = path.into_inner();
+    let auditor = state.auditor.clone();
+    let (named, content) = state
+        .read(principal, move |conn, principal| {
+            let reader = find_reader(conn, Some(principal), id)?;
+            let (named, content, closed) = reader.attachment(conn, kind, number, attachment_id)?;
+            if let Some(item) = closed {
+                reader.audit_reads(&auditor, principal, &[item]);
+            }
+            Ok((named, content))
+        })
+        .await?;
+    Ok(file_response(&req, &named.content_type, &named.filename, &named.sha256, false, Some(content)))
 }

@@ -108,7 +108,7 @@ async fn token(
         return Err(invalid_request("send the request as application/x-www-form-urlencoded"));
     }
     let rules = req.app_data::<BodyRules>().copied().ok_or_else(|| ApiError::internal("no body rules"))?;
-    let body = read_body(body.into_inner(), rules).await?;
+    let body = read_body(body.into_inner(), rules.reading(None)).await?;
     let params = form(&body)?;
     let param = |name: &str| params.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
     match param("grant_type").as_deref() {

@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use super::committees::Committee;
 use super::meetings::Meeting;
 use super::schema::{agenda_items as items, committees, meetings as meetings_table};
-use super::{DbConnection, meetings};
+use super::{DbConnection, attachments, meetings};
 use crate::domain::{CaseType, CommitteeKind, DecisionOutcome, MeetingStatus};
 use crate::error::{ApiError, ApiResult};
 
@@ -209,6 +209,7 @@ pub fn set_decision(
 /// Removes an item and closes the gap it leaves.
 pub fn delete(conn: &mut DbConnection, current: &Item, now: NaiveDateTime) -> ApiResult<()> {
     meetings::touch(conn, current.meeting_id, now)?;
+    attachments::release_item(conn, current.id)?;
     let deleted =
         diesel::delete(items::table.filter(items::id.eq(current.id)).filter(items::version.eq(current.version)))
             .execute(conn)?;

@@ -5,6 +5,7 @@
 //! all SQL; what differs between the backends is kept in this file.
 
 pub mod access;
+pub mod attachments;
 pub mod audit;
 pub mod clients;
 pub mod committees;

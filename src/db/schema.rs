@@ -276,6 +276,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        meeting_id -> BigInt,
+        item_id -> Nullable<BigInt>,
+        title -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        published -> Bool,
+        removed_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}
+
+diesel::table! {
+    attachment_contents (attachment_id) {
+        attachment_id -> BigInt,
+        content -> Binary,
+    }
+}
+
 diesel::joinable!(committees -> access_groups (owner_group_id));
 diesel::joinable!(group_members -> access_groups (group_id));
 diesel::joinable!(kind_grants -> access_groups (group_id));
@@ -288,6 +313,7 @@ diesel::joinable!(published_documents -> meetings (meeting_id));
 diesel::joinable!(sign_offs -> meeting_participants (participant_id));
 diesel::joinable!(item_attendance -> agenda_items (item_id));
 diesel::joinable!(standing_items -> committees (committee_id));
+diesel::joinable!(attachment_contents -> attachments (attachment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_groups,
@@ -309,4 +335,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sign_offs,
     item_attendance,
     standing_items,
+    attachments,
+    attachment_contents,
 );

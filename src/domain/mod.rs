@@ -6,6 +6,7 @@ pub mod access;
 pub mod agenda;
 pub mod audit;
 pub mod document;
+pub mod files;
 pub mod lifecycle;
 
 use diesel::sql_types::Text;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use serde_json::{Value, json};
 
-use crate::common::{Reply, Request, SECRET, TestApp, urlencode};
+use crate::common::{Reply, Request, SECRET, TestApp, multipart, urlencode};
 use crate::fixtures::{self, id, unique};
 
 /// The kinds of caller the tests try every operation as.
@@ -212,6 +212,7 @@ impl<'a> World<'a> {
             ("attendance", published.attendance),
             ("sign_off", published.sign_off),
             ("standing_item", id(&standing)),
+            ("attachment", published.attachment),
             ("client", id(&victim_client)),
         ]);
         World {
@@ -259,15 +260,17 @@ impl<'a> World<'a> {
             ("{attendance_id}", "attendance"),
             ("{sign_off_id}", "sign_off"),
             ("{standing_item_id}", "standing_item"),
+            ("{attachment_id}", "attachment"),
         ] {
             path = path.replace(param, &self.ids[key].to_string());
         }
         path = path.replace("{kind}", "minutes").replace("{number}", "2").replace("{case_number}", MARKED_CASE);
         let resource = template.trim_start_matches("/v1/").split('/').next().unwrap_or("");
         // What happens after the agenda is published happens on the meeting taken through its life.
-        let later = ["/published", "/sign-offs", "/publish-", "/hold", "/cancel", "/decision", "/attendance"]
-            .iter()
-            .any(|part| template.contains(part));
+        let later =
+            ["/published", "/sign-offs", "/publish-", "/hold", "/cancel", "/decision", "/attendance", "/attachments"]
+                .iter()
+                .any(|part| template.contains(part));
         let main_key = match resource {
             "access-groups" => "group",
             "committees" => "committee",
@@ -278,6 +281,7 @@ impl<'a> World<'a> {
             "items" => "item",
             "users" => "user",
             "clients" => "client",
+            "attachments" => "attachment",
             _ => "",
         };
         if let Some(id) = self.ids.get(main_key) {
@@ -290,7 +294,8 @@ impl<'a> World<'a> {
         let request = Request::new(&method_upper, &path);
         // Changes and actions carry an old ETag: a caller who may make them gets 412 and nothing
         // changes.
-        let acts = method == "post" && later && !template.ends_with("/attendance");
+        let acts =
+            method == "post" && later && !template.ends_with("/attendance") && !template.ends_with("/attachments");
         let request = if matches!(method, "patch" | "put" | "delete") || acts {
             request.header("If-Match", "\"0\"")
         } else {
@@ -298,6 +303,10 @@ impl<'a> World<'a> {
         };
         let body = match (method, template) {
             ("get" | "delete", _) => return Some(request),
+            ("post", "/v1/items/{id}/attachments") => {
+                let (content_type, body) = multipart(&[("file", Some("notat.txt"), b"Notat")]);
+                return Some(request.raw(&content_type, body));
+            }
             ("post", "/v1/auth/token") => {
                 let (id, secret) = &self.token_client;
                 let form = format!(
@@ -364,6 +373,7 @@ struct Published {
     closed_item: i64,
     attendance: i64,
     sign_off: i64,
+    attachment: i64,
 }
 
 impl Published {
@@ -395,6 +405,9 @@ impl Published {
             json!({"kind": "absent", "participant_id": id(&participant), "note": format!("{MARKER} inhabil")});
         app.post(&attendance, secretary, absence).expect(201);
         app.post(&format!("/v1/items/{closed}/exclusions"), secretary, json!({"subject": "inhabil"})).expect(201);
+        let bilag = format!("{MARKER} bilag");
+        let attachment = app.upload(closed, secretary, &format!("{MARKER}.txt"), bilag.as_bytes(), Some(&bilag));
+        let attachment = id(&attachment.expect(201).json());
         fixtures::publish_and_hold(app, secretary, meeting);
         fixtures::decide(app, secretary, closed, json!({"outcome": "noted", "text": format!("{MARKER} beslutning")}));
         let etag = app.get(&format!("/v1/meetings/{meeting}"), &committee.member).etag();
@@ -405,7 +418,7 @@ impl Published {
         let etag = app.get(&path, secretary).etag();
         app.patch(&path, secretary, &etag, json!({"summary": format!("{MARKER} rettet resume")})).expect(200);
         fixtures::act(app, secretary, meeting, "publish-minutes", json!({"reason": "Rettelse"})).expect(201);
-        Published { meeting, closed_item: closed, attendance: id(&guest), sign_off: id(&sign_off.json()) }
+        Published { meeting, closed_item: closed, attendance: id(&guest), sign_off: id(&sign_off.json()), attachment }
     }
 }
 

@@ -284,6 +284,16 @@ impl TestApp {
         self.call(Request::new("GET", path).token(token))
     }
 
+    /// Uploads a file to an item as `token`.
+    pub fn upload(&self, item: i64, token: &str, filename: &str, content: &[u8], title: Option<&str>) -> Reply {
+        let mut parts: Vec<(&str, Option<&str>, &[u8])> = vec![("file", Some(filename), content)];
+        if let Some(title) = title {
+            parts.push(("title", None, title.as_bytes()));
+        }
+        let (content_type, body) = multipart(&parts);
+        self.call(Request::new("POST", &format!("/v1/items/{item}/attachments")).token(token).raw(&content_type, body))
+    }
+
     pub fn post(&self, path: &str, token: &str, body: Value) -> Reply {
         self.call(Request::new("POST", path).token(token).json(body))
     }
@@ -304,6 +314,28 @@ impl TestApp {
     pub fn delete(&self, path: &str, token: &str, etag: &str) -> Reply {
         self.call(Request::new("DELETE", path).token(token).header("If-Match", etag))
     }
+}
+
+/// A `multipart/form-data` body of these parts (name, file name, content), and its Content-Type.
+pub fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    const BOUNDARY: &str = "dagsorden-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, filename, content) in parts {
+        body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
+        let disposition = match filename {
+            Some(file) => format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\n"),
+            None => format!("Content-Disposition: form-data; name=\"{name}\"\r\n"),
+        };
+        body.extend_from_slice(disposition.as_bytes());
+        if filename.is_some() {
+            body.extend_from_slice(b"Content-Type: application/octet-stream\r\n");
+        }
+        body.extend_from_slice(b"\r\n");
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
 }
 
 pub fn urlencode(value: &str) -> String {
@@ -358,7 +390,9 @@ impl Request {
 pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
+    /// The body as text (lossy for binary bodies, which `bytes` holds as sent).
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl From<ureq::http::Response<ureq::Body>> for Reply {
@@ -369,8 +403,9 @@ impl From<ureq::http::Response<ureq::Body>> for Reply {
             .iter()
             .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or("").to_owned()))
             .collect();
-        let body = response.body_mut().read_to_string().expect("a text body");
-        Reply { status, headers, body }
+        let bytes = response.body_mut().with_config().limit(64 * 1024 * 1024).read_to_vec().expect("a body");
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        Reply { status, headers, body, bytes }
     }
 }
 

@@ -5,6 +5,7 @@ mod fixtures;
 
 mod access;
 mod access_groups;
+mod attachments;
 mod auth;
 mod catalogue;
 mod committees;

@@ -82,7 +82,17 @@ fn policy(method: &str, path: &str) -> Option<Policy> {
             | "/v1/committees/{id}/standing-items"
             | "/v1/committees/{id}/standing-items/{standing_item_id}",
         ) => ReadMeetings(200),
-        ("get", "/v1/items/{id}/attendance" | "/v1/items/{id}/attendance/{attendance_id}") => ReadClosed(200),
+        (
+            "get",
+            "/v1/items/{id}/attendance"
+            | "/v1/items/{id}/attendance/{attendance_id}"
+            | "/v1/items/{id}/attachments"
+            | "/v1/attachments/{id}"
+            | "/v1/attachments/{id}/content"
+            | "/v1/meetings/{id}/published/{kind}/{number}/attachments/{attachment_id}",
+        ) => ReadClosed(200),
+        ("post", "/v1/items/{id}/attachments") => EditMeetings(201),
+        ("delete", "/v1/attachments/{id}") => EditMeetings(412),
         (
             "post",
             "/v1/meetings/{id}/publish-agenda"

@@ -1,3 +1,5 @@
+DROP TABLE attachment_contents;
+DROP TABLE attachments;
 DROP TABLE standing_items;
 DROP TABLE item_attendance;
 DROP TABLE sign_offs;

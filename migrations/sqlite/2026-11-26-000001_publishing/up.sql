@@ -66,3 +66,30 @@ CREATE TABLE standing_items (
     updated_at     TEXT      NOT NULL
 );
 CREATE INDEX standing_items_committee_idx ON standing_items (committee_id, position, id);
+
+-- Attachments (bilag). The row outlives its item once a published version names it (`published`),
+-- so that every published version's attachments stay downloadable; `removed_at` takes it off the
+-- working copy.
+CREATE TABLE attachments (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    meeting_id   INTEGER NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
+    item_id      INTEGER REFERENCES agenda_items (id) ON DELETE SET NULL,
+    title        TEXT    NOT NULL,
+    filename     TEXT    NOT NULL,
+    content_type TEXT    NOT NULL,
+    size         INTEGER NOT NULL,
+    sha256       TEXT    NOT NULL,
+    published    INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1)),
+    removed_at   TEXT,
+    version      INTEGER NOT NULL DEFAULT 1,
+    created_at   TEXT    NOT NULL,
+    created_by   TEXT    NOT NULL
+);
+CREATE INDEX attachments_item_idx ON attachments (item_id);
+CREATE INDEX attachments_meeting_idx ON attachments (meeting_id);
+
+-- The bytes, apart from the metadata that lists read, in the same database and transaction.
+CREATE TABLE attachment_contents (
+    attachment_id INTEGER PRIMARY KEY REFERENCES attachments (id) ON DELETE CASCADE,
+    content       BLOB    NOT NULL
+);

@@ -1,0 +1,391 @@
+//! Attachments (bilag): `/v1/items/{id}/attachments` and `/v1/attachments/{id}`.
+//!
+//! An upload is read whole (within the configured limit), checked by its content, and stored with its
+//! metadata in one transaction, so a failed or interrupted upload leaves nothing behind. The
+//! attachment of a closed item is closed content: only members see or download it.
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{
+    self, CacheControl, CacheDirective, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
+};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use chrono::{DateTime, FixedOffset};
+use futures_util::StreamExt;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use super::extract::{BodyRules, IfMatch, UPLOAD_TIME};
+use super::items::find_readable_item;
+use super::lifecycle::allow;
+use super::meetings::require_secretary;
+use super::{State, created, etagged};
+use crate::audit::{self, Object};
+use crate::db::DbConnection;
+use crate::db::attachments::{self, Attachment, NewAttachment};
+use crate::db::items::{Item, ItemPlace};
+use crate::domain::CommitteeRole;
+use crate::domain::access::{ItemView, Principal, item_view};
+use crate::domain::files::{classify, clean_filename};
+use crate::domain::lifecycle::Change;
+use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::time;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list).service(upload).service(read).service(download).service(remove);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub item_id: i64,
+    /// What the attachment is called in the agenda ("Opgaveinitieringsdokument FirstAgenda
+    /// implementering"); the file name without its extension unless given.
+    pub title: String,
+    pub filename: String,
+    /// The type found in the content, which downloads are served as.
+    pub content_type: String,
+    /// In bytes.
+    pub size: i64,
+    /// Hex SHA-256 of the content; also the download's ETag.
+    pub sha256: String,
+    pub version: i64,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<Attachment> for AttachmentView {
+    fn from(a: Attachment) -> Self {
+        AttachmentView {
+            id: a.id,
+            item_id: a.item_id.unwrap_or_default(),
+            title: a.title,
+            filename: a.filename,
+            content_type: a.content_type,
+            size: a.size,
+            sha256: a.sha256,
+            version: a.version,
+            created_at: time::to_api(a.created_at),
+        }
+    }
+}
+
+/// An upload: `multipart/form-data` with the file in a part named `file` (its file name is kept)
+/// and, optionally, a `title`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct AttachmentUpload {
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    #[schema(min_length = 1, max_length = 300, required = false)]
+    title: String,
+}
+
+/// The item, if the caller sees it in full (an attachment of a closed item is closed content); with
+/// `edit`, for the committee's secretaries only.
+fn item_in_full(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+    edit: bool,
+) -> ApiResult<(Item, Option<CommitteeRole>, ItemPlace)> {
+    let (item, role, place) = find_readable_item(conn, principal, id)?;
+    if edit {
+        require_secretary(role)?;
+    }
+    if item_view(item.closed, role) == ItemView::TitleOnly {
+        return Err(ApiError::Hidden);
+    }
+    Ok((item, role, place))
+}
+
+/// An attachment on the working copy, with its item, if the caller sees the item in full.
+fn find_attachment(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+    edit: bool,
+) -> ApiResult<(Attachment, Item, ItemPlace)> {
+    let attachment = attachments::find_current(conn, id)?.ok_or(ApiError::NotFound)?;
+    let item_id = attachment.item_id.ok_or(ApiError::NotFound)?;
+    let (item, _, place) = item_in_full(conn, principal, item_id, edit)?;
+    Ok((attachment, item, place))
+}
+
+fn object(attachment: &Attachment, item: &Item, place: &ItemPlace) -> Object {
+    Object::of_committee("attachment", attachment.id, place.committee_id, item.closed)
+}
+
+/// A file answer: its type as found in its content, offered for download under its name, tagged with
+/// its hash; a client holding the same hash gets 304.
+pub fn file_response(
+    req: &HttpRequest,
+    content_type: &str,
+    filename: &str,
+    sha256: &str,
+    public: bool,
+    content: Option<Vec<u8>>,
+) -> HttpResponse {
+    let etag = format!("\"{sha256}\"");
+    let cache = if public {
+        CacheControl(vec![CacheDirective::Public, CacheDirective::MaxAge(3600)])
+    } else {
+        CacheControl(vec![CacheDirective::Private, CacheDirective::NoCache])
+    };
+    let unchanged = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag || tag.trim() == "*"));
+    if unchanged {
+        return HttpResponse::NotModified().insert_header((header::ETAG, etag)).insert_header(cache).finish();
+    }
+    let ascii: String = filename.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![
+            DispositionParam::Filename(ascii.replace('"', "'")),
+            DispositionParam::FilenameExt(ExtendedValue {
+                charset: Charset::Ext("UTF-8".into()),
+                language_tag: None,
+                value: filename.as_bytes().to_vec(),
+            }),
+        ],
+    };
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(disposition)
+        .insert_header((header::ETAG, etag))
+        .insert_header(cache)
+        .body(content.unwrap_or_default())
+}
+
+/// The item's attachments (anyone who sees the item in full).
+#[utoipa::path(
+    tag = "attachments",
+    params(("id" = i64, Path, description = "Item id")),
+    responses((status = OK, body = Vec<AttachmentView>))
+)]
+#[get("/items/{id}/attachments")]
+async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<AttachmentView>>> {
+    let id = id.into_inner();
+    let rows = state
+        .read(principal, move |conn, principal| {
+            let (item, ..) = item_in_full(conn, principal, id, false)?;
+            Ok(attachments::list_for_item(conn, item.id)?)
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(AttachmentView::from).collect()))
+}
+
+/// What an upload carried.
+struct Received {
+    content: Vec<u8>,
+    filename: String,
+    title: Option<String>,
+}
+
+/// Reads the parts of an upload, with no pause longer than the configured timeout.
+async fn receive(req: &HttpRequest, payload: web::Payload, rules: BodyRules) -> ApiResult<Received> {
+    let essence = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !essence.trim_start().to_ascii_lowercase().starts_with("multipart/form-data") {
+        return Err(ApiError::UnsupportedMediaType(
+            "Send the file as multipart/form-data, in a part named `file`.".into(),
+        ));
+    }
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > rules.upload_limit + super::extract::MULTIPART_OVERHEAD) {
+        return Err(ApiError::PayloadTooLarge(rules.upload_limit));
+    }
+    let malformed = || ApiError::Malformed("The multipart body could not be read.".into(), Vec::new());
+    let mut parts = Multipart::new(req.headers(), payload);
+    let (mut file, mut filename, mut title) = (None::<Vec<u8>>, None, None);
+    let receiving = async {
+        while let Some(part) =
+            actix_web::rt::time::timeout(rules.timeout, parts.next()).await.map_err(|_| ApiError::RequestTimeout)?
+        {
+            let mut part = part.map_err(|_| malformed())?;
+            let name = part.name().unwrap_or_default().to_owned();
+            let limit = match name.as_str() {
+                "file" if file.is_none() => rules.upload_limit,
+                "title" if title.is_none() => 4 * 300,
+                "file" | "title" => {
+                    return Err(ApiError::Validation(vec![FieldError::new(name, "sent more than once")]));
+                }
+                _ => return Err(ApiError::Validation(vec![FieldError::new(name, "is not a part of an upload")])),
+            };
+            if name == "file" {
+                filename = part.content_disposition().and_then(|d| d.get_filename()).map(str::to_owned);
+            }
+            let mut bytes = Vec::new();
+            while let Some(chunk) =
+                actix_web::rt::time::timeout(rules.timeout, part.next()).await.map_err(|_| ApiError::RequestTimeout)?
+            {
+                let chunk = chunk.map_err(|_| malformed())?;
+                if bytes.len() + chunk.len() > limit {
+                    return Err(if name == "file" {
+                        ApiError::PayloadTooLarge(rules.upload_limit)
+                    } else {
+                        ApiError::validation("title", "must be at most 300 characters")
+                    });
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            if name == "file" {
+                file = Some(bytes);
+            } else {
+                let text = String::from_utf8(bytes).map_err(|_| ApiError::validation("title", "must be UTF-8 text"))?;
+                title = Some(text);
+            }
+        }
+        Ok(())
+    };
+    actix_web::rt::time::timeout(UPLOAD_TIME, receiving).await.map_err(|_| ApiError::RequestTimeout)??;
+    let content = file.ok_or_else(|| ApiError::validation("file", "an upload needs a part named `file`"))?;
+    let filename = filename
+        .as_deref()
+        .and_then(clean_filename)
+        .ok_or_else(|| ApiError::validation("file", "the file part needs a file name (e.g. notat.pdf)"))?;
+    if let Some(text) = &title {
+        let length = text.chars().count();
+        if length == 0 || length > 300 || text.chars().any(char::is_control) {
+            return Err(ApiError::validation("title", "must be 1 to 300 characters without control characters"));
+        }
+    }
+    Ok(Received { content, filename, title })
+}
+
+/// Attach a file to the item (the committee's secretaries). The file's type is found in its
+/// content (PDF, Office and OpenDocument files, PNG/JPEG/GIF/WebP/TIFF images, UTF-8 text) and its
+/// name must agree with it; the configured size limit applies (413 beyond it).
+#[utoipa::path(
+    tag = "attachments",
+    params(("id" = i64, Path, description = "Item id")),
+    request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = CREATED, body = AttachmentView, headers(("ETag" = String), ("Location" = String))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/items/{id}/attachments")]
+async fn upload(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let rules = req.app_data::<BodyRules>().copied().ok_or_else(|| ApiError::internal("no body rules"))?;
+    // Who may upload is settled before the file is read.
+    let principal = state
+        .read(principal, move |conn, principal| {
+            let (_, _, place) = item_in_full(conn, principal, id, true)?;
+            allow(place.status, Change::Attachments)?;
+            Ok(principal.clone())
+        })
+        .await?;
+    let received = receive(&req, payload, rules).await?;
+    let kind = classify(&received.content, &received.filename)
+        .map_err(|refusal| ApiError::validation("file", refusal.message()))?;
+    let sha256: String = Sha256::digest(&received.content).iter().map(|b| format!("{b:02x}")).collect();
+    let attachment = state
+        .write(principal, move |conn, principal| {
+            let (item, _, place) = item_in_full(conn, principal, id, true)?;
+            allow(place.status, Change::Attachments)?;
+            let title = received.title.clone().unwrap_or_else(|| {
+                received.filename.rsplit_once('.').map_or(received.filename.clone(), |(stem, _)| stem.to_owned())
+            });
+            let new = NewAttachment {
+                meeting_id: item.meeting_id,
+                item_id: Some(item.id),
+                title,
+                filename: received.filename.clone(),
+                content_type: kind.media_type.to_owned(),
+                size: i64::try_from(received.content.len()).map_err(ApiError::internal)?,
+                sha256: sha256.clone(),
+                created_by: principal.subject.clone(),
+            };
+            let attachment = attachments::create(conn, &new, &received.content, time::now())?;
+            let view = AttachmentView::from(attachment.clone());
+            audit::created(conn, principal, &object(&attachment, &item, &place), &view)?;
+            Ok(attachment)
+        })
+        .await?;
+    Ok(created(format!("/v1/attachments/{}", attachment.id), attachment.version).json(AttachmentView::from(attachment)))
+}
+
+/// An attachment's details.
+#[utoipa::path(
+    tag = "attachments",
+    params(("id" = i64, Path, description = "Attachment id")),
+    responses((status = OK, body = AttachmentView, headers(("ETag" = String))))
+)]
+#[get("/attachments/{id}")]
+async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let attachment = state
+        .read(principal, move |conn, principal| find_attachment(conn, principal, id, false).map(|(a, ..)| a))
+        .await?;
+    Ok(etagged(StatusCode::OK, attachment.version, true).json(AttachmentView::from(attachment)))
+}
+
+/// Download an attachment: served as the type found in its content, as a download under its file
+/// name, with its SHA-256 as ETag (If-None-Match gives 304).
+#[utoipa::path(
+    tag = "attachments",
+    params(("id" = i64, Path, description = "Attachment id")),
+    responses(
+        (status = OK, description = "The file.", content_type = "*/*", body = String,
+            headers(("ETag" = String), ("Content-Disposition" = String))),
+        (status = NOT_MODIFIED, description = "The client's copy (If-None-Match) is current."),
+    )
+)]
+#[get("/attachments/{id}/content")]
+async fn download(state: State, principal: Principal, id: web::Path<i64>, req: HttpRequest) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let auditor = state.auditor.clone();
+    let (attachment, content) = state
+        .read(principal, move |conn, principal| {
+            let (attachment, item, place) = find_attachment(conn, principal, id, false)?;
+            if item.closed {
+                audit::closed_reads(&auditor, principal, place.committee_id, &[item.id]);
+            }
+            let content = attachments::content(conn, attachment.id)?.ok_or(ApiError::NotFound)?;
+            Ok((attachment, content))
+        })
+        .await?;
+    let a = attachment;
+    Ok(file_response(&req, &a.content_type, &a.filename, &a.sha256, false, Some(content)))
+}
+
+/// Remove an attachment from the item (the committee's secretaries). Published versions that name
+/// it keep it.
+#[utoipa::path(
+    tag = "attachments",
+    params(("id" = i64, Path, description = "Attachment id"), ("If-Match" = String, Header, description = "ETag of the attachment")),
+    responses(
+        (status = NO_CONTENT, description = "Removed."),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/attachments/{id}")]
+async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    state
+        .write(principal, move |conn, principal| {
+            let (attachment, item, place) = find_attachment(conn, principal, id, true)?;
+            if_match.check(attachment.version)?;
+            allow(place.status, Change::Attachments)?;
+            attachments::remove(conn, &attachment, time::now())?;
+            audit::deleted(
+                conn,
+                principal,
+                &object(&attachment, &item, &place),
+                &AttachmentView::from(attachment.clone()),
+            )
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
