@@ -2,7 +2,8 @@
 //!
 //! The layers, from the outside in: `api` (HTTP handlers and the OpenAPI document), `auth` (who is
 //! calling), `domain` (the vocabulary and the rules, plain functions), `db` (persistence over
-//! SQLite or PostgreSQL). `server` assembles them; `config` reads the environment.
+//! SQLite or PostgreSQL), `render` (documents and calendars as people read them). `server`
+//! assembles them; `config` reads the environment.
 
 pub mod api;
 pub mod audit;
@@ -12,5 +13,6 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod housekeeping;
+pub mod render;
 pub mod server;
 pub mod time;

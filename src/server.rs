@@ -163,8 +163,9 @@ impl Service {
             .wrap(from_fn(api::metrics::middleware))
             .wrap(
                 // The path only: query strings may carry search terms, which are nobody's business.
-                Logger::new("%a \"%{method}xi %U\" %s %b %Dms %{x-request-id}o")
-                    .custom_request_replace("method", |req| req.method().to_string()),
+                Logger::new("%a \"%{method}xi %{path}xi\" %s %b %Dms %{x-request-id}o")
+                    .custom_request_replace("method", |req| req.method().to_string())
+                    .custom_request_replace("path", |req| api::shown_path(req.path()).into_owned()),
             )
     }
 

@@ -181,7 +181,7 @@ pub async fn record_denials(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let state = req.app_data::<State>().cloned();
-    let request = format!("{} {}", req.method(), req.path());
+    let request = format!("{} {}", req.method(), super::shown_path(req.path()));
     let response = next.call(req).await?;
     let status = response.status().as_u16();
     let denied = matches!(status, 401 | 403) || response.response().extensions().get::<Denied>().is_some();

@@ -130,7 +130,7 @@ async fn act(
                     let number = published::next_number(conn, moved.id, kind)?;
                     let signed = meeting.version;
                     let document = build_document(conn, &moved, &committee, kind, number, reason.clone(), signed)?;
-                    published::insert(conn, &document, moved.version, now, &principal.subject)?;
+                    published::insert(conn, &document, &moved, now, &principal.subject)?;
                     Some(PublicationSummary::new(kind, number, reason.clone(), moved.version, now))
                 }
                 None => None,

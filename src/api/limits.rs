@@ -20,6 +20,8 @@ use crate::error::ApiError;
 pub struct Limits {
     callers: Option<DefaultKeyedRateLimiter<String>>,
     token_requests: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Anonymous readers of the public API, by address, at the callers' rate.
+    visitors: Option<DefaultKeyedRateLimiter<IpAddr>>,
 }
 
 fn limiter<K: Clone + std::hash::Hash + Eq>(per_minute: u32) -> Option<DefaultKeyedRateLimiter<K>> {
@@ -31,7 +33,11 @@ fn limiter<K: Clone + std::hash::Hash + Eq>(per_minute: u32) -> Option<DefaultKe
 
 impl Limits {
     pub fn new(per_caller_per_minute: u32, token_requests_per_minute: u32) -> Limits {
-        Limits { callers: limiter(per_caller_per_minute), token_requests: limiter(token_requests_per_minute) }
+        Limits {
+            callers: limiter(per_caller_per_minute),
+            token_requests: limiter(token_requests_per_minute),
+            visitors: limiter(per_caller_per_minute),
+        }
     }
 
     /// Forgets callers that have been quiet long enough to be back at their full allowance.
@@ -41,6 +47,9 @@ impl Limits {
         }
         if let Some(tokens) = &self.token_requests {
             tokens.retain_recent();
+        }
+        if let Some(visitors) = &self.visitors {
+            visitors.retain_recent();
         }
     }
 }
@@ -81,6 +90,24 @@ pub async fn per_address(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if let Some(address) = req.peer_addr().map(|a| a.ip()) {
         check(&limits(&req)?.token_requests, &address)?;
+    }
+    next.call(req).await
+}
+
+/// For the public API: a signed-in caller by subject, anyone else by address.
+pub async fn per_visitor(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let limits = limits(&req)?;
+    let subject = req.extensions().get::<Principal>().map(|p| p.subject.clone());
+    match subject {
+        Some(subject) => check(&limits.callers, &subject)?,
+        None => {
+            if let Some(address) = req.peer_addr().map(|a| a.ip()) {
+                check(&limits.visitors, &address)?;
+            }
+        }
     }
     next.call(req).await
 }

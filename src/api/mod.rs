@@ -6,6 +6,7 @@
 pub mod access_groups;
 pub mod attachments;
 pub mod audit;
+pub mod calendar;
 pub mod cases;
 pub mod clients;
 pub mod committees;
@@ -26,6 +27,7 @@ pub mod members;
 pub mod metrics;
 pub mod pagination;
 pub mod participants;
+pub mod public;
 pub mod published;
 pub mod request_id;
 pub mod sign_offs;
@@ -76,6 +78,16 @@ impl AppState {
         self.db.read(move |conn| request_id::in_blocking(request, || f(conn, &principal))).await
     }
 
+    /// Like [`AppState::read`], for the public API: the visitor may be anonymous.
+    pub async fn read_public<T, F>(&self, visitor: Option<Principal>, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConnection, Option<&Principal>) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let request = request_id::current();
+        self.db.read(move |conn| request_id::in_blocking(request, || f(conn, visitor.as_ref()))).await
+    }
+
     /// Like [`AppState::read`], with `f` in one write transaction.
     pub async fn write<T, F>(&self, principal: Principal, f: F) -> ApiResult<T>
     where
@@ -117,6 +129,35 @@ async fn identify(req: &ServiceRequest) -> Result<Principal, ApiError> {
     state.db.read(move |conn| request_id::in_blocking(request, || access::resolve(conn, &caller, time::now()))).await
 }
 
+/// For the public API: a request without a token is anonymous; one with a token is authenticated
+/// as on the rest of the API (an invalid token is refused, not taken as anonymous).
+pub async fn authenticate_if_present(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if req.headers().contains_key(header::AUTHORIZATION) {
+        match identify(&req).await {
+            Ok(principal) => {
+                req.extensions_mut().insert(principal);
+            }
+            Err(refusal) => return Ok(req.error_response(refusal)),
+        }
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// Who reads the public API: a signed-in caller, or nobody in particular.
+pub struct Visitor(pub Option<Principal>);
+
+impl FromRequest for Visitor {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Visitor(req.extensions_mut().remove::<Principal>())))
+    }
+}
+
 impl FromRequest for Principal {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;
@@ -153,6 +194,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .configure(metrics::routes)
         // Before /v1, which would otherwise claim it: the token endpoint authenticates clients itself.
         .service(utoipa_actix_web::scope("/v1/auth").wrap(from_fn(limits::per_address)).configure(token::routes))
+        // Also before /v1: no token needed, one that is sent is checked.
+        .service(
+            utoipa_actix_web::scope("/v1/public")
+                .wrap(from_fn(limits::per_visitor))
+                .wrap(from_fn(authenticate_if_present))
+                .configure(public::routes)
+                .configure(calendar::public_routes),
+        )
         .service(
             utoipa_actix_web::scope("/v1")
                 // The last wrapped runs first: authenticate, limit by caller, then idempotency.
@@ -172,6 +221,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(item_attendance::routes)
                 .configure(cases::routes)
                 .configure(attachments::routes)
+                .configure(calendar::routes)
                 .configure(participants::routes)
                 .configure(items::routes)
                 .configure(exclusions::routes)
@@ -202,6 +252,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "lifecycle", description = "A meeting's life: publish the agenda, hold the meeting, publish the minutes, or cancel it."),
         (name = "published", description = "Published agendas and minutes: fixed versions, corrections and their differences."),
         (name = "attachments", description = "Attachments (bilag) of agenda items."),
+        (name = "public", description = "The public read API: published agendas and minutes of public committees, without a token (internal committees' too, with one), as JSON, HTML, Markdown and calendars."),
+        (name = "calendars", description = "Personal calendar feeds at secret, revocable URLs."),
         (name = "participants", description = "Who attends a meeting."),
         (name = "items", description = "Agenda items (punkter) and conflicts of interest (inhabilitet)."),
         (name = "users", description = "The people who have signed in, and who the caller is."),
@@ -271,6 +323,8 @@ fn document_problems_and_security(doc: &mut OpenApiDocument) {
         .build();
     for (path, item) in doc.paths.paths.iter_mut() {
         let secured = path.starts_with("/v1/");
+        // The public API takes a token but needs none.
+        let public = path.starts_with("/v1/public/");
         let token_endpoint = path == "/v1/auth/token";
         let operations = [
             ("get", &mut item.get),
@@ -287,10 +341,11 @@ fn document_problems_and_security(doc: &mut OpenApiDocument) {
             let mut statuses = vec!["500", "503"];
             if secured {
                 statuses.extend(["401", "429"]);
-                // Operations that declare their own (the token endpoint) keep it.
-                operation
-                    .security
-                    .get_or_insert_with(|| vec![SecurityRequirement::new("bearer", Vec::<String>::new())]);
+                // Operations that declare their own (the token endpoint, the public API) keep it.
+                operation.security.get_or_insert_with(|| {
+                    let bearer = SecurityRequirement::new("bearer", Vec::<String>::new());
+                    if public { vec![SecurityRequirement::default(), bearer] } else { vec![bearer] }
+                });
             }
             if has(operation, ParameterIn::Path) {
                 statuses.extend(["400", "404"]);
@@ -317,6 +372,15 @@ fn document_problems_and_security(doc: &mut OpenApiDocument) {
                     .or_insert_with(|| RefOr::Ref(Ref::from_response_name(*name)));
             }
         }
+    }
+}
+
+/// A request's path as logs and audit records show it: a personal calendar feed's secret is cut out.
+pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
+    const FEEDS: &str = "/v1/public/calendar-feeds/";
+    match path.strip_prefix(FEEDS) {
+        Some(secret) if !secret.is_empty() => format!("{FEEDS}…").into(),
+        _ => path.into(),
     }
 }
 
@@ -357,5 +421,16 @@ pub fn require_manager(conn: &mut DbConnection, principal: &Principal, group_id:
         Ok(())
     } else {
         Err(ApiError::Forbidden("This needs the admin role or management of the group.".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_path;
+
+    #[test]
+    fn a_calendar_feed_secret_never_reaches_a_log() {
+        assert_eq!(shown_path("/v1/public/calendar-feeds/dgsf_c2VjcmV0"), "/v1/public/calendar-feeds/…");
+        assert_eq!(shown_path("/v1/meetings/7"), "/v1/meetings/7");
     }
 }

@@ -2,6 +2,7 @@
 //! `/v1/meetings/{id}/published/…`. Grantees read them with their role (members see closed items);
 //! any signed-in caller reads those of public and internal committees, closed items as title only.
 
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde::{Deserialize, Serialize};
@@ -25,10 +26,11 @@ use crate::domain::document::{
 };
 use crate::domain::{CommitteeRole, DocumentKind, ItemAttendanceKind};
 use crate::error::{ApiError, ApiResult};
+use crate::render;
 use crate::time;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(read).service(compare).service(attachment);
+    cfg.service(list).service(read).service(compare).service(attachment).service(html).service(markdown);
 }
 
 /// A published version, without its content.
@@ -188,6 +190,46 @@ pub fn find_reader(conn: &mut DbConnection, principal: Option<&Principal>, meeti
     };
     Ok(Reader { meeting, committee, role, excluded })
 }
+
+/// The meeting's published documents as the public sees them (closed items as number and title,
+/// whoever asks): public committees' for anyone, internal committees' for signed-in callers.
+pub fn find_public_reader(conn: &mut DbConnection, signed_in: bool, meeting_id: i64) -> ApiResult<Reader> {
+    let meeting = meetings::find(conn, meeting_id)?.ok_or(ApiError::NotFound)?;
+    let committee = committees::find(conn, meeting.committee_id)?.ok_or(ApiError::NotFound)?;
+    if !can_read_published(committee.publication, None, signed_in) {
+        return Err(ApiError::Hidden);
+    }
+    Ok(Reader { meeting, committee, role: None, excluded: Vec::new() })
+}
+
+/// How a version is rendered for people.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Markdown,
+}
+
+/// A rendered version, whose attachments are downloaded under `attachments` (a path prefix).
+pub fn rendered(document: &Document, format: Format, attachments: &str) -> ApiResult<HttpResponse> {
+    let link = |id: i64| format!("{attachments}/{id}");
+    // A published version never changes: its number is its ETag.
+    let mut response = etagged(actix_web::http::StatusCode::OK, i64::from(document.number), true);
+    Ok(match format {
+        Format::Html => {
+            let page = render::document::html(document, &link).map_err(ApiError::internal)?;
+            response
+                .content_type("text/html; charset=utf-8")
+                .insert_header((header::CONTENT_SECURITY_POLICY, DOCUMENT_POLICY))
+                .body(page)
+        }
+        Format::Markdown => {
+            response.content_type("text/markdown; charset=utf-8").body(render::document::markdown(document, &link))
+        }
+    })
+}
+
+/// A rendered document is a page with its own styles and nothing else.
+const DOCUMENT_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
 impl Reader {
     /// One version as the reader sees it.
@@ -387,4 +429,46 @@ async fn attachment(
         })
         .await?;
     Ok(file_response(&req, &named.content_type, &named.filename, &named.sha256, false, Some(content)))
+}
+
+async fn render_version(
+    state: State,
+    principal: Principal,
+    path: VersionPath,
+    format: Format,
+) -> ApiResult<HttpResponse> {
+    let VersionPath { id, kind, number } = path;
+    let auditor = state.auditor.clone();
+    let document = state
+        .read(principal, move |conn, principal| {
+            let reader = find_reader(conn, Some(principal), id)?;
+            let document = reader.document(conn, kind, number)?;
+            reader.audit_reads(&auditor, principal, &document.closed_items_shown());
+            Ok(document)
+        })
+        .await?;
+    rendered(&document, format, &format!("/v1/meetings/{id}/published/{}/{number}/attachments", kind.as_ref()))
+}
+
+/// The version as a print-friendly HTML page in the shape of the municipality's minutes. Members
+/// see closed items in full; others see them as "Lukket: title".
+#[utoipa::path(
+    tag = "published",
+    params(VersionPath),
+    responses((status = OK, description = "An HTML page.", content_type = "text/html", body = String, headers(("ETag" = String))))
+)]
+#[get("/meetings/{id}/published/{kind}/{number}/html")]
+async fn html(state: State, principal: Principal, path: web::Path<VersionPath>) -> ApiResult<HttpResponse> {
+    render_version(state, principal, path.into_inner(), Format::Html).await
+}
+
+/// The version as Markdown, in the shape of the municipality's minutes.
+#[utoipa::path(
+    tag = "published",
+    params(VersionPath),
+    responses((status = OK, description = "Markdown text.", content_type = "text/markdown", body = String, headers(("ETag" = String))))
+)]
+#[get("/meetings/{id}/published/{kind}/{number}/markdown")]
+async fn markdown(state: State, principal: Principal, path: web::Path<VersionPath>) -> ApiResult<HttpResponse> {
+    render_version(state, principal, path.into_inner(), Format::Markdown).await
 }

@@ -58,6 +58,27 @@ pub fn resolve(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime) -> 
     })
 }
 
+/// A user as their last token left them (its groups), for requests that carry no token, such as a
+/// calendar client fetching a personal feed; `None` for a deactivated or unknown user.
+pub fn resolve_stored_user(conn: &mut DbConnection, subject: &str) -> ApiResult<Option<Principal>> {
+    let Some(user) = users::find_by_subject(conn, subject)?.filter(|u| u.active) else {
+        return Ok(None);
+    };
+    let groups: Vec<String> = serde_json::from_str(&user.groups_seen).unwrap_or_default();
+    let caller = Caller { subject: user.subject, client: false, name: None, email: None, groups, roles: Vec::new() };
+    let direct = direct_groups(conn, &caller)?;
+    let ids = direct.ids();
+    let (committee_roles, kind_roles) = if ids.is_empty() { Default::default() } else { granted_roles(conn, &ids)? };
+    Ok(Some(Principal {
+        subject: caller.subject,
+        client: false,
+        roles: Vec::new(),
+        committee_roles,
+        kind_roles,
+        managed_roots: Vec::new(),
+    }))
+}
+
 /// A user's direct groups: those named in the token (by external id) and those it was added to here.
 pub fn direct_groups(conn: &mut DbConnection, caller: &Caller) -> QueryResult<DirectGroups> {
     let local = group_members::table.filter(group_members::subject.eq(&caller.subject)).select(group_members::group_id);

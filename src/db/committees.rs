@@ -93,6 +93,22 @@ pub fn of_ids_or_kinds(conn: &mut DbConnection, ids: &[i64], kinds: &[CommitteeK
         .load(conn)
 }
 
+/// Committees whose documents are published at one of these levels, by id.
+pub fn published(
+    conn: &mut DbConnection,
+    levels: &[Publication],
+    after: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<Committee>> {
+    committees::table
+        .filter(committees::publication.eq_any(levels))
+        .filter(committees::id.gt(after.unwrap_or(0)))
+        .order(committees::id)
+        .limit(limit)
+        .select(Committee::as_select())
+        .load(conn)
+}
+
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Committee>> {
     committees::table.find(id).select(Committee::as_select()).first(conn).optional()
 }

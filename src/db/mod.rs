@@ -7,6 +7,7 @@
 pub mod access;
 pub mod attachments;
 pub mod audit;
+pub mod calendar_feeds;
 pub mod clients;
 pub mod committees;
 pub mod exclusions;

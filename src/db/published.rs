@@ -5,12 +5,15 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::published_documents as published;
-use crate::domain::DocumentKind;
+use super::committees::Committee;
+use super::meetings::Meeting;
+use super::schema::{committees, meetings, published_documents as published};
 use crate::domain::document::Document;
+use crate::domain::{DocumentKind, Publication as Level};
 use crate::error::{ApiError, ApiResult};
 
-/// A published version without its content, as lists show it.
+/// A published version without its content, as lists show it: with the meeting's title, time and
+/// place as that version published them.
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = published)]
 pub struct Publication {
@@ -20,6 +23,10 @@ pub struct Publication {
     pub reason: Option<String>,
     pub meeting_version: i64,
     pub published_at: NaiveDateTime,
+    pub title: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: Option<NaiveDateTime>,
+    pub location: Option<String>,
 }
 
 /// The versions published for a meeting, agenda before minutes, oldest first.
@@ -64,11 +71,12 @@ pub fn next_number(conn: &mut DbConnection, meeting_id: i64, kind: DocumentKind)
     Ok(last.unwrap_or(0) + 1)
 }
 
-/// Stores a version. The unique (meeting, kind, number) refuses a second writer of the same number.
+/// Stores a version of `meeting` (as it is being published). The unique (meeting, kind, number)
+/// refuses a second writer of the same number.
 pub fn insert(
     conn: &mut DbConnection,
     document: &Document,
-    meeting_version: i64,
+    meeting: &Meeting,
     published_at: NaiveDateTime,
     published_by: &str,
 ) -> ApiResult<()> {
@@ -79,11 +87,54 @@ pub fn insert(
             published::kind.eq(document.kind),
             published::number.eq(document.number),
             published::reason.eq(&document.reason),
-            published::meeting_version.eq(meeting_version),
+            published::meeting_version.eq(meeting.version),
             published::published_at.eq(published_at),
             published::published_by.eq(published_by),
+            published::title.eq(&meeting.title),
+            published::starts_at.eq(meeting.starts_at),
+            published::ends_at.eq(meeting.ends_at),
+            published::location.eq(&meeting.location),
             published::content.eq(content),
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Which published meetings to list: those of committees published at these levels, ordered by
+/// start, then id; `after` is the last (start, id) of the previous page.
+#[derive(Debug, Default)]
+pub struct PublishedFilter {
+    pub levels: Vec<Level>,
+    pub committee_id: Option<i64>,
+    pub starts_from: Option<NaiveDateTime>,
+    pub starts_before: Option<NaiveDateTime>,
+    pub after: Option<(NaiveDateTime, i64)>,
+    pub limit: i64,
+}
+
+/// Meetings with at least one published version, with their committees.
+pub fn published_meetings(conn: &mut DbConnection, filter: &PublishedFilter) -> QueryResult<Vec<(Meeting, Committee)>> {
+    let any_version = published::table.filter(published::meeting_id.eq(meetings::id)).select(published::id);
+    let mut query = meetings::table
+        .inner_join(committees::table)
+        .filter(committees::publication.eq_any(&filter.levels))
+        .filter(diesel::dsl::exists(any_version))
+        .order((meetings::starts_at, meetings::id))
+        .limit(filter.limit)
+        .select((Meeting::as_select(), Committee::as_select()))
+        .into_boxed();
+    if let Some(committee) = filter.committee_id {
+        query = query.filter(meetings::committee_id.eq(committee));
+    }
+    if let Some(from) = filter.starts_from {
+        query = query.filter(meetings::starts_at.ge(from));
+    }
+    if let Some(before) = filter.starts_before {
+        query = query.filter(meetings::starts_at.lt(before));
+    }
+    if let Some((starts_at, id)) = filter.after {
+        query = query
+            .filter(meetings::starts_at.gt(starts_at).or(meetings::starts_at.eq(starts_at).and(meetings::id.gt(id))));
+    }
+    query.load(conn)
 }

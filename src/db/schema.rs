@@ -228,6 +228,10 @@ diesel::table! {
         meeting_version -> BigInt,
         published_at -> Timestamp,
         published_by -> Text,
+        title -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Nullable<Timestamp>,
+        location -> Nullable<Text>,
         content -> Text,
     }
 }
@@ -301,6 +305,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    calendar_feeds (id) {
+        id -> BigInt,
+        subject -> Text,
+        name -> Nullable<Text>,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        version -> BigInt,
+    }
+}
+
 diesel::joinable!(committees -> access_groups (owner_group_id));
 diesel::joinable!(group_members -> access_groups (group_id));
 diesel::joinable!(kind_grants -> access_groups (group_id));
@@ -337,4 +353,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     standing_items,
     attachments,
     attachment_contents,
+    calendar_feeds,
 );

@@ -81,6 +81,8 @@ pub struct World<'a> {
     spare_group: i64,
     token_client: (String, String),
     item_ids: Vec<i64>,
+    /// The secret of the member's calendar feed.
+    feed_token: String,
 }
 
 fn hs256(claims: Value) -> String {
@@ -140,6 +142,10 @@ impl<'a> World<'a> {
             )
             .expect(201)
             .json();
+
+        let public = PublicMeeting::build(app);
+        let feed = app.post("/v1/me/calendar-feeds", &committee.member, json!({"name": "Telefon"})).expect(201).json();
+        let feed_token = feed["url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
 
         let (group, _) = fixtures::group(app, "Matrixgruppe", "unit", None);
         let member = app
@@ -213,6 +219,10 @@ impl<'a> World<'a> {
             ("sign_off", published.sign_off),
             ("standing_item", id(&standing)),
             ("attachment", published.attachment),
+            ("public_committee", public.committee),
+            ("public_meeting", public.meeting),
+            ("public_attachment", public.attachment),
+            ("feed", id(&feed)),
             ("client", id(&victim_client)),
         ]);
         World {
@@ -223,6 +233,7 @@ impl<'a> World<'a> {
             spare_group,
             token_client,
             item_ids: vec![id(&open), id(&closed)],
+            feed_token,
         }
     }
 
@@ -252,6 +263,17 @@ impl<'a> World<'a> {
     /// catalogue does not know, which the tests report.
     pub fn request(&self, method: &str, template: &str) -> Option<Request> {
         let mut path = template.to_owned();
+        let public = template.starts_with("/v1/public/");
+        if public {
+            // The public API reads the public committee's meeting, agenda version 2.
+            path = path
+                .replace("{kind}", "agenda")
+                .replace("{number}", "2")
+                .replace("{attachment_id}", &self.ids["public_attachment"].to_string())
+                .replace("{token}", &self.feed_token);
+            let key = if template.starts_with("/v1/public/committees") { "public_committee" } else { "public_meeting" };
+            path = path.replace("{id}", &self.ids[key].to_string());
+        }
         for (param, key) in [
             ("{member_id}", "member"),
             ("{grant_id}", "grant"),
@@ -282,6 +304,7 @@ impl<'a> World<'a> {
             "users" => "user",
             "clients" => "client",
             "attachments" => "attachment",
+            "me" => "feed",
             _ => "",
         };
         if let Some(id) = self.ids.get(main_key) {
@@ -345,6 +368,7 @@ impl<'a> World<'a> {
             ("post", "/v1/meetings/{id}/hold" | "/v1/meetings/{id}/sign-offs") => json!({}),
             ("post", "/v1/meetings/{id}/cancel") => json!({"reason": "Aflyst"}),
             ("post", "/v1/committees/{id}/standing-items") => json!({"title": unique("Fast punkt")}),
+            ("post", "/v1/me/calendar-feeds") => json!({"name": "Kalender"}),
             ("patch", "/v1/committees/{id}/standing-items/{standing_item_id}") => json!({"title": "Ændret"}),
             ("post", "/v1/items/{id}/exclusions") => json!({"subject": unique("inhabil")}),
             ("post", "/v1/users/{id}/deactivate") => json!({"reason": "Fratrådt"}),
@@ -419,6 +443,39 @@ impl Published {
         app.patch(&path, secretary, &etag, json!({"summary": format!("{MARKER} rettet resume")})).expect(200);
         fixtures::act(app, secretary, meeting, "publish-minutes", json!({"reason": "Rettelse"})).expect(201);
         Published { meeting, closed_item: closed, attendance: id(&guest), sign_off: id(&sign_off.json()), attachment }
+    }
+}
+
+/// A public committee's meeting with its agenda published and corrected: an open item with an
+/// attachment, and a closed item whose every field carries the marker.
+struct PublicMeeting {
+    committee: i64,
+    meeting: i64,
+    attachment: i64,
+}
+
+impl PublicMeeting {
+    fn build(app: &TestApp) -> PublicMeeting {
+        let committee = fixtures::committee(app, "Byrådet", "public");
+        let secretary = &committee.secretary;
+        let meeting = id(&fixtures::meeting(app, &committee, "2022-05-26T18:00:00+02:00"));
+        let open = id(&fixtures::item(app, &committee, meeting, json!({"title": "Regnskab 2021", "summary": "Åbent"})));
+        let attachment = id(&app.upload(open, secretary, "regnskab.txt", b"Regnskab", None).expect(201).json());
+        fixtures::item(
+            app,
+            &committee,
+            meeting,
+            json!({
+                "title": "Salg af ejendom",
+                "closed": true,
+                "case_number": MARKED_CASE,
+                "summary": format!("{MARKER} offentligt møde, lukket punkt"),
+                "presentation": format!("{MARKER} sagsfremstilling"),
+            }),
+        );
+        fixtures::act(app, secretary, meeting, "publish-agenda", json!({})).expect(201);
+        fixtures::act(app, secretary, meeting, "publish-agenda", json!({"reason": "Rettelse"})).expect(201);
+        PublicMeeting { committee: committee.id, meeting, attachment }
     }
 }
 

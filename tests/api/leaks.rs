@@ -64,6 +64,14 @@ fn closed_content_never_reaches_a_non_member(app: &TestApp) {
     }
     assert!(checked > 500, "{checked}");
 
+    // The public API shows closed items as number and title to everyone, the committee's own too.
+    for who in [Who::Member, Who::Secretary] {
+        for (method, path) in operations(app).into_iter().filter(|(_, p)| p.starts_with("/v1/public/")) {
+            let reply = world.send(world.request(&method, &path).expect("catalogued"), who);
+            assert_clean(&reply, &format!("{method} {path} as {who:?}"));
+        }
+    }
+
     // The test is worth something only if a member does see the marker.
     let member_view = world.send(Request::new("GET", &format!("/v1/items/{item}")), Who::Member);
     assert!(member_view.expect(200).body.contains(MARKER));

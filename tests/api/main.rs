@@ -17,5 +17,6 @@ mod matrix;
 mod meetings;
 mod openapi;
 mod problems;
+mod public;
 mod robustness;
 mod seeds;

@@ -37,12 +37,23 @@ enum Policy {
     ReadClosed(u16),
     /// Signing off the minutes: the approver (the member); others who may read the meeting are refused.
     SignOff(u16),
+    /// The public API: anyone, signed in or not (an invalid token is still refused).
+    Public,
+    /// Personal calendar feeds: users, not service clients.
+    UsersOnly(u16),
+    /// One user's calendar feed (the member's): theirs alone.
+    OwnFeed(u16),
 }
 
 fn policy(method: &str, path: &str) -> Option<Policy> {
     use Policy::*;
     Some(match (method, path) {
         ("get", "/healthz" | "/readyz" | "/metrics") => Probe,
+        ("get", path) if path.starts_with("/v1/public/") => Public,
+        ("get", "/v1/me/calendar-feeds") => UsersOnly(200),
+        ("post", "/v1/me/calendar-feeds") => UsersOnly(201),
+        ("get", "/v1/me/calendar-feeds/{id}") => OwnFeed(200),
+        ("delete", "/v1/me/calendar-feeds/{id}") => OwnFeed(412),
         ("post", "/v1/auth/token") => TokenEndpoint,
         (
             "get",
@@ -78,6 +89,8 @@ fn policy(method: &str, path: &str) -> Option<Policy> {
             | "/v1/meetings/{id}/published"
             | "/v1/meetings/{id}/published/{kind}/{number}"
             | "/v1/meetings/{id}/published/{kind}/{number}/diff"
+            | "/v1/meetings/{id}/published/{kind}/{number}/html"
+            | "/v1/meetings/{id}/published/{kind}/{number}/markdown"
             | "/v1/meetings/{id}/sign-offs"
             | "/v1/committees/{id}/standing-items"
             | "/v1/committees/{id}/standing-items/{standing_item_id}",
@@ -139,6 +152,7 @@ fn expected(policy: Policy, who: Who) -> u16 {
     let invalid = matches!(who, Anonymous | Deactivated | OtherAudience | Expired);
     match policy {
         Probe => return 200,
+        Public if who == Anonymous => return 200,
         TokenEndpoint => return if who == Anonymous { 200 } else { 401 },
         _ if invalid => return 401,
         _ => {}
@@ -210,6 +224,19 @@ fn expected(policy: Policy, who: Who) -> u16 {
             (Member, _) => ok,
             (_, 0) => 404,
             _ => 403,
+        },
+        Public => 200,
+        UsersOnly(ok) => {
+            if who == Client {
+                403
+            } else {
+                ok
+            }
+        }
+        OwnFeed(ok) => match who {
+            Member => ok,
+            Client => 403,
+            _ => 404,
         },
     }
 }

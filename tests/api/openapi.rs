@@ -39,8 +39,8 @@ fn the_service_serves_the_committed_document() {
     assert!(docs.body.contains("swagger"), "the interactive docs are served");
 }
 
-/// Every operation documents its error responses as problem+json, and every `/v1` operation needs
-/// the bearer token.
+/// Every operation documents its error responses as problem+json, and every `/v1` operation outside
+/// the public API needs the bearer token.
 #[test]
 fn every_operation_documents_its_problems() {
     let doc: Value = serde_json::from_str(&generated()).unwrap();
@@ -55,6 +55,13 @@ fn every_operation_documents_its_problems() {
             if path == "/v1/auth/token" {
                 // The OAuth token endpoint takes client credentials, not a bearer token.
                 assert_eq!(operation["security"][1]["client_basic"], serde_json::json!([]), "{method} {path}");
+            } else if path.starts_with("/v1/public/calendar-feeds/") {
+                // A calendar client sends the secret in the URL, no token at all.
+                assert_eq!(operation["security"], serde_json::json!([{}]), "{method} {path}");
+            } else if path.starts_with("/v1/public/") {
+                // The public API needs no token; one that is sent is checked.
+                assert!(responses.contains_key("401"), "{method} {path} lacks 401");
+                assert_eq!(operation["security"], serde_json::json!([{}, {"bearer": []}]), "{method} {path}");
             } else if path.starts_with("/v1/") {
                 assert!(responses.contains_key("401"), "{method} {path} lacks 401");
                 assert_eq!(operation["security"][0]["bearer"], serde_json::json!([]), "{method} {path}");

@@ -1,3 +1,4 @@
+DROP TABLE calendar_feeds;
 DROP TABLE attachment_contents;
 DROP TABLE attachments;
 DROP TABLE standing_items;

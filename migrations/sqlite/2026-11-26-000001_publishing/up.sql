@@ -17,6 +17,11 @@ CREATE TABLE published_documents (
     meeting_version INTEGER   NOT NULL,
     published_at    TEXT      NOT NULL,
     published_by    TEXT      NOT NULL,
+    -- What lists and calendars show of the version, without reading its content.
+    title           TEXT      NOT NULL,
+    starts_at       TEXT      NOT NULL,
+    ends_at         TEXT     ,
+    location        TEXT,
     content         TEXT      NOT NULL,
     UNIQUE (meeting_id, kind, number)
 );
@@ -93,3 +98,16 @@ CREATE TABLE attachment_contents (
     attachment_id INTEGER PRIMARY KEY REFERENCES attachments (id) ON DELETE CASCADE,
     content       BLOB    NOT NULL
 );
+
+-- Personal calendar feeds: a secret URL per feed (calendar clients send no bearer token), stored as
+-- its SHA-256; deleting the row revokes it.
+CREATE TABLE calendar_feeds (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    subject      TEXT      NOT NULL,
+    name         TEXT,
+    token_hash   TEXT      NOT NULL UNIQUE,
+    created_at   TEXT      NOT NULL,
+    last_used_at TEXT     ,
+    version      INTEGER   NOT NULL DEFAULT 1
+);
+CREATE INDEX calendar_feeds_subject_idx ON calendar_feeds (subject);

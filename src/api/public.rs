@@ -1,0 +1,327 @@
+//! The public read API, `/v1/public/…`: no token needed. It shows only published versions, of the
+//! committees whose publication level is `public` (and, to a signed-in caller, `internal`); closed
+//! items are number and title only, whoever asks. This is what a municipality's website reads.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::access_groups::ListQuery;
+use super::attachments::file_response;
+use super::extract::QueryParams;
+use super::pagination::{self, Page};
+use super::published::{AttachmentPath, DiffQuery, Format, VersionPath, find_public_reader, rendered, resolve_from};
+use super::{State, Visitor, etagged};
+use crate::db::committees::{self, Committee};
+use crate::db::meetings::Meeting;
+use crate::db::published::{self, Publication as Version, PublishedFilter};
+use crate::domain::document::{Document, DocumentDiff};
+use crate::domain::{CommitteeKind, DocumentKind, MeetingStatus, Publication};
+use crate::error::{ApiError, ApiResult};
+use crate::time;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(committee_list)
+        .service(meeting_list)
+        .service(meeting_detail)
+        .service(version)
+        .service(compare)
+        .service(html)
+        .service(markdown)
+        .service(attachment);
+}
+
+/// Publication levels a visitor reads: public, and internal too when signed in.
+fn levels(signed_in: bool) -> Vec<Publication> {
+    if signed_in { vec![Publication::Public, Publication::Internal] } else { vec![Publication::Public] }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicCommittee {
+    pub id: i64,
+    pub name: String,
+    pub kind: CommitteeKind,
+    pub publication: Publication,
+}
+
+impl From<Committee> for PublicCommittee {
+    fn from(c: Committee) -> Self {
+        PublicCommittee { id: c.id, name: c.name, kind: c.kind, publication: c.publication }
+    }
+}
+
+/// A published version of a meeting's agenda or minutes, with where to read it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicVersion {
+    pub kind: DocumentKind,
+    pub number: i32,
+    /// Why this version corrects the one before it.
+    pub reason: Option<String>,
+    pub published_at: DateTime<FixedOffset>,
+    /// The version as JSON; add `/html` or `/markdown` for a page to read.
+    pub href: String,
+}
+
+/// A meeting as it was last published.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicMeeting {
+    pub id: i64,
+    pub committee: PublicCommittee,
+    pub title: String,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: Option<DateTime<FixedOffset>>,
+    pub location: Option<String>,
+    /// `agenda_published`, `minutes_published`, or `cancelled` (after its agenda was published).
+    pub status: MeetingStatus,
+    /// Every published version, agenda before minutes, oldest first.
+    pub versions: Vec<PublicVersion>,
+}
+
+fn public_meeting(meeting: Meeting, committee: Committee, versions: Vec<Version>) -> Option<PublicMeeting> {
+    let latest = versions.iter().max_by_key(|v| v.published_at)?.clone();
+    let status = if meeting.status == MeetingStatus::Cancelled {
+        MeetingStatus::Cancelled
+    } else if versions.iter().any(|v| v.kind == DocumentKind::Minutes) {
+        MeetingStatus::MinutesPublished
+    } else {
+        MeetingStatus::AgendaPublished
+    };
+    Some(PublicMeeting {
+        id: meeting.id,
+        committee: committee.into(),
+        title: latest.title,
+        starts_at: time::to_api(latest.starts_at),
+        ends_at: latest.ends_at.map(time::to_api),
+        location: latest.location,
+        status,
+        versions: versions
+            .into_iter()
+            .map(|v| PublicVersion {
+                href: format!("/v1/public/meetings/{}/published/{}/{}", meeting.id, v.kind.as_ref(), v.number),
+                kind: v.kind,
+                number: v.number,
+                reason: v.reason,
+                published_at: time::to_api(v.published_at),
+            })
+            .collect(),
+    })
+}
+
+/// Committees whose agendas and minutes are published.
+#[utoipa::path(
+    tag = "public",
+    params(ListQuery),
+    responses((status = OK, body = Page<PublicCommittee>)),
+    security((), ("bearer" = []))
+)]
+#[get("/committees")]
+async fn committee_list(
+    state: State,
+    visitor: Visitor,
+    query: QueryParams<ListQuery>,
+) -> ApiResult<web::Json<Page<PublicCommittee>>> {
+    let query = query.0;
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::after_id(query.cursor.as_deref())?;
+    let rows = state
+        .read_public(visitor.0, move |conn, visitor| {
+            Ok(committees::published(conn, &levels(visitor.is_some()), after, i64::from(limit) + 1)?)
+        })
+        .await?;
+    Ok(web::Json(pagination::page(rows, limit, |c| pagination::id_cursor(c.id), PublicCommittee::from)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PublicMeetingQuery {
+    /// Only this committee's meetings.
+    pub committee_id: Option<i64>,
+    /// Only meetings starting on or after this day (Europe/Copenhagen).
+    pub from: Option<NaiveDate>,
+    /// Only meetings starting on or before this day (Europe/Copenhagen).
+    pub to: Option<NaiveDate>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = r"^t\.-?[0-9]{1,16}\.[0-9]{1,18}$")]
+    pub cursor: Option<String>,
+}
+
+/// Meetings with a published agenda or minutes, by start time.
+#[utoipa::path(
+    tag = "public",
+    params(PublicMeetingQuery),
+    responses((status = OK, body = Page<PublicMeeting>)),
+    security((), ("bearer" = []))
+)]
+#[get("/meetings")]
+async fn meeting_list(
+    state: State,
+    visitor: Visitor,
+    query: QueryParams<PublicMeetingQuery>,
+) -> ApiResult<web::Json<Page<PublicMeeting>>> {
+    let query = query.0;
+    let limit = pagination::limit(query.limit)?;
+    let mut filter = PublishedFilter {
+        levels: Vec::new(),
+        committee_id: query.committee_id,
+        starts_from: query.from.map(time::start_of_local_day),
+        starts_before: query.to.and_then(|day| day.succ_opt()).map(time::start_of_local_day),
+        after: pagination::after_time(query.cursor.as_deref())?,
+        limit: i64::from(limit) + 1,
+    };
+    let rows = state
+        .read_public(visitor.0, move |conn, visitor| {
+            filter.levels = levels(visitor.is_some());
+            let rows = published::published_meetings(conn, &filter)?;
+            let ids: Vec<i64> = rows.iter().map(|(m, _)| m.id).collect();
+            let mut versions = published::list_for(conn, &ids)?;
+            Ok(rows
+                .into_iter()
+                .map(|(meeting, committee)| {
+                    let (mine, rest) = versions.drain(..).partition(|v: &Version| v.meeting_id == meeting.id);
+                    versions = rest;
+                    (meeting, committee, mine)
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    let page = pagination::page(
+        rows,
+        limit,
+        |(m, _, _)| pagination::time_cursor(m.starts_at, m.id),
+        |(m, c, v)| public_meeting(m, c, v),
+    );
+    Ok(web::Json(Page { data: page.data.into_iter().flatten().collect(), next_cursor: page.next_cursor }))
+}
+
+/// A published meeting as it was last published, with its versions.
+#[utoipa::path(
+    tag = "public",
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses((status = OK, body = PublicMeeting)),
+    security((), ("bearer" = []))
+)]
+#[get("/meetings/{id}")]
+async fn meeting_detail(state: State, visitor: Visitor, id: web::Path<i64>) -> ApiResult<web::Json<PublicMeeting>> {
+    let id = id.into_inner();
+    let meeting = state
+        .read_public(visitor.0, move |conn, visitor| {
+            let reader = find_public_reader(conn, visitor.is_some(), id)?;
+            let versions = published::list(conn, reader.meeting.id)?;
+            public_meeting(reader.meeting, reader.committee, versions).ok_or(ApiError::NotFound)
+        })
+        .await?;
+    Ok(web::Json(meeting))
+}
+
+async fn public_document(state: &State, visitor: Visitor, path: &VersionPath) -> ApiResult<Document> {
+    let (id, kind, number) = (path.id, path.kind, path.number);
+    state
+        .read_public(visitor.0, move |conn, visitor| {
+            find_public_reader(conn, visitor.is_some(), id)?.document(conn, kind, number)
+        })
+        .await
+}
+
+/// A published version: closed items as number and title only.
+#[utoipa::path(
+    tag = "public",
+    params(VersionPath),
+    responses((status = OK, body = Document, headers(("ETag" = String)))),
+    security((), ("bearer" = []))
+)]
+#[get("/meetings/{id}/published/{kind}/{number}")]
+async fn version(state: State, visitor: Visitor, path: web::Path<VersionPath>) -> ApiResult<HttpResponse> {
+    let document = public_document(&state, visitor, &path.into_inner()).await?;
+    Ok(etagged(actix_web::http::StatusCode::OK, i64::from(document.number), true).json(document))
+}
+
+/// What changed in this version since an earlier one of the same kind.
+#[utoipa::path(
+    tag = "public",
+    params(VersionPath, DiffQuery),
+    responses((status = OK, body = DocumentDiff)),
+    security((), ("bearer" = []))
+)]
+#[get("/meetings/{id}/published/{kind}/{number}/diff")]
+async fn compare(
+    state: State,
+    visitor: Visitor,
+    path: web::Path<VersionPath>,
+    query: QueryParams<DiffQuery>,
+) -> ApiResult<web::Json<DocumentDiff>> {
+    let VersionPath { id, kind, number } = path.into_inner();
+    let from = resolve_from(query.0.from, number)?;
+    let diff = state
+        .read_public(visitor.0, move |conn, visitor| {
+            Ok(find_public_reader(conn, visitor.is_some(), id)?.diff(conn, kind, from, number)?.0)
+        })
+        .await?;
+    Ok(web::Json(diff))
+}
+
+fn attachments_base(path: &VersionPath) -> String {
+    format!("/v1/public/meetings/{}/published/{}/{}/attachments", path.id, path.kind.as_ref(), path.number)
+}
+
+/// A published version as a print-friendly HTML page.
+#[utoipa::path(
+    tag = "public",
+    params(VersionPath),
+    responses((status = OK, description = "An HTML page.", content_type = "text/html", body = String, headers(("ETag" = String)))),
+    security((), ("bearer" = []))
+)]
+#[get("/meetings/{id}/published/{kind}/{number}/html")]
+async fn html(state: State, visitor: Visitor, path: web::Path<VersionPath>) -> ApiResult<HttpResponse> {
+    let path = path.into_inner();
+    let document = public_document(&state, visitor, &path).await?;
+    rendered(&document, Format::Html, &attachments_base(&path))
+}
+
+/// A published version as Markdown.
+#[utoipa::path(
+    tag = "public",
+    params(VersionPath),
+    responses((status = OK, description = "Markdown text.", content_type = "text/markdown", body = String, headers(("ETag" = String)))),
+    security((), ("bearer" = []))
+)]
+#[get("/meetings/{id}/published/{kind}/{number}/markdown")]
+async fn markdown(state: State, visitor: Visitor, path: web::Path<VersionPath>) -> ApiResult<HttpResponse> {
+    let path = path.into_inner();
+    let document = public_document(&state, visitor, &path).await?;
+    rendered(&document, Format::Markdown, &attachments_base(&path))
+}
+
+/// Download an attachment of an open item of a published version.
+#[utoipa::path(
+    tag = "public",
+    params(AttachmentPath),
+    responses(
+        (status = OK, description = "The file.", content_type = "*/*", body = String,
+            headers(("ETag" = String), ("Content-Disposition" = String))),
+        (status = NOT_MODIFIED, description = "The client's copy (If-None-Match) is current."),
+    ),
+    security((), ("bearer" = []))
+)]
+#[get("/meetings/{id}/published/{kind}/{number}/attachments/{attachment_id}")]
+async fn attachment(
+    state: State,
+    visitor: Visitor,
+    path: web::Path<AttachmentPath>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let AttachmentPath { id, kind, number, attachment_id } = path.into_inner();
+    let (named, content, public) = state
+        .read_public(visitor.0, move |conn, visitor| {
+            let reader = find_public_reader(conn, visitor.is_some(), id)?;
+            let (named, content, _) = reader.attachment(conn, kind, number, attachment_id)?;
+            Ok((named, content, reader.committee.publication == Publication::Public))
+        })
+        .await?;
+    // An internal committee's files are for signed-in callers: no shared cache may keep them.
+    Ok(file_response(&req, &named.content_type, &named.filename, &named.sha256, public, Some(content)))
+}

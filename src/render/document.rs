@@ -1,0 +1,321 @@
+//! A published agenda or minutes as people read it, in the shape of the seed documents: the
+//! heading "Referat Direktionen d. 25-04-2022", date, place and participants, a table of contents,
+//! then "Punkt N: title" with its sections, and a closed item as "Lukket: title" alone.
+//!
+//! The document is rendered as the reader may see it (see `Document::as_seen_by`): what is not in it
+//! cannot be rendered. Titles and names are plain text and are escaped; the sections are Markdown
+//! (CommonMark), rendered to HTML without raw HTML, scripts or images.
+
+use askama::Template;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use super::danish;
+use crate::domain::document::{Document, DocumentEntry, DocumentItem};
+use crate::domain::lifecycle::number_ranges;
+
+/// Where an attachment of the rendered version is downloaded, by attachment id.
+pub type AttachmentLink<'a> = &'a dyn Fn(i64) -> String;
+
+/// The document laid out, shared by the Markdown and the HTML rendering.
+struct Page {
+    title: String,
+    when: String,
+    location: Option<String>,
+    participants: String,
+    /// For a correction: "Version 2 (rettelse), 26-04-2022 kl. 10:15: <reason>".
+    version: Option<String>,
+    items: Vec<PageItem>,
+    /// Minutes: "Jan Lysgaard Thomsen, 26-04-2022 kl. 10:15".
+    signed: Vec<String>,
+}
+
+struct PageItem {
+    anchor: String,
+    /// "Decentrale direktionsmøder" or "Lukket: Status, Økonomiudvalget".
+    toc: String,
+    /// "Punkt 1: Decentrale direktionsmøder".
+    heading: String,
+    /// "Sagsnr.: 22-003462 J.nr.: 00.22.04 Dokumentnr.: …".
+    references: Option<String>,
+    /// "Malene Goth deltager i behandlingen af punktet."
+    attendance: Vec<String>,
+    sections: Vec<Section>,
+    attachments: Vec<(String, String)>,
+}
+
+struct Section {
+    heading: &'static str,
+    /// 3 for a section of the item, 4 for a part of its case presentation.
+    level: usize,
+    markdown: String,
+}
+
+fn references(item: &DocumentItem) -> Option<String> {
+    let parts: Vec<String> =
+        [("Sagsnr.", &item.case_number), ("J.nr.", &item.journal_number), ("Dokumentnr.", &item.document_number)]
+            .into_iter()
+            .filter_map(|(label, value)| value.as_ref().map(|v| format!("{label}: {v}")))
+            .collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+fn sections(item: &DocumentItem) -> Vec<Section> {
+    let mut sections = Vec::new();
+    let mut add = |heading, level, text: Option<String>| {
+        if let Some(markdown) = text.filter(|t| !t.trim().is_empty()) {
+            sections.push(Section { heading, level, markdown });
+        }
+    };
+    if let Some(decision) = &item.decision {
+        let text = decision.text.clone().or_else(|| decision.outcome.map(|o| danish::outcome(o).to_owned()));
+        add("Beslutning", 3, text);
+    }
+    add("Sagstype", 4, item.case_type.map(|t| danish::case_type(t).to_owned()));
+    add("Resume og sagens baggrund", 4, item.summary.clone());
+    add("Indstillinger", 4, item.recommendation.clone());
+    add("Behandling", 4, item.handled_by.clone());
+    add("Sagsfremstilling", 4, item.presentation.clone());
+    add("Økonomiske konsekvenser", 3, item.financial_consequences.clone());
+    // The case presentation's parts stand under one heading, as in the minutes.
+    if let Some(first) = sections.iter().position(|s| s.level == 4) {
+        sections.insert(first, Section { heading: "Sagsfremstilling", level: 3, markdown: String::new() });
+    }
+    sections
+}
+
+fn page(document: &Document, attachment_link: AttachmentLink<'_>) -> Page {
+    let meeting = &document.meeting;
+    let absences = document.absences_by_participant();
+    let participants = document
+        .participants
+        .iter()
+        .map(|p| {
+            let mut notes: Vec<String> = danish::absence(p.attendance).map(str::to_owned).into_iter().collect();
+            if let Some(numbers) = absences.get(&p.id) {
+                notes.push(format!("deltog ikke under punkt {}", number_ranges(numbers)));
+            }
+            if notes.is_empty() { p.name.clone() } else { format!("{} ({})", p.name, notes.join(", ")) }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let items = document
+        .items
+        .iter()
+        .map(|entry| {
+            let number = entry.number();
+            let toc = if entry_closed(entry) { format!("Lukket: {}", entry.title()) } else { entry.title().to_owned() };
+            let mut item = PageItem {
+                anchor: format!("punkt-{number}"),
+                heading: format!("Punkt {number}: {toc}"),
+                toc,
+                references: None,
+                attendance: Vec::new(),
+                sections: Vec::new(),
+                attachments: Vec::new(),
+            };
+            if let DocumentEntry::Full(full) = entry {
+                item.references = references(full);
+                item.attendance = full
+                    .guests
+                    .iter()
+                    .map(|g| match &g.note {
+                        Some(note) => format!("{} ({note}) deltager i behandlingen af punktet.", g.name),
+                        None => format!("{} deltager i behandlingen af punktet.", g.name),
+                    })
+                    .chain(full.absent.iter().map(|a| format!("{} deltog ikke i behandlingen af punktet.", a.name)))
+                    .collect();
+                item.sections = sections(full);
+                item.attachments = full.attachments.iter().map(|a| (a.title.clone(), attachment_link(a.id))).collect();
+            }
+            item
+        })
+        .collect();
+    Page {
+        title: format!(
+            "{} {} d. {}",
+            danish::document_kind(document.kind),
+            meeting.committee.name,
+            danish::date(&meeting.starts_at)
+        ),
+        when: danish::meeting_time(&meeting.starts_at, meeting.ends_at.as_ref()),
+        location: meeting.location.clone(),
+        participants,
+        version: (document.number > 1).then(|| {
+            let at = danish::date_time(&document.published_at);
+            match &document.reason {
+                Some(reason) => format!("Version {} (rettelse), {at}: {reason}", document.number),
+                None => format!("Version {} (rettelse), {at}", document.number),
+            }
+        }),
+        items,
+        signed: document.signed_by.iter().map(|s| format!("{}, {}", s.name, danish::date_time(&s.signed_at))).collect(),
+    }
+}
+
+fn entry_closed(entry: &DocumentEntry) -> bool {
+    match entry {
+        DocumentEntry::Full(item) => item.closed,
+        DocumentEntry::TitleOnly(item) => item.closed,
+    }
+}
+
+/// Plain text as Markdown inline text: the characters that would start markup are escaped.
+fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>') {
+            out.push('\\');
+        }
+        out.push(if c.is_control() { ' ' } else { c });
+    }
+    out
+}
+
+/// The document as Markdown.
+pub fn markdown(document: &Document, attachment_link: AttachmentLink<'_>) -> String {
+    let page = page(document, attachment_link);
+    let mut out = String::new();
+    let mut line = |text: String| {
+        out.push_str(&text);
+        out.push_str("\n\n");
+    };
+    line(format!("# {}", escape_markdown(&page.title)));
+    line(format!("**Mødedato** {}", page.when));
+    if let Some(location) = &page.location {
+        line(format!("**Mødested** {}", escape_markdown(location)));
+    }
+    if !page.participants.is_empty() {
+        line(format!("**Mødedeltagere** {}", escape_markdown(&page.participants)));
+    }
+    if let Some(version) = &page.version {
+        line(format!("*{}*", escape_markdown(version)));
+    }
+    line("## Indholdsfortegnelse".into());
+    let toc: Vec<String> =
+        page.items.iter().map(|i| format!("- [{}](#{})", escape_markdown(&i.toc), i.anchor)).collect();
+    if !toc.is_empty() {
+        line(toc.join("\n"));
+    }
+    for item in &page.items {
+        line(format!("## {}", escape_markdown(&item.heading)));
+        if let Some(references) = &item.references {
+            line(escape_markdown(references));
+        }
+        for attendance in &item.attendance {
+            line(escape_markdown(attendance));
+        }
+        for section in &item.sections {
+            line(format!("{} {}", "#".repeat(section.level), section.heading));
+            if !section.markdown.is_empty() {
+                line(section.markdown.trim().to_owned());
+            }
+        }
+        if !item.attachments.is_empty() {
+            line("### Bilag".into());
+            let list: Vec<String> =
+                item.attachments.iter().map(|(title, url)| format!("- [{}]({url})", escape_markdown(title))).collect();
+            line(list.join("\n"));
+        }
+    }
+    if !page.signed.is_empty() {
+        line("## Godkendt af".into());
+        line(page.signed.iter().map(|s| format!("- {}", escape_markdown(s))).collect::<Vec<_>>().join("\n"));
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+fn safe_link(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || lower.starts_with("mailto:")
+        || lower.starts_with('#')
+}
+
+fn shifted(level: HeadingLevel, by: usize) -> HeadingLevel {
+    let shifted = (level as usize + by).min(6);
+    HeadingLevel::try_from(shifted).unwrap_or(HeadingLevel::H6)
+}
+
+/// A section's Markdown as HTML: raw HTML is shown as text, links go to the web or mail only, images
+/// become their description, and headings sit below the section's own.
+pub fn section_html(markdown: &str, heading_offset: usize) -> String {
+    let events =
+        Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|event| match event {
+            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = if safe_link(&dest_url) { dest_url } else { CowStr::Borrowed("#") };
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            Event::Start(Tag::Image { .. }) => Event::Start(Tag::Emphasis),
+            Event::End(TagEnd::Image) => Event::End(TagEnd::Emphasis),
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                Event::Start(Tag::Heading { level: shifted(level, heading_offset), id, classes, attrs })
+            }
+            Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shifted(level, heading_offset))),
+            other => other,
+        });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
+}
+
+struct HtmlSection {
+    heading: &'static str,
+    level: usize,
+    html: String,
+}
+
+struct HtmlItem<'a> {
+    item: &'a PageItem,
+    sections: Vec<HtmlSection>,
+}
+
+#[derive(Template)]
+#[template(path = "document.html")]
+struct HtmlDocument<'a> {
+    page: &'a Page,
+    items: Vec<HtmlItem<'a>>,
+}
+
+/// The document as a standalone, print-friendly HTML page.
+pub fn html(document: &Document, attachment_link: AttachmentLink<'_>) -> Result<String, askama::Error> {
+    let page = page(document, attachment_link);
+    let items = page
+        .items
+        .iter()
+        .map(|item| HtmlItem {
+            item,
+            sections: item
+                .sections
+                .iter()
+                .map(|s| HtmlSection { heading: s.heading, level: s.level, html: section_html(&s.markdown, s.level) })
+                .collect(),
+        })
+        .collect();
+    HtmlDocument { page: &page, items }.render()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_markdown_cannot_carry_html_scripts_or_images() {
+        let html = section_html("<script>alert(1)</script>\n\n[klik](javascript:alert(1)) ![x](https://evil/x.png)", 3);
+        assert!(!html.contains("<script"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(section_html("# Overskrift", 3).contains("<h4>"));
+        assert!(section_html("- en\n- to", 3).contains("<li>en</li>"));
+    }
+
+    #[test]
+    fn titles_are_text_in_markdown() {
+        assert_eq!(escape_markdown("Punkt *vigtigt* [x](y)"), "Punkt \\*vigtigt\\* \\[x\\](y)");
+        assert_eq!(escape_markdown("Ung - Sprog Kalundborg"), "Ung - Sprog Kalundborg");
+    }
+}
