@@ -111,7 +111,13 @@ fn calendar_response(body: String) -> HttpResponse {
 }
 
 /// The caller's personal calendar feeds.
-#[utoipa::path(tag = "calendars", responses((status = OK, body = Vec<CalendarFeedView>)))]
+#[utoipa::path(
+    tag = "calendars",
+    responses(
+        (status = OK, body = Vec<CalendarFeedView>),
+        (status = FORBIDDEN, description = "Service clients have no calendar.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
 #[get("/me/calendar-feeds")]
 async fn list(state: State, principal: Principal) -> ApiResult<web::Json<Vec<CalendarFeedView>>> {
     let rows = state
@@ -168,7 +174,10 @@ async fn create(
 #[utoipa::path(
     tag = "calendars",
     params(("id" = i64, Path, description = "Feed id")),
-    responses((status = OK, body = CalendarFeedView, headers(("ETag" = String))))
+    responses(
+        (status = OK, body = CalendarFeedView, headers(("ETag" = String))),
+        (status = FORBIDDEN, description = "Service clients have no calendar.", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/me/calendar-feeds/{id}")]
 async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {

@@ -16,7 +16,7 @@ use crate::db::{exclusions, items};
 use crate::domain::access::{ItemView, Principal, item_role, item_view};
 use crate::domain::agenda::is_case_reference;
 use crate::domain::{CaseType, CommitteeRole, MeetingStatus};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, FieldError};
 use crate::time;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -73,7 +73,8 @@ pub struct CaseView {
 async fn read(state: State, principal: Principal, case_number: web::Path<String>) -> ApiResult<web::Json<CaseView>> {
     let case_number = case_number.into_inner();
     if !is_case_reference(&case_number) {
-        return Err(ApiError::validation("case_number", "must be letters, digits, '-', '/' and '.', at most 64"));
+        let field = FieldError::new("case_number", "must be letters, digits, '-', '/' and '.', at most 64");
+        return Err(ApiError::Malformed("The path is invalid.".into(), vec![field]));
     }
     let auditor = state.auditor.clone();
     let items = state

@@ -356,7 +356,10 @@ fn document_problems_and_security(doc: &mut OpenApiDocument) {
             if operation.request_body.is_some() {
                 statuses.extend(["400", "408", "413", "415", "422"]);
             }
-            if matches!(method, "put" | "patch" | "delete") {
+            let takes_if_match = operation.parameters.iter().flatten().any(|p| {
+                matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Header && p.name.eq_ignore_ascii_case("If-Match"))
+            });
+            if matches!(method, "put" | "patch" | "delete") || takes_if_match {
                 statuses.extend(["409", "412", "428"]);
             }
             if method == "post" && secured && !token_endpoint {

@@ -18,7 +18,7 @@ use crate::db::meetings::Meeting;
 use crate::db::published::{self, Publication as Version, PublishedFilter};
 use crate::domain::document::{Document, DocumentDiff};
 use crate::domain::{CommitteeKind, DocumentKind, MeetingStatus, Publication};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -244,7 +244,10 @@ async fn version(state: State, visitor: Visitor, path: web::Path<VersionPath>) -
 #[utoipa::path(
     tag = "public",
     params(VersionPath, DiffQuery),
-    responses((status = OK, body = DocumentDiff)),
+    responses(
+        (status = OK, body = DocumentDiff),
+        (status = UNPROCESSABLE_ENTITY, description = "`from` names no earlier version.", body = Problem, content_type = "application/problem+json"),
+    ),
     security((), ("bearer" = []))
 )]
 #[get("/meetings/{id}/published/{kind}/{number}/diff")]

@@ -25,7 +25,7 @@ use crate::domain::document::{
     DocumentGuest, DocumentItem, DocumentMeeting, DocumentParticipant, DocumentSignature, diff,
 };
 use crate::domain::{CommitteeRole, DocumentKind, ItemAttendanceKind};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Problem};
 use crate::render;
 use crate::time;
 
@@ -329,7 +329,10 @@ pub struct DiffQuery {
 #[utoipa::path(
     tag = "published",
     params(VersionPath, DiffQuery),
-    responses((status = OK, body = DocumentDiff))
+    responses(
+        (status = OK, body = DocumentDiff),
+        (status = UNPROCESSABLE_ENTITY, description = "`from` names no earlier version.", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/meetings/{id}/published/{kind}/{number}/diff")]
 async fn compare(

@@ -428,5 +428,5 @@ fn a_case_is_followed_across_committees(app: &TestApp) {
     assert_eq!(view["items"][1]["closed"], true);
     assert!(as_committee(&direktionen.outsider).is_empty());
     assert!(app.get("/v1/cases/99-999999", &everywhere).json()["items"].as_array().unwrap().is_empty());
-    assert_eq!(app.get("/v1/cases/sag%20nr", &everywhere).error_fields(422), ["case_number"]);
+    assert_eq!(app.get("/v1/cases/sag%20nr", &everywhere).error_fields(400), ["case_number"]);
 }
