@@ -55,6 +55,7 @@ pub fn resolve(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime) -> 
         committee_roles,
         kind_roles,
         managed_roots: direct.0.iter().filter(|(_, manages)| *manages).map(|(id, _)| *id).collect(),
+        groups: ids,
     })
 }
 
@@ -76,6 +77,7 @@ pub fn resolve_stored_user(conn: &mut DbConnection, subject: &str) -> ApiResult<
         committee_roles,
         kind_roles,
         managed_roots: Vec::new(),
+        groups: ids,
     }))
 }
 

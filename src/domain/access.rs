@@ -20,6 +20,9 @@ pub struct Principal {
     pub kind_roles: HashMap<CommitteeKind, CommitteeRole>,
     /// Groups whose subtree the caller manages (see [`can_manage_group`]).
     pub managed_roots: Vec<i64>,
+    /// The access groups the caller belongs to directly (its token's, those it was added to here, a
+    /// client's group); their ancestors count too, see `db::access::with_ancestors`.
+    pub groups: Vec<i64>,
 }
 
 impl Principal {
@@ -103,6 +106,26 @@ pub fn can_list_grants(role: Option<CommitteeRole>, manages: bool) -> bool {
 /// every member of every group below it would otherwise manage the whole subtree.
 pub fn can_manage_group(principal: &Principal, ancestors: &[i64]) -> bool {
     principal.is_admin() || ancestors.iter().any(|a| principal.managed_roots.contains(a))
+}
+
+/// The agenda item an allocation is linked to, as far as the caller is concerned.
+#[derive(Clone, Copy, Debug)]
+pub struct LinkedItem {
+    pub closed: bool,
+    /// The caller's role for the item (see [`item_role`]).
+    pub role: Option<CommitteeRole>,
+}
+
+/// Whether the caller may see a cost allocation. Finance sees the allocations it keeps; members of a
+/// paying unit see what their unit pays into; whoever may read the linked item sees its allocation.
+/// An allocation linked to a closed item is closed content: only those who see the item in full see
+/// it, whatever their service role or unit.
+pub fn can_see_allocation(finance: bool, pays: bool, item: Option<LinkedItem>) -> bool {
+    match item {
+        Some(LinkedItem { closed: true, role }) => role >= Some(CommitteeRole::Member),
+        Some(LinkedItem { closed: false, role }) => finance || pays || can_read_meetings(role),
+        None => finance || pays,
+    }
 }
 
 /// The role a caller holds on a committee: the highest of the roles granted to any of its groups.
@@ -219,5 +242,30 @@ mod tests {
         let admin = Principal { roles: vec![ServiceRole::Admin], ..Principal::default() };
         assert!(can_manage_group(&admin, &[13, 1]));
         assert!(!can_manage_group(&Principal::default(), &[10]));
+    }
+
+    #[test]
+    fn who_sees_an_allocation() {
+        let open = |role| Some(LinkedItem { closed: false, role });
+        let closed = |role| Some(LinkedItem { closed: true, role });
+        // (finance, pays, linked item, sees)
+        let table = [
+            (true, false, None, true),
+            (true, false, closed(None), false),
+            (true, false, closed(Some(Reader)), false),
+            (true, false, open(None), true),
+            (false, true, None, true),
+            (false, false, None, false),
+            (false, true, open(None), true),
+            (false, false, open(Some(Reader)), true),
+            (false, false, open(None), false),
+            (false, true, closed(None), false),
+            (false, true, closed(Some(Reader)), false),
+            (false, false, closed(Some(Member)), true),
+            (false, false, closed(Some(Secretary)), true),
+        ];
+        for (finance, pays, item, sees) in table {
+            assert_eq!(can_see_allocation(finance, pays, item), sees, "{finance} {pays} {item:?}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod agenda;
+pub mod allocation;
 pub mod audit;
 pub mod document;
 pub mod files;
