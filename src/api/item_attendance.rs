@@ -10,16 +10,15 @@ use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
 use super::extract::{IfMatch, JsonBody};
-use super::items::find_readable_item;
+use super::items::item_in_full;
 use super::lifecycle::allow;
-use super::meetings::require_secretary;
 use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::item_attendance::{self, ItemAttendance, ItemAttendanceFields};
 use crate::db::items::{Item, ItemPlace};
-use crate::db::{DbConnection, participants};
+use crate::db::participants;
 use crate::domain::ItemAttendanceKind;
-use crate::domain::access::{ItemView, Principal, item_view};
+use crate::domain::access::Principal;
 use crate::domain::lifecycle::Change;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
@@ -83,19 +82,6 @@ pub struct NewItemAttendance {
     #[validate(length(min = 1, max = 500))]
     #[schema(min_length = 1, max_length = 500)]
     pub note: Option<String>,
-}
-
-/// The item, if the caller sees it in full (its attendance is part of its content); with `edit`, for
-/// the committee's secretaries only.
-fn item_in_full(conn: &mut DbConnection, principal: &Principal, id: i64, edit: bool) -> ApiResult<(Item, ItemPlace)> {
-    let (item, role, place) = find_readable_item(conn, principal, id)?;
-    if edit {
-        require_secretary(role)?;
-    }
-    if item_view(item.closed, role) == ItemView::TitleOnly {
-        return Err(ApiError::Hidden);
-    }
-    Ok((item, place))
 }
 
 fn object(entry: &ItemAttendance, item: &Item, place: &ItemPlace) -> Object {

@@ -359,6 +359,24 @@ pub fn find_readable_item(
     Ok((item, item_role(role, excluded), place))
 }
 
+/// The item, if the caller sees it in full (its attendance and amounts are part of its content); with `edit`, for
+/// the committee's secretaries only.
+pub fn item_in_full(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+    edit: bool,
+) -> ApiResult<(Item, ItemPlace)> {
+    let (item, role, place) = find_readable_item(conn, principal, id)?;
+    if edit {
+        require_secretary(role)?;
+    }
+    if item_view(item.closed, role) == ItemView::TitleOnly {
+        return Err(ApiError::Hidden);
+    }
+    Ok((item, place))
+}
+
 fn object(item: &Item, committee: i64) -> Object {
     Object::of_committee("item", item.id, committee, item.closed)
 }

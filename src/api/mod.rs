@@ -4,6 +4,7 @@
 //! `db` off the async workers. Every error leaves through `ApiError` as problem+json.
 
 pub mod access_groups;
+pub mod allocations;
 pub mod attachments;
 pub mod audit;
 pub mod calendar;
@@ -16,6 +17,7 @@ pub mod grants;
 pub mod headers;
 pub mod health;
 pub mod idempotency;
+pub mod item_amounts;
 pub mod item_attendance;
 pub mod items;
 pub mod kind_grants;
@@ -219,6 +221,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(sign_offs::routes)
                 .configure(standing_items::routes)
                 .configure(item_attendance::routes)
+                .configure(item_amounts::routes)
+                .configure(allocations::routes)
                 .configure(cases::routes)
                 .configure(attachments::routes)
                 .configure(calendar::routes)
@@ -253,6 +257,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "published", description = "Published agendas and minutes: fixed versions, corrections and their differences."),
         (name = "attachments", description = "Attachments (bilag) of agenda items."),
         (name = "public", description = "The public read API: published agendas and minutes of public committees, without a token (internal committees' too, with one), as JSON, HTML, Markdown and calendars."),
+        (name = "allocations", description = "Cost allocations: common costs split exactly across the units that pay them, and the yearly report of what each unit pays."),
         (name = "calendars", description = "Personal calendar feeds at secret, revocable URLs."),
         (name = "participants", description = "Who attends a meeting."),
         (name = "items", description = "Agenda items (punkter) and conflicts of interest (inhabilitet)."),

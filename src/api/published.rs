@@ -16,13 +16,13 @@ use crate::db::committees::Committee;
 use crate::db::meetings::Meeting;
 use crate::db::published::Publication;
 use crate::db::{
-    DbConnection, attachments, committees, exclusions, item_attendance, items, meetings, participants, published,
-    sign_offs,
+    DbConnection, attachments, committees, exclusions, item_amounts, item_attendance, items, meetings, participants,
+    published, sign_offs,
 };
 use crate::domain::access::{Principal, can_read_published};
 use crate::domain::document::{
-    Document, DocumentAbsence, DocumentAttachment, DocumentCommittee, DocumentDecision, DocumentDiff, DocumentEntry,
-    DocumentGuest, DocumentItem, DocumentMeeting, DocumentParticipant, DocumentSignature, diff,
+    Document, DocumentAbsence, DocumentAmount, DocumentAttachment, DocumentCommittee, DocumentDecision, DocumentDiff,
+    DocumentEntry, DocumentGuest, DocumentItem, DocumentMeeting, DocumentParticipant, DocumentSignature, diff,
 };
 use crate::domain::{CommitteeRole, DocumentKind, ItemAttendanceKind};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -82,6 +82,7 @@ pub fn build_document(
     let people = participants::list_for_meeting(conn, meeting.id)?;
     let attendance = item_attendance::list_for_meeting(conn, meeting.id)?;
     let files = attachments::list_for_meeting(conn, meeting.id)?;
+    let amounts = item_amounts::list_for_meeting(conn, meeting.id)?;
     attachments::mark_published(conn, &files.iter().map(|f| f.id).collect::<Vec<_>>())?;
     let name_of = |id: i64| people.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_default();
     let minutes = kind == DocumentKind::Minutes;
@@ -127,6 +128,17 @@ pub fn build_document(
                         content_type: f.content_type.clone(),
                         size: f.size,
                         sha256: f.sha256.clone(),
+                    })
+                    .collect(),
+                amounts: amounts
+                    .iter()
+                    .filter(|a| a.item_id == item.id)
+                    .map(|a| DocumentAmount {
+                        label: a.label.clone(),
+                        kind: a.kind,
+                        recurrence: a.recurrence,
+                        amount_ore: a.amount_ore,
+                        price_year: a.price_year,
                     })
                     .collect(),
             }))

@@ -5,10 +5,10 @@ use diesel::dsl::exists;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use super::DbConnection;
 use super::schema::{
     access_group_ancestors as ancestors, access_groups, committee_grants, committees, kind_grants, service_clients,
 };
+use super::{DbConnection, allocations};
 use crate::domain::Tier;
 use crate::error::{ApiError, ApiResult};
 
@@ -157,6 +157,12 @@ pub fn update(
     fields: &GroupFields,
     now: NaiveDateTime,
 ) -> ApiResult<AccessGroup> {
+    if fields.tier == Tier::Political && current.tier != Tier::Political && allocations::group_pays(conn, current.id)? {
+        return Err(ApiError::validation(
+            "tier",
+            "the group pays into cost allocations, which political groups do not",
+        ));
+    }
     let moved = fields.parent_id != current.parent_id;
     if moved {
         check_parent_exists(conn, fields.parent_id)?;
@@ -210,11 +216,13 @@ pub fn delete(conn: &mut DbConnection, current: &AccessGroup) -> ApiResult<()> {
         diesel::select(exists(kind_grants::table.filter(kind_grants::group_id.eq(id)))).get_result(conn)?;
     let clients: bool =
         diesel::select(exists(service_clients::table.filter(service_clients::group_id.eq(id)))).get_result(conn)?;
-    let reason = match (has_children, owns, granted || kind_granted, clients) {
+    let pays = allocations::group_pays(conn, id)?;
+    let reason = match (has_children, owns, granted || kind_granted, clients, pays) {
         (true, ..) => Some("The group has child groups; move or delete them first."),
         (_, true, ..) => Some("The group owns committees; give them another owner first."),
-        (_, _, true, _) => Some("The group holds grants; revoke them first."),
-        (.., true) => Some("Service clients act through the group; give them another group first."),
+        (_, _, true, ..) => Some("The group holds grants; revoke them first."),
+        (_, _, _, true, _) => Some("Service clients act through the group; give them another group first."),
+        (.., true) => Some("The group pays into cost allocations; take it off them first."),
         _ => None,
     };
     if let Some(reason) = reason {

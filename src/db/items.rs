@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use super::committees::Committee;
 use super::meetings::Meeting;
 use super::schema::{agenda_items as items, committees, meetings as meetings_table};
-use super::{DbConnection, attachments, meetings};
+use super::{DbConnection, allocations, attachments, meetings};
 use crate::domain::{CaseType, CommitteeKind, DecisionOutcome, MeetingStatus};
 use crate::error::{ApiError, ApiResult};
 
@@ -208,6 +208,9 @@ pub fn set_decision(
 
 /// Removes an item and closes the gap it leaves.
 pub fn delete(conn: &mut DbConnection, current: &Item, now: NaiveDateTime) -> ApiResult<()> {
+    if allocations::any_linked_to(conn, &[current.id])? {
+        return Err(ApiError::Conflict("Cost allocations are linked to the item; unlink or delete them first.".into()));
+    }
     meetings::touch(conn, current.meeting_id, now)?;
     attachments::release_item(conn, current.id)?;
     let deleted =

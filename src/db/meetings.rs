@@ -5,8 +5,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::DbConnection;
-use super::schema::{committees, meetings};
+use super::schema::{agenda_items, committees, meetings};
+use super::{DbConnection, allocations};
 use crate::domain::{CommitteeKind, MeetingStatus};
 use crate::error::{ApiError, ApiResult};
 
@@ -175,6 +175,13 @@ pub fn touch(conn: &mut DbConnection, meeting_id: i64, now: NaiveDateTime) -> Qu
 
 /// Deletes a meeting with its items and participants.
 pub fn delete(conn: &mut DbConnection, current: &Meeting) -> ApiResult<()> {
+    let items: Vec<i64> =
+        agenda_items::table.filter(agenda_items::meeting_id.eq(current.id)).select(agenda_items::id).load(conn)?;
+    if allocations::any_linked_to(conn, &items)? {
+        return Err(ApiError::Conflict(
+            "Cost allocations are linked to items of the meeting; unlink or delete them first.".into(),
+        ));
+    }
     let deleted = diesel::delete(
         meetings::table.filter(meetings::id.eq(current.id)).filter(meetings::version.eq(current.version)),
     )

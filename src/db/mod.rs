@@ -5,6 +5,7 @@
 //! all SQL; what differs between the backends is kept in this file.
 
 pub mod access;
+pub mod allocations;
 pub mod attachments;
 pub mod audit;
 pub mod calendar_feeds;
@@ -14,6 +15,7 @@ pub mod exclusions;
 pub mod grants;
 pub mod groups;
 pub mod idempotency;
+pub mod item_amounts;
 pub mod item_attendance;
 pub mod items;
 pub mod kind_grants;

@@ -317,6 +317,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    item_amounts (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        label -> Text,
+        kind -> Text,
+        recurrence -> Text,
+        amount_ore -> BigInt,
+        price_year -> Nullable<Integer>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    allocations (id) {
+        id -> BigInt,
+        title -> Text,
+        description -> Nullable<Text>,
+        total_ore -> BigInt,
+        currency -> Text,
+        kind -> Text,
+        first_year -> Integer,
+        last_year -> Nullable<Integer>,
+        price_year -> Nullable<Integer>,
+        item_id -> Nullable<BigInt>,
+        item_amount_id -> Nullable<BigInt>,
+        status -> Text,
+        method -> Text,
+        counted_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    allocation_payers (allocation_id, group_id) {
+        allocation_id -> BigInt,
+        group_id -> BigInt,
+        weight -> Nullable<BigInt>,
+        amount_ore -> Nullable<BigInt>,
+        active_users -> Nullable<BigInt>,
+        share_ore -> BigInt,
+    }
+}
+
 diesel::joinable!(committees -> access_groups (owner_group_id));
 diesel::joinable!(group_members -> access_groups (group_id));
 diesel::joinable!(kind_grants -> access_groups (group_id));
@@ -330,9 +378,16 @@ diesel::joinable!(sign_offs -> meeting_participants (participant_id));
 diesel::joinable!(item_attendance -> agenda_items (item_id));
 diesel::joinable!(standing_items -> committees (committee_id));
 diesel::joinable!(attachment_contents -> attachments (attachment_id));
+diesel::joinable!(item_amounts -> agenda_items (item_id));
+diesel::joinable!(allocations -> agenda_items (item_id));
+diesel::joinable!(allocation_payers -> allocations (allocation_id));
+diesel::joinable!(allocation_payers -> access_groups (group_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_groups,
+    allocations,
+    allocation_payers,
+    item_amounts,
     access_group_ancestors,
     committees,
     committee_grants,

@@ -8,6 +8,7 @@ use diesel::sql_types::Text;
 use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
+use crate::domain::allocation::{AllocationStatus, AmountKind, Currency, Method, Recurrence};
 use crate::domain::{
     Attendance, CaseType, CommitteeKind, CommitteeRole, DecisionOutcome, DocumentKind, ItemAttendanceKind,
     MeetingStatus, ParticipantRole, Publication, ServiceRole, Tier,
@@ -54,16 +55,21 @@ macro_rules! text_enum {
 }
 
 text_enum!(
+    AllocationStatus,
+    AmountKind,
     Attendance,
     CaseType,
     CommitteeKind,
     CommitteeRole,
     DecisionOutcome,
     DocumentKind,
+    Currency,
     ItemAttendanceKind,
     MeetingStatus,
+    Method,
     ParticipantRole,
     Publication,
+    Recurrence,
     ServiceRole,
     Tier,
 );

@@ -13,6 +13,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::access::{ItemView, item_role, item_view};
+use super::allocation::{AmountKind, Recurrence};
 use super::{
     Attendance, CaseType, CommitteeKind, CommitteeRole, DecisionOutcome, DocumentKind, MeetingStatus, ParticipantRole,
 };
@@ -107,6 +108,19 @@ pub struct DocumentItem {
     /// Participants who did not take part in this item.
     pub absent: Vec<DocumentAbsence>,
     pub attachments: Vec<DocumentAttachment>,
+    /// The financial consequences as amounts (absent from versions published before there were any).
+    #[serde(default)]
+    pub amounts: Vec<DocumentAmount>,
+}
+
+/// A financial consequence of the item, as it stood when the version was published.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentAmount {
+    pub label: String,
+    pub kind: AmountKind,
+    pub recurrence: Recurrence,
+    pub amount_ore: i64,
+    pub price_year: Option<i32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -372,6 +386,7 @@ mod tests {
             guests: Vec::new(),
             absent: vec![DocumentAbsence { participant_id: 7, name: "Jan".into(), note: None }],
             attachments: Vec::new(),
+            amounts: Vec::new(),
         }
     }
 

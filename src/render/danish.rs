@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, FixedOffset, Locale};
 
+use crate::domain::allocation::{AmountKind, Recurrence};
 use crate::domain::{Attendance, CaseType, DecisionOutcome, DocumentKind};
 
 /// "25-04-2022", as in "Referat Direktionen d. 25-04-2022".
@@ -58,6 +59,39 @@ pub fn case_type(case_type: CaseType) -> &'static str {
     }
 }
 
+/// "Tilbagebetalingskrav", as an amount's kind reads in a table.
+pub fn amount_kind(kind: AmountKind) -> &'static str {
+    match kind {
+        AmountKind::Expense => "Udgift",
+        AmountKind::Income => "Indtægt",
+        AmountKind::Saving => "Besparelse",
+        AmountKind::RepaymentClaim => "Tilbagebetalingskrav",
+    }
+}
+
+pub fn recurrence(recurrence: Recurrence) -> &'static str {
+    match recurrence {
+        Recurrence::OneOff => "Engangsbeløb",
+        Recurrence::Annual => "Årligt",
+    }
+}
+
+/// Øre as the minutes write kroner: "3.946.058 kr.", with øre only when there are any
+/// ("1.234,50 kr.").
+pub fn kroner(ore: i64) -> String {
+    let sign = if ore < 0 { "-" } else { "" };
+    let (whole, rest) = (ore.unsigned_abs() / 100, ore.unsigned_abs() % 100);
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(digit);
+    }
+    if rest == 0 { format!("{sign}{grouped} kr.") } else { format!("{sign}{grouped},{rest:02} kr.") }
+}
+
 /// What the participant list says after an absent participant's name.
 pub fn absence(attendance: Attendance) -> Option<&'static str> {
     match attendance {
@@ -84,5 +118,14 @@ mod tests {
         let end = at("2022-04-25T14:00:00+02:00");
         assert_eq!(meeting_time(&start, Some(&end)), "Mandag d. 25. april 2022 kl. 12:30–14:00");
         assert_eq!(meeting_time(&at("2021-12-06T09:05:00+01:00"), None), "Mandag d. 6. december 2021 kl. 09:05");
+    }
+
+    #[test]
+    fn amounts_read_as_in_the_seed_minutes() {
+        assert_eq!(kroner(394_605_800), "3.946.058 kr.");
+        assert_eq!(kroner(2_767_800), "27.678 kr.");
+        assert_eq!(kroner(123_450), "1.234,50 kr.");
+        assert_eq!(kroner(5), "0,05 kr.");
+        assert_eq!(kroner(100_000_000), "1.000.000 kr.");
     }
 }

@@ -59,6 +59,28 @@ fn references(item: &DocumentItem) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
+/// The free text, then the amounts as a table.
+fn financial_consequences(item: &DocumentItem) -> Option<String> {
+    let mut parts: Vec<String> = item.financial_consequences.iter().cloned().collect();
+    if !item.amounts.is_empty() {
+        let mut table = String::from("| Post | Art | Beløb |\n| --- | --- | ---: |\n");
+        for amount in &item.amounts {
+            let mut kind = format!(
+                "{}, {}",
+                danish::amount_kind(amount.kind),
+                danish::recurrence(amount.recurrence).to_lowercase()
+            );
+            if let Some(year) = amount.price_year {
+                kind.push_str(&format!(" ({year}-priser)"));
+            }
+            let label = amount.label.replace('|', "\\|").replace(['\n', '\r'], " ");
+            table.push_str(&format!("| {label} | {kind} | {} |\n", danish::kroner(amount.amount_ore)));
+        }
+        parts.push(table);
+    }
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
 fn sections(item: &DocumentItem) -> Vec<Section> {
     let mut sections = Vec::new();
     let mut add = |heading, level, text: Option<String>| {
@@ -75,7 +97,7 @@ fn sections(item: &DocumentItem) -> Vec<Section> {
     add("Indstillinger", 4, item.recommendation.clone());
     add("Behandling", 4, item.handled_by.clone());
     add("Sagsfremstilling", 4, item.presentation.clone());
-    add("Økonomiske konsekvenser", 3, item.financial_consequences.clone());
+    add("Økonomiske konsekvenser", 3, financial_consequences(item));
     // The case presentation's parts stand under one heading, as in the minutes.
     if let Some(first) = sections.iter().position(|s| s.level == 4) {
         sections.insert(first, Section { heading: "Sagsfremstilling", level: 3, markdown: String::new() });

@@ -5,3 +5,4 @@
 pub mod calendar;
 pub mod danish;
 pub mod document;
+pub mod report;

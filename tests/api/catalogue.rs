@@ -133,6 +133,29 @@ impl<'a> World<'a> {
             .expect(201)
             .json();
 
+        // Money: an amount of each item, an allocation of the open item paid by a unit without a
+        // role, and one of the closed item paid by the readers' group, made by a finance officer who
+        // is a member of the committee. The closed item's amount and allocation carry the marker.
+        let secretary = &committee.secretary;
+        let amount =
+            json!({"label": format!("{MARKER} beløb"), "kind": "expense", "recurrence": "one_off", "amount_ore": 100});
+        let closed_amount =
+            app.post(&format!("/v1/items/{}/amounts", id(&closed)), secretary, amount).expect(201).json();
+        let amount = json!({"label": "Licenser", "kind": "expense", "recurrence": "annual", "amount_ore": 5_000_000});
+        let open_amount = app.post(&format!("/v1/items/{}/amounts", id(&open)), secretary, amount).expect(201).json();
+        let finance_member = app.token("oekonomichef", &[&committee.member_external], &["finance"]);
+        let (spare_group, _) = fixtures::group(app, "Uden rettigheder", "unit", None);
+        let allocation = |body: Value| app.post("/v1/allocations", &finance_member, body).expect(201).json();
+        let open_allocation = allocation(json!({
+            "title": "Licenser", "total_ore": 5_000_000, "kind": "annual", "first_year": 2022, "status": "approved",
+            "item_id": id(&open), "method": "equal", "payers": [{"group_id": spare_group}],
+        }));
+        let closed_allocation = allocation(json!({
+            "title": format!("{MARKER} fordeling"), "description": format!("{MARKER} beskrivelse"),
+            "total_ore": 100, "kind": "one_off", "first_year": 2022, "status": "approved", "item_id": id(&closed),
+            "method": "equal", "payers": [{"group_id": committee.reader_group}],
+        }));
+
         let published = Published::build(app, &committee);
         let standing = app
             .post(
@@ -152,7 +175,6 @@ impl<'a> World<'a> {
             .post(&format!("/v1/access-groups/{group}/members"), &admin, json!({"subject": "lokalt-medlem"}))
             .expect(201)
             .json();
-        let (spare_group, _) = fixtures::group(app, "Uden rettigheder", "unit", None);
         let (kind_group, _) = fixtures::group(app, "Netværk", "unit", None);
         let kind_grant = app
             .post("/v1/grants", &admin, json!({"group_id": kind_group, "committee_kind": "network", "role": "reader"}))
@@ -224,6 +246,11 @@ impl<'a> World<'a> {
             ("public_attachment", public.attachment),
             ("feed", id(&feed)),
             ("client", id(&victim_client)),
+            ("amount", id(&closed_amount)),
+            ("open_item", id(&open)),
+            ("open_amount", id(&open_amount)),
+            ("allocation", id(&open_allocation)),
+            ("closed_allocation", id(&closed_allocation)),
         ]);
         World {
             app,
@@ -259,6 +286,11 @@ impl<'a> World<'a> {
         self.committee
     }
 
+    /// The allocation of the closed item, which carries the marker.
+    pub fn closed_allocation(&self) -> i64 {
+        self.ids["closed_allocation"]
+    }
+
     /// The concrete request for an operation of the OpenAPI document; `None` for an operation this
     /// catalogue does not know, which the tests report.
     pub fn request(&self, method: &str, template: &str) -> Option<Request> {
@@ -274,7 +306,17 @@ impl<'a> World<'a> {
             let key = if template.starts_with("/v1/public/committees") { "public_committee" } else { "public_meeting" };
             path = path.replace("{id}", &self.ids[key].to_string());
         }
+        // An allocation is made from the open item's expense: one a finance officer may see.
+        if template.ends_with("/amounts/{amount_id}/allocations") {
+            path = path
+                .replace("{id}", &self.ids["open_item"].to_string())
+                .replace("{amount_id}", &self.ids["open_amount"].to_string());
+        }
+        if template == "/v1/allocations/report" {
+            path.push_str("?year=2022");
+        }
         for (param, key) in [
+            ("{amount_id}", "amount"),
             ("{member_id}", "member"),
             ("{grant_id}", "grant"),
             ("{participant_id}", "participant"),
@@ -304,6 +346,7 @@ impl<'a> World<'a> {
             "users" => "user",
             "clients" => "client",
             "attachments" => "attachment",
+            "allocations" => "allocation",
             "me" => "feed",
             _ => "",
         };
@@ -317,15 +360,16 @@ impl<'a> World<'a> {
         let request = Request::new(&method_upper, &path);
         // Changes and actions carry an old ETag: a caller who may make them gets 412 and nothing
         // changes.
-        let acts =
-            method == "post" && later && !template.ends_with("/attendance") && !template.ends_with("/attachments");
+        let acts = method == "post"
+            && ((later && !template.ends_with("/attendance") && !template.ends_with("/attachments"))
+                || template.ends_with("/recount"));
         let request = if matches!(method, "patch" | "put" | "delete") || acts {
             request.header("If-Match", "\"0\"")
         } else {
             request
         };
         let body = match (method, template) {
-            ("get" | "delete", _) => return Some(request),
+            ("get" | "delete", _) | ("post", "/v1/allocations/{id}/recount") => return Some(request),
             ("post", "/v1/items/{id}/attachments") => {
                 let (content_type, body) = multipart(&[("file", Some("notat.txt"), b"Notat")]);
                 return Some(request.raw(&content_type, body));
@@ -375,6 +419,18 @@ impl<'a> World<'a> {
             ("post", "/v1/users/{id}/reactivate" | "/v1/clients/{id}/secret") => json!({}),
             ("post", "/v1/clients") => json!({"name": unique("System")}),
             ("patch", "/v1/clients/{id}") => json!({"name": "Omdøbt"}),
+            ("post", "/v1/items/{id}/amounts") => {
+                json!({"label": "Udgift", "kind": "expense", "recurrence": "one_off", "amount_ore": 100})
+            }
+            ("patch", "/v1/items/{id}/amounts/{amount_id}") => json!({"label": "Ændret"}),
+            ("post", "/v1/allocations") => json!({
+                "title": unique("Fordeling"), "total_ore": 100, "kind": "one_off", "first_year": 2022,
+                "method": "equal", "payers": [{"group_id": self.spare_group}],
+            }),
+            ("patch", "/v1/allocations/{id}") => json!({"title": "Ændret"}),
+            ("post", "/v1/items/{id}/amounts/{amount_id}/allocations") => {
+                json!({"first_year": 2022, "method": "equal", "payers": [{"group_id": self.spare_group}]})
+            }
             _ => return None,
         };
         Some(request.json(body))

@@ -36,6 +36,15 @@ fn closed_content_never_reaches_a_non_member(app: &TestApp) {
         format!("{published}/agenda/1/diff"),
         format!("{published}/minutes/3"),
         format!("/v1/meetings/{}/sign-offs", world.published_meeting()),
+        format!("/v1/allocations?item_id={item}"),
+        format!("/v1/allocations/{}", world.closed_allocation()),
+        "/v1/allocations?year=2022&status=approved".to_owned(),
+        "/v1/allocations/report?year=2022&include_proposed=true".to_owned(),
+        "/v1/allocations/report?year=2022&format=csv".to_owned(),
+        "/v1/allocations/report?year=2022&format=csv_excel".to_owned(),
+        format!("/v1/items/{item}/amounts"),
+        "/v1/audit?object_type=allocation".to_owned(),
+        "/v1/audit?object_type=item_amount".to_owned(),
     ];
     let mut checked = 0;
     for who in NON_MEMBERS {
@@ -75,7 +84,12 @@ fn closed_content_never_reaches_a_non_member(app: &TestApp) {
     // The test is worth something only if a member does see the marker.
     let member_view = world.send(Request::new("GET", &format!("/v1/items/{item}")), Who::Member);
     assert!(member_view.expect(200).body.contains(MARKER));
-    for path in [format!("{published}/minutes/2"), format!("{published}/minutes/2/diff")] {
+    for path in [
+        format!("{published}/minutes/2"),
+        format!("{published}/minutes/2/diff"),
+        format!("/v1/allocations/{}", world.closed_allocation()),
+        format!("/v1/items/{item}/amounts"),
+    ] {
         let member_view = world.send(Request::new("GET", &path), Who::Member);
         assert!(member_view.expect(200).body.contains(MARKER), "{path}");
     }

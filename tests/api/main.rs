@@ -5,6 +5,7 @@ mod fixtures;
 
 mod access;
 mod access_groups;
+mod allocations;
 mod attachments;
 mod auth;
 mod catalogue;

@@ -43,6 +43,16 @@ enum Policy {
     UsersOnly(u16),
     /// One user's calendar feed (the member's): theirs alone.
     OwnFeed(u16),
+    /// Creating an allocation: finance.
+    FinanceOnly(u16),
+    /// The allocation of the open item, paid by a unit no caller belongs to: finance, and whoever
+    /// reads the item.
+    ReadAllocation(u16),
+    /// Changing that allocation: finance; those who see it otherwise are refused.
+    ChangeAllocation(u16),
+    /// An allocation from the open item's expense: finance that reads the item (no caller here);
+    /// those who read the item are refused.
+    AllocationFromAmount,
 }
 
 fn policy(method: &str, path: &str) -> Option<Policy> {
@@ -141,6 +151,16 @@ fn policy(method: &str, path: &str) -> Option<Policy> {
         ("post", "/v1/clients") => AdminOnly(201),
         ("get", "/v1/audit") => AuditorOnly(200),
         ("patch" | "delete", "/v1/clients/{id}") => AdminOnly(412),
+        ("get", "/v1/allocations" | "/v1/allocations/report") => SignedIn(200),
+        ("post", "/v1/allocations") => FinanceOnly(201),
+        ("get", "/v1/allocations/{id}") => ReadAllocation(200),
+        ("patch" | "delete", "/v1/allocations/{id}") | ("post", "/v1/allocations/{id}/recount") => {
+            ChangeAllocation(412)
+        }
+        ("get", "/v1/items/{id}/amounts" | "/v1/items/{id}/amounts/{amount_id}") => ReadClosed(200),
+        ("post", "/v1/items/{id}/amounts") => EditMeetings(201),
+        ("patch" | "delete", "/v1/items/{id}/amounts/{amount_id}") => EditMeetings(412),
+        ("post", "/v1/items/{id}/amounts/{amount_id}/allocations") => AllocationFromAmount,
         _ => return None,
     })
 }
@@ -238,6 +258,32 @@ fn expected(policy: Policy, who: Who) -> u16 {
             Client => 403,
             _ => 404,
         },
+        FinanceOnly(ok) => {
+            if who == Finance {
+                ok
+            } else {
+                403
+            }
+        }
+        ReadAllocation(ok) => {
+            if who == Finance || role > 0 {
+                ok
+            } else {
+                404
+            }
+        }
+        ChangeAllocation(ok) => match (who, role) {
+            (Finance, _) => ok,
+            (_, 0) => 404,
+            _ => 403,
+        },
+        AllocationFromAmount => {
+            if role > 0 {
+                403
+            } else {
+                404
+            }
+        }
     }
 }
 

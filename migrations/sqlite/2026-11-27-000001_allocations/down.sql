@@ -1,0 +1,3 @@
+DROP TABLE allocation_payers;
+DROP TABLE allocations;
+DROP TABLE item_amounts;

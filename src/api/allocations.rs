@@ -1,0 +1,1001 @@
+//! `/v1/allocations`: common costs split across the units that pay them, with the shares computed in
+//! øre and stored with the allocation, and the yearly report of what each unit pays.
+//!
+//! Finance creates and changes allocations. Who sees one is decided by
+//! `domain::access::can_see_allocation`: finance, members of a paying unit, readers of the linked
+//! item; an allocation linked to a closed item is closed content, seen only by those who see the
+//! item in full (finance too may only link an item it sees in full).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::{Validate, ValidationError};
+
+use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
+use super::items::item_in_full;
+use super::pagination::{self, Page};
+use super::{State, created, etagged};
+use crate::audit::{self, Object};
+use crate::db::allocations::{self, Allocation, AllocationFields, Filter, Payer, Scope};
+use crate::db::{DbConnection, access, exclusions, groups, item_amounts};
+use crate::domain::access::{LinkedItem, Principal, can_see_allocation, item_role};
+use crate::domain::allocation::{
+    self as rules, AllocationStatus, AmountKind, Currency, MAX_TOTAL_ORE, MAX_WEIGHT, Method, Recurrence, SplitError,
+};
+use crate::domain::{CommitteeRole, ServiceRole, Tier};
+use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::render::report::{self as csv_report, CsvVariant, ReportRow};
+use crate::time;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    // The report before `/allocations/{id}`, which would otherwise claim it.
+    cfg.service(report)
+        .service(list)
+        .service(create)
+        .service(read)
+        .service(update)
+        .service(remove)
+        .service(recount_users)
+        .service(from_amount);
+}
+
+/// A paying unit as the allocation's method needs it.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct PayerInput {
+    /// An access group of tier `staff`, `unit` or `institution`.
+    pub group_id: i64,
+    /// For `weighted`: the unit's weight.
+    #[validate(range(min = 1, max = MAX_WEIGHT))]
+    #[schema(minimum = 1, maximum = 1_000_000_000)]
+    pub weight: Option<i64>,
+    /// For `fixed`: what the unit pays, in øre.
+    #[validate(range(min = 0, max = MAX_TOTAL_ORE))]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_000_i64)]
+    pub amount_ore: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PayerView {
+    pub group_id: i64,
+    pub weight: Option<i64>,
+    pub amount_ore: Option<i64>,
+    /// For `by_active_users`: the active users counted in the unit's groups at `counted_at`.
+    pub active_users: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShareView {
+    pub group_id: i64,
+    pub group_name: String,
+    /// What the unit pays, in øre: for an annual allocation, each year.
+    pub share_ore: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AllocationView {
+    pub id: i64,
+    pub title: String,
+    pub description: Option<String>,
+    /// In øre: for an annual allocation, each year.
+    pub total_ore: i64,
+    pub currency: Currency,
+    pub kind: Recurrence,
+    pub first_year: i32,
+    /// The last year an annual allocation runs; open-ended without one.
+    pub last_year: Option<i32>,
+    /// The price level of the amounts ("2021-priser").
+    pub price_year: Option<i32>,
+    /// The agenda item that decided it.
+    pub item_id: Option<i64>,
+    /// The item's amount it was made from.
+    pub item_amount_id: Option<i64>,
+    pub status: AllocationStatus,
+    pub method: Method,
+    pub payers: Vec<PayerView>,
+    /// The computed shares: they add up to `total_ore` exactly.
+    pub shares: Vec<ShareView>,
+    /// When the active users behind a `by_active_users` split were counted.
+    pub counted_at: Option<DateTime<FixedOffset>>,
+    pub version: i64,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+fn view(allocation: Allocation, payers: &[Payer], names: &HashMap<i64, String>) -> AllocationView {
+    let mine: Vec<&Payer> = payers.iter().filter(|p| p.allocation_id == allocation.id).collect();
+    AllocationView {
+        id: allocation.id,
+        title: allocation.title,
+        description: allocation.description,
+        total_ore: allocation.total_ore,
+        currency: allocation.currency,
+        kind: allocation.kind,
+        first_year: allocation.first_year,
+        last_year: allocation.last_year,
+        price_year: allocation.price_year,
+        item_id: allocation.item_id,
+        item_amount_id: allocation.item_amount_id,
+        status: allocation.status,
+        method: allocation.method,
+        payers: mine
+            .iter()
+            .map(|p| PayerView {
+                group_id: p.group_id,
+                weight: p.weight,
+                amount_ore: p.amount_ore,
+                active_users: p.active_users,
+            })
+            .collect(),
+        shares: mine
+            .iter()
+            .map(|p| ShareView {
+                group_id: p.group_id,
+                group_name: names.get(&p.group_id).cloned().unwrap_or_default(),
+                share_ore: p.share_ore,
+            })
+            .collect(),
+        counted_at: allocation.counted_at.map(time::to_api),
+        version: allocation.version,
+        created_at: time::to_api(allocation.created_at),
+        updated_at: time::to_api(allocation.updated_at),
+    }
+}
+
+fn group_names(conn: &mut DbConnection, payers: &[Payer]) -> ApiResult<HashMap<i64, String>> {
+    let ids: Vec<i64> = payers.iter().map(|p| p.group_id).collect::<HashSet<_>>().into_iter().collect();
+    Ok(groups::find_many(conn, &ids)?.into_iter().map(|g| (g.id, g.name)).collect())
+}
+
+/// The allocation with its payers, as the API shows it.
+fn full_view(conn: &mut DbConnection, allocation: Allocation) -> ApiResult<AllocationView> {
+    let payers = allocations::payers_of(conn, &[allocation.id])?;
+    let names = group_names(conn, &payers)?;
+    Ok(view(allocation, &payers, &names))
+}
+
+fn years(input: &AllocationInput) -> Result<(), ValidationError> {
+    match (input.kind, input.last_year) {
+        (Recurrence::OneOff, Some(_)) => {
+            Err(ValidationError::new("last_year").with_message("a one-off allocation has no last year".into()))
+        }
+        (_, Some(last)) if last < input.first_year => {
+            Err(ValidationError::new("last_year").with_message("is before first_year".into()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Everything an allocation is made of, checked as a whole.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[validate(schema(function = "years", skip_on_field_errors = true))]
+pub struct AllocationInput {
+    /// E.g. "MARS – mellemkommunale betalinger".
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub title: String,
+    #[validate(length(max = 20000))]
+    #[schema(max_length = 20000)]
+    pub description: Option<String>,
+    /// In øre (1 kr. = 100 øre): for an annual allocation, each year.
+    #[validate(range(min = 0, max = MAX_TOTAL_ORE))]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_000_i64)]
+    pub total_ore: i64,
+    /// `DKK`, the default and only currency.
+    #[serde(default = "dkk")]
+    pub currency: Currency,
+    pub kind: Recurrence,
+    #[validate(range(min = 1900, max = 2200))]
+    #[schema(minimum = 1900, maximum = 2200)]
+    pub first_year: i32,
+    /// For an annual allocation: its last year (none: until it ends).
+    #[validate(range(min = 1900, max = 2200))]
+    #[schema(minimum = 1900, maximum = 2200)]
+    pub last_year: Option<i32>,
+    #[validate(range(min = 1900, max = 2200))]
+    #[schema(minimum = 1900, maximum = 2200)]
+    pub price_year: Option<i32>,
+    /// The agenda item that decided it; the caller must see it in full.
+    pub item_id: Option<i64>,
+    /// `proposed` when absent.
+    #[serde(default = "proposed")]
+    pub status: AllocationStatus,
+    pub method: Method,
+    /// The paying units: 1–200 different groups.
+    #[validate(length(min = 1, max = 200), nested)]
+    #[schema(min_items = 1, max_items = 200)]
+    pub payers: Vec<PayerInput>,
+}
+
+fn dkk() -> Currency {
+    Currency::Dkk
+}
+
+fn proposed() -> AllocationStatus {
+    AllocationStatus::Proposed
+}
+
+/// Changes to an allocation (JSON merge patch). `payers` replaces the whole list. The shares are
+/// computed again; the active users are counted again when the method or the payers change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationPatch {
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false, min_length = 1, max_length = 500)]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 20000)]
+    pub description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000_000_000_i64)]
+    pub total_ore: Option<i64>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub currency: Option<Currency>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub kind: Option<Recurrence>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false, minimum = 1900, maximum = 2200)]
+    pub first_year: Option<i32>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i32>, minimum = 1900, maximum = 2200)]
+    pub last_year: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i32>, minimum = 1900, maximum = 2200)]
+    pub price_year: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub item_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub status: Option<AllocationStatus>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub method: Option<Method>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false, min_items = 1, max_items = 200)]
+    pub payers: Option<Vec<PayerInput>>,
+}
+
+/// An allocation made from an item's expense: the total, kind, price level and title come from the
+/// amount, the item is linked.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationFromAmount {
+    /// The amount's label when absent.
+    #[validate(length(min = 1, max = 500))]
+    #[schema(min_length = 1, max_length = 500)]
+    pub title: Option<String>,
+    #[validate(length(max = 20000))]
+    #[schema(max_length = 20000)]
+    pub description: Option<String>,
+    #[validate(range(min = 1900, max = 2200))]
+    #[schema(minimum = 1900, maximum = 2200)]
+    pub first_year: i32,
+    #[validate(range(min = 1900, max = 2200))]
+    #[schema(minimum = 1900, maximum = 2200)]
+    pub last_year: Option<i32>,
+    #[serde(default = "proposed")]
+    pub status: AllocationStatus,
+    pub method: Method,
+    #[validate(length(min = 1, max = 200), nested)]
+    #[schema(min_items = 1, max_items = 200)]
+    pub payers: Vec<PayerInput>,
+}
+
+fn require_finance(principal: &Principal) -> ApiResult<()> {
+    if principal.has_role(ServiceRole::Finance) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("This needs the finance role.".into()))
+    }
+}
+
+/// The caller's groups with their ancestors: the units it is a member of.
+fn units_of(conn: &mut DbConnection, principal: &Principal) -> ApiResult<HashSet<i64>> {
+    if principal.groups.is_empty() {
+        return Ok(HashSet::new());
+    }
+    Ok(access::with_ancestors(conn, &principal.groups)?.into_iter().collect())
+}
+
+/// Decides, for a batch of allocations, which the caller may see.
+struct Visibility {
+    finance: bool,
+    units: HashSet<i64>,
+}
+
+impl Visibility {
+    fn of(conn: &mut DbConnection, principal: &Principal) -> ApiResult<Visibility> {
+        Ok(Visibility { finance: principal.has_role(ServiceRole::Finance), units: units_of(conn, principal)? })
+    }
+
+    /// The allocations of `rows` the caller may see, in order, with all their payers.
+    fn filter(
+        &self,
+        conn: &mut DbConnection,
+        principal: &Principal,
+        rows: Vec<Allocation>,
+    ) -> ApiResult<(Vec<Allocation>, Vec<Payer>)> {
+        let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
+        let payers = allocations::payers_of(conn, &ids)?;
+        let item_ids: Vec<i64> = rows.iter().filter_map(|a| a.item_id).collect();
+        let mut linked = HashMap::new();
+        for (item, closed, committee, kind) in allocations::linked_items(conn, &item_ids)? {
+            let role = principal.role_on(committee, kind);
+            let excluded = closed
+                && role > Some(CommitteeRole::Reader)
+                && exclusions::is_excluded(conn, item, &principal.subject)?;
+            linked.insert(item, LinkedItem { closed, role: item_role(role, excluded) });
+        }
+        let visible: Vec<Allocation> = rows
+            .into_iter()
+            .filter(|a| {
+                let pays = payers.iter().any(|p| p.allocation_id == a.id && self.units.contains(&p.group_id));
+                // A link to an item that is gone cannot happen (the item cannot be deleted while
+                // linked); treat it as closed all the same.
+                let item =
+                    a.item_id.map(|id| linked.get(&id).copied().unwrap_or(LinkedItem { closed: true, role: None }));
+                can_see_allocation(self.finance, pays, item)
+            })
+            .collect();
+        let kept: HashSet<i64> = visible.iter().map(|a| a.id).collect();
+        Ok((visible, payers.into_iter().filter(|p| kept.contains(&p.allocation_id)).collect()))
+    }
+
+    fn scope(&self, principal: &Principal) -> Option<Scope> {
+        if self.finance {
+            return None;
+        }
+        let (committees, kinds) = principal.readable_committees();
+        Some(Scope { groups: self.units.iter().copied().collect(), committees, kinds })
+    }
+}
+
+/// The allocation if the caller may see it (404 otherwise), with its payers.
+fn find_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiResult<(Allocation, Vec<Payer>)> {
+    let allocation = allocations::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    let visibility = Visibility::of(conn, principal)?;
+    let (mut visible, payers) = visibility.filter(conn, principal, vec![allocation])?;
+    visible.pop().map(|a| (a, payers)).ok_or(ApiError::Hidden)
+}
+
+/// The item an allocation is linked to, if the caller sees it in full; a field error otherwise, the
+/// same for an item that does not exist and one the caller may not see.
+fn check_item(conn: &mut DbConnection, principal: &Principal, item_id: Option<i64>) -> ApiResult<Option<bool>> {
+    let Some(id) = item_id else { return Ok(None) };
+    match item_in_full(conn, principal, id, false) {
+        Ok((item, _)) => Ok(Some(item.closed)),
+        Err(ApiError::NotFound | ApiError::Hidden) => {
+            Err(ApiError::validation("item_id", "no agenda item with this id that you may read in full"))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Computes the shares of an allocation, checking the payers against the method. `counted` holds the
+/// active users of a previous count to reuse; without it, they are counted now.
+fn compute_shares(
+    conn: &mut DbConnection,
+    total_ore: i64,
+    method: Method,
+    input: &[PayerInput],
+    counted: Option<&[Payer]>,
+) -> ApiResult<Vec<Payer>> {
+    let mut errors = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, payer) in input.iter().enumerate() {
+        if !seen.insert(payer.group_id) {
+            errors.push(FieldError::new(format!("payers[{i}].group_id"), "names a unit already listed"));
+        }
+        let (needs_weight, needs_amount) = (method == Method::Weighted, method == Method::Fixed);
+        if payer.weight.is_some() != needs_weight {
+            let message =
+                if needs_weight { "is required by the weighted method" } else { "is only for the weighted method" };
+            errors.push(FieldError::new(format!("payers[{i}].weight"), message));
+        }
+        if payer.amount_ore.is_some() != needs_amount {
+            let message = if needs_amount { "is required by the fixed method" } else { "is only for the fixed method" };
+            errors.push(FieldError::new(format!("payers[{i}].amount_ore"), message));
+        }
+    }
+    let ids: Vec<i64> = input.iter().map(|p| p.group_id).collect();
+    let tiers: HashMap<i64, Tier> = groups::find_many(conn, &ids)?.into_iter().map(|g| (g.id, g.tier)).collect();
+    for (i, payer) in input.iter().enumerate() {
+        match tiers.get(&payer.group_id) {
+            None => errors.push(FieldError::new(format!("payers[{i}].group_id"), "no such access group")),
+            Some(Tier::Political) => errors.push(FieldError::new(
+                format!("payers[{i}].group_id"),
+                "a paying unit is a staff function, a unit or an institution, not a political group",
+            )),
+            Some(_) => {}
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let active: HashMap<i64, i64> = match (method, counted) {
+        (Method::ByActiveUsers, Some(previous)) => {
+            previous.iter().filter_map(|p| p.active_users.map(|n| (p.group_id, n))).collect()
+        }
+        (Method::ByActiveUsers, None) => allocations::active_users(conn, &ids)?,
+        _ => HashMap::new(),
+    };
+    let split = match method {
+        Method::Equal => rules::split_equally(total_ore, &ids),
+        Method::Weighted => {
+            rules::split(total_ore, &input.iter().map(|p| (p.group_id, p.weight.unwrap_or(0))).collect::<Vec<_>>())
+        }
+        Method::Fixed => {
+            rules::fixed(total_ore, &input.iter().map(|p| (p.group_id, p.amount_ore.unwrap_or(0))).collect::<Vec<_>>())
+        }
+        Method::ByActiveUsers => {
+            rules::split(total_ore, &ids.iter().map(|g| (*g, active.get(g).copied().unwrap_or(0))).collect::<Vec<_>>())
+        }
+    };
+    let shares = split.map_err(|error| match error {
+        SplitError::NoPayers => ApiError::validation("payers", "names no paying unit"),
+        SplitError::NoWeight => {
+            ApiError::validation("payers", "no active users have been seen in the paying units' groups")
+        }
+        SplitError::FixedMismatch { sum, total } => {
+            ApiError::validation("payers", format!("the amounts add up to {sum} øre, not to total_ore ({total} øre)"))
+        }
+    })?;
+    Ok(input
+        .iter()
+        .zip(shares)
+        .map(|(payer, (group_id, share_ore))| Payer {
+            allocation_id: 0,
+            group_id,
+            weight: payer.weight,
+            amount_ore: payer.amount_ore,
+            active_users: (method == Method::ByActiveUsers).then(|| active.get(&group_id).copied().unwrap_or(0)),
+            share_ore,
+        })
+        .collect())
+}
+
+/// The stored fields of a checked input; `counted_at` is the time of the count behind the shares.
+fn fields(input: &AllocationInput, item_amount_id: Option<i64>, counted_at: Option<NaiveDateTime>) -> AllocationFields {
+    AllocationFields {
+        title: input.title.clone(),
+        description: input.description.clone(),
+        total_ore: input.total_ore,
+        currency: input.currency,
+        kind: input.kind,
+        first_year: input.first_year,
+        last_year: input.last_year,
+        price_year: input.price_year,
+        item_id: input.item_id,
+        item_amount_id,
+        status: input.status,
+        method: input.method,
+        counted_at: (input.method == Method::ByActiveUsers).then_some(counted_at).flatten(),
+    }
+}
+
+/// The audit record's object: an allocation linked to a closed item is that item's committee's closed
+/// content; others belong to no committee.
+fn object(conn: &mut DbConnection, allocation: &Allocation) -> ApiResult<Object> {
+    let linked = match allocation.item_id {
+        Some(item) => allocations::linked_items(conn, &[item])?.pop(),
+        None => None,
+    };
+    Ok(match linked {
+        Some((_, closed, committee, _)) => Object::of_committee("allocation", allocation.id, committee, closed),
+        None => Object::new("allocation", allocation.id),
+    })
+}
+
+/// Creates an allocation from a checked input, in the caller's transaction.
+fn store_new(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    input: &AllocationInput,
+    item_amount_id: Option<i64>,
+) -> ApiResult<AllocationView> {
+    check_item(conn, principal, input.item_id)?;
+    let now = time::now();
+    let shares = compute_shares(conn, input.total_ore, input.method, &input.payers, None)?;
+    let allocation = allocations::create(conn, &fields(input, item_amount_id, Some(now)), &shares, now)?;
+    let view = full_view(conn, allocation.clone())?;
+    let object = object(conn, &allocation)?;
+    audit::created(conn, principal, &object, &view)?;
+    Ok(view)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationQuery {
+    pub status: Option<AllocationStatus>,
+    /// Only those falling in this year.
+    #[param(minimum = 1900, maximum = 2200)]
+    pub year: Option<i32>,
+    /// Only those this access group pays into.
+    pub group_id: Option<i64>,
+    /// Only those linked to this agenda item.
+    pub item_id: Option<i64>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = r"^id\.[0-9]{1,18}$")]
+    pub cursor: Option<String>,
+}
+
+/// Fetches candidates in batches until `want` visible ones are found or none are left: the scope
+/// narrows in SQL, the access rule decides per row.
+fn visible_page(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    filter: &Filter,
+    mut after: i64,
+    want: usize,
+) -> ApiResult<(Vec<Allocation>, Vec<Payer>)> {
+    let visibility = Visibility::of(conn, principal)?;
+    let scope = visibility.scope(principal);
+    let batch = want.clamp(50, 500) as i64;
+    let (mut rows, mut payers) = (Vec::new(), Vec::new());
+    loop {
+        let candidates = allocations::candidates(conn, filter, scope.as_ref(), after, batch)?;
+        let exhausted = (candidates.len() as i64) < batch;
+        if let Some(last) = candidates.last() {
+            after = last.id;
+        }
+        let (visible, their_payers) = visibility.filter(conn, principal, candidates)?;
+        rows.extend(visible);
+        payers.extend(their_payers);
+        if exhausted || rows.len() >= want {
+            rows.truncate(want);
+            return Ok((rows, payers));
+        }
+    }
+}
+
+/// The allocations the caller may see, in the order they were made: for finance all of them, for
+/// others those their units pay into and those of items they may read; one linked to a closed item
+/// only for those who see the item in full.
+#[utoipa::path(
+    tag = "allocations",
+    params(AllocationQuery),
+    responses((status = OK, body = Page<AllocationView>))
+)]
+#[get("/allocations")]
+async fn list(
+    state: State,
+    principal: Principal,
+    query: QueryParams<AllocationQuery>,
+) -> ApiResult<web::Json<Page<AllocationView>>> {
+    let query = query.0;
+    let limit = pagination::limit(query.limit)?;
+    let after = pagination::after_id(query.cursor.as_deref())?.unwrap_or(0);
+    let filter = Filter {
+        status: query.status.into_iter().collect(),
+        item_id: query.item_id,
+        group_id: query.group_id,
+        year: query.year,
+    };
+    let page = state
+        .read(principal, move |conn, principal| {
+            let (rows, payers) = visible_page(conn, principal, &filter, after, limit as usize + 1)?;
+            let names = group_names(conn, &payers)?;
+            Ok(pagination::page(rows, limit, |a| pagination::id_cursor(a.id), |a| view(a, &payers, &names)))
+        })
+        .await?;
+    Ok(web::Json(page))
+}
+
+/// Create an allocation (finance). The shares are computed at once and come back with it.
+#[utoipa::path(
+    tag = "allocations",
+    request_body = AllocationInput,
+    responses(
+        (status = CREATED, body = AllocationView, headers(("ETag" = String), ("Location" = String))),
+        (status = FORBIDDEN, description = "The caller does not hold the finance role.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/allocations")]
+async fn create(state: State, principal: Principal, body: JsonBody<AllocationInput>) -> ApiResult<HttpResponse> {
+    let input = body.into_inner();
+    input.validate()?;
+    let view = state
+        .write(principal, move |conn, principal| {
+            require_finance(principal)?;
+            store_new(conn, principal, &input, None)
+        })
+        .await?;
+    Ok(created(format!("/v1/allocations/{}", view.id), view.version).json(view))
+}
+
+/// Create an allocation from an expense of an agenda item (finance, seeing the item in full): its
+/// total, kind, price level and title come from the amount, and the item is linked.
+#[utoipa::path(
+    tag = "allocations",
+    params(("id" = i64, Path, description = "Item id"), ("amount_id" = i64, Path, description = "Amount id")),
+    request_body = AllocationFromAmount,
+    responses(
+        (status = CREATED, body = AllocationView, headers(("ETag" = String), ("Location" = String))),
+        (status = FORBIDDEN, description = "The caller does not hold the finance role.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/items/{id}/amounts/{amount_id}/allocations")]
+async fn from_amount(
+    state: State,
+    principal: Principal,
+    path: web::Path<(i64, i64)>,
+    body: JsonBody<AllocationFromAmount>,
+) -> ApiResult<HttpResponse> {
+    let ((item_id, amount_id), request) = (path.into_inner(), body.into_inner());
+    request.validate()?;
+    let view = state
+        .write(principal, move |conn, principal| {
+            let (item, _) = item_in_full(conn, principal, item_id, false)?;
+            let amount = item_amounts::find(conn, item.id, amount_id)?.ok_or(ApiError::NotFound)?;
+            require_finance(principal)?;
+            if amount.kind != AmountKind::Expense {
+                return Err(ApiError::Conflict("Only an expense can be split across units.".into()));
+            }
+            let input = AllocationInput {
+                title: request.title.unwrap_or_else(|| amount.label.clone()),
+                description: request.description,
+                total_ore: amount.amount_ore,
+                currency: Currency::Dkk,
+                kind: amount.recurrence,
+                first_year: request.first_year,
+                last_year: request.last_year,
+                price_year: amount.price_year,
+                item_id: Some(item.id),
+                status: request.status,
+                method: request.method,
+                payers: request.payers,
+            };
+            input.validate()?;
+            store_new(conn, principal, &input, Some(amount.id))
+        })
+        .await?;
+    Ok(created(format!("/v1/allocations/{}", view.id), view.version).json(view))
+}
+
+/// Read an allocation with its payers and shares.
+#[utoipa::path(
+    tag = "allocations",
+    params(("id" = i64, Path, description = "Allocation id")),
+    responses((status = OK, body = AllocationView, headers(("ETag" = String))))
+)]
+#[get("/allocations/{id}")]
+async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let view = state
+        .read(principal, move |conn, principal| {
+            let (allocation, payers) = find_visible(conn, principal, id)?;
+            let names = group_names(conn, &payers)?;
+            Ok(view(allocation, &payers, &names))
+        })
+        .await?;
+    Ok(etagged(StatusCode::OK, view.version, true).json(view))
+}
+
+impl AllocationPatch {
+    fn apply(self, current: &Allocation, payers: &[Payer]) -> AllocationInput {
+        let current_payers = || {
+            payers
+                .iter()
+                .map(|p| PayerInput { group_id: p.group_id, weight: p.weight, amount_ore: p.amount_ore })
+                .collect()
+        };
+        AllocationInput {
+            title: self.title.unwrap_or_else(|| current.title.clone()),
+            description: self.description.unwrap_or_else(|| current.description.clone()),
+            total_ore: self.total_ore.unwrap_or(current.total_ore),
+            currency: self.currency.unwrap_or(current.currency),
+            kind: self.kind.unwrap_or(current.kind),
+            first_year: self.first_year.unwrap_or(current.first_year),
+            last_year: self.last_year.unwrap_or(current.last_year),
+            price_year: self.price_year.unwrap_or(current.price_year),
+            item_id: self.item_id.unwrap_or(current.item_id),
+            status: self.status.unwrap_or(current.status),
+            method: self.method.unwrap_or(current.method),
+            payers: self.payers.unwrap_or_else(current_payers),
+        }
+    }
+}
+
+/// Change an allocation (finance). The shares are computed again in the same transaction.
+#[utoipa::path(
+    tag = "allocations",
+    params(
+        ("id" = i64, Path, description = "Allocation id"),
+        ("If-Match" = String, Header, description = "ETag of the version being changed"),
+    ),
+    request_body(content = AllocationPatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = OK, body = AllocationView, headers(("ETag" = String))),
+        (status = FORBIDDEN, description = "The caller does not hold the finance role.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/allocations/{id}")]
+async fn update(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: JsonBody<AllocationPatch>,
+) -> ApiResult<HttpResponse> {
+    let (id, patch) = (id.into_inner(), body.into_inner());
+    let view = state
+        .write(principal, move |conn, principal| {
+            let (current, payers) = find_visible(conn, principal, id)?;
+            require_finance(principal)?;
+            if_match.check(current.version)?;
+            let recount = patch.method.is_some_and(|m| m != current.method) || patch.payers.is_some();
+            let changed = patch.apply(&current, &payers);
+            changed.validate()?;
+            if changed.item_id != current.item_id {
+                check_item(conn, principal, changed.item_id)?;
+            }
+            let now = time::now();
+            let counted = (!recount).then_some(payers.as_slice());
+            let shares = compute_shares(conn, changed.total_ore, changed.method, &changed.payers, counted)?;
+            let counted_at = if recount { Some(now) } else { current.counted_at.or(Some(now)) };
+            let fields = fields(&changed, current.item_amount_id, counted_at);
+            let old = full_view(conn, current.clone())?;
+            let old_object = object(conn, &current)?;
+            let allocation = allocations::update(conn, &current, &fields, &shares, now)?;
+            let new = full_view(conn, allocation.clone())?;
+            let mut object = object(conn, &allocation)?;
+            object.closed |= old_object.closed;
+            object.committee = object.committee.or(old_object.committee);
+            audit::updated(conn, principal, &object, &old, &new)?;
+            Ok(new)
+        })
+        .await?;
+    Ok(etagged(StatusCode::OK, view.version, true).json(view))
+}
+
+/// Count the active users of a `by_active_users` allocation's units again and compute its shares
+/// anew (finance); other methods are refused.
+#[utoipa::path(
+    tag = "allocations",
+    params(
+        ("id" = i64, Path, description = "Allocation id"),
+        ("If-Match" = String, Header, description = "ETag of the allocation"),
+    ),
+    responses(
+        (status = OK, body = AllocationView, headers(("ETag" = String))),
+        (status = FORBIDDEN, description = "The caller does not hold the finance role.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/allocations/{id}/recount")]
+async fn recount_users(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let view = state
+        .write(principal, move |conn, principal| {
+            let (current, payers) = find_visible(conn, principal, id)?;
+            require_finance(principal)?;
+            if_match.check(current.version)?;
+            if current.method != Method::ByActiveUsers {
+                return Err(ApiError::Conflict("Only a by_active_users allocation counts users.".into()));
+            }
+            let input: Vec<PayerInput> =
+                payers.iter().map(|p| PayerInput { group_id: p.group_id, weight: None, amount_ore: None }).collect();
+            let now = time::now();
+            let shares = compute_shares(conn, current.total_ore, current.method, &input, None)?;
+            let fields = AllocationFields { counted_at: Some(now), ..current.fields() };
+            let old = full_view(conn, current.clone())?;
+            let allocation = allocations::update(conn, &current, &fields, &shares, now)?;
+            let new = full_view(conn, allocation.clone())?;
+            let object = object(conn, &allocation)?;
+            audit::updated(conn, principal, &object, &old, &new)?;
+            Ok(new)
+        })
+        .await?;
+    Ok(etagged(StatusCode::OK, view.version, true).json(view))
+}
+
+/// Delete an allocation (finance).
+#[utoipa::path(
+    tag = "allocations",
+    params(
+        ("id" = i64, Path, description = "Allocation id"),
+        ("If-Match" = String, Header, description = "ETag of the version being deleted"),
+    ),
+    responses(
+        (status = NO_CONTENT, description = "Deleted."),
+        (status = FORBIDDEN, description = "The caller does not hold the finance role.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/allocations/{id}")]
+async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    state
+        .write(principal, move |conn, principal| {
+            let (current, _) = find_visible(conn, principal, id)?;
+            require_finance(principal)?;
+            if_match.check(current.version)?;
+            let old = full_view(conn, current.clone())?;
+            let object = object(conn, &current)?;
+            allocations::delete(conn, &current)?;
+            audit::deleted(conn, principal, &object, &old)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The report's formats.
+#[derive(Clone, Copy, Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportFormat {
+    #[default]
+    Json,
+    /// RFC 4180: `,` between fields, a decimal point, UTF-8.
+    Csv,
+    /// For a Danish Excel: `;` between fields, a decimal comma, UTF-8 with a byte-order mark, Danish
+    /// column names.
+    CsvExcel,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ReportQuery {
+    /// The year to report.
+    #[param(minimum = 1900, maximum = 2200)]
+    pub year: i32,
+    /// Only this unit (access group).
+    pub group_id: Option<i64>,
+    /// Count proposed allocations too (default: only approved and ended ones).
+    #[serde(default)]
+    pub include_proposed: bool,
+    /// `json` (default), `csv`, or `csv_excel`.
+    #[serde(default)]
+    #[param(inline)]
+    pub format: ReportFormat,
+}
+
+/// One allocation's share in a unit's year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportLine {
+    pub allocation_id: i64,
+    pub title: String,
+    pub kind: Recurrence,
+    pub status: AllocationStatus,
+    pub method: Method,
+    pub price_year: Option<i32>,
+    pub item_id: Option<i64>,
+    pub share_ore: i64,
+}
+
+/// What one unit pays in the year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitReport {
+    pub group_id: i64,
+    pub group_name: String,
+    pub total_ore: i64,
+    pub lines: Vec<ReportLine>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AllocationReport {
+    pub year: i32,
+    pub include_proposed: bool,
+    /// By unit name.
+    pub units: Vec<UnitReport>,
+    /// What all the units shown pay together.
+    pub total_ore: i64,
+}
+
+/// What each unit pays in a year across all allocations, with the lines that make it up: for finance
+/// every unit, for others the units they are members of; in both cases from the allocations the
+/// caller may see (one linked to a closed item counts only for those who see the item in full).
+#[utoipa::path(
+    tag = "allocations",
+    params(ReportQuery),
+    responses(
+        (status = OK, description = "The report, as JSON (øre) or CSV (kroner with two decimals).",
+            content((AllocationReport = "application/json"), (String = "text/csv")),
+            headers(("Content-Disposition" = String, description = "For CSV: the file name."))),
+        (status = FORBIDDEN, description = "The caller asked for a unit it is not a member of, without the finance role.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/allocations/report")]
+async fn report(state: State, principal: Principal, query: QueryParams<ReportQuery>) -> ApiResult<HttpResponse> {
+    let query = query.0;
+    if !(1900..=2200).contains(&query.year) {
+        return Err(ApiError::Malformed(
+            "A query parameter is invalid.".into(),
+            vec![FieldError::new("year", "must be between 1900 and 2200")],
+        ));
+    }
+    let (year, group, include_proposed) = (query.year, query.group_id, query.include_proposed);
+    let report = state
+        .read(principal, move |conn, principal| {
+            let visibility = Visibility::of(conn, principal)?;
+            if let Some(group) = group
+                && !visibility.finance
+                && !visibility.units.contains(&group)
+            {
+                return Err(ApiError::Forbidden("Only finance sees the report of units it is not a member of.".into()));
+            }
+            let mut status = vec![AllocationStatus::Approved, AllocationStatus::Ended];
+            if include_proposed {
+                status.push(AllocationStatus::Proposed);
+            }
+            let filter = Filter { status, item_id: None, group_id: group, year: Some(year) };
+            let (rows, payers) = visible_page(conn, principal, &filter, 0, usize::MAX)?;
+            let names = group_names(conn, &payers)?;
+            let shown =
+                |unit: i64| group.is_none_or(|g| g == unit) && (visibility.finance || visibility.units.contains(&unit));
+            let mut units: BTreeMap<(String, i64), UnitReport> = BTreeMap::new();
+            for allocation in &rows {
+                for payer in payers.iter().filter(|p| p.allocation_id == allocation.id && shown(p.group_id)) {
+                    let name = names.get(&payer.group_id).cloned().unwrap_or_default();
+                    let unit = units.entry((name.clone(), payer.group_id)).or_insert_with(|| UnitReport {
+                        group_id: payer.group_id,
+                        group_name: name,
+                        total_ore: 0,
+                        lines: Vec::new(),
+                    });
+                    unit.total_ore += payer.share_ore;
+                    unit.lines.push(ReportLine {
+                        allocation_id: allocation.id,
+                        title: allocation.title.clone(),
+                        kind: allocation.kind,
+                        status: allocation.status,
+                        method: allocation.method,
+                        price_year: allocation.price_year,
+                        item_id: allocation.item_id,
+                        share_ore: payer.share_ore,
+                    });
+                }
+            }
+            let units: Vec<UnitReport> = units.into_values().collect();
+            let total_ore = units.iter().map(|u| u.total_ore).sum();
+            Ok(AllocationReport { year, include_proposed, units, total_ore })
+        })
+        .await?;
+    let variant = match query.format {
+        ReportFormat::Json => return Ok(HttpResponse::Ok().json(report)),
+        ReportFormat::Csv => CsvVariant::Standard,
+        ReportFormat::CsvExcel => CsvVariant::DanishExcel,
+    };
+    let rows: Vec<ReportRow<'_>> = report
+        .units
+        .iter()
+        .flat_map(|unit| {
+            unit.lines.iter().map(move |line| ReportRow {
+                year: report.year,
+                group_id: unit.group_id,
+                group_name: &unit.group_name,
+                allocation_id: line.allocation_id,
+                title: &line.title,
+                kind: line.kind,
+                status: line.status,
+                price_year: line.price_year,
+                share_ore: line.share_ore,
+            })
+        })
+        .collect();
+    let body = csv_report::csv(&rows, variant).map_err(ApiError::internal)?;
+    let filename = format!("fordeling-{}.csv", report.year);
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(filename)],
+        })
+        .body(body))
+}

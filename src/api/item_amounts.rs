@@ -1,0 +1,273 @@
+//! `/v1/items/{id}/amounts`: an item's financial consequences as data ("Tilbagebetalingskrav
+//! 3.946.058 kr.", "Udgiften udgør årligt 193.746 kr. (2021-priser)") beside the free text. An
+//! expense can start a cost allocation. The amounts of a closed item are closed content.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::extract::{IfMatch, JsonBody, not_null, present};
+use super::items::item_in_full;
+use super::lifecycle::allow;
+use super::{State, created, etagged};
+use crate::audit::{self, Object};
+use crate::db::item_amounts::{self, ItemAmount, ItemAmountFields};
+use crate::db::items::{Item, ItemPlace};
+use crate::domain::access::Principal;
+use crate::domain::allocation::{AmountKind, MAX_TOTAL_ORE, Recurrence};
+use crate::domain::lifecycle::Change;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::time;
+
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list).service(create).service(read).service(update).service(remove);
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemAmountView {
+    pub id: i64,
+    pub item_id: i64,
+    /// E.g. "Tilbagebetalingskrav", "Implementeringsudgift".
+    pub label: String,
+    pub kind: AmountKind,
+    pub recurrence: Recurrence,
+    /// In øre.
+    pub amount_ore: i64,
+    /// The price level the amount is in ("2021-priser").
+    pub price_year: Option<i32>,
+    pub version: i64,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+impl From<ItemAmount> for ItemAmountView {
+    fn from(a: ItemAmount) -> Self {
+        ItemAmountView {
+            id: a.id,
+            item_id: a.item_id,
+            label: a.label,
+            kind: a.kind,
+            recurrence: a.recurrence,
+            amount_ore: a.amount_ore,
+            price_year: a.price_year,
+            version: a.version,
+            created_at: time::to_api(a.created_at),
+            updated_at: time::to_api(a.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct NewItemAmount {
+    #[validate(length(min = 1, max = 200))]
+    #[schema(min_length = 1, max_length = 200)]
+    pub label: String,
+    pub kind: AmountKind,
+    pub recurrence: Recurrence,
+    /// In øre (1 kr. = 100 øre).
+    #[validate(range(min = 0, max = MAX_TOTAL_ORE))]
+    #[schema(minimum = 0, maximum = 1_000_000_000_000_000_i64)]
+    pub amount_ore: i64,
+    #[validate(range(min = 1900, max = 2200))]
+    #[schema(minimum = 1900, maximum = 2200)]
+    pub price_year: Option<i32>,
+}
+
+impl From<NewItemAmount> for ItemAmountFields {
+    fn from(a: NewItemAmount) -> Self {
+        ItemAmountFields {
+            label: a.label,
+            kind: a.kind,
+            recurrence: a.recurrence,
+            amount_ore: a.amount_ore,
+            price_year: a.price_year,
+        }
+    }
+}
+
+/// Changes to an amount (JSON merge patch).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemAmountPatch {
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    pub label: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub kind: Option<AmountKind>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub recurrence: Option<Recurrence>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000_000_000_i64)]
+    pub amount_ore: Option<i64>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i32>, minimum = 1900, maximum = 2200)]
+    pub price_year: Option<Option<i32>>,
+}
+
+impl ItemAmountPatch {
+    fn apply(self, current: ItemAmountFields) -> NewItemAmount {
+        NewItemAmount {
+            label: self.label.unwrap_or(current.label),
+            kind: self.kind.unwrap_or(current.kind),
+            recurrence: self.recurrence.unwrap_or(current.recurrence),
+            amount_ore: self.amount_ore.unwrap_or(current.amount_ore),
+            price_year: self.price_year.unwrap_or(current.price_year),
+        }
+    }
+}
+
+fn object(amount: &ItemAmount, item: &Item, place: &ItemPlace) -> Object {
+    Object::of_committee("item_amount", amount.id, place.committee_id, item.closed)
+}
+
+fn find(
+    conn: &mut crate::db::DbConnection,
+    principal: &Principal,
+    item_id: i64,
+    id: i64,
+    edit: bool,
+) -> ApiResult<(ItemAmount, Item, ItemPlace)> {
+    let (item, place) = item_in_full(conn, principal, item_id, edit)?;
+    let amount = item_amounts::find(conn, item.id, id)?.ok_or(ApiError::NotFound)?;
+    Ok((amount, item, place))
+}
+
+/// The item's amounts, in the order they were recorded (whoever sees the item in full).
+#[utoipa::path(
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id")),
+    responses((status = OK, body = Vec<ItemAmountView>))
+)]
+#[get("/items/{id}/amounts")]
+async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<ItemAmountView>>> {
+    let id = id.into_inner();
+    let rows = state
+        .read(principal, move |conn, principal| {
+            let (item, _) = item_in_full(conn, principal, id, false)?;
+            Ok(item_amounts::list_for_item(conn, item.id)?)
+        })
+        .await?;
+    Ok(web::Json(rows.into_iter().map(ItemAmountView::from).collect()))
+}
+
+/// Record an amount (the committee's secretaries, while the item's content may change).
+#[utoipa::path(
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id")),
+    request_body = NewItemAmount,
+    responses(
+        (status = CREATED, body = ItemAmountView, headers(("ETag" = String), ("Location" = String))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/items/{id}/amounts")]
+async fn create(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    body: JsonBody<NewItemAmount>,
+) -> ApiResult<HttpResponse> {
+    let (item_id, input) = (id.into_inner(), body.into_inner());
+    input.validate()?;
+    let amount = state
+        .write(principal, move |conn, principal| {
+            let (item, place) = item_in_full(conn, principal, item_id, true)?;
+            allow(place.status, Change::ItemContent)?;
+            let amount = item_amounts::create(conn, item.meeting_id, item.id, &input.into(), time::now())?;
+            audit::created(conn, principal, &object(&amount, &item, &place), &ItemAmountView::from(amount.clone()))?;
+            Ok(amount)
+        })
+        .await?;
+    Ok(created(format!("/v1/items/{item_id}/amounts/{}", amount.id), amount.version).json(ItemAmountView::from(amount)))
+}
+
+/// Read one amount.
+#[utoipa::path(
+    tag = "items",
+    params(("id" = i64, Path, description = "Item id"), ("amount_id" = i64, Path, description = "Amount id")),
+    responses((status = OK, body = ItemAmountView, headers(("ETag" = String))))
+)]
+#[get("/items/{id}/amounts/{amount_id}")]
+async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+    let (item_id, id) = path.into_inner();
+    let (amount, ..) = state.read(principal, move |conn, principal| find(conn, principal, item_id, id, false)).await?;
+    Ok(etagged(StatusCode::OK, amount.version, true).json(ItemAmountView::from(amount)))
+}
+
+/// Change an amount (the committee's secretaries). Allocations made from it keep their own total.
+#[utoipa::path(
+    tag = "items",
+    params(
+        ("id" = i64, Path, description = "Item id"),
+        ("amount_id" = i64, Path, description = "Amount id"),
+        ("If-Match" = String, Header, description = "ETag of the version being changed"),
+    ),
+    request_body(content = ItemAmountPatch, content_type = "application/merge-patch+json"),
+    responses(
+        (status = OK, body = ItemAmountView, headers(("ETag" = String))),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/items/{id}/amounts/{amount_id}")]
+async fn update(
+    state: State,
+    principal: Principal,
+    path: web::Path<(i64, i64)>,
+    if_match: IfMatch,
+    body: JsonBody<ItemAmountPatch>,
+) -> ApiResult<HttpResponse> {
+    let ((item_id, id), patch) = (path.into_inner(), body.into_inner());
+    let amount = state
+        .write(principal, move |conn, principal| {
+            let (current, item, place) = find(conn, principal, item_id, id, true)?;
+            if_match.check(current.version)?;
+            allow(place.status, Change::ItemContent)?;
+            let changed = patch.apply(current.fields());
+            changed.validate()?;
+            let amount = item_amounts::update(conn, item.meeting_id, &current, &changed.into(), time::now())?;
+            let (old, new) = (ItemAmountView::from(current), ItemAmountView::from(amount.clone()));
+            audit::updated(conn, principal, &object(&amount, &item, &place), &old, &new)?;
+            Ok(amount)
+        })
+        .await?;
+    Ok(etagged(StatusCode::OK, amount.version, true).json(ItemAmountView::from(amount)))
+}
+
+/// Remove an amount (the committee's secretaries).
+#[utoipa::path(
+    tag = "items",
+    params(
+        ("id" = i64, Path, description = "Item id"),
+        ("amount_id" = i64, Path, description = "Amount id"),
+        ("If-Match" = String, Header, description = "ETag of the amount"),
+    ),
+    responses(
+        (status = NO_CONTENT, description = "Removed."),
+        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/items/{id}/amounts/{amount_id}")]
+async fn remove(
+    state: State,
+    principal: Principal,
+    path: web::Path<(i64, i64)>,
+    if_match: IfMatch,
+) -> ApiResult<HttpResponse> {
+    let (item_id, id) = path.into_inner();
+    state
+        .write(principal, move |conn, principal| {
+            let (current, item, place) = find(conn, principal, item_id, id, true)?;
+            if_match.check(current.version)?;
+            allow(place.status, Change::ItemContent)?;
+            item_amounts::delete(conn, item.meeting_id, &current, time::now())?;
+            audit::deleted(conn, principal, &object(&current, &item, &place), &ItemAmountView::from(current.clone()))
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

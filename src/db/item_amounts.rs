@@ -1,0 +1,120 @@
+//! The structured financial consequences of agenda items. Part of the meeting aggregate: every
+//! change touches the meeting first.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{agenda_items, item_amounts as amounts};
+use super::{DbConnection, meetings};
+use crate::domain::allocation::{AmountKind, Recurrence};
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = amounts)]
+pub struct ItemAmount {
+    pub id: i64,
+    pub item_id: i64,
+    pub label: String,
+    pub kind: AmountKind,
+    pub recurrence: Recurrence,
+    pub amount_ore: i64,
+    pub price_year: Option<i32>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Clone, Debug, Insertable, AsChangeset)]
+#[diesel(table_name = amounts, treat_none_as_null = true)]
+pub struct ItemAmountFields {
+    pub label: String,
+    pub kind: AmountKind,
+    pub recurrence: Recurrence,
+    pub amount_ore: i64,
+    pub price_year: Option<i32>,
+}
+
+impl ItemAmount {
+    pub fn fields(&self) -> ItemAmountFields {
+        ItemAmountFields {
+            label: self.label.clone(),
+            kind: self.kind,
+            recurrence: self.recurrence,
+            amount_ore: self.amount_ore,
+            price_year: self.price_year,
+        }
+    }
+}
+
+/// The item's amounts in the order they were recorded.
+pub fn list_for_item(conn: &mut DbConnection, item_id: i64) -> QueryResult<Vec<ItemAmount>> {
+    amounts::table.filter(amounts::item_id.eq(item_id)).order(amounts::id).select(ItemAmount::as_select()).load(conn)
+}
+
+/// Every item's amounts for one meeting.
+pub fn list_for_meeting(conn: &mut DbConnection, meeting_id: i64) -> QueryResult<Vec<ItemAmount>> {
+    amounts::table
+        .inner_join(agenda_items::table)
+        .filter(agenda_items::meeting_id.eq(meeting_id))
+        .order(amounts::id)
+        .select(ItemAmount::as_select())
+        .load(conn)
+}
+
+pub fn find(conn: &mut DbConnection, item_id: i64, id: i64) -> QueryResult<Option<ItemAmount>> {
+    amounts::table
+        .filter(amounts::id.eq(id))
+        .filter(amounts::item_id.eq(item_id))
+        .select(ItemAmount::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// An amount by its id alone, whichever item it belongs to.
+pub fn find_any(conn: &mut DbConnection, id: i64) -> QueryResult<Option<ItemAmount>> {
+    amounts::table.find(id).select(ItemAmount::as_select()).first(conn).optional()
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    meeting_id: i64,
+    item_id: i64,
+    fields: &ItemAmountFields,
+    now: NaiveDateTime,
+) -> ApiResult<ItemAmount> {
+    meetings::touch(conn, meeting_id, now)?;
+    Ok(diesel::insert_into(amounts::table)
+        .values((
+            fields,
+            amounts::item_id.eq(item_id),
+            amounts::version.eq(1),
+            amounts::created_at.eq(now),
+            amounts::updated_at.eq(now),
+        ))
+        .returning(amounts::all_columns)
+        .get_result(conn)?)
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    meeting_id: i64,
+    current: &ItemAmount,
+    fields: &ItemAmountFields,
+    now: NaiveDateTime,
+) -> ApiResult<ItemAmount> {
+    meetings::touch(conn, meeting_id, now)?;
+    diesel::update(amounts::table.filter(amounts::id.eq(current.id)).filter(amounts::version.eq(current.version)))
+        .set((fields, amounts::version.eq(current.version + 1), amounts::updated_at.eq(now)))
+        .returning(amounts::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(ApiError::PreconditionFailed)
+}
+
+pub fn delete(conn: &mut DbConnection, meeting_id: i64, current: &ItemAmount, now: NaiveDateTime) -> ApiResult<()> {
+    meetings::touch(conn, meeting_id, now)?;
+    let deleted =
+        diesel::delete(amounts::table.filter(amounts::id.eq(current.id)).filter(amounts::version.eq(current.version)))
+            .execute(conn)?;
+    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+}
