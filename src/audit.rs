@@ -109,6 +109,12 @@ pub fn deleted(conn: &mut DbConnection, principal: &Principal, object: &Object, 
     change(conn, principal, "delete", object, Some(old), None::<&()>)
 }
 
+/// Queues a record of a read of closed content that is not an item itself (e.g. an allocation of a
+/// closed item). Blocks while the queue is full, like [`closed_reads`].
+pub fn closed_read(auditor: &Auditor, principal: &Principal, object: &Object) {
+    auditor.later(event(principal.into(), "read", object, None::<&()>, None::<&()>));
+}
+
 /// Queues a record of each closed item the caller was shown in full. Blocks while the queue is full:
 /// call it on the blocking thread that read the items.
 pub fn closed_reads(auditor: &Auditor, principal: &Principal, committee: i64, items: &[i64]) {

@@ -67,6 +67,15 @@ impl Routes {
     fn allowed(&self, path: &str) -> Option<&str> {
         self.0.iter().find(|(pattern, _)| pattern.is_match(path)).map(|(_, allow)| allow.as_str())
     }
+
+    /// The methods of a path the service knows literally (`/v1/allocations/report`), which a route
+    /// with a parameter in its place (`/v1/allocations/{id}`) took for another method.
+    fn allowed_literally(&self, path: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(pattern, _)| pattern.as_str() == format!("^{}$", regex::escape(path)))
+            .map(|(_, a)| a.as_str())
+    }
 }
 
 /// What answers a request no route took.
@@ -150,8 +159,13 @@ impl Service {
                 upload_limit: self.options.upload_limit,
                 timeout: self.options.request_timeout,
             })
-            .app_data(web::PathConfig::default().error_handler(|error, _| {
-                ApiError::Malformed(format!("The path is invalid: {error}"), Vec::new()).into()
+            .app_data(web::PathConfig::default().error_handler(|error, req| {
+                let literal =
+                    req.app_data::<web::Data<Routes>>().and_then(|routes| routes.allowed_literally(req.path()));
+                match literal {
+                    Some(allow) => ApiError::MethodNotAllowed(allow.to_owned()).into(),
+                    None => ApiError::Malformed(format!("The path is invalid: {error}"), Vec::new()).into(),
+                }
             }))
             .service(web::resource("/problems/{slug}").route(web::get().to(describe_problem)))
             .default_service(web::to(fallback))

@@ -20,7 +20,7 @@ use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::items::item_in_full;
 use super::pagination::{self, Page};
 use super::{State, created, etagged};
-use crate::audit::{self, Object};
+use crate::audit::{self, Auditor, Object};
 use crate::db::allocations::{self, Allocation, AllocationFields, Filter, Payer, Scope};
 use crate::db::{DbConnection, access, exclusions, groups, item_amounts};
 use crate::domain::access::{LinkedItem, Principal, can_see_allocation, item_role};
@@ -306,6 +306,26 @@ fn units_of(conn: &mut DbConnection, principal: &Principal) -> ApiResult<HashSet
     Ok(access::with_ancestors(conn, &principal.groups)?.into_iter().collect())
 }
 
+/// The allocations a caller may see of those asked for, with their payers.
+#[derive(Default)]
+struct Seen {
+    rows: Vec<Allocation>,
+    payers: Vec<Payer>,
+    /// The committees of the closed items some of them are linked to, by allocation.
+    closed: HashMap<i64, i64>,
+}
+
+impl Seen {
+    /// Records the reads of closed content among `shown`, as of every read of a closed item.
+    fn audit_reads(&self, auditor: &Auditor, principal: &Principal, shown: impl IntoIterator<Item = i64>) {
+        for id in shown {
+            if let Some(committee) = self.closed.get(&id) {
+                audit::closed_read(auditor, principal, &Object::of_committee("allocation", id, *committee, true));
+            }
+        }
+    }
+}
+
 /// Decides, for a batch of allocations, which the caller may see.
 struct Visibility {
     finance: bool,
@@ -318,12 +338,7 @@ impl Visibility {
     }
 
     /// The allocations of `rows` the caller may see, in order, with all their payers.
-    fn filter(
-        &self,
-        conn: &mut DbConnection,
-        principal: &Principal,
-        rows: Vec<Allocation>,
-    ) -> ApiResult<(Vec<Allocation>, Vec<Payer>)> {
+    fn filter(&self, conn: &mut DbConnection, principal: &Principal, rows: Vec<Allocation>) -> ApiResult<Seen> {
         let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
         let payers = allocations::payers_of(conn, &ids)?;
         let item_ids: Vec<i64> = rows.iter().filter_map(|a| a.item_id).collect();
@@ -333,7 +348,7 @@ impl Visibility {
             let excluded = closed
                 && role > Some(CommitteeRole::Reader)
                 && exclusions::is_excluded(conn, item, &principal.subject)?;
-            linked.insert(item, LinkedItem { closed, role: item_role(role, excluded) });
+            linked.insert(item, (LinkedItem { closed, role: item_role(role, excluded) }, committee));
         }
         let visible: Vec<Allocation> = rows
             .into_iter()
@@ -341,13 +356,22 @@ impl Visibility {
                 let pays = payers.iter().any(|p| p.allocation_id == a.id && self.units.contains(&p.group_id));
                 // A link to an item that is gone cannot happen (the item cannot be deleted while
                 // linked); treat it as closed all the same.
-                let item =
-                    a.item_id.map(|id| linked.get(&id).copied().unwrap_or(LinkedItem { closed: true, role: None }));
+                let item = a
+                    .item_id
+                    .map(|id| linked.get(&id).map_or(LinkedItem { closed: true, role: None }, |(linked, _)| *linked));
                 can_see_allocation(self.finance, pays, item)
             })
             .collect();
         let kept: HashSet<i64> = visible.iter().map(|a| a.id).collect();
-        Ok((visible, payers.into_iter().filter(|p| kept.contains(&p.allocation_id)).collect()))
+        let closed = visible
+            .iter()
+            .filter_map(|a| match a.item_id.and_then(|item| linked.get(&item)) {
+                Some((LinkedItem { closed: true, .. }, committee)) => Some((a.id, *committee)),
+                _ => None,
+            })
+            .collect();
+        let payers = payers.into_iter().filter(|p| kept.contains(&p.allocation_id)).collect();
+        Ok(Seen { rows: visible, payers, closed })
     }
 
     fn scope(&self, principal: &Principal) -> Option<Scope> {
@@ -360,11 +384,12 @@ impl Visibility {
 }
 
 /// The allocation if the caller may see it (404 otherwise), with its payers.
-fn find_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiResult<(Allocation, Vec<Payer>)> {
+fn find_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiResult<(Allocation, Seen)> {
     let allocation = allocations::find(conn, id)?.ok_or(ApiError::NotFound)?;
     let visibility = Visibility::of(conn, principal)?;
-    let (mut visible, payers) = visibility.filter(conn, principal, vec![allocation])?;
-    visible.pop().map(|a| (a, payers)).ok_or(ApiError::Hidden)
+    let mut seen = visibility.filter(conn, principal, vec![allocation])?;
+    let allocation = seen.rows.pop().ok_or(ApiError::Hidden)?;
+    Ok((allocation, seen))
 }
 
 /// The item an allocation is linked to, if the caller sees it in full; a field error otherwise, the
@@ -532,6 +557,17 @@ pub struct AllocationQuery {
     pub cursor: Option<String>,
 }
 
+/// A year in a query: 400 outside 1900–2200.
+fn check_year(year: Option<i32>) -> ApiResult<()> {
+    match year {
+        Some(year) if !(1900..=2200).contains(&year) => Err(ApiError::Malformed(
+            "A query parameter is invalid.".into(),
+            vec![FieldError::new("year", "must be between 1900 and 2200")],
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Fetches candidates in batches until `want` visible ones are found or none are left: the scope
 /// narrows in SQL, the access rule decides per row.
 fn visible_page(
@@ -540,23 +576,24 @@ fn visible_page(
     filter: &Filter,
     mut after: i64,
     want: usize,
-) -> ApiResult<(Vec<Allocation>, Vec<Payer>)> {
+) -> ApiResult<Seen> {
     let visibility = Visibility::of(conn, principal)?;
     let scope = visibility.scope(principal);
     let batch = want.clamp(50, 500) as i64;
-    let (mut rows, mut payers) = (Vec::new(), Vec::new());
+    let mut all = Seen::default();
     loop {
         let candidates = allocations::candidates(conn, filter, scope.as_ref(), after, batch)?;
         let exhausted = (candidates.len() as i64) < batch;
         if let Some(last) = candidates.last() {
             after = last.id;
         }
-        let (visible, their_payers) = visibility.filter(conn, principal, candidates)?;
-        rows.extend(visible);
-        payers.extend(their_payers);
-        if exhausted || rows.len() >= want {
-            rows.truncate(want);
-            return Ok((rows, payers));
+        let seen = visibility.filter(conn, principal, candidates)?;
+        all.rows.extend(seen.rows);
+        all.payers.extend(seen.payers);
+        all.closed.extend(seen.closed);
+        if exhausted || all.rows.len() >= want {
+            all.rows.truncate(want);
+            return Ok(all);
         }
     }
 }
@@ -576,6 +613,7 @@ async fn list(
     query: QueryParams<AllocationQuery>,
 ) -> ApiResult<web::Json<Page<AllocationView>>> {
     let query = query.0;
+    check_year(query.year)?;
     let limit = pagination::limit(query.limit)?;
     let after = pagination::after_id(query.cursor.as_deref())?.unwrap_or(0);
     let filter = Filter {
@@ -584,11 +622,16 @@ async fn list(
         group_id: query.group_id,
         year: query.year,
     };
+    let auditor = state.auditor.clone();
     let page = state
         .read(principal, move |conn, principal| {
-            let (rows, payers) = visible_page(conn, principal, &filter, after, limit as usize + 1)?;
-            let names = group_names(conn, &payers)?;
-            Ok(pagination::page(rows, limit, |a| pagination::id_cursor(a.id), |a| view(a, &payers, &names)))
+            let mut seen = visible_page(conn, principal, &filter, after, limit as usize + 1)?;
+            let names = group_names(conn, &seen.payers)?;
+            let rows = std::mem::take(&mut seen.rows);
+            let page =
+                pagination::page(rows, limit, |a| pagination::id_cursor(a.id), |a| view(a, &seen.payers, &names));
+            seen.audit_reads(&auditor, principal, page.data.iter().map(|a| a.id));
+            Ok(page)
         })
         .await?;
     Ok(web::Json(page))
@@ -674,11 +717,13 @@ async fn from_amount(
 #[get("/allocations/{id}")]
 async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
+    let auditor = state.auditor.clone();
     let view = state
         .read(principal, move |conn, principal| {
-            let (allocation, payers) = find_visible(conn, principal, id)?;
-            let names = group_names(conn, &payers)?;
-            Ok(view(allocation, &payers, &names))
+            let (allocation, seen) = find_visible(conn, principal, id)?;
+            seen.audit_reads(&auditor, principal, [allocation.id]);
+            let names = group_names(conn, &seen.payers)?;
+            Ok(view(allocation, &seen.payers, &names))
         })
         .await?;
     Ok(etagged(StatusCode::OK, view.version, true).json(view))
@@ -733,7 +778,8 @@ async fn update(
     let (id, patch) = (id.into_inner(), body.into_inner());
     let view = state
         .write(principal, move |conn, principal| {
-            let (current, payers) = find_visible(conn, principal, id)?;
+            let (current, seen) = find_visible(conn, principal, id)?;
+            let payers = seen.payers;
             require_finance(principal)?;
             if_match.check(current.version)?;
             let recount = patch.method.is_some_and(|m| m != current.method) || patch.payers.is_some();
@@ -784,14 +830,17 @@ async fn recount_users(
     let id = id.into_inner();
     let view = state
         .write(principal, move |conn, principal| {
-            let (current, payers) = find_visible(conn, principal, id)?;
+            let (current, seen) = find_visible(conn, principal, id)?;
             require_finance(principal)?;
             if_match.check(current.version)?;
             if current.method != Method::ByActiveUsers {
                 return Err(ApiError::Conflict("Only a by_active_users allocation counts users.".into()));
             }
-            let input: Vec<PayerInput> =
-                payers.iter().map(|p| PayerInput { group_id: p.group_id, weight: None, amount_ore: None }).collect();
+            let input: Vec<PayerInput> = seen
+                .payers
+                .iter()
+                .map(|p| PayerInput { group_id: p.group_id, weight: None, amount_ore: None })
+                .collect();
             let now = time::now();
             let shares = compute_shares(conn, current.total_ore, current.method, &input, None)?;
             let fields = AllocationFields { counted_at: Some(now), ..current.fields() };
@@ -914,13 +963,9 @@ pub struct AllocationReport {
 #[get("/allocations/report")]
 async fn report(state: State, principal: Principal, query: QueryParams<ReportQuery>) -> ApiResult<HttpResponse> {
     let query = query.0;
-    if !(1900..=2200).contains(&query.year) {
-        return Err(ApiError::Malformed(
-            "A query parameter is invalid.".into(),
-            vec![FieldError::new("year", "must be between 1900 and 2200")],
-        ));
-    }
+    check_year(Some(query.year))?;
     let (year, group, include_proposed) = (query.year, query.group_id, query.include_proposed);
+    let auditor = state.auditor.clone();
     let report = state
         .read(principal, move |conn, principal| {
             let visibility = Visibility::of(conn, principal)?;
@@ -935,12 +980,13 @@ async fn report(state: State, principal: Principal, query: QueryParams<ReportQue
                 status.push(AllocationStatus::Proposed);
             }
             let filter = Filter { status, item_id: None, group_id: group, year: Some(year) };
-            let (rows, payers) = visible_page(conn, principal, &filter, 0, usize::MAX)?;
-            let names = group_names(conn, &payers)?;
+            let seen = visible_page(conn, principal, &filter, 0, usize::MAX)?;
+            let names = group_names(conn, &seen.payers)?;
+            let (rows, payers) = (&seen.rows, &seen.payers);
             let shown =
                 |unit: i64| group.is_none_or(|g| g == unit) && (visibility.finance || visibility.units.contains(&unit));
             let mut units: BTreeMap<(String, i64), UnitReport> = BTreeMap::new();
-            for allocation in &rows {
+            for allocation in rows {
                 for payer in payers.iter().filter(|p| p.allocation_id == allocation.id && shown(p.group_id)) {
                     let name = names.get(&payer.group_id).cloned().unwrap_or_default();
                     let unit = units.entry((name.clone(), payer.group_id)).or_insert_with(|| UnitReport {
@@ -963,6 +1009,8 @@ async fn report(state: State, principal: Principal, query: QueryParams<ReportQue
                 }
             }
             let units: Vec<UnitReport> = units.into_values().collect();
+            let shown: HashSet<i64> = units.iter().flat_map(|u| u.lines.iter().map(|l| l.allocation_id)).collect();
+            seen.audit_reads(&auditor, principal, shown);
             let total_ore = units.iter().map(|u| u.total_ore).sum();
             Ok(AllocationReport { year, include_proposed, units, total_ore })
         })

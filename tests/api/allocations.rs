@@ -405,6 +405,11 @@ fn the_report_sums_each_units_year_as_json_and_as_csv(app: &TestApp) {
     app.get("/v1/allocations/report", &finance).problem(400, "malformed-request");
     app.get("/v1/allocations/report?year=2021&format=xlsx", &finance).problem(400, "malformed-request");
     app.get("/v1/allocations/report?year=99999", &finance).problem(400, "malformed-request");
+    app.get("/v1/allocations?year=1899", &finance).problem(400, "malformed-request");
+    // The report is a path of its own, not an allocation called "report".
+    let wrong_method = app.delete("/v1/allocations/report", &finance, "\"1\"");
+    assert_eq!(wrong_method.header("allow"), Some("GET"));
+    wrong_method.problem(405, "method-not-allowed");
 }
 
 fn who_sees_an_allocation(app: &TestApp) {
@@ -449,6 +454,13 @@ fn who_sees_an_allocation(app: &TestApp) {
     assert_eq!(sees(&other_member), Vec::<i64>::new());
     assert_eq!(sees(&committee.reader), vec![on_open], "readers of the open item");
     assert_eq!(sees(&committee.member), vec![on_open, on_closed]);
+    // Reading the closed item's allocation is a read of closed content, and is audited as one.
+    let auditor = app.token("revisor", &[], &["auditor"]);
+    let query = format!("&object_type=allocation&action=read&object_id={on_closed}");
+    let reads = crate::robustness::sealed_audit_with(app, &auditor, &query, |events| {
+        events.iter().any(|e| e["actor"] == committee.member_subject.as_str())
+    });
+    assert!(reads.iter().all(|e| e["committee_id"] == committee.id), "{reads:?}");
 
     // The closed item's allocation is nowhere for those who may not read the item.
     for token in [&finance, &unit_member, &committee.reader, &other_member] {

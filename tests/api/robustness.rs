@@ -355,7 +355,7 @@ fn sealed_audit(app: &TestApp, auditor: &str, query: &str) -> Vec<Value> {
 
 /// The audit records once those `ready` waits for have been written (reads and denials are queued,
 /// not written with the request) and every record is sealed.
-fn sealed_audit_with(app: &TestApp, auditor: &str, query: &str, ready: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+pub fn sealed_audit_with(app: &TestApp, auditor: &str, query: &str, ready: impl Fn(&[Value]) -> bool) -> Vec<Value> {
     for _ in 0..100 {
         let page = app.get(&format!("/v1/audit?limit=200{query}"), auditor).expect(200).json();
         let events = page["data"].as_array().unwrap().clone();
