@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::extract::{IfMatch, JsonBody, not_null, present};
-use super::items::item_in_full;
+use super::items::{item_in_full, read_item_in_full};
 use super::lifecycle::allow;
 use super::{State, created, etagged};
 use crate::audit::{self, Object};
@@ -126,14 +126,14 @@ fn object(amount: &ItemAmount, item: &Item, place: &ItemPlace) -> Object {
     Object::of_committee("item_amount", amount.id, place.committee_id, item.closed)
 }
 
-fn find(
+/// An amount of an item the caller may change (the committee's secretaries).
+fn find_to_change(
     conn: &mut crate::db::DbConnection,
     principal: &Principal,
     item_id: i64,
     id: i64,
-    edit: bool,
 ) -> ApiResult<(ItemAmount, Item, ItemPlace)> {
-    let (item, place) = item_in_full(conn, principal, item_id, edit)?;
+    let (item, place) = item_in_full(conn, principal, item_id, true)?;
     let amount = item_amounts::find(conn, item.id, id)?.ok_or(ApiError::NotFound)?;
     Ok((amount, item, place))
 }
@@ -147,9 +147,10 @@ fn find(
 #[get("/items/{id}/amounts")]
 async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<ItemAmountView>>> {
     let id = id.into_inner();
+    let auditor = state.auditor.clone();
     let rows = state
         .read(principal, move |conn, principal| {
-            let (item, _) = item_in_full(conn, principal, id, false)?;
+            let (item, _) = read_item_in_full(conn, principal, &auditor, id)?;
             Ok(item_amounts::list_for_item(conn, item.id)?)
         })
         .await?;
@@ -196,7 +197,13 @@ async fn create(
 #[get("/items/{id}/amounts/{amount_id}")]
 async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (item_id, id) = path.into_inner();
-    let (amount, ..) = state.read(principal, move |conn, principal| find(conn, principal, item_id, id, false)).await?;
+    let auditor = state.auditor.clone();
+    let amount = state
+        .read(principal, move |conn, principal| {
+            let (item, _) = read_item_in_full(conn, principal, &auditor, item_id)?;
+            item_amounts::find(conn, item.id, id)?.ok_or(ApiError::NotFound)
+        })
+        .await?;
     Ok(etagged(StatusCode::OK, amount.version, true).json(ItemAmountView::from(amount)))
 }
 
@@ -225,7 +232,7 @@ async fn update(
     let ((item_id, id), patch) = (path.into_inner(), body.into_inner());
     let amount = state
         .write(principal, move |conn, principal| {
-            let (current, item, place) = find(conn, principal, item_id, id, true)?;
+            let (current, item, place) = find_to_change(conn, principal, item_id, id)?;
             if_match.check(current.version)?;
             allow(place.status, Change::ItemContent)?;
             let changed = patch.apply(current.fields());
@@ -262,7 +269,7 @@ async fn remove(
     let (item_id, id) = path.into_inner();
     state
         .write(principal, move |conn, principal| {
-            let (current, item, place) = find(conn, principal, item_id, id, true)?;
+            let (current, item, place) = find_to_change(conn, principal, item_id, id)?;
             if_match.check(current.version)?;
             allow(place.status, Change::ItemContent)?;
             item_amounts::delete(conn, item.meeting_id, &current, time::now())?;

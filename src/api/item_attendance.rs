@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
 use super::extract::{IfMatch, JsonBody};
-use super::items::item_in_full;
+use super::items::{item_in_full, read_item_in_full};
 use super::lifecycle::allow;
 use super::{State, created, etagged};
 use crate::audit::{self, Object};
@@ -97,9 +97,10 @@ fn object(entry: &ItemAttendance, item: &Item, place: &ItemPlace) -> Object {
 #[get("/items/{id}/attendance")]
 async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<ItemAttendanceView>>> {
     let id = id.into_inner();
+    let auditor = state.auditor.clone();
     let rows = state
         .read(principal, move |conn, principal| {
-            let (item, _) = item_in_full(conn, principal, id, false)?;
+            let (item, _) = read_item_in_full(conn, principal, &auditor, id)?;
             Ok(item_attendance::list_for_item(conn, item.id)?)
         })
         .await?;
@@ -159,9 +160,10 @@ async fn create(
 #[get("/items/{id}/attendance/{attendance_id}")]
 async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (item_id, id) = path.into_inner();
+    let auditor = state.auditor.clone();
     let entry = state
         .read(principal, move |conn, principal| {
-            let (item, _) = item_in_full(conn, principal, item_id, false)?;
+            let (item, _) = read_item_in_full(conn, principal, &auditor, item_id)?;
             item_attendance::find(conn, item.id, id)?.ok_or(ApiError::NotFound)
         })
         .await?;

@@ -377,6 +377,21 @@ pub fn item_in_full(
     Ok((item, place))
 }
 
+/// Like [`item_in_full`], for reading the item's content (its amounts, its attendance): the read of
+/// a closed item's is audited as a read of the item.
+pub fn read_item_in_full(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    auditor: &Auditor,
+    id: i64,
+) -> ApiResult<(Item, ItemPlace)> {
+    let (item, place) = item_in_full(conn, principal, id, false)?;
+    if item.closed {
+        audit::closed_reads(auditor, principal, place.committee_id, &[item.id]);
+    }
+    Ok((item, place))
+}
+
 fn object(item: &Item, committee: i64) -> Object {
     Object::of_committee("item", item.id, committee, item.closed)
 }

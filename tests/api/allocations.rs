@@ -275,6 +275,19 @@ fn items_carry_amounts_and_an_expense_becomes_an_allocation(app: &TestApp) {
     app.post(&amounts, secretary, bad).problem(422, "validation-failed");
     let negative = json!({"label": "Udgift", "kind": "expense", "recurrence": "one_off", "amount_ore": -5});
     assert_eq!(app.post(&amounts, secretary, negative).error_fields(422), vec!["amount_ore"]);
+    // The amounts of a closed item are its content: a member's read of them is audited.
+    let closed = id(&fixtures::item(app, &committee, meeting, json!({"title": "Personalesag", "closed": true})));
+    let expense = json!({"label": "Godtgørelse", "kind": "expense", "recurrence": "one_off", "amount_ore": 100});
+    app.post(&format!("/v1/items/{closed}/amounts"), secretary, expense).expect(201);
+    app.get(&format!("/v1/items/{closed}/amounts"), &committee.reader).problem(404, "not-found");
+    app.get(&format!("/v1/items/{closed}/amounts"), &committee.member).expect(200);
+    let auditor = app.token("revisor", &[], &["auditor"]);
+    let query = format!("&object_type=item&action=read&object_id={closed}");
+    crate::robustness::sealed_audit_with(app, &auditor, &query, |events| {
+        events.iter().any(|e| e["actor"] == committee.member_subject.as_str())
+    });
+    let etag = app.get(&format!("/v1/items/{closed}"), secretary).etag();
+    app.delete(&format!("/v1/items/{closed}"), secretary, &etag).expect(204);
     // A claim is not a cost to split.
     let from_claim = format!("{amounts}/{}/allocations", id(&claim));
     let request = json!({"first_year": 2022, "method": "equal", "payers": payers(&[committee.reader_group])});
