@@ -394,10 +394,10 @@ fn find_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiR
 
 /// The item an allocation is linked to, if the caller sees it in full; a field error otherwise, the
 /// same for an item that does not exist and one the caller may not see.
-fn check_item(conn: &mut DbConnection, principal: &Principal, item_id: Option<i64>) -> ApiResult<Option<bool>> {
-    let Some(id) = item_id else { return Ok(None) };
+fn check_item(conn: &mut DbConnection, principal: &Principal, item_id: Option<i64>) -> ApiResult<()> {
+    let Some(id) = item_id else { return Ok(()) };
     match item_in_full(conn, principal, id, false) {
-        Ok((item, _)) => Ok(Some(item.closed)),
+        Ok(_) => Ok(()),
         Err(ApiError::NotFound | ApiError::Hidden) => {
             Err(ApiError::validation("item_id", "no agenda item with this id that you may read in full"))
         }
