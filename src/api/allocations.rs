@@ -520,14 +520,13 @@ fn object(conn: &mut DbConnection, allocation: &Allocation) -> ApiResult<Object>
     })
 }
 
-/// Creates an allocation from a checked input, in the caller's transaction.
+/// Creates an allocation from a checked input (its linked item too), in the caller's transaction.
 fn store_new(
     conn: &mut DbConnection,
     principal: &Principal,
     input: &AllocationInput,
     item_amount_id: Option<i64>,
 ) -> ApiResult<AllocationView> {
-    check_item(conn, principal, input.item_id)?;
     let now = time::now();
     let shares = compute_shares(conn, input.total_ore, input.method, &input.payers, None)?;
     let allocation = allocations::create(conn, &fields(input, item_amount_id, Some(now)), &shares, now)?;
@@ -573,11 +572,11 @@ fn check_year(year: Option<i32>) -> ApiResult<()> {
 fn visible_page(
     conn: &mut DbConnection,
     principal: &Principal,
+    visibility: &Visibility,
     filter: &Filter,
     mut after: i64,
     want: usize,
 ) -> ApiResult<Seen> {
-    let visibility = Visibility::of(conn, principal)?;
     let scope = visibility.scope(principal);
     let batch = want.clamp(50, 500) as i64;
     let mut all = Seen::default();
@@ -625,7 +624,8 @@ async fn list(
     let auditor = state.auditor.clone();
     let page = state
         .read(principal, move |conn, principal| {
-            let mut seen = visible_page(conn, principal, &filter, after, limit as usize + 1)?;
+            let visibility = Visibility::of(conn, principal)?;
+            let mut seen = visible_page(conn, principal, &visibility, &filter, after, limit as usize + 1)?;
             let names = group_names(conn, &seen.payers)?;
             let rows = std::mem::take(&mut seen.rows);
             let page =
@@ -653,6 +653,7 @@ async fn create(state: State, principal: Principal, body: JsonBody<AllocationInp
     let view = state
         .write(principal, move |conn, principal| {
             require_finance(principal)?;
+            check_item(conn, principal, input.item_id)?;
             store_new(conn, principal, &input, None)
         })
         .await?;
@@ -793,7 +794,7 @@ async fn update(
             let shares = compute_shares(conn, changed.total_ore, changed.method, &changed.payers, counted)?;
             let counted_at = if recount { Some(now) } else { current.counted_at.or(Some(now)) };
             let fields = fields(&changed, current.item_amount_id, counted_at);
-            let old = full_view(conn, current.clone())?;
+            let old = view(current.clone(), &payers, &group_names(conn, &payers)?);
             let old_object = object(conn, &current)?;
             let allocation = allocations::update(conn, &current, &fields, &shares, now)?;
             let new = full_view(conn, allocation.clone())?;
@@ -844,7 +845,7 @@ async fn recount_users(
             let now = time::now();
             let shares = compute_shares(conn, current.total_ore, current.method, &input, None)?;
             let fields = AllocationFields { counted_at: Some(now), ..current.fields() };
-            let old = full_view(conn, current.clone())?;
+            let old = view(current.clone(), &seen.payers, &group_names(conn, &seen.payers)?);
             let allocation = allocations::update(conn, &current, &fields, &shares, now)?;
             let new = full_view(conn, allocation.clone())?;
             let object = object(conn, &allocation)?;
@@ -872,10 +873,10 @@ async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match
     let id = id.into_inner();
     state
         .write(principal, move |conn, principal| {
-            let (current, _) = find_visible(conn, principal, id)?;
+            let (current, seen) = find_visible(conn, principal, id)?;
             require_finance(principal)?;
             if_match.check(current.version)?;
-            let old = full_view(conn, current.clone())?;
+            let old = view(current.clone(), &seen.payers, &group_names(conn, &seen.payers)?);
             let object = object(conn, &current)?;
             allocations::delete(conn, &current)?;
             audit::deleted(conn, principal, &object, &old)
@@ -980,7 +981,7 @@ async fn report(state: State, principal: Principal, query: QueryParams<ReportQue
                 status.push(AllocationStatus::Proposed);
             }
             let filter = Filter { status, item_id: None, group_id: group, year: Some(year) };
-            let seen = visible_page(conn, principal, &filter, 0, usize::MAX)?;
+            let seen = visible_page(conn, principal, &visibility, &filter, 0, usize::MAX)?;
             let names = group_names(conn, &seen.payers)?;
             let (rows, payers) = (&seen.rows, &seen.payers);
             let shown =
