@@ -8,6 +8,7 @@ pub mod access;
 pub mod allocations;
 pub mod attachments;
 pub mod audit;
+pub mod bulk;
 pub mod calendar_feeds;
 pub mod clients;
 pub mod committees;
@@ -37,7 +38,7 @@ use std::time::Duration;
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::r2d2::{self, R2D2Connection};
-use diesel::result::{ConnectionError, Error as DieselError};
+use diesel::result::{ConnectionError, Error as DieselError, QueryResult};
 use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -156,23 +157,47 @@ impl DatabaseUrl {
     }
 }
 
+/// A pooled connection, with whether it was found dead after a failed request.
+pub struct Pooled {
+    connection: DbConnection,
+    dead: bool,
+}
+
+impl Pooled {
+    /// Runs `f`; when it fails in a way a lost connection would, checks the connection so that
+    /// the pool replaces a dead one. Connections are not checked on the way out of the pool (a
+    /// round trip on every request): a database that restarted costs each old connection one
+    /// failed request, answered 503, instead.
+    fn run<T>(&mut self, f: impl FnOnce(&mut DbConnection) -> ApiResult<T>) -> ApiResult<T> {
+        let result = f(&mut self.connection);
+        if matches!(result, Err(ApiError::Unavailable(_) | ApiError::Internal(_))) && self.connection.ping().is_err() {
+            self.dead = true;
+            return result.map_err(|e| match e {
+                ApiError::Internal(cause) => ApiError::Unavailable(format!("lost the database connection: {cause}")),
+                other => other,
+            });
+        }
+        result
+    }
+}
+
 /// Opens connections for the pool with the concrete backend's `establish`.
 struct Manager(DatabaseUrl);
 
 impl r2d2::ManageConnection for Manager {
-    type Connection = DbConnection;
+    type Connection = Pooled;
     type Error = ConnectionError;
 
-    fn connect(&self) -> Result<DbConnection, ConnectionError> {
-        self.0.establish()
+    fn connect(&self) -> Result<Pooled, ConnectionError> {
+        Ok(Pooled { connection: self.0.establish()?, dead: false })
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), ConnectionError> {
-        conn.ping().map_err(ConnectionError::CouldntSetupConfiguration)
+    fn is_valid(&self, conn: &mut Pooled) -> Result<(), ConnectionError> {
+        conn.connection.ping().map_err(ConnectionError::CouldntSetupConfiguration)
     }
 
-    fn has_broken(&self, conn: &mut DbConnection) -> bool {
-        conn.is_broken()
+    fn has_broken(&self, conn: &mut Pooled) -> bool {
+        conn.dead || conn.connection.is_broken()
     }
 }
 
@@ -208,6 +233,7 @@ impl Database {
         }
         let pool = r2d2::Pool::builder()
             .max_size(pool_size)
+            .test_on_check_out(false)
             .connection_timeout(checkout_timeout)
             .build(Manager(url.clone()))
             .map_err(|e| StartupError::Pool(url.clone(), e))?;
@@ -227,7 +253,7 @@ impl Database {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get().map_err(|e| ApiError::Unavailable(format!("database pool: {e}")))?;
-            f(&mut conn)
+            conn.run(f)
         })
         .await
         .map_err(|e| ApiError::internal(format!("blocking task: {e}")))?
@@ -246,7 +272,7 @@ impl Database {
     /// the async workers.
     pub fn blocking<T>(&self, f: impl FnOnce(&mut DbConnection) -> ApiResult<T>) -> ApiResult<T> {
         let mut conn = self.pool.get().map_err(|e| ApiError::Unavailable(format!("database pool: {e}")))?;
-        f(&mut conn)
+        conn.run(f)
     }
 
     /// The pool's connections and how many of them are idle.
@@ -313,6 +339,11 @@ pub fn migrate(url: &DatabaseUrl) -> Result<Vec<String>, StartupError> {
             result
         }
     }
+}
+
+/// Refreshes the planner's statistics (both backends know `ANALYZE`), after a bulk load.
+pub fn analyze(conn: &mut DbConnection) -> QueryResult<()> {
+    conn.batch_execute("ANALYZE")
 }
 
 /// Whether the backend says "try again later": SQLite's busy timeout ran out while another writer held
