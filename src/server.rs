@@ -102,7 +102,7 @@ impl Service {
         .spawn();
         let idempotency_ttl = chrono::Duration::hours(i64::from(options.idempotency_hours));
         Service {
-            state: web::Data::new(AppState { db, auditor, idempotency_ttl }),
+            state: web::Data::new(AppState { db, auditor, idempotency_ttl, public_versions: Default::default() }),
             authenticator: web::Data::new(authenticator),
             routes: web::Data::new(Routes::from_openapi(&openapi)),
             limits,

@@ -30,6 +30,7 @@ pub mod metrics;
 pub mod pagination;
 pub mod participants;
 pub mod public;
+pub mod public_versions;
 pub mod published;
 pub mod request_id;
 pub mod sign_offs;
@@ -67,6 +68,7 @@ pub struct AppState {
     pub db: Database,
     pub auditor: Auditor,
     pub idempotency_ttl: chrono::Duration,
+    pub public_versions: public_versions::PublicVersions,
 }
 
 impl AppState {

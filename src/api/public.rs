@@ -9,10 +9,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::access_groups::ListQuery;
 use super::attachments::file_response;
-use super::extract::QueryParams;
+use super::extract::{QueryParams, etag};
 use super::pagination::{self, Page};
+use super::public_versions::Entry;
 use super::published::{AttachmentPath, DiffQuery, Format, VersionPath, find_public_reader, rendered, resolve_from};
-use super::{State, Visitor, etagged};
+use super::{State, Visitor};
 use crate::db::committees::{self, Committee};
 use crate::db::meetings::Meeting;
 use crate::db::published::{self, Publication as Version, PublishedFilter};
@@ -227,17 +228,54 @@ async fn public_document(state: &State, visitor: Visitor, path: &VersionPath) ->
         .await
 }
 
-/// A published version: closed items as number and title only.
+/// A published version: closed items as number and title only. A version never changes, so it is
+/// served from memory once read; `If-None-Match` with its ETag gives 304.
 #[utoipa::path(
     tag = "public",
     params(VersionPath),
-    responses((status = OK, body = Document, headers(("ETag" = String)))),
+    responses(
+        (status = OK, body = Document, headers(("ETag" = String))),
+        (status = NOT_MODIFIED, description = "The client's copy (If-None-Match) is current."),
+    ),
     security((), ("bearer" = []))
 )]
 #[get("/meetings/{id}/published/{kind}/{number}")]
-async fn version(state: State, visitor: Visitor, path: web::Path<VersionPath>) -> ApiResult<HttpResponse> {
-    let document = public_document(&state, visitor, &path.into_inner()).await?;
-    Ok(etagged(actix_web::http::StatusCode::OK, i64::from(document.number), true).json(document))
+async fn version(
+    state: State,
+    req: HttpRequest,
+    visitor: Visitor,
+    path: web::Path<VersionPath>,
+) -> ApiResult<HttpResponse> {
+    let VersionPath { id, kind, number } = path.into_inner();
+    let signed_in = visitor.0.is_some();
+    if let Some(entry) = state.public_versions.get(id, kind, number) {
+        match entry.readable(signed_in) {
+            Some(true) => return Ok(entry.response(&req)),
+            Some(false) => return Err(ApiError::Hidden),
+            None => {}
+        }
+    }
+    let found = state
+        .read_public(visitor.0, move |conn, visitor| {
+            let reader = find_public_reader(conn, visitor.is_some(), id)?;
+            Ok((reader.document(conn, kind, number)?, reader.committee.publication))
+        })
+        .await;
+    let (document, publication) = match found {
+        Ok(found) => found,
+        Err(refusal) => {
+            state.public_versions.remove(id, kind, number);
+            return Err(refusal);
+        }
+    };
+    let body = serde_json::to_vec(&document).map_err(ApiError::internal)?;
+    let entry = Entry {
+        body: body.into(),
+        etag: etag(i64::from(number), true),
+        publication,
+        checked_at: std::time::Instant::now(),
+    };
+    Ok(state.public_versions.insert(id, kind, number, entry).response(&req))
 }
 
 /// What changed in this version since an earlier one of the same kind.

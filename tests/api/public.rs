@@ -13,6 +13,7 @@ use crate::seeds::{CLOSED_MARKER, enter_and_publish, seed};
 db_tests!(
     the_public_reads_published_versions_of_public_committees,
     internal_committees_are_published_to_signed_in_callers,
+    a_published_version_is_revalidated_and_follows_its_committee,
     rendered_minutes_show_what_the_seeds_show,
     seed_2021_renders_its_case_references,
     a_public_committee_calendar_validates_and_follows_cancellation,
@@ -104,6 +105,32 @@ fn internal_committees_are_published_to_signed_in_callers(app: &TestApp) {
     let member = app.get(&format!("/v1/meetings/{meeting}/published/minutes/1"), &committee.member).expect(200);
     assert!(member.body.contains(CLOSED_MARKER));
     app.get(&format!("/v1/meetings/{meeting}"), &committee.outsider).problem(404, "not-found");
+}
+
+fn a_published_version_is_revalidated_and_follows_its_committee(app: &TestApp) {
+    let (committee, meeting) = enter_and_publish(app, &seed("seed-2022-04-25.json"), "public");
+    let path = format!("/v1/public/meetings/{meeting}/published/minutes/1");
+    let first = anonymous(app, &path).expect(200);
+    assert_eq!(first.header("cache-control"), Some("no-cache"));
+    let etag = first.etag();
+    // Served again (from memory) the same, and 304 to a client that has it.
+    assert_eq!(anonymous(app, &path).expect(200).body, first.body);
+    let revalidated = app.call(Request::new("GET", &path).header("If-None-Match", &etag)).expect(304);
+    assert!(revalidated.body.is_empty());
+    assert_eq!(revalidated.etag(), etag);
+    app.call(Request::new("GET", &path).header("If-None-Match", "\"2\"")).expect(200);
+
+    // The committee is taken off the website: within the cache's freshness, every visitor is refused.
+    let committee_path = format!("/v1/committees/{}", committee.id);
+    let admin = app.admin();
+    let current = app.get(&committee_path, &admin).expect(200);
+    let unpublished = app.patch(&committee_path, &admin, &current.etag(), json!({"publication": "none"})).expect(200);
+    std::thread::sleep(dagsorden::api::public_versions::FRESH + std::time::Duration::from_millis(100));
+    anonymous(app, &path).problem(404, "not-found");
+    app.call(Request::new("GET", &path).header("If-None-Match", &etag)).problem(404, "not-found");
+    // And published again, it is back.
+    app.patch(&committee_path, &admin, &unpublished.etag(), json!({"publication": "public"})).expect(200);
+    assert_eq!(anonymous(app, &path).expect(200).body, first.body);
 }
 
 fn rendered_minutes_show_what_the_seeds_show(app: &TestApp) {
