@@ -31,6 +31,28 @@ pub enum Command {
     /// Work with the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Fill an empty database with generated municipalities, for benchmarks; prints what the
+    /// benchmark needs to know of them as JSON.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// How many municipalities (98 for national scale).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=200))]
+    pub municipalities: u32,
+    /// Years of meetings up to this year (next year's meetings are added as drafts).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub years: u32,
+    /// Users per municipality.
+    #[arg(long, default_value_t = 3000)]
+    pub users: u32,
+    /// The same seed gives the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Municipalities generated at once (PostgreSQL; SQLite takes one at a time).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub jobs: u32,
 }
 
 #[derive(Debug, Subcommand)]

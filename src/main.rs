@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use dagsorden::auth::{Authenticator, UserClaims};
-use dagsorden::config::{AuditCommand, Cli, Command, Settings, TokenArgs};
+use dagsorden::config::{AuditCommand, Cli, Command, GenerateArgs, Settings, TokenArgs};
 use dagsorden::db::{self, Database};
 use dagsorden::server::Service;
 
@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         Command::Migrate => migrate(&cli.settings),
         Command::Openapi => openapi(),
         Command::Audit(AuditCommand::Verify) => verify_audit(&cli.settings),
+        Command::Generate(args) => generate(&cli.settings, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -115,6 +116,24 @@ fn verify_audit(settings: &Settings) -> Result<(), String> {
             Err(format!("the audit trail is broken after {} intact records: {what}", report.sealed))
         }
     }
+}
+
+fn generate(settings: &Settings, args: GenerateArgs) -> Result<(), String> {
+    let jobs = if settings.database_url.backend() == db::Backend::Sqlite { 1 } else { args.jobs };
+    let db =
+        Database::open(&settings.database_url, jobs, std::time::Duration::from_secs(600)).map_err(|e| e.to_string())?;
+    let plan = dagsorden::generate::Plan {
+        jobs,
+        municipalities: args.municipalities,
+        years: args.years,
+        seed: args.seed,
+        users_per_municipality: args.users,
+    };
+    let started = std::time::Instant::now();
+    let manifest = dagsorden::generate::generate(&db, &plan, |line| eprintln!("{line}")).map_err(|e| e.to_string())?;
+    eprintln!("generated in {:.1} s", started.elapsed().as_secs_f64());
+    println!("{}", serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?);
+    Ok(())
 }
 
 fn openapi() -> Result<(), String> {

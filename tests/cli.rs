@@ -227,3 +227,48 @@ fn sigterm_finishes_the_request_in_flight_and_exits() {
     let status = running.child.wait().unwrap();
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn the_generator_fills_an_empty_database_that_the_service_then_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let generate = || command(dir.path(), &[]).args(["generate", "--years", "1", "--users", "20"]).output().unwrap();
+    let output = generate();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let manifest: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    // 33 committees with 12 meetings this year and 12 next year, 10 items each.
+    assert_eq!(manifest["meetings"], 33 * 24);
+    assert_eq!(manifest["items"], 33 * 24 * 10);
+    assert!(manifest["draft_meeting_ids"].as_array().unwrap().len() >= 12, "{manifest}");
+    // Generating into a database that holds data is refused.
+    let again = generate();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("empty"), "{}", String::from_utf8_lossy(&again.stderr));
+
+    let running = serve(dir.path(), &[]);
+    let token_of = |who: &str| {
+        let person = &manifest[who];
+        let output = token(
+            dir.path(),
+            &[],
+            &["--sub", person["subject"].as_str().unwrap(), "--groups", person["groups"][0].as_str().unwrap()],
+        );
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    };
+    let meeting = manifest["meeting_id"].as_i64().unwrap();
+    let read = |path: &str, token: &str| {
+        let mut request = agent().get(format!("{}{path}", running.base));
+        if !token.is_empty() {
+            request = request.header("Authorization", format!("Bearer {token}"));
+        }
+        let mut answer = request.call().unwrap();
+        assert_eq!(answer.status().as_u16(), 200, "{path}");
+        serde_json::from_str::<serde_json::Value>(&answer.body_mut().read_to_string().unwrap()).unwrap()
+    };
+    let as_member = read(&format!("/v1/meetings/{meeting}"), &token_of("member"));
+    assert_eq!(as_member["items"].as_array().unwrap().len(), 10);
+    assert_eq!(as_member["status"], "minutes_published");
+    let public = read(&format!("/v1/public/meetings/{meeting}/published/minutes/1"), "");
+    assert_eq!(public["items"].as_array().unwrap().len(), 10);
+    let report = read(&format!("/v1/allocations/report?year={}", manifest["report_year"]), &token_of("payer"));
+    assert!(!report["units"].as_array().unwrap().is_empty(), "{report}");
+}

@@ -158,3 +158,7 @@ pub fn delete(conn: &mut DbConnection, current: &Committee) -> ApiResult<()> {
     .execute(conn)?;
     if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
 }
+
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    committees::table.count().get_result(conn)
+}
