@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Turns bench/run's measurements (JSON on stdin) into BENCHMARKS.md (stdout), with the targets of
+issue 7 checked against the numbers of this one run."""
+
+import json
+import sys
+
+run = json.load(sys.stdin)
+results = {r["data_set"]: r for r in run["results"]}
+out = []
+say = out.append
+
+
+def workload(data_set, name):
+    for entry in results.get(data_set, {}).get("workloads", []):
+        if entry["name"] == name:
+            return entry
+    return None
+
+
+def ratio(entry):
+    return entry["service"]["rps"] / entry["database"]["tps"] if entry and entry.get("database") else None
+
+
+machine = run["machine"]
+say("# Benchmarks")
+say("")
+say(f"Measured by `bench/run` on {machine['date']}: {machine['cpus']} CPUs, Linux {machine['kernel']}, "
+    f"PostgreSQL {machine['postgres']}, loopback. Every number below comes from that one run; the machine is "
+    "shared and noisy, so compare the ratios (service ÷ database, measured minutes apart on the same machine) "
+    "rather than the absolute figures. Reproduce with `bench/run` (bench/README.md).")
+say("")
+say(f"The service runs the release build with {10} pooled connections and is driven by wrk with 8 connections "
+    f"on 2 threads for {run['seconds']} s per workload after a 2 s warm-up. The database limit is the same "
+    "queries the service sends for that request (bench/sql), run straight against the database by as many "
+    "clients as the service has connections: pgbench with prepared statements on PostgreSQL, "
+    "bench/sqlite_limit.py on SQLite. Both share the 2 cores with the load generator.")
+say("")
+
+for data_set, r in results.items():
+    say(f"## {data_set}: {r['backend']}, {r['municipalities']} municipalit{'y' if r['municipalities'] == 1 else 'ies'}, "
+        f"{r['meetings']:,} meetings, {r['items']:,} items")
+    say("")
+    say(f"Ready to serve {r['startup_ms']} ms after start; peak RSS {r['peak_rss_mb']} MB over all workloads.")
+    say("")
+    say("| workload | service req/s | p50 ms | p99 ms | errors | database tx/s | db p50 ms | db p99 ms | service ÷ database |")
+    say("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for entry in r["workloads"]:
+        s, d = entry["service"], entry.get("database")
+        errors = s["non_2xx"] + (0 if not s.get("socket_errors") else 1)
+        row = f"| {entry['name']} | {s['rps']:,.0f} | {s['p50_ms']:.2f} | {s['p99_ms']:.2f} | {errors} |"
+        if d:
+            row += f" {d['tps']:,.0f} | {d['p50_ms']:.2f} | {d['p99_ms']:.2f} | **{ratio(entry):.2f}** |"
+        else:
+            row += " – | – | – | – |"
+        say(row)
+    say("")
+
+say("## Targets")
+say("")
+say("| target | measured | met |")
+say("| --- | --- | --- |")
+
+
+def check(label, value, ok, detail):
+    say(f"| {label} | {detail} | {'yes' if ok else '**no**'} |")
+
+
+member = workload("municipal", "meeting as member")
+if member:
+    r = ratio(member)
+    check("member reads a meeting (PostgreSQL): ≥ 0.6 of the database", r, r >= 0.6, f"{r:.2f}" + ("" if r >= 0.6 else f" ({(0.6 - r) / 0.6:.0%} short)"))
+    p99 = member["service"]["p99_ms"]
+    check("… with p99 under 15 ms", p99, p99 < 15, f"{p99:.1f} ms")
+for data_set in ("municipal", "municipal-sqlite"):
+    public = workload(data_set, "public published minutes")
+    if public:
+        r = ratio(public)
+        check(f"published meeting faster than the database ({data_set})", r, r > 1, f"{r:.2f}")
+    cached = workload(data_set, "public published minutes, If-None-Match (304)")
+    if cached:
+        r = ratio(cached)
+        check(f"… with If-None-Match, answered 304 ({data_set})", r, r > 1, f"{r:.2f}")
+if "national" in results and "municipal" in results:
+    worst = None
+    for entry in results["municipal"]["workloads"]:
+        national = workload("national", entry["name"])
+        if national:
+            change = national["service"]["rps"] / entry["service"]["rps"] - 1
+            say(f"| national within 20% of municipal: {entry['name']} | {change:+.0%} req/s | {'yes' if change >= -0.2 else '**no**'} |")
+            worst = change if worst is None else min(worst, change)
+for data_set, r in results.items():
+    check(f"peak RSS under 64 MB ({data_set})", r["peak_rss_mb"], r["peak_rss_mb"] < 64, f"{r['peak_rss_mb']} MB")
+    check(f"ready within 1 s of start ({data_set})", r["startup_ms"], r["startup_ms"] < 1000, f"{r['startup_ms']} ms")
+say("")
+print("\n".join(out))

@@ -1,0 +1,3 @@
+-- The read alone, without the caller: the meeting and its items (for reference).
+SELECT m.id, m.committee_id, m.title, m.starts_at, m.ends_at, m.location, m.online_link, m.status, m.version, m.created_at, m.updated_at, m.cancellation_reason, c.kind FROM meetings m JOIN committees c ON m.committee_id = c.id WHERE m.id = :meeting_id LIMIT 1;
+SELECT id, meeting_id, position, title, closed, case_number, journal_number, document_number, case_type, summary, recommendation, handled_by, presentation, financial_consequences, decision_outcome, decision_text, version, created_at, updated_at, decided_at FROM agenda_items WHERE meeting_id = :meeting_id ORDER BY position;
