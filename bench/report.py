@@ -36,6 +36,10 @@ say(f"The service runs the release build with {10} pooled connections and is dri
     "clients as the service has connections: pgbench with prepared statements on PostgreSQL, "
     "bench/sqlite_limit.py on SQLite. Both share the 2 cores with the load generator.")
 say("")
+say("*Audit settled after*: how long after the load stopped the service was still writing and sealing the "
+    "audit records of what was read (every read of closed content is recorded); the database's limit is "
+    "measured only once that is done.")
+say("")
 
 for data_set, r in results.items():
     say(f"## {data_set}: {r['backend']}, {r['municipalities']} municipalit{'y' if r['municipalities'] == 1 else 'ies'}, "
@@ -43,12 +47,12 @@ for data_set, r in results.items():
     say("")
     say(f"Ready to serve {r['startup_ms']} ms after start; peak RSS {r['peak_rss_mb']} MB over all workloads.")
     say("")
-    say("| workload | service req/s | p50 ms | p99 ms | errors | database tx/s | db p50 ms | db p99 ms | service ÷ database |")
-    say("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    say("| workload | service req/s | p50 ms | p99 ms | errors | audit settled after | database tx/s | db p50 ms | db p99 ms | service ÷ database |")
+    say("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for entry in r["workloads"]:
         s, d = entry["service"], entry.get("database")
         errors = s["non_2xx"] + (0 if not s.get("socket_errors") else 1)
-        row = f"| {entry['name']} | {s['rps']:,.0f} | {s['p50_ms']:.2f} | {s['p99_ms']:.2f} | {errors} |"
+        row = f"| {entry['name']} | {s['rps']:,.0f} | {s['p50_ms']:.2f} | {s['p99_ms']:.2f} | {errors} | {entry.get('audit_settled_s', 0)} s |"
         if d:
             row += f" {d['tps']:,.0f} | {d['p50_ms']:.2f} | {d['p99_ms']:.2f} | **{ratio(entry):.2f}** |"
         else:
@@ -92,5 +96,23 @@ if "national" in results and "municipal" in results:
 for data_set, r in results.items():
     check(f"peak RSS under 64 MB ({data_set})", r["peak_rss_mb"], r["peak_rss_mb"] < 64, f"{r['peak_rss_mb']} MB")
     check(f"ready within 1 s of start ({data_set})", r["startup_ms"], r["startup_ms"] < 1000, f"{r['startup_ms']} ms")
+say("")
+say("## Where the targets are missed, and why")
+say("")
+say("- **A member's read of a meeting.** The database limit for it is the nine statements the service sends "
+    "(four to establish who the caller is and what they are granted, five for the meeting), so the ratio is the "
+    "service's own overhead. Two things weigh on it: the caller is resolved in its own trip to the blocking pool "
+    "and the pool, before the handler takes a second one for the meeting (two thread hand-offs and two checkouts "
+    "per request), and every closed item a member reads is written to the audit trail and hash-chained by the "
+    "background thread, which takes database time from the reads. The same read as a non-member (no closed "
+    "content, no audit records) shows the first cost alone. Resolving the caller inside the handler's own "
+    "database call is the next step; the audit records are a requirement and stay.")
+say("- **SQLite's limit** is the database library reading pages already in memory in the same process, with no "
+    "network in between; an HTTP request with a 20 KB JSON body cannot come near it. On PostgreSQL the published "
+    "version, served from memory, is several times the database's rate.")
+say("- **Resident size.** The release binary is already at 56–58 MB resident when it is ready and has served "
+    "nothing (measured by hand on both backends; where it goes is not yet found: the heap profile at start is "
+    "small, so it is mostly mapped code and per-thread allocator arenas), so the load adds only a few MB. Bounding "
+    "that is open work; the document cache is bounded to 16 MB.")
 say("")
 print("\n".join(out))
