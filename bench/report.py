@@ -107,6 +107,14 @@ say("- **A member's read of a meeting.** The database limit for it is the nine s
     "background thread, which takes database time from the reads. The same read as a non-member (no closed "
     "content, no audit records) shows the first cost alone. Resolving the caller inside the handler's own "
     "database call is the next step; the audit records are a requirement and stay.")
+say("- **National scale.** The database's own limit for the same statements falls with the archive too "
+    "(see the database columns): the same statements for the same meeting run at about half the rate, so "
+    "much of the loss is PostgreSQL's, and why is not yet found (the generator analyses the tables but does not "
+    "vacuum them, so a freshly loaded set has no visibility map for index-only scans). The allocation report falls furthest, and the service more than the "
+    "database: its query asks for allocations paid by the caller's units OR linked to items the caller reads, "
+    "and PostgreSQL answers that OR by walking every allocation of the deployment by primary key (39,200 at "
+    "national scale) and by a parallel scan of all meetings for the linked-items branch. Splitting it into two "
+    "indexed lookups is the fix; bench/sql/allocation_report.sql has the payer branch only.")
 say("- **SQLite's limit** is the database library reading pages already in memory in the same process, with no "
     "network in between; an HTTP request with a 20 KB JSON body cannot come near it. On PostgreSQL the published "
     "version, served from memory, is several times the database's rate.")
