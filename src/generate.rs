@@ -145,6 +145,7 @@ fn municipality(
     write_transaction(conn, |conn| Ok::<_, ApiError>(bulk::insert_users(conn, &users)?))?;
 
     let first_year = today.year() - i32::try_from(plan.years).unwrap_or(20) + 1;
+    let [member, secretary, reader, payer] = named(&code, &org);
     let mut made = Made {
         meetings: 0,
         items: 0,
@@ -156,10 +157,10 @@ fn municipality(
             meeting_id: 0,
             committee_id: 0,
             draft_meeting_ids: Vec::new(),
-            member: person(&code, "medlem", &org.political[0].1),
-            secretary: person(&code, "sekretaer", &format!("{code}-sekretariatet")),
-            reader: person(&code, "direktion", &format!("{code}-direktionen")),
-            payer: person(&code, "oekonomi", &org.staff[0].1),
+            member,
+            secretary,
+            reader,
+            payer,
             report_year: today.year(),
         },
     };
@@ -208,6 +209,17 @@ fn municipality(
 
 fn person(code: &str, who: &str, group: &str) -> Person {
     Person { subject: format!("{code}-{who}"), groups: vec![group.to_owned()] }
+}
+
+/// The people the manifest names: a member of the first political committee (Børne- og
+/// Skoleudvalget), the secretariat, the management and Økonomistaben.
+fn named(code: &str, org: &Organisation) -> [Person; 4] {
+    [
+        person(code, "medlem", &org.political[0].1),
+        person(code, "sekretaer", &format!("{code}-sekretariatet")),
+        person(code, "direktion", &format!("{code}-direktionen")),
+        person(code, "oekonomi", &org.staff[0].1),
+    ]
 }
 
 fn group(
@@ -275,13 +287,7 @@ fn slugify(name: &str) -> String {
 }
 
 fn users(code: &str, org: &Organisation, count: u32, now: NaiveDateTime, rng: &mut fastrand::Rng) -> Vec<UserRow> {
-    let named = [
-        person(code, "medlem", &org.political[0].1),
-        person(code, "sekretaer", &format!("{code}-sekretariatet")),
-        person(code, "direktion", &format!("{code}-direktionen")),
-        person(code, "oekonomi", &org.staff[0].1),
-    ];
-    let mut everyone: Vec<Person> = named.to_vec();
+    let mut everyone: Vec<Person> = named(code, org).to_vec();
     let places: Vec<&String> = org.units.iter().chain(&org.institutions).chain(&org.staff).map(|(_, s)| s).collect();
     for n in 1..=count {
         let mut groups = vec![pick(rng, &places).to_string()];
