@@ -142,14 +142,38 @@ pub fn candidates(
         query = query.filter(one_off.or(annual));
     }
     if let Some(scope) = scope {
-        let paid = payers::table.filter(payers::group_id.eq_any(scope.groups.clone())).select(payers::allocation_id);
-        let readable = agenda_items::table
-            .inner_join(meetings::table.inner_join(committees::table))
-            .filter(committees::id.eq_any(scope.committees.clone()).or(committees::kind.eq_any(scope.kinds.clone())))
-            .select(agenda_items::id.nullable());
-        query = query.filter(allocations::id.eq_any(paid).or(allocations::item_id.eq_any(readable).assume_not_null()));
+        let visible = in_scope(conn, scope)?;
+        if visible.is_empty() {
+            return Ok(Vec::new());
+        }
+        query = query.filter(allocations::id.eq_any(visible));
     }
     query.load(conn)
+}
+
+/// The allocations a scope reaches: those its units pay into and those linked to items of its
+/// committees, each found from its own index. (As one condition, "paid OR linked", PostgreSQL walks
+/// every allocation of the deployment.) Both are bounded by the caller's own units and committees.
+fn in_scope(conn: &mut DbConnection, scope: &Scope) -> QueryResult<Vec<i64>> {
+    let mut ids: Vec<i64> = if scope.groups.is_empty() {
+        Vec::new()
+    } else {
+        payers::table.filter(payers::group_id.eq_any(&scope.groups)).select(payers::allocation_id).load(conn)?
+    };
+    if !scope.committees.is_empty() || !scope.kinds.is_empty() {
+        let linked: Vec<i64> = allocations::table
+            .inner_join(agenda_items::table.inner_join(meetings::table.inner_join(committees::table)))
+            // Said outright so that the plan starts from the (few) linked allocations rather than
+            // from every meeting of the committees.
+            .filter(allocations::item_id.is_not_null())
+            .filter(committees::id.eq_any(&scope.committees).or(committees::kind.eq_any(&scope.kinds)))
+            .select(allocations::id)
+            .load(conn)?;
+        ids.extend(linked);
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Allocation>> {
