@@ -110,11 +110,10 @@ say("- **A member's read of a meeting.** The database limit for it is the nine s
 say("- **National scale.** The database's own limit for the same statements falls with the archive too "
     "(see the database columns): the same statements for the same meeting run at about half the rate, so "
     "much of the loss is PostgreSQL's, and why is not yet found (the generator analyses the tables but does not "
-    "vacuum them, so a freshly loaded set has no visibility map for index-only scans). The allocation report falls furthest, and the service more than the "
-    "database: its query asks for allocations paid by the caller's units OR linked to items the caller reads, "
-    "and PostgreSQL answers that OR by walking every allocation of the deployment by primary key (39,200 at "
-    "national scale) and by a parallel scan of all meetings for the linked-items branch. Splitting it into two "
-    "indexed lookups is the fix; bench/sql/allocation_report.sql has the payer branch only.")
+    "vacuum them, so a freshly loaded set has no visibility map for index-only scans). The allocation report "
+    "looks up the allocations the caller's units pay into and those linked to items of the caller's committees "
+    "each from its own index; asked as one OR, PostgreSQL walked every allocation of the deployment (47 req/s at "
+    "national scale in the run before that change).")
 say("- **SQLite's limit** is the database library reading pages already in memory in the same process, with no "
     "network in between; an HTTP request with a 20 KB JSON body cannot come near it. On PostgreSQL the published "
     "version, served from memory, is several times the database's rate.")
