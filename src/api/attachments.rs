@@ -16,7 +16,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use super::extract::{BodyRules, IfMatch, UPLOAD_TIME};
+use super::extract::{BodyRules, IfMatch, UPLOAD_TIME, client_has};
 use super::items::find_readable_item;
 use super::lifecycle::allow;
 use super::meetings::require_secretary;
@@ -132,12 +132,7 @@ pub fn file_response(
     } else {
         CacheControl(vec![CacheDirective::Private, CacheDirective::NoCache])
     };
-    let unchanged = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag || tag.trim() == "*"));
-    if unchanged {
+    if client_has(req, &etag) {
         return HttpResponse::NotModified().insert_header((header::ETAG, etag)).insert_header(cache).finish();
     }
     let ascii: String = filename.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();

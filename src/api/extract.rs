@@ -225,6 +225,15 @@ impl FromRequest for IfMatch {
     }
 }
 
+/// Whether the request's `If-None-Match` names `etag` (or `*`): the client's copy is current and
+/// the answer is 304.
+pub fn client_has(req: &HttpRequest, etag: &str) -> bool {
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == etag || tag.trim() == "*"))
+}
+
 /// The strong entity tag of one version of a resource as one caller sees it. A view that leaves out
 /// closed content is another representation and gets another tag; only full views can be written.
 pub fn etag(version: i64, full: bool) -> String {

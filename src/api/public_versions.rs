@@ -14,6 +14,7 @@ use actix_web::web::Bytes;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
+use super::extract::client_has;
 use crate::domain::access::can_read_published;
 use crate::domain::{DocumentKind, Publication};
 
@@ -43,12 +44,7 @@ impl Entry {
     pub fn response(&self, req: &HttpRequest) -> actix_web::HttpResponse {
         // Clients revalidate (a committee can be unpublished); the ETag makes that cheap.
         let cache = CacheControl(vec![CacheDirective::NoCache]);
-        let unchanged = req
-            .headers()
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|tags| tags.split(',').any(|tag| tag.trim() == self.etag || tag.trim() == "*"));
-        if unchanged {
+        if client_has(req, &self.etag) {
             return actix_web::HttpResponse::NotModified()
                 .insert_header((header::ETAG, self.etag.clone()))
                 .insert_header(cache)

@@ -13,7 +13,8 @@ use crate::domain::{Attendance, CaseType, DecisionOutcome, MeetingStatus, Partic
 /// Rows per statement: well below SQLite's limit of 32,766 bound values for the widest row here.
 const BATCH: usize = 500;
 
-/// Inserts `rows` into `table` in batches, on whichever backend `conn` is.
+/// Inserts `rows` into `table` in batches, on whichever backend `conn` is; the rows inserted.
+/// Used in functions returning `QueryResult`, whose error it passes on.
 macro_rules! insert_batches {
     ($conn:expr, $table:expr, $rows:expr) => {{
         let mut inserted = 0;
@@ -23,7 +24,7 @@ macro_rules! insert_batches {
                 DbConnection::Sqlite(sqlite) => diesel::insert_into($table).values(chunk).execute(sqlite)?,
             };
         }
-        Ok(inserted)
+        inserted
     }};
 }
 
@@ -108,13 +109,13 @@ pub struct AmountRow {
 }
 
 pub fn insert_users(conn: &mut DbConnection, rows: &[UserRow]) -> QueryResult<usize> {
-    insert_batches!(conn, users::table, rows)
+    Ok(insert_batches!(conn, users::table, rows))
 }
 
 /// Inserts the meetings of one committee that has none yet and returns their ids in the order given.
 pub fn insert_meetings(conn: &mut DbConnection, rows: &[MeetingRow]) -> QueryResult<Vec<i64>> {
     let Some(first) = rows.first() else { return Ok(Vec::new()) };
-    let _: QueryResult<usize> = insert_batches!(conn, meetings::table, rows);
+    insert_batches!(conn, meetings::table, rows);
     // Ids are assigned in insertion order within one statement on both backends.
     let ids: Vec<i64> = meetings::table
         .filter(meetings::committee_id.eq(first.committee_id))
@@ -125,12 +126,12 @@ pub fn insert_meetings(conn: &mut DbConnection, rows: &[MeetingRow]) -> QueryRes
 }
 
 pub fn insert_participants(conn: &mut DbConnection, rows: &[ParticipantRow]) -> QueryResult<usize> {
-    insert_batches!(conn, meeting_participants::table, rows)
+    Ok(insert_batches!(conn, meeting_participants::table, rows))
 }
 
 /// Inserts the items of meetings that have none yet and returns their ids in the order given.
 pub fn insert_items(conn: &mut DbConnection, meeting_ids: &[i64], rows: &[ItemRow]) -> QueryResult<Vec<i64>> {
-    let _: QueryResult<usize> = insert_batches!(conn, agenda_items::table, rows);
+    insert_batches!(conn, agenda_items::table, rows);
     agenda_items::table
         .filter(agenda_items::meeting_id.eq_any(meeting_ids))
         .order(agenda_items::id)
@@ -139,5 +140,5 @@ pub fn insert_items(conn: &mut DbConnection, meeting_ids: &[i64], rows: &[ItemRo
 }
 
 pub fn insert_amounts(conn: &mut DbConnection, rows: &[AmountRow]) -> QueryResult<usize> {
-    insert_batches!(conn, item_amounts::table, rows)
+    Ok(insert_batches!(conn, item_amounts::table, rows))
 }
