@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod cases;
+pub mod changes;
 pub mod clients;
 pub mod committees;
 pub mod exclusions;
@@ -234,6 +235,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(users::routes)
                 .configure(me::routes)
                 .configure(clients::routes)
+                .configure(changes::routes)
                 .configure(audit::routes),
         );
 }
@@ -265,6 +267,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "items", description = "Agenda items (punkter) and conflicts of interest (inhabilitet)."),
         (name = "users", description = "The people who have signed in, and who the caller is."),
         (name = "clients", description = "Service clients and the OAuth 2.0 client-credentials grant."),
+        (name = "changes", description = "The change feed: every change the caller may see, in commit order, from a cursor it keeps."),
         (name = "audit", description = "The audit trail: every change, every read of closed content, every denied attempt."),
         (name = "operations", description = "Health and readiness probes."),
     )

@@ -10,6 +10,7 @@ pub mod attachments;
 pub mod audit;
 pub mod bulk;
 pub mod calendar_feeds;
+pub mod changes;
 pub mod clients;
 pub mod committees;
 pub mod exclusions;
@@ -63,6 +64,11 @@ const SQLITE_PRAGMAS: &str =
 
 /// Every PostgreSQL connection.
 const POSTGRES_SETTINGS: &str = "SET statement_timeout = '60s'; SET idle_in_transaction_session_timeout = '60s';";
+
+/// Taken first by every write transaction on PostgreSQL, so that writers commit one at a time (as
+/// SQLite's do) and the change feed's ids, drawn by triggers, are in commit order: a reader that has
+/// seen id n has seen every change committed before it.
+const WRITE_LOCK_KEY: i64 = 0x6461_6773_7772_6974; // "dagswrit"
 
 /// Serialises concurrent migration runs of several instances starting at once on PostgreSQL.
 const MIGRATION_LOCK_KEY: i64 = 0x6461_6773_6f72_6465; // "dagsorde"
@@ -296,7 +302,16 @@ where
     E: From<DieselError>,
 {
     match conn {
-        DbConnection::Postgresql(_) => return conn.transaction(f),
+        DbConnection::Postgresql(_) => {
+            return conn.transaction(|conn| {
+                if let DbConnection::Postgresql(pg) = conn {
+                    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+                        .bind::<diesel::sql_types::BigInt, _>(WRITE_LOCK_KEY)
+                        .execute(pg)?;
+                }
+                f(conn)
+            });
+        }
         DbConnection::Sqlite(sqlite) => AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?,
     }
     // The multi-connection's transaction manager delegates to the SQLite connection's state, so the

@@ -365,6 +365,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    changes (id) {
+        id -> BigInt,
+        occurred_at -> Timestamp,
+        resource -> Text,
+        resource_id -> BigInt,
+        committee_id -> Nullable<BigInt>,
+        meeting_id -> Nullable<BigInt>,
+        item_id -> Nullable<BigInt>,
+        action -> Text,
+        event -> Text,
+        closed -> Bool,
+        open_change -> Bool,
+    }
+}
+
 diesel::joinable!(committees -> access_groups (owner_group_id));
 diesel::joinable!(group_members -> access_groups (group_id));
 diesel::joinable!(kind_grants -> access_groups (group_id));
@@ -409,4 +425,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     attachment_contents,
     calendar_feeds,
+    changes,
 );

@@ -41,10 +41,15 @@ impl Principal {
 
     /// The committees whose meetings the caller may read: these ids, and every committee of these kinds.
     pub fn readable_committees(&self) -> (Vec<i64>, Vec<CommitteeKind>) {
-        let mut ids: Vec<i64> =
-            self.committee_roles.iter().filter(|(_, r)| can_read_meetings(Some(**r))).map(|(id, _)| *id).collect();
+        self.committees_with(CommitteeRole::Reader)
+    }
+
+    /// The committees on which the caller holds at least `role`: these ids, and every committee of
+    /// these kinds.
+    pub fn committees_with(&self, role: CommitteeRole) -> (Vec<i64>, Vec<CommitteeKind>) {
+        let mut ids: Vec<i64> = self.committee_roles.iter().filter(|(_, r)| **r >= role).map(|(id, _)| *id).collect();
         ids.sort_unstable();
-        let kinds = self.kind_roles.iter().filter(|(_, r)| can_read_meetings(Some(**r))).map(|(k, _)| *k).collect();
+        let kinds = self.kind_roles.iter().filter(|(_, r)| **r >= role).map(|(k, _)| *k).collect();
         (ids, kinds)
     }
 }

@@ -7,8 +7,10 @@ pub mod agenda;
 pub mod allocation;
 pub mod audit;
 pub mod document;
+pub mod events;
 pub mod files;
 pub mod lifecycle;
+pub mod search;
 
 use diesel::sql_types::Text;
 use diesel::{AsExpression, FromSqlRow};

@@ -45,6 +45,9 @@ fn closed_content_never_reaches_a_non_member(app: &TestApp) {
         format!("/v1/items/{item}/amounts"),
         "/v1/audit?object_type=allocation".to_owned(),
         "/v1/audit?object_type=item_amount".to_owned(),
+        "/v1/changes?limit=200".to_owned(),
+        "/v1/changes?events=item.updated,attachment.created,item.created".to_owned(),
+        format!("/v1/changes?committee_id={committee}&since=id.1"),
     ];
     let mut checked = 0;
     for who in NON_MEMBERS {

@@ -9,6 +9,7 @@ mod allocations;
 mod attachments;
 mod auth;
 mod catalogue;
+mod changes;
 mod committees;
 mod grants;
 mod items;

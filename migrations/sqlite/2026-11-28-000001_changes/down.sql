@@ -1,0 +1,17 @@
+DROP TRIGGER published_documents_changed_insert;
+DROP TRIGGER attachments_changed_delete;
+DROP TRIGGER attachments_changed_update;
+DROP TRIGGER attachments_changed_insert;
+DROP TRIGGER meeting_participants_changed_delete;
+DROP TRIGGER meeting_participants_changed_update;
+DROP TRIGGER meeting_participants_changed_insert;
+DROP TRIGGER agenda_items_changed_delete;
+DROP TRIGGER agenda_items_changed_update;
+DROP TRIGGER agenda_items_changed_insert;
+DROP TRIGGER meetings_changed_delete;
+DROP TRIGGER meetings_changed_update;
+DROP TRIGGER meetings_changed_insert;
+DROP TRIGGER committees_changed_delete;
+DROP TRIGGER committees_changed_update;
+DROP TRIGGER committees_changed_insert;
+DROP TABLE changes;

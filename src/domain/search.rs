@@ -1,0 +1,151 @@
+//! Full-text search in Danish: words, their stems, and the snippets that show where they were found.
+//!
+//! PostgreSQL indexes with its own `danish` configuration; SQLite indexes the stems made here
+//! ([`stems`]). Both are the Snowball Danish stemmer, so "beslutninger", "beslutningen" and
+//! "beslutning" meet on both. Snippets are made here for both, from the text the caller may see.
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// The longest query searched for, in words; more are ignored.
+pub const MAX_QUERY_WORDS: usize = 12;
+
+/// The words of a text, lower-cased, with their byte ranges in it.
+pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(move |w| {
+        // The offset of the slice within `text`: `split` yields sub-slices of it.
+        (w.as_ptr() as usize - text.as_ptr() as usize, w)
+    })
+}
+
+fn stemmer() -> Stemmer {
+    Stemmer::create(Algorithm::Danish)
+}
+
+/// The stem of one word.
+pub fn stem(stemmer: &Stemmer, word: &str) -> String {
+    stemmer.stem(&word.to_lowercase()).into_owned()
+}
+
+/// The stems of a text, space-separated: what SQLite's index holds for it.
+pub fn stems(text: &str) -> String {
+    let stemmer = stemmer();
+    words(text).map(|(_, w)| stem(&stemmer, w)).collect::<Vec<_>>().join(" ")
+}
+
+/// The distinct stems of a query, in order, at most [`MAX_QUERY_WORDS`].
+pub fn query_stems(query: &str) -> Vec<String> {
+    let stemmer = stemmer();
+    let mut stems: Vec<String> = Vec::new();
+    for (_, word) in words(query) {
+        let stem = stem(&stemmer, word);
+        if !stems.contains(&stem) {
+            stems.push(stem);
+        }
+        if stems.len() == MAX_QUERY_WORDS {
+            break;
+        }
+    }
+    stems
+}
+
+/// An FTS5 query matching every stem, in `column` if given. Stems are quoted, so that no word of a
+/// query is read as FTS5 syntax.
+pub fn fts5_query(stems: &[String], column: Option<&str>) -> String {
+    let prefix = column.map(|c| format!("{c} : ")).unwrap_or_default();
+    stems.iter().map(|s| format!("{prefix}\"{}\"", s.replace('"', ""))).collect::<Vec<_>>().join(" AND ")
+}
+
+/// How much text a snippet shows around the first match, in words each side.
+const CONTEXT_WORDS: usize = 12;
+
+fn escape(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A short passage of `text` around its first word whose stem is one of `stems`, HTML-escaped, with
+/// every such word in `<mark>`; `None` when no word matches.
+pub fn snippet(text: &str, stems: &[String]) -> Option<String> {
+    let stemmer = stemmer();
+    let words: Vec<(usize, &str)> = words(text).collect();
+    let hits: Vec<bool> = words.iter().map(|(_, w)| stems.contains(&stem(&stemmer, w))).collect();
+    let first = hits.iter().position(|hit| *hit)?;
+    let from = first.saturating_sub(CONTEXT_WORDS);
+    let to = (first + CONTEXT_WORDS).min(words.len() - 1);
+    let start = words[from].0;
+    let end = words[to].0 + words[to].1.len();
+    let mut out = String::new();
+    if from > 0 {
+        out.push('…');
+    }
+    let mut at = start;
+    for ((offset, word), hit) in words[from..=to].iter().zip(&hits[from..=to]) {
+        escape(&text[at..*offset], &mut out);
+        if *hit {
+            out.push_str("<mark>");
+            escape(word, &mut out);
+            out.push_str("</mark>");
+        } else {
+            escape(word, &mut out);
+        }
+        at = offset + word.len();
+    }
+    escape(&text[at..end], &mut out);
+    if to + 1 < words.len() {
+        out.push('…');
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inflections_share_a_stem() {
+        let forms = ["beslutning", "beslutninger", "beslutningen", "beslutningerne"];
+        let stems: Vec<String> = forms.iter().map(|f| stems(f)).collect();
+        assert!(stems.iter().all(|s| *s == stems[0]), "{stems:?}");
+        assert_eq!(stems("Udvalgets BESLUTNING, 2021"), format!("{} {} 2021", stems("udvalget"), stems[0]));
+    }
+
+    #[test]
+    fn queries_are_stems_quoted_for_fts5() {
+        let stems = query_stems("Beslutninger om \"budget\" OR NEAR(x) beslutning");
+        assert_eq!(stems.len(), 5, "{stems:?}");
+        let query = fts5_query(&stems, Some("title"));
+        assert!(query.starts_with("title : \""), "{query}");
+        assert_eq!(query.matches(" AND ").count(), 4);
+        assert!(query_stems("  ,.; ").is_empty());
+        assert_eq!(query_stems(&"ord ".repeat(40)).len(), 1);
+    }
+
+    #[test]
+    fn snippets_mark_every_form_and_escape_the_rest() {
+        let stems = query_stems("beslutning");
+        let text = "Udvalget <b>træffer</b> beslutninger; beslutningen & det hele.";
+        let snippet = snippet(text, &stems).unwrap();
+        assert_eq!(
+            snippet,
+            "Udvalget &lt;b&gt;træffer&lt;/b&gt; <mark>beslutninger</mark>; <mark>beslutningen</mark> &amp; det hele"
+        );
+        assert_eq!(super::snippet("Intet her", &stems), None);
+    }
+
+    #[test]
+    fn long_texts_are_cut_around_the_first_match() {
+        let text = format!("{} budget {}", "før ".repeat(50), "efter ".repeat(50));
+        let snippet = snippet(&text, &query_stems("budgettet")).unwrap();
+        assert!(snippet.starts_with('…') && snippet.ends_with('…'), "{snippet}");
+        assert_eq!(snippet.matches("før").count(), CONTEXT_WORDS);
+        assert!(snippet.contains("<mark>budget</mark>"));
+    }
+}
