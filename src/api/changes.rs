@@ -185,8 +185,12 @@ fn render(
         Some(item_view(closed, item_role(role, current.excluded.contains(&item))))
     };
     match change.resource.as_str() {
-        "committee" => current.committees.iter().find(|c| c.id == id).map(|c| ChangeData::Committee(Box::new(c.clone().into()))),
-        "meeting" => current.meetings.iter().find(|m| m.id == id).map(|m| ChangeData::Meeting(Box::new(m.clone().into()))),
+        "committee" => {
+            current.committees.iter().find(|c| c.id == id).map(|c| ChangeData::Committee(Box::new(c.clone().into())))
+        }
+        "meeting" => {
+            current.meetings.iter().find(|m| m.id == id).map(|m| ChangeData::Meeting(Box::new(m.clone().into())))
+        }
         "item" => {
             let item = current.items.iter().find(|i| i.id == id)?;
             let item_role = item_role(role, current.excluded.contains(&id));
@@ -195,7 +199,9 @@ fn render(
             }
             Some(ChangeData::Item(entry(item.clone(), item_role)))
         }
-        "participant" => current.participants.iter().find(|p| p.id == id).map(|p| ChangeData::Participant(p.clone().into())),
+        "participant" => {
+            current.participants.iter().find(|p| p.id == id).map(|p| ChangeData::Participant(p.clone().into()))
+        }
         "attachment" => {
             let attachment = current.attachments.iter().find(|a| a.id == id && a.removed_at.is_none())?;
             // An attachment of a closed item is closed content: shown only with the item in full.
@@ -222,7 +228,9 @@ async fn list(state: State, principal: Principal, query: QueryParams<ChangeQuery
     let query = query.0;
     let limit = pagination::limit(query.limit)?;
     let after = match query.since.as_deref() {
-        Some(cursor) => pagination::after_id(Some(cursor)).map_err(|_| invalid("since", "is not a cursor of this feed"))?,
+        Some(cursor) => {
+            pagination::after_id(Some(cursor)).map_err(|_| invalid("since", "is not a cursor of this feed"))?
+        }
         None => None,
     }
     .unwrap_or(0);

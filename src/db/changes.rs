@@ -2,8 +2,8 @@
 //! what the caller may see, and the resources they name, loaded a page at a time.
 
 use chrono::NaiveDateTime;
-use diesel::dsl::{exists, not};
 use diesel::IntoSql;
+use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 
 use super::DbConnection;
@@ -103,11 +103,13 @@ pub fn list(conn: &mut DbConnection, filter: &ChangeFilter) -> QueryResult<Vec<(
         .or(changes::action.eq("delete"))
         .or(committees::publication.nullable().assume_not_null().eq_any([Level::Public, Level::Internal]))
         .or(reads.clone());
-    let content_visible = reads.and(
-        changes::closed.eq(false).or(changes::open_change.eq(true)).or(member.and(not(excluded))),
-    );
+    let content_visible =
+        reads.and(changes::closed.eq(false).or(changes::open_change.eq(true)).or(member.and(not(excluded))));
     query = query.filter(
-        changes::resource.eq("committee").and(committee_visible).or(changes::resource.ne("committee").and(content_visible)),
+        changes::resource
+            .eq("committee")
+            .and(committee_visible)
+            .or(changes::resource.ne("committee").and(content_visible)),
     );
     query.load(conn)
 }
@@ -146,7 +148,10 @@ pub fn current(conn: &mut DbConnection, page: &[Change], subject: &str) -> Query
             .filter(committees::id.eq_any(ids("committee")))
             .select(Committee::as_select())
             .load(conn)?,
-        meetings: meetings::table.filter(meetings::id.eq_any(ids("meeting"))).select(Meeting::as_select()).load(conn)?,
+        meetings: meetings::table
+            .filter(meetings::id.eq_any(ids("meeting")))
+            .select(Meeting::as_select())
+            .load(conn)?,
         items: agenda_items::table.filter(agenda_items::id.eq_any(&item_ids)).select(Item::as_select()).load(conn)?,
         participants: meeting_participants::table
             .filter(meeting_participants::id.eq_any(ids("participant")))
