@@ -301,6 +301,7 @@ async fn upload(
                 size: i64::try_from(received.content.len()).map_err(ApiError::internal)?,
                 sha256: sha256.clone(),
                 created_by: principal.subject.clone(),
+                closed: item.closed,
             };
             let attachment = attachments::create(conn, &new, &received.content, time::now())?;
             let view = AttachmentView::from(attachment.clone());

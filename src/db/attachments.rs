@@ -26,6 +26,8 @@ pub struct Attachment {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub created_by: String,
+    /// Its item is closed (see [`NewAttachment::closed`]).
+    pub closed: bool,
 }
 
 #[derive(Clone, Debug, Insertable)]
@@ -39,6 +41,9 @@ pub struct NewAttachment {
     pub size: i64,
     pub sha256: String,
     pub created_by: String,
+    /// Its item is closed: the attachment is closed content (kept up to date by the database when
+    /// the item is closed or opened).
+    pub closed: bool,
 }
 
 /// The item's attachments on the working copy, in the order they were added.

@@ -295,6 +295,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         created_by -> Text,
+        closed -> Bool,
     }
 }
 

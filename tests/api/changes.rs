@@ -69,7 +69,10 @@ impl Copy {
 
 /// The copy holds exactly what the API shows `token` of the committee.
 fn assert_equal_to_source(app: &TestApp, token: &str, committee: i64, copy: &Copy) {
-    assert_eq!(copy.of("committee", None), vec![app.get(&format!("/v1/committees/{committee}"), token).expect(200).json()]);
+    assert_eq!(
+        copy.of("committee", None),
+        vec![app.get(&format!("/v1/committees/{committee}"), token).expect(200).json()]
+    );
     let meetings = app.get(&format!("/v1/meetings?committee_id={committee}"), token).expect(200).json();
     let meetings = meetings["data"].as_array().unwrap().clone();
     assert_eq!(copy.of("meeting", None), meetings, "meetings");
@@ -106,8 +109,12 @@ fn a_copy_kept_from_the_feed_equals_the_source(app: &TestApp) {
     let open = id(&item(app, &c, held, json!({"title": "Budgetopfølgning", "summary": "Forbruget følger budgettet."})));
     let closed = id(&item(app, &c, held, json!({"title": "Personalesag", "closed": true, "summary": MARKER})));
     let dropped = id(&item(app, &c, held, json!({"title": "Udgår"})));
-    app.post(&format!("/v1/meetings/{held}/participants"), &c.secretary, json!({"name": "Anna Jensen", "role": "chair"}))
-        .expect(201);
+    app.post(
+        &format!("/v1/meetings/{held}/participants"),
+        &c.secretary,
+        json!({"name": "Anna Jensen", "role": "chair"}),
+    )
+    .expect(201);
     app.upload(open, &c.secretary, "budget.pdf", PDF, Some("Budgetnotat")).expect(201);
     app.upload(closed, &c.secretary, "sag.pdf", PDF, Some(MARKER)).expect(201);
     patch(app, &c.secretary, &format!("/v1/items/{open}"), json!({"title": "Budgetopfølgning 1. kvartal"}));
@@ -140,6 +147,7 @@ fn a_copy_kept_from_the_feed_equals_the_source(app: &TestApp) {
     crate::fixtures::decide(app, &c.secretary, open, decision);
     patch(app, &c.secretary, &format!("/v1/items/{closed}"), json!({"title": "Personalesag (fortsat)"}));
     app.post(&format!("/v1/meetings/{held}/participants"), &c.secretary, json!({"name": "Bo Hansen"})).expect(201);
+    let mut resumed = Vec::new();
     for (token, mut copy, cursor) in cursors {
         let (entries, next) = follow(app, token, Some(&cursor), "");
         assert!(!entries.is_empty());
@@ -148,6 +156,26 @@ fn a_copy_kept_from_the_feed_equals_the_source(app: &TestApp) {
         // Nothing new: the same cursor comes back with nothing.
         let again = app.get(&format!("/v1/changes?since={next}"), token).expect(200).json();
         assert_eq!((again["data"].as_array().unwrap().len(), again["next_cursor"].as_str()), (0, Some(next.as_str())));
+        resumed.push((token, copy, next));
+    }
+
+    // The item with an attachment is closed, then opened again: its attachment leaves the reader's
+    // copy and comes back, and every copy stays equal to what its holder may see.
+    for closed in [true, false] {
+        patch(app, &c.secretary, &format!("/v1/items/{open}"), json!({"closed": closed}));
+        for (token, copy, cursor) in resumed.iter_mut() {
+            let (entries, next) = follow(app, token, Some(cursor), "");
+            copy.apply(&entries);
+            assert_equal_to_source(app, token, c.id, copy);
+            // The member sees both items' attachments; the reader the open item's, while it is open.
+            let expected = match (*token == &c.reader, closed) {
+                (false, _) => 2,
+                (true, false) => 1,
+                (true, true) => 0,
+            };
+            assert_eq!(copy.of("attachment", Some(held)).len(), expected, "closed: {closed}");
+            *cursor = next;
+        }
     }
 }
 
@@ -197,7 +225,10 @@ fn the_feed_filters_by_event_and_refuses_what_it_cannot_read(app: &TestApp) {
     act(app, &c.secretary, m, "publish-agenda", json!({})).expect(201);
     let (published, _) = follow(app, &c.reader, None, "&events=agenda.published,minutes.published");
     assert_eq!(published.len(), 1, "{published:?}");
-    assert_eq!((published[0]["resource"].as_str(), published[0]["meeting_id"].as_i64()), (Some("publication"), Some(m)));
+    assert_eq!(
+        (published[0]["resource"].as_str(), published[0]["meeting_id"].as_i64()),
+        (Some("publication"), Some(m))
+    );
     assert_eq!(published[0]["data"]["kind"], "agenda");
     let (of_committee, _) = follow(app, &c.reader, None, &format!("&committee_id={}", c.id + 1000));
     assert!(of_committee.is_empty());

@@ -6,3 +6,6 @@ DROP TRIGGER meetings_changed ON meetings;
 DROP TRIGGER committees_changed ON committees;
 DROP FUNCTION record_change();
 DROP TABLE changes;
+DROP TRIGGER agenda_items_closed_attachments ON agenda_items;
+DROP FUNCTION close_attachments();
+ALTER TABLE attachments DROP COLUMN closed;

@@ -8,6 +8,22 @@
 -- what a non-member sees of the item (title, position, closed). A non-member is shown a closed item's
 -- change only when `open_change` is set. A meeting's tombstone stands for its items, participants,
 -- attachments and publications, whose deletion by cascade records nothing.
+
+-- An attachment of a closed item is closed content. The attachment carries that itself, so that the
+-- feed and the search index can tell without its item: set when it is made, and below whenever its
+-- item is closed or opened (which is also a change of the attachment, shown to non-members: it
+-- appears in or leaves their copy).
+ALTER TABLE attachments ADD COLUMN closed BOOLEAN NOT NULL DEFAULT FALSE;
+UPDATE attachments a SET closed = i.closed FROM agenda_items i WHERE i.id = a.item_id;
+CREATE FUNCTION close_attachments() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE attachments SET closed = NEW.closed WHERE item_id = NEW.id;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER agenda_items_closed_attachments AFTER UPDATE OF closed ON agenda_items
+    FOR EACH ROW WHEN (OLD.closed IS DISTINCT FROM NEW.closed) EXECUTE FUNCTION close_attachments();
+
 CREATE TABLE changes (
     id           BIGSERIAL PRIMARY KEY,
     occurred_at  TIMESTAMP NOT NULL,
@@ -69,14 +85,19 @@ BEGIN
         WHEN 'attachments' THEN
             v_resource := 'attachment';
             v_item := v_row.item_id;
-            IF TG_OP = 'UPDATE' THEN
-                v_item := coalesce(NEW.item_id, OLD.item_id);
-                -- Attachments are removed by setting removed_at: that is their deletion.
-                IF NEW.removed_at IS NOT NULL THEN v_action := 'delete'; END IF;
-            END IF;
             -- An attachment of a closed item is closed content as a whole.
-            v_closed := coalesce((SELECT i.closed FROM agenda_items i WHERE i.id = v_item), FALSE);
+            v_closed := v_row.closed;
             v_open_change := FALSE;
+            IF TG_OP = 'UPDATE' THEN
+                -- Attachments are removed by setting removed_at: that is their deletion, and what
+                -- happens to one after it (its item is deleted) is not a change of the working copy.
+                IF OLD.removed_at IS NOT NULL THEN RETURN NULL; END IF;
+                IF NEW.removed_at IS NOT NULL THEN v_action := 'delete'; END IF;
+                v_item := coalesce(NEW.item_id, OLD.item_id);
+                v_closed := OLD.closed OR NEW.closed;
+                -- Its item was closed or opened: it appears in or leaves a non-member's copy.
+                v_open_change := OLD.closed IS DISTINCT FROM NEW.closed;
+            END IF;
         WHEN 'published_documents' THEN
             v_resource := 'publication';
             v_event := v_row.kind || '.published';
@@ -121,8 +142,8 @@ FROM meeting_participants p JOIN meetings m ON m.id = p.meeting_id ORDER BY p.id
 INSERT INTO changes (occurred_at, resource, resource_id, committee_id, meeting_id, item_id, action, event, closed,
                      open_change)
 SELECT now() AT TIME ZONE 'UTC', 'attachment', a.id, m.committee_id, a.meeting_id, a.item_id, 'create',
-       'attachment.created', coalesce(i.closed, FALSE), FALSE
-FROM attachments a JOIN meetings m ON m.id = a.meeting_id LEFT JOIN agenda_items i ON i.id = a.item_id
+       'attachment.created', a.closed, FALSE
+FROM attachments a JOIN meetings m ON m.id = a.meeting_id
 WHERE a.removed_at IS NULL ORDER BY a.id;
 INSERT INTO changes (occurred_at, resource, resource_id, committee_id, meeting_id, action, event)
 SELECT now() AT TIME ZONE 'UTC', 'publication', d.id, m.committee_id, d.meeting_id, 'create', d.kind || '.published'

@@ -15,3 +15,5 @@ DROP TRIGGER committees_changed_delete;
 DROP TRIGGER committees_changed_update;
 DROP TRIGGER committees_changed_insert;
 DROP TABLE changes;
+DROP TRIGGER agenda_items_closed_attachments;
+ALTER TABLE attachments DROP COLUMN closed;

@@ -7,6 +7,18 @@
 -- what a non-member sees of the item (title, position, closed). A non-member is shown a closed item's
 -- change only when `open_change` is set. A meeting's tombstone stands for its items, participants,
 -- attachments and publications, whose deletion by cascade records nothing.
+
+-- An attachment of a closed item is closed content. The attachment carries that itself, so that the
+-- feed and the search index can tell without its item: set when it is made, and below whenever its
+-- item is closed or opened (which is also a change of the attachment, shown to non-members: it
+-- appears in or leaves their copy).
+ALTER TABLE attachments ADD COLUMN closed BOOLEAN NOT NULL DEFAULT 0;
+UPDATE attachments SET closed = coalesce((SELECT i.closed FROM agenda_items i WHERE i.id = attachments.item_id), 0);
+CREATE TRIGGER agenda_items_closed_attachments AFTER UPDATE OF closed ON agenda_items
+WHEN OLD.closed IS NOT NEW.closed BEGIN
+    UPDATE attachments SET closed = NEW.closed WHERE item_id = NEW.id;
+END;
+
 CREATE TABLE changes (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     occurred_at  TEXT    NOT NULL,
@@ -96,30 +108,30 @@ CREATE TRIGGER meeting_participants_changed_delete AFTER DELETE ON meeting_parti
     FROM meetings m WHERE m.id = OLD.meeting_id;
 END;
 
--- Attachments are removed by setting removed_at: that is their deletion. An attachment of a closed
--- item is closed content as a whole.
+-- Attachments are removed by setting removed_at: that is their deletion, and what happens to one
+-- after it (its item is deleted) is not a change of the working copy.
 CREATE TRIGGER attachments_changed_insert AFTER INSERT ON attachments BEGIN
     INSERT INTO changes (occurred_at, resource, resource_id, committee_id, meeting_id, item_id, action, event,
                          closed, open_change)
     SELECT strftime('%Y-%m-%d %H:%M:%f', 'now'), 'attachment', NEW.id, m.committee_id, NEW.meeting_id, NEW.item_id,
-           'create', 'attachment.created', coalesce((SELECT closed FROM agenda_items WHERE id = NEW.item_id), 0), 0
+           'create', 'attachment.created', NEW.closed, 0
     FROM meetings m WHERE m.id = NEW.meeting_id;
 END;
-CREATE TRIGGER attachments_changed_update AFTER UPDATE ON attachments BEGIN
+CREATE TRIGGER attachments_changed_update AFTER UPDATE ON attachments WHEN OLD.removed_at IS NULL BEGIN
     INSERT INTO changes (occurred_at, resource, resource_id, committee_id, meeting_id, item_id, action, event,
                          closed, open_change)
     SELECT strftime('%Y-%m-%d %H:%M:%f', 'now'), 'attachment', NEW.id, m.committee_id, NEW.meeting_id,
            coalesce(NEW.item_id, OLD.item_id),
            CASE WHEN NEW.removed_at IS NOT NULL THEN 'delete' ELSE 'update' END,
            CASE WHEN NEW.removed_at IS NOT NULL THEN 'attachment.deleted' ELSE 'attachment.updated' END,
-           coalesce((SELECT closed FROM agenda_items WHERE id = coalesce(NEW.item_id, OLD.item_id)), 0), 0
+           OLD.closed OR NEW.closed, OLD.closed IS NOT NEW.closed
     FROM meetings m WHERE m.id = NEW.meeting_id;
 END;
 CREATE TRIGGER attachments_changed_delete AFTER DELETE ON attachments BEGIN
     INSERT INTO changes (occurred_at, resource, resource_id, committee_id, meeting_id, item_id, action, event,
                          closed, open_change)
     SELECT strftime('%Y-%m-%d %H:%M:%f', 'now'), 'attachment', OLD.id, m.committee_id, OLD.meeting_id, OLD.item_id,
-           'delete', 'attachment.deleted', coalesce((SELECT closed FROM agenda_items WHERE id = OLD.item_id), 0), 0
+           'delete', 'attachment.deleted', OLD.closed, 0
     FROM meetings m WHERE m.id = OLD.meeting_id;
 END;
 
@@ -148,8 +160,8 @@ FROM meeting_participants p JOIN meetings m ON m.id = p.meeting_id ORDER BY p.id
 INSERT INTO changes (occurred_at, resource, resource_id, committee_id, meeting_id, item_id, action, event, closed,
                      open_change)
 SELECT strftime('%Y-%m-%d %H:%M:%f', 'now'), 'attachment', a.id, m.committee_id, a.meeting_id, a.item_id, 'create',
-       'attachment.created', coalesce(i.closed, 0), 0
-FROM attachments a JOIN meetings m ON m.id = a.meeting_id LEFT JOIN agenda_items i ON i.id = a.item_id
+       'attachment.created', a.closed, 0
+FROM attachments a JOIN meetings m ON m.id = a.meeting_id
 WHERE a.removed_at IS NULL ORDER BY a.id;
 INSERT INTO changes (occurred_at, resource, resource_id, committee_id, meeting_id, action, event)
 SELECT strftime('%Y-%m-%d %H:%M:%f', 'now'), 'publication', d.id, m.committee_id, d.meeting_id, 'create',
