@@ -34,6 +34,7 @@ pub mod public;
 pub mod public_versions;
 pub mod published;
 pub mod request_id;
+pub mod search;
 pub mod sign_offs;
 pub mod standing_items;
 pub mod token;
@@ -236,6 +237,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(me::routes)
                 .configure(clients::routes)
                 .configure(changes::routes)
+                .configure(search::routes)
                 .configure(audit::routes),
         );
 }
@@ -267,6 +269,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "items", description = "Agenda items (punkter) and conflicts of interest (inhabilitet)."),
         (name = "users", description = "The people who have signed in, and who the caller is."),
         (name = "clients", description = "Service clients and the OAuth 2.0 client-credentials grant."),
+        (name = "search", description = "Full-text search in Danish over the meetings, items and attachments the caller may read."),
         (name = "changes", description = "The change feed: every change the caller may see, in commit order, from a cursor it keeps."),
         (name = "audit", description = "The audit trail: every change, every read of closed content, every denied attempt."),
         (name = "operations", description = "Health and readiness probes."),

@@ -26,6 +26,7 @@ pub mod members;
 pub mod participants;
 pub mod published;
 pub mod schema;
+pub mod search;
 pub mod sign_offs;
 pub mod standing_items;
 mod text_enum;
@@ -157,10 +158,18 @@ impl DatabaseUrl {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
                 conn.batch_execute(SQLITE_PRAGMAS).map_err(ConnectionError::CouldntSetupConfiguration)?;
+                // The search index's triggers stem text with it (see the `search` migration).
+                dagsorden_stems_utils::register_impl(&mut conn, |text: String| crate::domain::search::stems(&text))
+                    .map_err(ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }
     }
+}
+
+diesel::define_sql_function! {
+    /// The Danish stems of a text, space-separated: what SQLite's full-text index holds.
+    fn dagsorden_stems(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
 /// A pooled connection, with whether it was found dead after a failed request.

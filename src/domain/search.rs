@@ -2,7 +2,9 @@
 //!
 //! PostgreSQL indexes with its own `danish` configuration; SQLite indexes the stems made here
 //! ([`stems`]). Both are the Snowball Danish stemmer, so "beslutninger", "beslutningen" and
-//! "beslutning" meet on both. Snippets are made here for both, from the text the caller may see.
+//! "beslutning" meet on both, and both leave out the same stop words ("og", "om", "af"), which
+//! PostgreSQL drops from every query. Snippets are made here for both, from the text the caller may
+//! see.
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -32,11 +34,20 @@ pub fn stems(text: &str) -> String {
     words(text).map(|(_, w)| stem(&stemmer, w)).collect::<Vec<_>>().join(" ")
 }
 
-/// The distinct stems of a query, in order, at most [`MAX_QUERY_WORDS`].
+/// Whether a word is too common to search for (PostgreSQL's `danish` stop words).
+pub fn is_stop_word(word: &str) -> bool {
+    static STOP_WORDS: std::sync::LazyLock<std::collections::HashSet<&'static str>> = std::sync::LazyLock::new(|| {
+        include_str!("danish.stop").lines().filter(|line| !line.is_empty() && !line.starts_with('#')).collect()
+    });
+    STOP_WORDS.contains(word.to_lowercase().as_str())
+}
+
+/// The distinct stems of a query's words that are not stop words, in order, at most
+/// [`MAX_QUERY_WORDS`].
 pub fn query_stems(query: &str) -> Vec<String> {
     let stemmer = stemmer();
     let mut stems: Vec<String> = Vec::new();
-    for (_, word) in words(query) {
+    for (_, word) in words(query).filter(|(_, word)| !is_stop_word(word)) {
         let stem = stem(&stemmer, word);
         if !stems.contains(&stem) {
             stems.push(stem);
@@ -57,6 +68,13 @@ pub fn fts5_query(stems: &[String], column: Option<&str>) -> String {
 
 /// How much text a snippet shows around the first match, in words each side.
 const CONTEXT_WORDS: usize = 12;
+
+/// `text`, HTML-escaped.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape(text, &mut out);
+    out
+}
 
 fn escape(text: &str, out: &mut String) {
     for c in text.chars() {
@@ -112,20 +130,31 @@ mod tests {
     #[test]
     fn inflections_share_a_stem() {
         let forms = ["beslutning", "beslutninger", "beslutningen", "beslutningerne"];
-        let stems: Vec<String> = forms.iter().map(|f| stems(f)).collect();
-        assert!(stems.iter().all(|s| *s == stems[0]), "{stems:?}");
-        assert_eq!(stems("Udvalgets BESLUTNING, 2021"), format!("{} {} 2021", stems("udvalget"), stems[0]));
+        let stemmed: Vec<String> = forms.iter().map(|f| stems(f)).collect();
+        assert!(stemmed.iter().all(|s| *s == stemmed[0]), "{stemmed:?}");
+        assert_eq!(stems("Udvalgets BESLUTNING, 2021"), format!("{} {} 2021", stems("udvalget"), stemmed[0]));
     }
 
     #[test]
     fn queries_are_stems_quoted_for_fts5() {
         let stems = query_stems("Beslutninger om \"budget\" OR NEAR(x) beslutning");
+        // "beslutninger" and "beslutning" are one stem, "om" a stop word; the quotes and operators
+        // are words like any.
         assert_eq!(stems.len(), 5, "{stems:?}");
         let query = fts5_query(&stems, Some("title"));
         assert!(query.starts_with("title : \""), "{query}");
         assert_eq!(query.matches(" AND ").count(), 4);
         assert!(query_stems("  ,.; ").is_empty());
         assert_eq!(query_stems(&"ord ".repeat(40)).len(), 1);
+    }
+
+    #[test]
+    fn stop_words_are_left_out_of_queries_as_postgresql_does() {
+        assert!(is_stop_word("og") && is_stop_word("Om") && is_stop_word("sådan"));
+        assert!(!is_stop_word("budget"));
+        assert_eq!(query_stems("budget for og af kantinen"), query_stems("budget kantinen"));
+        assert!(query_stems("og om af").is_empty(), "a query of stop words alone finds nothing");
+        assert_eq!(include_str!("danish.stop").lines().filter(|l| !l.starts_with('#')).count(), 94);
     }
 
     #[test]
@@ -142,10 +171,10 @@ mod tests {
 
     #[test]
     fn long_texts_are_cut_around_the_first_match() {
-        let text = format!("{} budget {}", "før ".repeat(50), "efter ".repeat(50));
-        let snippet = snippet(&text, &query_stems("budgettet")).unwrap();
+        let text = format!("{} beslutningerne {}", "før ".repeat(50), "efter ".repeat(50));
+        let snippet = snippet(&text, &query_stems("beslutning")).unwrap();
         assert!(snippet.starts_with('…') && snippet.ends_with('…'), "{snippet}");
         assert_eq!(snippet.matches("før").count(), CONTEXT_WORDS);
-        assert!(snippet.contains("<mark>budget</mark>"));
+        assert!(snippet.contains("<mark>beslutningerne</mark>"));
     }
 }

@@ -68,7 +68,7 @@ pub const NON_MEMBERS: [Who; 11] = [
 /// turns up, closed content has reached someone.
 pub const MARKER: &str = "MARKER-9d1f0c7e";
 /// The closed item's case and document numbers carry the marker too (in their allowed alphabet).
-const MARKED_CASE: &str = "MARKER-9d1f0c7e-CASE";
+pub const MARKED_CASE: &str = "MARKER-9d1f0c7e-CASE";
 const MARKED_DOCUMENT: &str = "MARKER-9d1f0c7e-DOC";
 
 /// A committee with a meeting, one open and one closed item, and everything else an operation can
@@ -314,6 +314,10 @@ impl<'a> World<'a> {
         }
         if template == "/v1/allocations/report" {
             path.push_str("?year=2022");
+        }
+        // Search for the marker: every closed field carries it.
+        if template == "/v1/search" {
+            path.push_str(&format!("?q={MARKER}"));
         }
         for (param, key) in [
             ("{amount_id}", "amount"),

@@ -2,7 +2,7 @@
 //! marker; every operation, list, filter and error is tried as every caller who may not read it, and
 //! the marker must never appear in a body or a header.
 
-use crate::catalogue::{MARKER, NON_MEMBERS, Who, World, operations};
+use crate::catalogue::{MARKED_CASE, MARKER, NON_MEMBERS, Who, World, operations};
 use crate::common::{Reply, Request, TestApp};
 use crate::db_tests;
 
@@ -46,6 +46,11 @@ fn closed_content_never_reaches_a_non_member(app: &TestApp) {
         "/v1/audit?object_type=allocation".to_owned(),
         "/v1/audit?object_type=item_amount".to_owned(),
         "/v1/changes?limit=200".to_owned(),
+        format!("/v1/search?q=resume+{MARKER}"),
+        "/v1/search?q=resume+indstilling+behandling".to_owned(),
+        format!("/v1/search?q={MARKER}&case_number={MARKED_CASE}"),
+        format!("/v1/search?q={MARKER}&case_type=decision&committee_id={committee}&from=2000-01-01&to=2100-01-01"),
+        format!("/v1/search?q={MARKER}&limit=1&cursor=s.1.0.3.1"),
         "/v1/changes?events=item.updated,attachment.created,item.created".to_owned(),
         format!("/v1/changes?committee_id={committee}&since=id.1"),
     ];

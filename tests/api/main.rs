@@ -21,4 +21,5 @@ mod openapi;
 mod problems;
 mod public;
 mod robustness;
+mod search;
 mod seeds;

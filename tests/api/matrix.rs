@@ -73,6 +73,7 @@ fn policy(method: &str, path: &str) -> Option<Policy> {
             | "/v1/meetings"
             | "/v1/me"
             | "/v1/changes"
+            | "/v1/search"
             | "/v1/cases/{case_number}",
         ) => SignedIn(200),
         ("post", "/v1/access-groups") => AdminOnly(201),

@@ -1,0 +1,15 @@
+DROP TRIGGER attachments_search_delete;
+DROP TRIGGER attachments_search_update;
+DROP TRIGGER attachments_search_insert;
+DROP TRIGGER meetings_search_delete;
+DROP TRIGGER meetings_search_update;
+DROP TRIGGER meetings_search_insert;
+DROP TRIGGER agenda_items_search_delete;
+DROP TRIGGER agenda_items_search_update;
+DROP TRIGGER agenda_items_search_insert;
+DROP VIEW item_search_text;
+DROP TABLE closed_attachment_search;
+DROP TABLE attachment_search;
+DROP TABLE meeting_search;
+DROP TABLE closed_item_search;
+DROP TABLE item_search;

@@ -1,0 +1,344 @@
+//! Full-text search over meetings, items and attachment names: one statement per backend, since the
+//! two index differently (PostgreSQL: `tsvector` columns with GIN indexes, matched with its `danish`
+//! configuration; SQLite: FTS5 tables of stems, see the `search` migrations).
+//!
+//! Access is decided in the statement, before anything is ranked or counted: only the meetings of
+//! committees the caller reads; an item's full text, case number and case type only where the caller
+//! reads the item in full (a closed item otherwise matches on its title alone), attachments likewise.
+//! Closed content is indexed apart from the rest, and a caller who is a member of no committee is
+//! searched for with a statement that does not read those indexes: neither its hits, their order, nor
+//! the work done to find them depend on closed text. (A member's statement reads the closed indexes
+//! and keeps the hits of the committees it is a member of.)
+//!
+//! Hits are ranked by where they matched (title, then text) and then by the meeting's date, not by a
+//! relevance score: a score such as BM25 weighs each word by how many documents hold it, hidden ones
+//! included, so it would let hidden content move visible hits.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestamp};
+
+use super::DbConnection;
+use crate::domain::CommitteeKind;
+
+/// What is searched for, by whom, and where the page starts.
+#[derive(Clone, Debug, Default)]
+pub struct SearchFilter {
+    /// The query as typed (PostgreSQL parses it with `plainto_tsquery`).
+    pub text: String,
+    /// FTS5 queries (SQLite): every stem anywhere, and every stem in the title.
+    pub fts_all: String,
+    pub fts_title: String,
+    pub read_ids: Vec<i64>,
+    pub read_kinds: Vec<CommitteeKind>,
+    pub member_ids: Vec<i64>,
+    pub member_kinds: Vec<CommitteeKind>,
+    pub subject: String,
+    pub committee_id: Option<i64>,
+    pub starts_from: Option<NaiveDateTime>,
+    pub starts_before: Option<NaiveDateTime>,
+    /// With either, only items the caller reads in full and whose case matches.
+    pub case_number: Option<String>,
+    pub case_type: Option<String>,
+    /// After this hit: (rank, meeting start, kind order, id).
+    pub after: Option<(i32, NaiveDateTime, i32, i64)>,
+    pub limit: i64,
+}
+
+/// One hit. Text the caller may not read is `None`.
+#[derive(Clone, Debug, QueryableByName)]
+pub struct Hit {
+    /// 3 item, 2 meeting, 1 attachment: the order of equal-ranked hits of one meeting.
+    #[diesel(sql_type = Integer)]
+    pub kind_order: i32,
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub meeting_id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub committee_id: i64,
+    #[diesel(sql_type = Timestamp)]
+    pub starts_at: NaiveDateTime,
+    #[diesel(sql_type = Text)]
+    pub meeting_title: String,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    pub item_id: Option<i64>,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Bool)]
+    pub closed: bool,
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub position: Option<i32>,
+    /// Whether the caller reads the item (or the attachment's item) in full.
+    #[diesel(sql_type = Bool)]
+    pub full: bool,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub case_number: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub case_type: Option<String>,
+    /// 2 when the title matched, 1 when only the rest did.
+    #[diesel(sql_type = Integer)]
+    pub rank: i32,
+    /// The item's text sections and decision, where the caller reads them; the attachment's file name.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub body: Option<String>,
+}
+
+/// The columns every part of the union yields, in [`Hit`]'s order; `{full}` is the part's
+/// full-view condition and `{rank}` its rank.
+const ITEM_COLUMNS: &str = "3 AS kind_order, i.id AS id, i.meeting_id AS meeting_id, m.committee_id AS committee_id,
+    m.starts_at AS starts_at, m.title AS meeting_title, i.id AS item_id, i.title AS title, i.closed AS closed,
+    i.position AS position, {full} AS full,
+    CASE WHEN {full} THEN i.case_number END AS case_number, CASE WHEN {full} THEN i.case_type END AS case_type,
+    {rank} AS rank,
+    CASE WHEN {full} THEN coalesce(i.summary, '') || '\n' || coalesce(i.recommendation, '') || '\n' ||
+        coalesce(i.handled_by, '') || '\n' || coalesce(i.presentation, '') || '\n' ||
+        coalesce(i.financial_consequences, '') || '\n' || coalesce(i.decision_text, '') END AS body";
+
+const MEETING_COLUMNS: &str = "2 AS kind_order, m.id AS id, m.id AS meeting_id, m.committee_id AS committee_id,
+    m.starts_at AS starts_at, m.title AS meeting_title, NULL AS item_id, m.title AS title, {false} AS closed,
+    NULL AS position, {true} AS full, NULL AS case_number, NULL AS case_type, 2 AS rank,
+    coalesce(m.location, '') AS body";
+
+const ATTACHMENT_COLUMNS: &str = "1 AS kind_order, a.id AS id, a.meeting_id AS meeting_id,
+    m.committee_id AS committee_id, m.starts_at AS starts_at, m.title AS meeting_title, a.item_id AS item_id,
+    a.title AS title, a.closed AS closed, i.position AS position, {true} AS full, NULL AS case_number,
+    NULL AS case_type, 2 AS rank, a.filename AS body";
+
+/// How one backend binds values and matches text.
+struct Dialect {
+    /// The placeholder of each bound value (see [`search`] for the order they are bound in).
+    p: fn(&str) -> String,
+    /// Lists are bound as arrays (PostgreSQL) or as JSON arrays (SQLite).
+    arrays: bool,
+    truth: (&'static str, &'static str),
+    /// What everyone who reads the committee may find: an item's (open items' text, closed items'
+    /// titles), an attachment's of an open item, a meeting's.
+    open_item: &'static str,
+    open_attachment: &'static str,
+    meeting: &'static str,
+    /// Closed content: a closed item's text, the name of an attachment of a closed item.
+    closed_item: &'static str,
+    closed_attachment: &'static str,
+    /// The item's title matches.
+    item_title: &'static str,
+}
+
+/// The order values are bound in; a placeholder is its place in this list.
+const PARAMETERS: [&str; 17] = [
+    "query",
+    "read_ids",
+    "read_kinds",
+    "member_ids",
+    "member_kinds",
+    "subject",
+    "committee",
+    "from",
+    "before",
+    "case_number",
+    "case_type",
+    "after_rank",
+    "after_start",
+    "after_kind",
+    "after_id",
+    "limit",
+    // SQLite only: FTS5 matches titles with a query of its own.
+    "title_query",
+];
+
+fn position(name: &str) -> usize {
+    PARAMETERS.iter().position(|p| *p == name).expect("a listed parameter") + 1
+}
+
+const POSTGRES: Dialect = Dialect {
+    p: |name| format!("${}", position(name)),
+    arrays: true,
+    truth: ("TRUE", "FALSE"),
+    open_item: "i.open_search @@ plainto_tsquery('danish', $1)",
+    open_attachment: "NOT a.closed AND a.title_search @@ plainto_tsquery('danish', $1)",
+    meeting: "m.title_search @@ plainto_tsquery('danish', $1)",
+    closed_item: "i.closed AND i.closed_search @@ plainto_tsquery('danish', $1)",
+    closed_attachment: "a.closed AND a.title_search @@ plainto_tsquery('danish', $1)",
+    item_title: "to_tsvector('danish', i.title) @@ plainto_tsquery('danish', $1)",
+};
+
+const SQLITE: Dialect = Dialect {
+    p: |name| format!("?{}", position(name)),
+    arrays: false,
+    truth: ("1", "0"),
+    open_item: "i.id IN (SELECT rowid FROM item_search WHERE item_search MATCH ?1)",
+    open_attachment: "a.id IN (SELECT rowid FROM attachment_search WHERE attachment_search MATCH ?1)",
+    meeting: "m.id IN (SELECT rowid FROM meeting_search WHERE meeting_search MATCH ?1)",
+    closed_item: "i.id IN (SELECT rowid FROM closed_item_search WHERE closed_item_search MATCH ?1)",
+    closed_attachment: "a.id IN (SELECT rowid FROM closed_attachment_search WHERE closed_attachment_search MATCH ?1)",
+    item_title: "i.id IN (SELECT rowid FROM item_search WHERE item_search MATCH ?17)",
+};
+
+impl Dialect {
+    /// `column` in the list bound as `list`.
+    fn in_list(&self, column: &str, list: &str) -> String {
+        let placeholder = (self.p)(list);
+        if self.arrays {
+            format!("{column} = ANY({placeholder})")
+        } else {
+            format!("{column} IN (SELECT value FROM json_each({placeholder}))")
+        }
+    }
+
+    /// The statement for a caller who is a member of some committee (`members`), who may find closed
+    /// content there, or of none, whose statement does not read the closed indexes at all.
+    fn statement(&self, members: bool) -> String {
+        let p = self.p;
+        let reads =
+            format!("({} OR {})", self.in_list("m.committee_id", "read_ids"), self.in_list("c.kind", "read_kinds"));
+        let (yes, no) = self.truth;
+        // Whether the caller reads the item in full: an open item, or a closed one as a member who is
+        // not excluded from it.
+        let full = if members {
+            let member = format!(
+                "({} OR {})",
+                self.in_list("m.committee_id", "member_ids"),
+                self.in_list("c.kind", "member_kinds")
+            );
+            format!(
+                "(NOT i.closed OR ({member} AND NOT EXISTS (SELECT 1 FROM item_exclusions e \
+                 WHERE e.item_id = i.id AND e.subject = {})))",
+                p("subject")
+            )
+        } else {
+            "(NOT i.closed)".to_owned()
+        };
+        let (item_match, attachment_match) = if members {
+            (
+                format!("({} OR ({} AND {full}))", self.open_item, self.closed_item),
+                format!("({} OR ({} AND {full}))", self.open_attachment, self.closed_attachment),
+            )
+        } else {
+            (self.open_item.to_owned(), self.open_attachment.to_owned())
+        };
+        let meeting_filters = format!(
+            "{reads} AND ({c} IS NULL OR m.committee_id = {c}) AND ({f} IS NULL OR m.starts_at >= {f}) \
+             AND ({b} IS NULL OR m.starts_at < {b})",
+            c = p("committee"),
+            f = p("from"),
+            b = p("before"),
+        );
+        let no_case_filter = format!("{} IS NULL AND {} IS NULL", p("case_number"), p("case_type"));
+        let rank = format!("CASE WHEN {} THEN 2 ELSE 1 END", self.item_title);
+        let items = format!(
+            "SELECT {columns} FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
+             JOIN committees c ON c.id = m.committee_id \
+             WHERE {meeting_filters} AND {item_match} \
+             AND ({cn} IS NULL OR ({full} AND i.case_number = {cn})) \
+             AND ({ct} IS NULL OR ({full} AND i.case_type = {ct}))",
+            columns = ITEM_COLUMNS.replace("{full}", &full).replace("{rank}", &rank),
+            cn = p("case_number"),
+            ct = p("case_type"),
+        );
+        let meetings = format!(
+            "SELECT {columns} FROM meetings m JOIN committees c ON c.id = m.committee_id \
+             WHERE {meeting_filters} AND {matches} AND {no_case_filter}",
+            columns = MEETING_COLUMNS.replace("{false}", no).replace("{true}", yes),
+            matches = self.meeting,
+        );
+        let attachments = format!(
+            "SELECT {columns} FROM attachments a JOIN agenda_items i ON i.id = a.item_id \
+             JOIN meetings m ON m.id = a.meeting_id JOIN committees c ON c.id = m.committee_id \
+             WHERE {meeting_filters} AND a.removed_at IS NULL AND {attachment_match} AND {no_case_filter}",
+            columns = ATTACHMENT_COLUMNS.replace("{true}", yes),
+        );
+        format!(
+            "SELECT * FROM ({items} UNION ALL {meetings} UNION ALL {attachments}) hits \
+             WHERE {ar} IS NULL OR (rank, starts_at, kind_order, id) < ({ar}, {at}, {ak}, {ai}) \
+             ORDER BY rank DESC, starts_at DESC, kind_order DESC, id DESC LIMIT {limit}",
+            ar = p("after_rank"),
+            at = p("after_start"),
+            ak = p("after_kind"),
+            ai = p("after_id"),
+            limit = p("limit"),
+        )
+    }
+}
+
+/// The four statements, made once: per backend, for callers who are members somewhere and for those
+/// who are not.
+static STATEMENTS: std::sync::LazyLock<[[String; 2]; 2]> = std::sync::LazyLock::new(|| {
+    [[POSTGRES.statement(false), POSTGRES.statement(true)], [SQLITE.statement(false), SQLITE.statement(true)]]
+});
+
+/// A list bound as a JSON array, for SQLite's `json_each`.
+fn json<T: serde::Serialize>(list: &[T]) -> String {
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn kinds(kinds: &[CommitteeKind]) -> Vec<String> {
+    kinds.iter().map(|k| k.as_ref().to_owned()).collect()
+}
+
+/// The hits the caller may see, best first, from `filter.after`.
+pub fn search(conn: &mut DbConnection, filter: &SearchFilter) -> QueryResult<Vec<Hit>> {
+    let after = filter.after;
+    let members = usize::from(!filter.member_ids.is_empty() || !filter.member_kinds.is_empty());
+    match conn {
+        DbConnection::Postgresql(pg) => diesel::sql_query(&STATEMENTS[0][members])
+            .bind::<Text, _>(&filter.text)
+            .bind::<Array<BigInt>, _>(&filter.read_ids)
+            .bind::<Array<Text>, _>(kinds(&filter.read_kinds))
+            .bind::<Array<BigInt>, _>(&filter.member_ids)
+            .bind::<Array<Text>, _>(kinds(&filter.member_kinds))
+            .bind::<Text, _>(&filter.subject)
+            .bind::<Nullable<BigInt>, _>(filter.committee_id)
+            .bind::<Nullable<Timestamp>, _>(filter.starts_from)
+            .bind::<Nullable<Timestamp>, _>(filter.starts_before)
+            .bind::<Nullable<Text>, _>(filter.case_number.as_deref())
+            .bind::<Nullable<Text>, _>(filter.case_type.as_deref())
+            .bind::<Nullable<Integer>, _>(after.map(|a| a.0))
+            .bind::<Nullable<Timestamp>, _>(after.map(|a| a.1))
+            .bind::<Nullable<Integer>, _>(after.map(|a| a.2))
+            .bind::<Nullable<BigInt>, _>(after.map(|a| a.3))
+            .bind::<BigInt, _>(filter.limit)
+            .load(pg),
+        DbConnection::Sqlite(sqlite) => diesel::sql_query(&STATEMENTS[1][members])
+            .bind::<Text, _>(&filter.fts_all)
+            .bind::<Text, _>(json(&filter.read_ids))
+            .bind::<Text, _>(json(&kinds(&filter.read_kinds)))
+            .bind::<Text, _>(json(&filter.member_ids))
+            .bind::<Text, _>(json(&kinds(&filter.member_kinds)))
+            .bind::<Text, _>(&filter.subject)
+            .bind::<Nullable<BigInt>, _>(filter.committee_id)
+            .bind::<Nullable<Timestamp>, _>(filter.starts_from)
+            .bind::<Nullable<Timestamp>, _>(filter.starts_before)
+            .bind::<Nullable<Text>, _>(filter.case_number.as_deref())
+            .bind::<Nullable<Text>, _>(filter.case_type.as_deref())
+            .bind::<Nullable<Integer>, _>(after.map(|a| a.0))
+            .bind::<Nullable<Timestamp>, _>(after.map(|a| a.1))
+            .bind::<Nullable<Integer>, _>(after.map(|a| a.2))
+            .bind::<Nullable<BigInt>, _>(after.map(|a| a.3))
+            .bind::<BigInt, _>(filter.limit)
+            .bind::<Text, _>(&filter.fts_title)
+            .load(sqlite),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A caller who is a member of no committee is searched for with a statement that names no
+    /// closed index and no closed text: the work done for it cannot depend on closed content.
+    #[test]
+    fn non_members_statements_do_not_read_closed_content() {
+        for (dialect, closed_indexes) in [
+            (&POSTGRES, &["closed_search", "OR (a.closed AND"][..]),
+            (&SQLITE, &["closed_item_search", "closed_attachment_search"][..]),
+        ] {
+            let open = dialect.statement(false);
+            for closed in closed_indexes {
+                assert!(!open.contains(closed), "{closed} in {open}");
+                assert!(dialect.statement(true).contains(closed), "{closed}");
+            }
+            // Neither reads the text of an item it does not show in full.
+            assert!(open.contains("CASE WHEN (NOT i.closed) THEN coalesce(i.summary"), "{open}");
+        }
+    }
+}

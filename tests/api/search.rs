@@ -1,0 +1,211 @@
+//! Full-text search: Danish inflections, snippets, filters and pages; closed matches found only by
+//! those who read them, and answers to others that do not change when a hidden match appears.
+
+use serde_json::{Value, json};
+
+use crate::attachments::PDF;
+use crate::common::TestApp;
+use crate::db_tests;
+use crate::fixtures::{committee, decide, id, item, meeting, publish_and_hold};
+
+db_tests!(
+    danish_inflections_are_found_with_snippets_filters_and_pages,
+    closed_matches_are_found_only_by_those_who_read_them,
+    search_input_is_validated,
+);
+
+const SECRET: &str = "HEMMELIG-5e02";
+
+fn search(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
+    let page = app.get(&format!("/v1/search?{query}"), token).expect(200).json();
+    assert!(page["next_cursor"].is_null(), "one page expected: {page}");
+    page["data"].as_array().unwrap().clone()
+}
+
+/// (kind, id) of each hit, in order.
+fn found(hits: &[Value]) -> Vec<(String, i64)> {
+    hits.iter().map(|h| (h["kind"].as_str().unwrap().to_owned(), id(h))).collect()
+}
+
+fn danish_inflections_are_found_with_snippets_filters_and_pages(app: &TestApp) {
+    let c = committee(app, "Økonomiudvalget", "internal");
+    let older = id(&meeting(app, &c, "2023-05-01T16:00:00+02:00"));
+    let budget = id(&item(
+        app,
+        &c,
+        older,
+        json!({"title": "Budget 2024", "case_number": "21-046857K", "case_type": "decision",
+               "summary": "Udvalget skal træffe en beslutning om \"rammerne\" & budgettet."}),
+    ));
+    let orientation =
+        id(&item(app, &c, older, json!({"title": "Orientering om beslutninger", "case_type": "information"})));
+    item(app, &c, older, json!({"title": "Eventuelt", "summary": "Intet at bemærke."}));
+    let attachment =
+        id(&app.upload(budget, &c.secretary, "notat.pdf", PDF, Some("Notat om beslutningerne")).expect(201).json());
+    let newer = app.post(
+        "/v1/meetings",
+        &c.secretary,
+        json!({"committee_id": c.id, "title": "Beslutningsmøde", "starts_at": "2024-06-03T09:00:00+02:00",
+               "location": "Virtuelt via Teams"}),
+    );
+    let newer = id(&newer.expect(201).json());
+    let approval = id(&item(app, &c, newer, json!({"title": "Godkendelse"})));
+    publish_and_hold(app, &c.secretary, newer);
+    decide(app, &c.secretary, approval, json!({"outcome": "approved", "text": "Udvalgets beslutning: godkendt."}));
+
+    // "beslutninger" finds every inflection: titles first, then the newest meetings.
+    let hits = search(app, &c.member, "q=beslutninger");
+    let kinds: Vec<String> = found(&hits).into_iter().map(|(k, _)| k).collect();
+    assert_eq!(kinds, ["item", "attachment", "item", "item"], "{hits:#?}");
+    assert_eq!(id(&hits[0]), orientation);
+    assert_eq!(id(&hits[1]), attachment);
+    assert_eq!(id(&hits[2]), approval, "matches in the text rank after matches in titles, newest first");
+    assert_eq!(id(&hits[3]), budget);
+    assert_eq!(
+        hits[3]["snippet"],
+        "Udvalget skal træffe en <mark>beslutning</mark> om &quot;rammerne&quot; &amp; budgettet"
+    );
+    assert_eq!(
+        (hits[3]["case_number"].as_str(), hits[3]["case_type"].as_str()),
+        (Some("21-046857K"), Some("decision"))
+    );
+    assert_eq!(hits[3]["meeting"]["id"], older);
+    assert_eq!(hits[3]["href"], format!("/v1/items/{budget}"));
+    assert_eq!(hits[0]["snippet"], "Orientering om <mark>beslutninger</mark>");
+    assert_eq!(hits[2]["snippet"], "Udvalgets <mark>beslutning</mark>: godkendt");
+    // The meeting titled "Beslutningsmøde" is a compound: not an inflection of "beslutning".
+    assert!(!found(&hits).contains(&("meeting".to_owned(), newer)));
+    let meetings = search(app, &c.member, "q=beslutningsm%C3%B8de");
+    assert_eq!(found(&meetings), [("meeting".to_owned(), newer)]);
+    assert_eq!(found(&search(app, &c.member, "q=teams")), [("meeting".to_owned(), newer)], "the place");
+    assert_eq!(found(&search(app, &c.member, "q=r%C3%A5dhuset")), [("meeting".to_owned(), older)]);
+    // Stop words are left out of the query on both databases, as PostgreSQL does.
+    assert_eq!(search(app, &c.member, "q=beslutning+om+rammerne+af"), search(app, &c.member, "q=beslutning+rammerne"));
+    let reply = app.get("/v1/search?q=og+om+af", &c.member);
+    let problem = reply.problem(400, "malformed-request");
+    assert_eq!(problem["errors"][0]["field"], "q");
+
+    // Filters.
+    assert_eq!(found(&search(app, &c.member, "q=beslutning&case_number=21-046857K")), [("item".to_owned(), budget)]);
+    assert_eq!(
+        found(&search(app, &c.member, "q=beslutning&case_type=information")),
+        [("item".to_owned(), orientation)]
+    );
+    assert_eq!(search(app, &c.member, "q=beslutning&from=2024-01-01").len(), 1);
+    assert_eq!(search(app, &c.member, "q=beslutning&to=2023-12-31").len(), 3);
+    assert!(search(app, &c.member, &format!("q=beslutning&committee_id={}", c.id + 1)).is_empty());
+    // Every word must occur.
+    assert_eq!(found(&search(app, &c.member, "q=beslutning+rammerne")), [("item".to_owned(), budget)]);
+
+    // Pages of one hit give the same hits in the same order.
+    let mut paged = Vec::new();
+    let mut path = "/v1/search?q=beslutning&limit=1".to_owned();
+    loop {
+        let page = app.get(&path, &c.member).expect(200).json();
+        paged.extend(page["data"].as_array().unwrap().iter().cloned());
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/v1/search?q=beslutning&limit=1&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(paged, search(app, &c.member, "q=beslutning"));
+    // Someone who reads nothing of the committee finds nothing.
+    assert!(search(app, &c.outsider, "q=beslutning").is_empty());
+}
+
+fn closed_matches_are_found_only_by_those_who_read_them(app: &TestApp) {
+    let c = committee(app, "Direktionen", "internal");
+    let m = id(&meeting(app, &c, "2024-02-01T09:00:00+01:00"));
+    item(app, &c, m, json!({"title": "Beslutning om kantinen", "summary": "Kantinen lukker."}));
+    let before: Vec<Value> = ["q=beslutning", "q=kantinen", "q=personalesag"]
+        .iter()
+        .map(|q| app.get(&format!("/v1/search?{q}"), &c.reader).expect(200).json())
+        .collect();
+
+    let closed = id(&item(
+        app,
+        &c,
+        m,
+        json!({"title": "Personalesag", "closed": true, "case_number": "24-000001A", "case_type": "decision",
+               "summary": format!("{SECRET} beslutning om kantinen og xylofonen")}),
+    ));
+    app.upload(closed, &c.secretary, "sag.pdf", PDF, Some("Kantinens xylofon")).expect(201);
+
+    // The member finds the closed item by its text, and sees the snippet.
+    let hits = search(app, &c.member, "q=xylofoner");
+    assert_eq!(hits.len(), 2, "{hits:#?}");
+    assert!(hits.iter().any(|h| h["kind"] == "item" && h["snippet"].as_str().unwrap().contains(SECRET)));
+
+    // The reader: text matches are not found, and answers about the open item are unchanged.
+    for (i, q) in ["q=beslutning", "q=kantinen"].iter().enumerate() {
+        let reply = app.get(&format!("/v1/search?{q}"), &c.reader).expect(200);
+        assert!(!reply.body.contains(SECRET));
+        assert_eq!(reply.json(), before[i], "{q}: a hidden match changes nothing");
+    }
+    for q in [
+        "q=xylofon",
+        "q=beslutning&case_number=24-000001A",
+        "q=personalesag&case_number=24-000001A",
+        "q=personalesag&case_type=decision",
+    ] {
+        let reply = app.get(&format!("/v1/search?{q}"), &c.reader).expect(200);
+        assert_eq!(reply.json()["data"], json!([]), "{q}");
+    }
+    // … but the title, which a reader sees, is found, and shows no more than the title.
+    let hits = search(app, &c.reader, "q=personalesag");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0]["item"], json!({"id": closed, "number": 2, "title": "Personalesag", "closed": true}));
+    assert_eq!(hits[0]["snippet"], "<mark>Personalesag</mark>");
+    assert!(hits[0]["case_number"].is_null() && hits[0]["case_type"].is_null());
+    assert_ne!(before[2]["data"], json!(hits));
+
+    // The reader finds an open item's attachment by its name; once the item is closed, neither its
+    // text nor its attachment's name, and the member still finds both.
+    let open = id(&item(app, &c, m, json!({"title": "Trivsel", "summary": "Trivselsmålingen for kontrabassister."})));
+    let attachment =
+        id(&app.upload(open, &c.secretary, "maaling.pdf", PDF, Some("Kontrabasmåling")).expect(201).json());
+    let both = [("item".to_owned(), open), ("attachment".to_owned(), attachment)];
+    assert_eq!(found(&search(app, &c.reader, "q=kontrabasm%C3%A5ling+kontrabassister")), []);
+    let mut seen: Vec<(String, i64)> = ["q=kontrabassister", "q=kontrabasm%C3%A5ling"]
+        .iter()
+        .flat_map(|q| found(&search(app, &c.reader, q)))
+        .collect();
+    seen.sort();
+    assert_eq!(seen, [both[1].clone(), both[0].clone()], "open: the reader finds both");
+    let etag = app.get(&format!("/v1/items/{open}"), &c.secretary).expect(200).etag();
+    app.patch(&format!("/v1/items/{open}"), &c.secretary, &etag, json!({"closed": true})).expect(200);
+    for q in ["q=kontrabassister", "q=kontrabasm%C3%A5ling"] {
+        assert_eq!(found(&search(app, &c.reader, q)), [], "{q}, once closed");
+    }
+    assert_eq!(found(&search(app, &c.member, "q=kontrabassister")), [both[0].clone()]);
+    assert_eq!(found(&search(app, &c.member, "q=kontrabasm%C3%A5ling")), [both[1].clone()]);
+
+    // Excluded from the item, the member searches it as a reader does.
+    let body = json!({"subject": c.member_subject, "reason": "inhabil"});
+    app.post(&format!("/v1/items/{closed}/exclusions"), &c.secretary, body).expect(201);
+    let reply = app.get("/v1/search?q=xylofon", &c.member).expect(200);
+    assert!(!reply.body.contains(SECRET));
+    assert_eq!(reply.json()["data"], json!([]));
+}
+
+fn search_input_is_validated(app: &TestApp) {
+    let c = committee(app, "Teknik- og Miljøudvalget", "internal");
+    for query in [
+        "",
+        "q=",
+        "q=+%2C.%3B",
+        &format!("q={}", "a".repeat(201)),
+        "q=vej&case_type=approval",
+        "q=vej&cursor=t.1.2",
+        "q=vej&limit=0",
+        "q=vej&from=i+g%C3%A5r",
+        "q=vej&colour=blue",
+    ] {
+        let reply = app.get(&format!("/v1/search?{query}"), &c.member);
+        assert_eq!(reply.status, 400, "{query}: {}", reply.body);
+        reply.problem(400, "malformed-request");
+    }
+    // FTS5 syntax in a query is only words.
+    assert!(search(app, &c.member, "q=%22vej%22+OR+NEAR(x%2C+y)+*").is_empty());
+    app.get("/v1/search?q=vej", "not a token").problem(401, "unauthorized");
+}
