@@ -14,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod generate;
 pub mod housekeeping;
+pub mod outbound;
 pub mod render;
 pub mod server;
 pub mod time;

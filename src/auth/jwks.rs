@@ -104,11 +104,7 @@ impl Jwks {
         let text = match &self.source {
             JwksSource::File(path) => std::fs::read_to_string(path).map_err(|e| e.to_string())?,
             JwksSource::Url(url) => {
-                let agent: ureq::Agent = ureq::Agent::config_builder()
-                    .timeout_global(Some(Duration::from_secs(10)))
-                    .max_redirects(0)
-                    .build()
-                    .into();
+                let agent = ureq::Agent::new_with_config(crate::outbound::config(Duration::from_secs(10), true));
                 let mut response = agent.get(url).call().map_err(|e| e.to_string())?;
                 response.body_mut().with_config().limit(1024 * 1024).read_to_string().map_err(|e| e.to_string())?
             }
