@@ -132,12 +132,22 @@ impl AccessGroupPatch {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
+    /// Only those created or changed at or after this time (RFC 3339; encode `+` as `%2B`).
+    /// Deletions are not listed: the change feed (`GET /v1/changes`) has them.
+    pub modified_since: Option<DateTime<FixedOffset>>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
     #[param(pattern = r"^id\.[0-9]{1,18}$")]
     pub cursor: Option<String>,
+}
+
+impl ListQuery {
+    /// The page asked for, and the page size to cut it to (see [`pagination::id_page`]).
+    pub fn page(&self) -> ApiResult<(u32, crate::db::IdPage)> {
+        pagination::id_page(self.limit, self.cursor.as_deref(), self.modified_since)
+    }
 }
 
 fn object(group: &AccessGroup) -> Object {
@@ -169,10 +179,8 @@ async fn list(
     principal: Principal,
     query: QueryParams<ListQuery>,
 ) -> ApiResult<web::Json<Page<AccessGroupView>>> {
-    let query = query.0;
-    let limit = pagination::limit(query.limit)?;
-    let after = pagination::after_id(query.cursor.as_deref())?;
-    let rows = state.read(principal, move |conn, _| Ok(groups::list(conn, after, i64::from(limit) + 1)?)).await?;
+    let (limit, page) = query.0.page()?;
+    let rows = state.read(principal, move |conn, _| Ok(groups::list(conn, &page)?)).await?;
     Ok(web::Json(pagination::page(rows, limit, |g| pagination::id_cursor(g.id), AccessGroupView::from)))
 }
 

@@ -548,6 +548,9 @@ pub struct AllocationQuery {
     pub group_id: Option<i64>,
     /// Only those linked to this agenda item.
     pub item_id: Option<i64>,
+    /// Only those created or changed (their shares too) at or after this time (RFC 3339; encode `+`
+    /// as `%2B`). Deletions are not listed: the audit trail has them.
+    pub modified_since: Option<DateTime<FixedOffset>>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
@@ -620,6 +623,7 @@ async fn list(
         item_id: query.item_id,
         group_id: query.group_id,
         year: query.year,
+        modified_since: query.modified_since.map(time::to_stored),
     };
     let auditor = state.auditor.clone();
     let page = state
@@ -980,7 +984,7 @@ async fn report(state: State, principal: Principal, query: QueryParams<ReportQue
             if include_proposed {
                 status.push(AllocationStatus::Proposed);
             }
-            let filter = Filter { status, item_id: None, group_id: group, year: Some(year) };
+            let filter = Filter { status, item_id: None, group_id: group, year: Some(year), modified_since: None };
             let seen = visible_page(conn, principal, &visibility, &filter, 0, usize::MAX)?;
             let names = group_names(conn, &seen.payers)?;
             let (rows, payers) = (&seen.rows, &seen.payers);

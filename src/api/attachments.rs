@@ -16,15 +16,18 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
+use super::extract::QueryParams;
 use super::extract::{BodyRules, IfMatch, UPLOAD_TIME, client_has};
 use super::items::find_readable_item;
 use super::lifecycle::allow;
 use super::meetings::require_secretary;
+use super::pagination::SinceQuery;
 use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::DbConnection;
 use crate::db::attachments::{self, Attachment, NewAttachment};
 use crate::db::items::{Item, ItemPlace};
+use crate::db::modified_since;
 use crate::domain::CommitteeRole;
 use crate::domain::access::{ItemView, Principal, item_view};
 use crate::domain::files::{classify, clean_filename};
@@ -158,16 +161,22 @@ pub fn file_response(
 /// The item's attachments (anyone who sees the item in full).
 #[utoipa::path(
     tag = "attachments",
-    params(("id" = i64, Path, description = "Item id")),
+    params(("id" = i64, Path, description = "Item id"), SinceQuery),
     responses((status = OK, body = Vec<AttachmentView>))
 )]
 #[get("/items/{id}/attachments")]
-async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<AttachmentView>>> {
+async fn list(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    since: QueryParams<SinceQuery>,
+) -> ApiResult<web::Json<Vec<AttachmentView>>> {
+    let since = since.0.since();
     let id = id.into_inner();
     let rows = state
         .read(principal, move |conn, principal| {
             let (item, ..) = item_in_full(conn, principal, id, false)?;
-            Ok(attachments::list_for_item(conn, item.id)?)
+            Ok(modified_since(attachments::list_for_item(conn, item.id)?, since))
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(AttachmentView::from).collect()))

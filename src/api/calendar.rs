@@ -17,11 +17,14 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
+use super::pagination::SinceQuery;
 use super::{State, Visitor, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::calendar_feeds::{self, CalendarFeed};
 use crate::db::meetings::{Meeting, MeetingFilter};
+use crate::db::modified_since;
 use crate::db::published::{Publication as Version, PublishedFilter};
 use crate::db::{DbConnection, access, committees, meetings, published};
 use crate::domain::MeetingStatus;
@@ -113,17 +116,23 @@ fn calendar_response(body: String) -> HttpResponse {
 /// The caller's personal calendar feeds.
 #[utoipa::path(
     tag = "calendars",
+    params(SinceQuery),
     responses(
         (status = OK, body = Vec<CalendarFeedView>),
         (status = FORBIDDEN, description = "Service clients have no calendar.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/calendar-feeds")]
-async fn list(state: State, principal: Principal) -> ApiResult<web::Json<Vec<CalendarFeedView>>> {
+async fn list(
+    state: State,
+    principal: Principal,
+    since: QueryParams<SinceQuery>,
+) -> ApiResult<web::Json<Vec<CalendarFeedView>>> {
+    let since = since.0.since();
     let rows = state
         .read(principal, move |conn, principal| {
             require_user(principal)?;
-            Ok(calendar_feeds::list(conn, &principal.subject)?)
+            Ok(modified_since(calendar_feeds::list(conn, &principal.subject)?, since))
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(CalendarFeedView::from).collect()))

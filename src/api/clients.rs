@@ -148,13 +148,11 @@ async fn list(
     principal: Principal,
     query: QueryParams<ListQuery>,
 ) -> ApiResult<web::Json<Page<ClientView>>> {
-    let query = query.0;
-    let limit = pagination::limit(query.limit)?;
-    let after = pagination::after_id(query.cursor.as_deref())?;
+    let (limit, page) = query.0.page()?;
     let rows = state
         .read(principal, move |conn, principal| {
             require_admin(principal)?;
-            Ok(clients::list(conn, after, i64::from(limit) + 1)?)
+            Ok(clients::list(conn, &page)?)
         })
         .await?;
     Ok(web::Json(pagination::page(rows, limit, |c| pagination::id_cursor(c.id), ClientView::from)))

@@ -155,12 +155,8 @@ async fn list(
     principal: Principal,
     query: QueryParams<ListQuery>,
 ) -> ApiResult<web::Json<Page<CommitteeView>>> {
-    let query = query.0;
-    let limit = pagination::limit(query.limit)?;
-    let after = pagination::after_id(query.cursor.as_deref())?;
-    let rows = state
-        .read(principal, move |conn, principal| Ok(committees::list(conn, principal, after, i64::from(limit) + 1)?))
-        .await?;
+    let (limit, page) = query.0.page()?;
+    let rows = state.read(principal, move |conn, principal| Ok(committees::list(conn, principal, &page)?)).await?;
     Ok(web::Json(pagination::page(rows, limit, |c| pagination::id_cursor(c.id), CommitteeView::from)))
 }
 

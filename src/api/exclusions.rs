@@ -8,13 +8,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
 use super::items::find_readable_item;
 use super::meetings::require_secretary;
+use super::pagination::SinceQuery;
 use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::exclusions::{self, Exclusion};
 use crate::db::items::Item;
+use crate::db::modified_since;
 use crate::db::{DbConnection, meetings};
 use crate::domain::access::Principal;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -72,19 +75,25 @@ fn item_for_secretary(conn: &mut DbConnection, principal: &Principal, item_id: i
 /// Who is excluded from the item (the committee's secretaries).
 #[utoipa::path(
     tag = "items",
-    params(("id" = i64, Path, description = "Item id")),
+    params(("id" = i64, Path, description = "Item id"), SinceQuery),
     responses(
         (status = OK, body = Vec<ExclusionView>),
         (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/items/{id}/exclusions")]
-async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<ExclusionView>>> {
+async fn list(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    since: QueryParams<SinceQuery>,
+) -> ApiResult<web::Json<Vec<ExclusionView>>> {
+    let since = since.0.since();
     let id = id.into_inner();
     let rows = state
         .read(principal, move |conn, principal| {
             let (item, _) = item_for_secretary(conn, principal, id)?;
-            Ok(exclusions::list_for_item(conn, item.id)?)
+            Ok(modified_since(exclusions::list_for_item(conn, item.id)?, since))
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(ExclusionView::from).collect()))

@@ -7,12 +7,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::committees::find_visible;
+use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
+use super::pagination::SinceQuery;
 use super::{State, created, etagged, manages, require_manager};
 use crate::audit::{self, Object};
 use crate::db::DbConnection;
 use crate::db::committees::Committee;
 use crate::db::grants::{self, Grant};
+use crate::db::modified_since;
 use crate::domain::CommitteeRole;
 use crate::domain::access::{Principal, can_list_grants};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -103,19 +106,25 @@ fn find_grant(conn: &mut DbConnection, committee_id: i64, id: i64) -> ApiResult<
 /// List the committee's grants (its managers and secretaries).
 #[utoipa::path(
     tag = "grants",
-    params(("id" = i64, Path, description = "Committee id")),
+    params(("id" = i64, Path, description = "Committee id"), SinceQuery),
     responses(
         (status = OK, body = Vec<GrantView>),
         (status = FORBIDDEN, description = "The caller may see the committee but not its grants.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/committees/{id}/grants")]
-async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<GrantView>>> {
+async fn list(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    since: QueryParams<SinceQuery>,
+) -> ApiResult<web::Json<Vec<GrantView>>> {
+    let since = since.0.since();
     let id = id.into_inner();
     let rows = state
         .read(principal, move |conn, principal| {
             check_can_list(conn, principal, id)?;
-            Ok(grants::list_for_committee(conn, id)?)
+            Ok(modified_since(grants::list_for_committee(conn, id)?, since))
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(GrantView::from).collect()))

@@ -9,13 +9,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::items::{item_in_full, read_item_in_full};
 use super::lifecycle::allow;
+use super::pagination::SinceQuery;
 use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::item_amounts::{self, ItemAmount, ItemAmountFields};
 use crate::db::items::{Item, ItemPlace};
+use crate::db::modified_since;
 use crate::domain::access::Principal;
 use crate::domain::allocation::{AmountKind, MAX_TOTAL_ORE, Recurrence};
 use crate::domain::lifecycle::Change;
@@ -141,17 +144,23 @@ fn find_to_change(
 /// The item's amounts, in the order they were recorded (whoever sees the item in full).
 #[utoipa::path(
     tag = "items",
-    params(("id" = i64, Path, description = "Item id")),
+    params(("id" = i64, Path, description = "Item id"), SinceQuery),
     responses((status = OK, body = Vec<ItemAmountView>))
 )]
 #[get("/items/{id}/amounts")]
-async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<ItemAmountView>>> {
+async fn list(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    since: QueryParams<SinceQuery>,
+) -> ApiResult<web::Json<Vec<ItemAmountView>>> {
+    let since = since.0.since();
     let id = id.into_inner();
     let auditor = state.auditor.clone();
     let rows = state
         .read(principal, move |conn, principal| {
             let (item, _) = read_item_in_full(conn, principal, &auditor, id)?;
-            Ok(item_amounts::list_for_item(conn, item.id)?)
+            Ok(modified_since(item_amounts::list_for_item(conn, item.id)?, since))
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(ItemAmountView::from).collect()))

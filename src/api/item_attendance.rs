@@ -9,13 +9,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
+use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
 use super::items::{item_in_full, read_item_in_full};
 use super::lifecycle::allow;
+use super::pagination::SinceQuery;
 use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::item_attendance::{self, ItemAttendance, ItemAttendanceFields};
 use crate::db::items::{Item, ItemPlace};
+use crate::db::modified_since;
 use crate::db::participants;
 use crate::domain::ItemAttendanceKind;
 use crate::domain::access::Principal;
@@ -91,17 +94,23 @@ fn object(entry: &ItemAttendance, item: &Item, place: &ItemPlace) -> Object {
 /// Guests and absences for the item, in the order they were recorded.
 #[utoipa::path(
     tag = "items",
-    params(("id" = i64, Path, description = "Item id")),
+    params(("id" = i64, Path, description = "Item id"), SinceQuery),
     responses((status = OK, body = Vec<ItemAttendanceView>))
 )]
 #[get("/items/{id}/attendance")]
-async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<ItemAttendanceView>>> {
+async fn list(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    since: QueryParams<SinceQuery>,
+) -> ApiResult<web::Json<Vec<ItemAttendanceView>>> {
+    let since = since.0.since();
     let id = id.into_inner();
     let auditor = state.auditor.clone();
     let rows = state
         .read(principal, move |conn, principal| {
             let (item, _) = read_item_in_full(conn, principal, &auditor, id)?;
-            Ok(item_attendance::list_for_item(conn, item.id)?)
+            Ok(modified_since(item_attendance::list_for_item(conn, item.id)?, since))
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(ItemAttendanceView::from).collect()))

@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
-use super::extract::{IfMatch, JsonBody, not_null, present};
+use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::lifecycle::allow;
 use super::meetings::{find_readable, require_secretary};
+use super::pagination::SinceQuery;
 use super::{State, created, etagged};
 use crate::audit::{self, Auditor, Object};
 use crate::db::items::{self, Item, ItemFields, ItemPlace};
@@ -403,20 +404,30 @@ fn entry_response(status: StatusCode, item: Item, role: Option<CommitteeRole>) -
     etagged(status, version, full).json(entry)
 }
 
-/// The meeting's agenda in order.
+/// The meeting's agenda in order. With `modified_since`, the open items changed since then and every
+/// closed item: when a closed item's hidden content changed is not for everyone to know.
 #[utoipa::path(
     tag = "items",
-    params(("id" = i64, Path, description = "Meeting id")),
+    params(("id" = i64, Path, description = "Meeting id"), SinceQuery),
     responses((status = OK, body = Vec<AgendaEntry>))
 )]
 #[get("/meetings/{id}/items")]
-async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<AgendaEntry>>> {
+async fn list(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    since: QueryParams<SinceQuery>,
+) -> ApiResult<web::Json<Vec<AgendaEntry>>> {
     let id = id.into_inner();
+    let since = since.0.since();
     let auditor = state.auditor.clone();
     let agenda = state
         .read(principal, move |conn, principal| {
             let (meeting, role) = find_readable(conn, principal, id)?;
-            let items = items::list_for_meeting(conn, meeting.id)?;
+            let mut items = items::list_for_meeting(conn, meeting.id)?;
+            if let Some(since) = since {
+                items.retain(|item| item.closed || item.updated_at >= since);
+            }
             let agenda =
                 Agenda { meeting: meeting.id, committee: meeting.committee_id, role, principal, auditor: &auditor };
             Ok(entries(conn, &agenda, items)?.0)

@@ -62,6 +62,9 @@ pub struct NewKindGrant {
 pub struct KindGrantQuery {
     pub committee_kind: Option<CommitteeKind>,
     pub group_id: Option<i64>,
+    /// Only those created or changed at or after this time (RFC 3339; encode `+` as `%2B`).
+    /// Deletions are not listed: the audit trail has them.
+    pub modified_since: Option<DateTime<FixedOffset>>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
@@ -94,12 +97,11 @@ async fn list(
     query: QueryParams<KindGrantQuery>,
 ) -> ApiResult<web::Json<Page<KindGrantView>>> {
     let query = query.0;
-    let limit = pagination::limit(query.limit)?;
-    let after = pagination::after_id(query.cursor.as_deref())?;
+    let (limit, page) = pagination::id_page(query.limit, query.cursor.as_deref(), query.modified_since)?;
     let rows = state
         .read(principal, move |conn, principal| {
             require_admin(principal)?;
-            Ok(kind_grants::list(conn, query.committee_kind, query.group_id, after, i64::from(limit) + 1)?)
+            Ok(kind_grants::list(conn, query.committee_kind, query.group_id, &page)?)
         })
         .await?;
     Ok(web::Json(pagination::page(rows, limit, |g| pagination::id_cursor(g.id), KindGrantView::from)))

@@ -9,10 +9,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
+use super::pagination::SinceQuery;
 use super::{State, created, etagged, require_manager};
 use crate::audit::{self, Object};
 use crate::db::members::{self, Member};
+use crate::db::modified_since;
 use crate::db::{DbConnection, groups};
 use crate::domain::access::Principal;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -64,19 +67,25 @@ fn managed_group(conn: &mut DbConnection, principal: &Principal, group_id: i64) 
 /// The group's local members (admins and the group's managers).
 #[utoipa::path(
     tag = "access-groups",
-    params(("id" = i64, Path, description = "Access group id")),
+    params(("id" = i64, Path, description = "Access group id"), SinceQuery),
     responses(
         (status = OK, body = Vec<MemberView>),
         (status = FORBIDDEN, description = "The caller does not manage the group.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/access-groups/{id}/members")]
-async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<MemberView>>> {
+async fn list(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    since: QueryParams<SinceQuery>,
+) -> ApiResult<web::Json<Vec<MemberView>>> {
+    let since = since.0.since();
     let id = id.into_inner();
     let rows = state
         .read(principal, move |conn, principal| {
             managed_group(conn, principal, id)?;
-            Ok(members::list_for_group(conn, id)?)
+            Ok(modified_since(members::list_for_group(conn, id)?, since))
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(MemberView::from).collect()))

@@ -2,11 +2,13 @@
 //! while rows are added and each page costs one indexed range scan. Clients treat cursors as opaque;
 //! their form is simple enough for the OpenAPI document to state exactly (see the patterns below).
 
-use chrono::{DateTime, NaiveDateTime};
-use serde::Serialize;
-use utoipa::ToSchema;
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
+use crate::db::IdPage;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::time;
 
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 200;
@@ -38,6 +40,39 @@ pub fn page<R, T>(mut rows: Vec<R>, limit: u32, cursor: impl Fn(&R) -> String, v
     rows.truncate(limit as usize);
     let next_cursor = if more { rows.last().map(cursor) } else { None };
     Page { data: rows.into_iter().map(view).collect(), next_cursor }
+}
+
+/// `modified_since` of the lists that come whole, such as a meeting's participants or an item's
+/// attachments.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SinceQuery {
+    /// Only those created or changed at or after this time (RFC 3339; encode `+` as `%2B`).
+    /// Deletions are not listed: the change feed (`GET /v1/changes`) has them.
+    pub modified_since: Option<DateTime<FixedOffset>>,
+}
+
+impl SinceQuery {
+    pub fn since(&self) -> Option<NaiveDateTime> {
+        self.modified_since.map(time::to_stored)
+    }
+}
+
+/// The page a list query asks for by `limit`, `cursor` and `modified_since`, with the page size to
+/// cut the rows to: one more row than that is read, to tell whether another page follows.
+pub fn id_page(
+    limit: Option<u32>,
+    cursor: Option<&str>,
+    modified_since: Option<DateTime<FixedOffset>>,
+) -> ApiResult<(u32, IdPage)> {
+    let size = self::limit(limit)?;
+    let page = IdPage {
+        after: after_id(cursor)?.unwrap_or(0),
+        limit: i64::from(size) + 1,
+        modified_since: modified_since.map(time::to_stored),
+    };
+    Ok((size, page))
 }
 
 fn not_a_cursor() -> ApiError {

@@ -7,12 +7,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
+use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::lifecycle::allow;
 use super::meetings::{find_readable, require_secretary};
+use super::pagination::SinceQuery;
 use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::DbConnection;
+use crate::db::modified_since;
 use crate::db::participants::{self, Participant, ParticipantFields};
 use crate::domain::access::Principal;
 use crate::domain::lifecycle::Change;
@@ -155,16 +158,22 @@ fn object(participant: &Participant, committee: i64) -> Object {
 /// The meeting's participants, in the order they were added.
 #[utoipa::path(
     tag = "participants",
-    params(("id" = i64, Path, description = "Meeting id")),
+    params(("id" = i64, Path, description = "Meeting id"), SinceQuery),
     responses((status = OK, body = Vec<ParticipantView>))
 )]
 #[get("/meetings/{id}/participants")]
-async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<ParticipantView>>> {
+async fn list(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    since: QueryParams<SinceQuery>,
+) -> ApiResult<web::Json<Vec<ParticipantView>>> {
+    let since = since.0.since();
     let id = id.into_inner();
     let rows = state
         .read(principal, move |conn, principal| {
             let (meeting, _) = find_readable(conn, principal, id)?;
-            Ok(participants::list_for_meeting(conn, meeting.id)?)
+            Ok(modified_since(participants::list_for_meeting(conn, meeting.id)?, since))
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(ParticipantView::from).collect()))

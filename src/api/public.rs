@@ -122,12 +122,10 @@ async fn committee_list(
     visitor: Visitor,
     query: QueryParams<ListQuery>,
 ) -> ApiResult<web::Json<Page<PublicCommittee>>> {
-    let query = query.0;
-    let limit = pagination::limit(query.limit)?;
-    let after = pagination::after_id(query.cursor.as_deref())?;
+    let (limit, page) = query.0.page()?;
     let rows = state
         .read_public(visitor.0, move |conn, visitor| {
-            Ok(committees::published(conn, &levels(visitor.is_some()), after, i64::from(limit) + 1)?)
+            Ok(committees::published(conn, &levels(visitor.is_some()), &page)?)
         })
         .await?;
     Ok(web::Json(pagination::page(rows, limit, |c| pagination::id_cursor(c.id), PublicCommittee::from)))
@@ -143,6 +141,8 @@ pub struct PublicMeetingQuery {
     pub from: Option<NaiveDate>,
     /// Only meetings starting on or before this day (Europe/Copenhagen).
     pub to: Option<NaiveDate>,
+    /// Only meetings with a version published at or after this time (RFC 3339; encode `+` as `%2B`).
+    pub modified_since: Option<DateTime<FixedOffset>>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
@@ -151,7 +151,8 @@ pub struct PublicMeetingQuery {
     pub cursor: Option<String>,
 }
 
-/// Meetings with a published agenda or minutes, by start time.
+/// Meetings with a published agenda or minutes, by start time. What the public sees of a meeting
+/// changes only when a version of it is published, which is what `modified_since` looks at.
 #[utoipa::path(
     tag = "public",
     params(PublicMeetingQuery),
@@ -171,6 +172,7 @@ async fn meeting_list(
         committee_id: query.committee_id,
         starts_from: query.from.map(time::start_of_local_day),
         starts_before: query.to.and_then(|day| day.succ_opt()).map(time::start_of_local_day),
+        published_since: query.modified_since.map(time::to_stored),
         after: pagination::after_time(query.cursor.as_deref())?,
         limit: i64::from(limit) + 1,
     };

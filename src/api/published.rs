@@ -10,10 +10,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::attachments::file_response;
 use super::extract::QueryParams;
+use super::pagination::SinceQuery;
 use super::{State, etagged};
 use crate::audit::{self, Auditor};
 use crate::db::committees::Committee;
 use crate::db::meetings::Meeting;
+use crate::db::modified_since;
 use crate::db::published::Publication;
 use crate::db::{
     DbConnection, attachments, committees, exclusions, item_amounts, item_attendance, items, meetings, participants,
@@ -278,16 +280,22 @@ impl Reader {
 /// Versions, newest of each kind last.
 #[utoipa::path(
     tag = "published",
-    params(("id" = i64, Path, description = "Meeting id")),
+    params(("id" = i64, Path, description = "Meeting id"), SinceQuery),
     responses((status = OK, body = Vec<PublicationSummary>))
 )]
 #[get("/meetings/{id}/published")]
-async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<PublicationSummary>>> {
+async fn list(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    since: QueryParams<SinceQuery>,
+) -> ApiResult<web::Json<Vec<PublicationSummary>>> {
+    let since = since.0.since();
     let id = id.into_inner();
     let rows = state
         .read(principal, move |conn, principal| {
             let reader = find_reader(conn, Some(principal), id)?;
-            Ok(published::list(conn, reader.meeting.id)?)
+            Ok(modified_since(published::list(conn, reader.meeting.id)?, since))
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(PublicationSummary::from).collect()))

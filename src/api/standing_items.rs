@@ -8,11 +8,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::meetings::require_secretary;
+use super::pagination::SinceQuery;
 use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::committees::Committee;
+use crate::db::modified_since;
 use crate::db::standing_items::{self, StandingItem, StandingItemFields};
 use crate::db::{DbConnection, committees};
 use crate::domain::access::{ItemView, Principal, can_read_meetings, item_view};
@@ -198,16 +201,22 @@ fn object(item: &StandingItem) -> Object {
 /// as title only below member).
 #[utoipa::path(
     tag = "committees",
-    params(("id" = i64, Path, description = "Committee id")),
+    params(("id" = i64, Path, description = "Committee id"), SinceQuery),
     responses((status = OK, body = Vec<StandingItemEntry>))
 )]
 #[get("/committees/{id}/standing-items")]
-async fn list(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<Vec<StandingItemEntry>>> {
+async fn list(
+    state: State,
+    principal: Principal,
+    id: web::Path<i64>,
+    since: QueryParams<SinceQuery>,
+) -> ApiResult<web::Json<Vec<StandingItemEntry>>> {
+    let since = since.0.since();
     let id = id.into_inner();
     let (rows, role) = state
         .read(principal, move |conn, principal| {
             let (committee, role) = committee_for(conn, principal, id)?;
-            Ok((standing_items::list(conn, committee.id)?, role))
+            Ok((modified_since(standing_items::list(conn, committee.id)?, since), role))
         })
         .await?;
     Ok(web::Json(rows.into_iter().map(|item| entry(item, role)).collect()))

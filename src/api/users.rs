@@ -67,6 +67,9 @@ pub struct UserQuery {
     /// The user with this subject.
     #[param(max_length = 256, pattern = r"^[^\x00]*$")]
     pub subject: Option<String>,
+    /// Only users who first signed in, or whose name, e-mail, groups or status changed, at or after
+    /// this time (RFC 3339; encode `+` as `%2B`).
+    pub modified_since: Option<DateTime<FixedOffset>>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
@@ -100,17 +103,20 @@ async fn list(
     query: QueryParams<UserQuery>,
 ) -> ApiResult<web::Json<Page<UserView>>> {
     let query = query.0;
-    let limit = pagination::limit(query.limit)?;
-    let after = pagination::after_id(query.cursor.as_deref())?;
+    let (limit, page) = pagination::id_page(query.limit, query.cursor.as_deref(), query.modified_since)?;
     let page = state
         .read(principal, move |conn, principal| {
             require_admin(principal)?;
             let rows = match &query.subject {
                 Some(subject) => users::find_by_subject(conn, subject)?
-                    .filter(|u| query.active.is_none_or(|a| u.active == a) && after.is_none_or(|a| u.id > a))
+                    .filter(|u| {
+                        query.active.is_none_or(|a| u.active == a)
+                            && u.id > page.after
+                            && page.modified_since.is_none_or(|since| u.updated_at >= since)
+                    })
                     .into_iter()
                     .collect(),
-                None => users::list(conn, query.active, after, i64::from(limit) + 1)?,
+                None => users::list(conn, query.active, &page)?,
             };
             let page = pagination::page(rows, limit, |u| pagination::id_cursor(u.id), |u| u);
             let data = page.data.into_iter().map(|u| view(conn, u)).collect::<ApiResult<_>>()?;

@@ -96,6 +96,8 @@ pub struct Filter {
     pub group_id: Option<i64>,
     /// Falling in this year.
     pub year: Option<i32>,
+    /// Created or changed at or after this time.
+    pub modified_since: Option<NaiveDateTime>,
 }
 
 /// Narrows a list to the allocations a caller could possibly see: those its groups pay into and those
@@ -127,6 +129,9 @@ pub fn candidates(
     }
     if let Some(item) = filter.item_id {
         query = query.filter(allocations::item_id.eq(item));
+    }
+    if let Some(since) = filter.modified_since {
+        query = query.filter(allocations::updated_at.ge(since));
     }
     if let Some(group) = filter.group_id {
         query = query.filter(

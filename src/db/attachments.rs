@@ -30,6 +30,12 @@ pub struct Attachment {
     pub closed: bool,
 }
 
+impl super::Modified for Attachment {
+    fn modified_at(&self) -> NaiveDateTime {
+        self.created_at
+    }
+}
+
 #[derive(Clone, Debug, Insertable)]
 #[diesel(table_name = attachments)]
 pub struct NewAttachment {

@@ -19,6 +19,12 @@ pub struct CalendarFeed {
     pub version: i64,
 }
 
+impl super::Modified for CalendarFeed {
+    fn modified_at(&self) -> NaiveDateTime {
+        self.created_at
+    }
+}
+
 /// `last_used_at` is kept to this precision: a client polling every few minutes costs a write an hour.
 const USE_PRECISION: Duration = Duration::hours(1);
 

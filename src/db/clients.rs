@@ -4,8 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::dsl::exists;
 use diesel::prelude::*;
 
-use super::DbConnection;
 use super::schema::{access_groups, service_clients};
+use super::{DbConnection, IdPage};
 use crate::domain::ServiceRole;
 use crate::error::{ApiError, ApiResult};
 
@@ -54,13 +54,17 @@ fn check_group(conn: &mut DbConnection, group: Option<i64>) -> ApiResult<()> {
     }
 }
 
-pub fn list(conn: &mut DbConnection, after: Option<i64>, limit: i64) -> QueryResult<Vec<Client>> {
-    service_clients::table
-        .filter(service_clients::id.gt(after.unwrap_or(0)))
+pub fn list(conn: &mut DbConnection, page: &IdPage) -> QueryResult<Vec<Client>> {
+    let mut query = service_clients::table
+        .filter(service_clients::id.gt(page.after))
         .order(service_clients::id)
-        .limit(limit)
+        .limit(page.limit)
         .select(Client::as_select())
-        .load(conn)
+        .into_boxed();
+    if let Some(since) = page.modified_since {
+        query = query.filter(service_clients::updated_at.ge(since));
+    }
+    query.load(conn)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Client>> {

@@ -4,8 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::dsl::exists;
 use diesel::prelude::*;
 
-use super::DbConnection;
 use super::schema::{access_group_ancestors as ancestors, access_groups, committees, meetings};
+use super::{DbConnection, IdPage};
 use crate::domain::access::Principal;
 use crate::domain::{CommitteeKind, Publication};
 use crate::error::{ApiError, ApiResult};
@@ -50,18 +50,16 @@ impl Committee {
 }
 
 /// The committees visible to the caller, by id: the query form of `domain::access::can_see_committee`.
-pub fn list(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    after: Option<i64>,
-    limit: i64,
-) -> QueryResult<Vec<Committee>> {
+pub fn list(conn: &mut DbConnection, principal: &Principal, page: &IdPage) -> QueryResult<Vec<Committee>> {
     let mut query = committees::table
-        .filter(committees::id.gt(after.unwrap_or(0)))
+        .filter(committees::id.gt(page.after))
         .order(committees::id)
-        .limit(limit)
+        .limit(page.limit)
         .select(Committee::as_select())
         .into_boxed();
+    if let Some(since) = page.modified_since {
+        query = query.filter(committees::updated_at.ge(since));
+    }
     if !principal.is_admin() {
         let granted: Vec<i64> = principal.committee_roles.keys().copied().collect();
         let kinds: Vec<CommitteeKind> = principal.kind_roles.keys().copied().collect();
@@ -94,19 +92,18 @@ pub fn of_ids_or_kinds(conn: &mut DbConnection, ids: &[i64], kinds: &[CommitteeK
 }
 
 /// Committees whose documents are published at one of these levels, by id.
-pub fn published(
-    conn: &mut DbConnection,
-    levels: &[Publication],
-    after: Option<i64>,
-    limit: i64,
-) -> QueryResult<Vec<Committee>> {
-    committees::table
+pub fn published(conn: &mut DbConnection, levels: &[Publication], page: &IdPage) -> QueryResult<Vec<Committee>> {
+    let mut query = committees::table
         .filter(committees::publication.eq_any(levels))
-        .filter(committees::id.gt(after.unwrap_or(0)))
+        .filter(committees::id.gt(page.after))
         .order(committees::id)
-        .limit(limit)
+        .limit(page.limit)
         .select(Committee::as_select())
-        .load(conn)
+        .into_boxed();
+    if let Some(since) = page.modified_since {
+        query = query.filter(committees::updated_at.ge(since));
+    }
+    query.load(conn)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Committee>> {

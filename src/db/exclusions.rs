@@ -21,6 +21,12 @@ pub struct Exclusion {
     pub created_at: NaiveDateTime,
 }
 
+impl super::Modified for Exclusion {
+    fn modified_at(&self) -> NaiveDateTime {
+        self.created_at
+    }
+}
+
 pub fn list_for_item(conn: &mut DbConnection, item_id: i64) -> QueryResult<Vec<Exclusion>> {
     item_exclusions::table
         .filter(item_exclusions::item_id.eq(item_id))

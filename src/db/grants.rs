@@ -22,6 +22,12 @@ pub struct Grant {
     pub updated_at: NaiveDateTime,
 }
 
+impl super::Modified for Grant {
+    fn modified_at(&self) -> NaiveDateTime {
+        self.updated_at
+    }
+}
+
 pub fn list_for_committee(conn: &mut DbConnection, committee_id: i64) -> QueryResult<Vec<Grant>> {
     committee_grants::table
         .filter(committee_grants::committee_id.eq(committee_id))

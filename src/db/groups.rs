@@ -8,7 +8,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use super::schema::{
     access_group_ancestors as ancestors, access_groups, committee_grants, committees, kind_grants, service_clients,
 };
-use super::{DbConnection, allocations};
+use super::{DbConnection, IdPage, allocations};
 use crate::domain::Tier;
 use crate::error::{ApiError, ApiResult};
 
@@ -61,13 +61,17 @@ pub fn ancestors_of(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<i64>> {
         .load(conn)
 }
 
-pub fn list(conn: &mut DbConnection, after: Option<i64>, limit: i64) -> QueryResult<Vec<AccessGroup>> {
-    access_groups::table
-        .filter(access_groups::id.gt(after.unwrap_or(0)))
+pub fn list(conn: &mut DbConnection, page: &IdPage) -> QueryResult<Vec<AccessGroup>> {
+    let mut query = access_groups::table
+        .filter(access_groups::id.gt(page.after))
         .order(access_groups::id)
-        .limit(limit)
+        .limit(page.limit)
         .select(AccessGroup::as_select())
-        .load(conn)
+        .into_boxed();
+    if let Some(since) = page.modified_since {
+        query = query.filter(access_groups::updated_at.ge(since));
+    }
+    query.load(conn)
 }
 
 /// The groups with these ids, by id.

@@ -24,6 +24,12 @@ pub struct ItemAmount {
     pub updated_at: NaiveDateTime,
 }
 
+impl super::Modified for ItemAmount {
+    fn modified_at(&self) -> NaiveDateTime {
+        self.updated_at
+    }
+}
+
 #[derive(Clone, Debug, Insertable, AsChangeset)]
 #[diesel(table_name = amounts, treat_none_as_null = true)]
 pub struct ItemAmountFields {

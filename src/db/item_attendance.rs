@@ -24,6 +24,12 @@ pub struct ItemAttendance {
     pub updated_at: NaiveDateTime,
 }
 
+impl super::Modified for ItemAttendance {
+    fn modified_at(&self) -> NaiveDateTime {
+        self.updated_at
+    }
+}
+
 #[derive(Clone, Debug, Insertable)]
 #[diesel(table_name = attendance)]
 pub struct ItemAttendanceFields {

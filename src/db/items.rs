@@ -41,6 +41,12 @@ pub struct Item {
     pub decided_at: Option<NaiveDateTime>,
 }
 
+impl super::Modified for Item {
+    fn modified_at(&self) -> NaiveDateTime {
+        self.updated_at
+    }
+}
+
 /// Everything about an item a client sets, except its position.
 #[derive(Clone, Debug, Insertable, AsChangeset)]
 #[diesel(table_name = items, treat_none_as_null = true)]

@@ -5,8 +5,8 @@ use diesel::dsl::exists;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use super::DbConnection;
 use super::schema::{access_groups, kind_grants};
+use super::{DbConnection, IdPage};
 use crate::domain::{CommitteeKind, CommitteeRole};
 use crate::error::{ApiError, ApiResult};
 
@@ -26,15 +26,17 @@ pub fn list(
     conn: &mut DbConnection,
     kind: Option<CommitteeKind>,
     group_id: Option<i64>,
-    after: Option<i64>,
-    limit: i64,
+    page: &IdPage,
 ) -> QueryResult<Vec<KindGrant>> {
     let mut query = kind_grants::table
-        .filter(kind_grants::id.gt(after.unwrap_or(0)))
+        .filter(kind_grants::id.gt(page.after))
         .order(kind_grants::id)
-        .limit(limit)
+        .limit(page.limit)
         .select(KindGrant::as_select())
         .into_boxed();
+    if let Some(since) = page.modified_since {
+        query = query.filter(kind_grants::updated_at.ge(since));
+    }
     if let Some(kind) = kind {
         query = query.filter(kind_grants::committee_kind.eq(kind));
     }

@@ -20,6 +20,12 @@ pub struct Member {
     pub created_at: NaiveDateTime,
 }
 
+impl super::Modified for Member {
+    fn modified_at(&self) -> NaiveDateTime {
+        self.created_at
+    }
+}
+
 pub fn list_for_group(conn: &mut DbConnection, group_id: i64) -> QueryResult<Vec<Member>> {
     group_members::table
         .filter(group_members::group_id.eq(group_id))

@@ -47,6 +47,28 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 use crate::error::{ApiError, ApiResult};
 
+/// A page of a list ordered by id: after the row with id `after`, at most `limit` rows, and only
+/// those created or changed at or after `modified_since`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IdPage {
+    pub after: i64,
+    pub limit: i64,
+    pub modified_since: Option<chrono::NaiveDateTime>,
+}
+
+/// When a row was last created or changed, for `modified_since` on the lists that are read whole.
+pub trait Modified {
+    fn modified_at(&self) -> chrono::NaiveDateTime;
+}
+
+/// The rows created or changed at or after `since`; all of them without it.
+pub fn modified_since<T: Modified>(mut rows: Vec<T>, since: Option<chrono::NaiveDateTime>) -> Vec<T> {
+    if let Some(since) = since {
+        rows.retain(|row| row.modified_at() >= since);
+    }
+    rows
+}
+
 /// One connection type for both backends. SQLite is listed last: diesel tries the variants in
 /// order, and SQLite would accept any string as a file name.
 #[derive(diesel::MultiConnection)]

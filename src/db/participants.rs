@@ -27,6 +27,12 @@ pub struct Participant {
     pub approver: bool,
 }
 
+impl super::Modified for Participant {
+    fn modified_at(&self) -> NaiveDateTime {
+        self.updated_at
+    }
+}
+
 #[derive(Clone, Debug, Insertable, AsChangeset)]
 #[diesel(table_name = participants, treat_none_as_null = true)]
 pub struct ParticipantFields {

@@ -29,6 +29,12 @@ pub struct Publication {
     pub location: Option<String>,
 }
 
+impl super::Modified for Publication {
+    fn modified_at(&self) -> NaiveDateTime {
+        self.published_at
+    }
+}
+
 /// The versions published for a meeting, agenda before minutes, oldest first.
 pub fn list(conn: &mut DbConnection, meeting_id: i64) -> QueryResult<Vec<Publication>> {
     published::table
@@ -108,6 +114,8 @@ pub struct PublishedFilter {
     pub committee_id: Option<i64>,
     pub starts_from: Option<NaiveDateTime>,
     pub starts_before: Option<NaiveDateTime>,
+    /// Only meetings with a version published at or after this time.
+    pub published_since: Option<NaiveDateTime>,
     pub after: Option<(NaiveDateTime, i64)>,
     pub limit: i64,
 }
@@ -131,6 +139,13 @@ pub fn published_meetings(conn: &mut DbConnection, filter: &PublishedFilter) -> 
     }
     if let Some(before) = filter.starts_before {
         query = query.filter(meetings::starts_at.lt(before));
+    }
+    if let Some(since) = filter.published_since {
+        let published_since = published::table
+            .filter(published::meeting_id.eq(meetings::id))
+            .filter(published::published_at.ge(since))
+            .select(published::id);
+        query = query.filter(diesel::dsl::exists(published_since));
     }
     if let Some((starts_at, id)) = filter.after {
         query = query

@@ -27,6 +27,12 @@ pub struct StandingItem {
     pub updated_at: NaiveDateTime,
 }
 
+impl super::Modified for StandingItem {
+    fn modified_at(&self) -> NaiveDateTime {
+        self.updated_at
+    }
+}
+
 #[derive(Clone, Debug, Insertable, AsChangeset)]
 #[diesel(table_name = standing, treat_none_as_null = true)]
 pub struct StandingItemFields {

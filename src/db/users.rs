@@ -4,8 +4,8 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use super::DbConnection;
 use super::schema::users;
+use super::{DbConnection, IdPage};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 
@@ -36,7 +36,8 @@ fn groups_json(caller: &Caller) -> String {
 }
 
 /// Records that `caller` made a request: creates the user on first sight, updates what changed.
-/// Returns the stored user, active or not.
+/// A new name, e-mail or set of groups is a change of the user (its version and `updated_at`); a
+/// later request alone only moves `last_seen_at`. Returns the stored user, active or not.
 pub fn record_seen(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime) -> ApiResult<User> {
     let groups = groups_json(caller);
     if let Some(user) = find_by_subject(conn, &caller.subject)? {
@@ -44,12 +45,15 @@ pub fn record_seen(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime)
         if !user.active || !(changed || now - user.last_seen_at >= SEEN_PRECISION) {
             return Ok(user);
         }
+        let (version, updated_at) = if changed { (user.version + 1, now) } else { (user.version, user.updated_at) };
         return Ok(diesel::update(users::table.find(user.id))
             .set((
                 users::name.eq(&caller.name),
                 users::email.eq(&caller.email),
                 users::groups_seen.eq(&groups),
                 users::last_seen_at.eq(now),
+                users::version.eq(version),
+                users::updated_at.eq(updated_at),
             ))
             .returning(users::all_columns)
             .get_result(conn)?);
@@ -86,13 +90,16 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<User>> {
     users::table.find(id).select(User::as_select()).first(conn).optional()
 }
 
-pub fn list(conn: &mut DbConnection, active: Option<bool>, after: Option<i64>, limit: i64) -> QueryResult<Vec<User>> {
+pub fn list(conn: &mut DbConnection, active: Option<bool>, page: &IdPage) -> QueryResult<Vec<User>> {
     let mut query = users::table
-        .filter(users::id.gt(after.unwrap_or(0)))
+        .filter(users::id.gt(page.after))
         .order(users::id)
-        .limit(limit)
+        .limit(page.limit)
         .select(User::as_select())
         .into_boxed();
+    if let Some(since) = page.modified_since {
+        query = query.filter(users::updated_at.ge(since));
+    }
     if let Some(active) = active {
         query = query.filter(users::active.eq(active));
     }

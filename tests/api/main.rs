@@ -17,6 +17,7 @@ mod leaks;
 mod lifecycle;
 mod matrix;
 mod meetings;
+mod modified_since;
 mod openapi;
 mod problems;
 mod public;
