@@ -121,6 +121,31 @@ pub struct Settings {
     #[arg(long, env = "DAGSORDEN_SHUTDOWN_TIMEOUT_SECONDS", default_value_t = 30, global = true)]
     pub shutdown_timeout_seconds: u64,
 
+    /// Networks webhooks may be delivered to besides public addresses, comma-separated (addresses or
+    /// CIDR, e.g. the municipality's own `10.20.0.0/16`); plain `http://` goes to these only.
+    #[arg(long, env = "DAGSORDEN_WEBHOOK_ALLOWED_NETWORKS", value_delimiter = ',', value_parser = network, global = true)]
+    pub webhook_allowed_networks: Vec<ipnet::IpNet>,
+
+    /// How long a webhook receiver has to answer, in seconds.
+    #[arg(long, env = "DAGSORDEN_WEBHOOK_TIMEOUT_SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=120), global = true)]
+    pub webhook_timeout_seconds: u64,
+
+    /// Attempts at a webhook delivery before it is given up.
+    #[arg(long, env = "DAGSORDEN_WEBHOOK_MAX_ATTEMPTS", default_value_t = 12,
+          value_parser = clap::value_parser!(u32).range(1..=50), global = true)]
+    pub webhook_max_attempts: u32,
+
+    /// The wait before a failed webhook delivery is tried again, in seconds; each later wait is four
+    /// times as long, at most 12 hours.
+    #[arg(long, env = "DAGSORDEN_WEBHOOK_FIRST_RETRY_SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+    pub webhook_first_retry_seconds: u64,
+
+    /// Records of finished webhook deliveries older than this many days are removed; 0 keeps them.
+    #[arg(long, env = "DAGSORDEN_WEBHOOK_RETENTION_DAYS", default_value_t = 30, global = true)]
+    pub webhook_retention_days: u32,
+
     #[command(flatten)]
     pub tokens: TokenSettings,
 }
@@ -138,6 +163,45 @@ impl Settings {
             request_timeout: std::time::Duration::from_secs(self.request_timeout_seconds),
             audit_retention_days: self.audit_retention_days,
             shutdown_timeout: std::time::Duration::from_secs(self.shutdown_timeout_seconds),
+            webhooks: WebhookOptions {
+                allowed_networks: self.webhook_allowed_networks.clone(),
+                timeout: std::time::Duration::from_secs(self.webhook_timeout_seconds),
+                max_attempts: self.webhook_max_attempts,
+                first_retry: std::time::Duration::from_secs(self.webhook_first_retry_seconds),
+                retention_days: self.webhook_retention_days,
+            },
+        }
+    }
+}
+
+/// A network webhooks may go to: `10.20.0.0/16`, or one address (`10.20.1.5`).
+fn network(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("`{text}` is not an address or a network such as 10.20.0.0/16"))
+}
+
+/// How webhooks are delivered.
+#[derive(Clone, Debug)]
+pub struct WebhookOptions {
+    /// Networks besides the public internet that deliveries may go to.
+    pub allowed_networks: Vec<ipnet::IpNet>,
+    pub timeout: std::time::Duration,
+    pub max_attempts: u32,
+    pub first_retry: std::time::Duration,
+    /// Finished deliveries' records are removed after this many days; 0 keeps them.
+    pub retention_days: u32,
+}
+
+impl Default for WebhookOptions {
+    fn default() -> Self {
+        WebhookOptions {
+            allowed_networks: Vec::new(),
+            timeout: std::time::Duration::from_secs(10),
+            max_attempts: 12,
+            first_retry: std::time::Duration::from_secs(10),
+            retention_days: 30,
         }
     }
 }
@@ -155,6 +219,7 @@ pub struct ServiceOptions {
     pub request_timeout: std::time::Duration,
     pub audit_retention_days: u32,
     pub shutdown_timeout: std::time::Duration,
+    pub webhooks: WebhookOptions,
 }
 
 impl Default for ServiceOptions {
@@ -169,6 +234,7 @@ impl Default for ServiceOptions {
             request_timeout: std::time::Duration::from_secs(15),
             audit_retention_days: 0,
             shutdown_timeout: std::time::Duration::from_secs(30),
+            webhooks: WebhookOptions::default(),
         }
     }
 }

@@ -18,3 +18,4 @@ pub mod outbound;
 pub mod render;
 pub mod server;
 pub mod time;
+pub mod webhooks;

@@ -23,6 +23,7 @@ use crate::config::ServiceOptions;
 use crate::db::Database;
 use crate::error::{ApiError, PROBLEM_TYPES, ProblemType};
 use crate::housekeeping::Housekeeping;
+use crate::webhooks::Worker;
 
 /// Everything the workers share; cheap to clone into each worker's application.
 #[derive(Clone)]
@@ -100,9 +101,19 @@ impl Service {
             audit_retention_days: options.audit_retention_days,
         }
         .spawn();
+        let (worker, webhooks) = Worker::new(db.clone(), auditor.clone(), options.webhooks.clone());
+        worker.spawn();
         let idempotency_ttl = chrono::Duration::hours(i64::from(options.idempotency_hours));
+        let state = AppState {
+            db,
+            auditor,
+            idempotency_ttl,
+            public_versions: Default::default(),
+            webhooks,
+            webhook_networks: options.webhooks.allowed_networks.clone(),
+        };
         Service {
-            state: web::Data::new(AppState { db, auditor, idempotency_ttl, public_versions: Default::default() }),
+            state: web::Data::new(state),
             authenticator: web::Data::new(authenticator),
             routes: web::Data::new(Routes::from_openapi(&openapi)),
             limits,

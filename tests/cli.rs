@@ -272,3 +272,190 @@ fn the_generator_fills_an_empty_database_that_the_service_then_serves() {
     let report = read(&format!("/v1/allocations/report?year={}", manifest["report_year"]), &token_of("payer"));
     assert!(!report["units"].as_array().unwrap().is_empty(), "{report}");
 }
+
+/// A JSON request to the running service; the status and the body.
+fn call(
+    base: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut request = ureq::http::Request::builder()
+        .method(method)
+        .uri(format!("{base}{path}"))
+        .header("Authorization", format!("Bearer {token}"));
+    let body = match body {
+        Some(body) => {
+            request = request.header("Content-Type", "application/json");
+            body.to_string().into_bytes()
+        }
+        None => Vec::new(),
+    };
+    let mut answer = agent().run(request.body(body).unwrap()).expect("an answer");
+    let text = answer.body_mut().read_to_string().unwrap_or_default();
+    (answer.status().as_u16(), serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+}
+
+/// A fresh PostgreSQL database for one test, dropped after it; `None` where no server is named.
+struct PostgresDatabase {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl PostgresDatabase {
+    fn create(label: &str) -> Option<PostgresDatabase> {
+        use diesel::{Connection, PgConnection, RunQueryDsl};
+        let Ok(admin) = std::env::var("DAGSORDEN_TEST_POSTGRES_URL") else {
+            assert!(std::env::var_os("CI").is_none(), "CI must run the PostgreSQL tests");
+            return None;
+        };
+        let name = format!("dagsorden_test_{label}_{}", std::process::id());
+        let mut connection = PgConnection::establish(&admin).unwrap();
+        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut connection).unwrap();
+        let mut url = url::Url::parse(&admin).unwrap();
+        url.set_path(&name);
+        Some(PostgresDatabase { admin, name, url: url.to_string() })
+    }
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        use diesel::{Connection, PgConnection, RunQueryDsl};
+        if let Ok(mut connection) = PgConnection::establish(&self.admin) {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+                .execute(&mut connection);
+        }
+    }
+}
+
+#[path = "support/receiver.rs"]
+mod receiver;
+
+#[test]
+fn webhooks_reach_the_receiver_once_per_change_across_a_kill_on_sqlite() {
+    webhooks_across_a_kill("sqlite://./data/dagsorden.db");
+}
+
+#[test]
+fn webhooks_reach_the_receiver_once_per_change_across_a_kill_on_postgresql() {
+    if let Some(database) = PostgresDatabase::create("kill") {
+        webhooks_across_a_kill(&database.url);
+    }
+}
+
+/// The service is killed (SIGKILL) while the receiver holds a delivery unanswered, and started
+/// again: every change its subscriber may see still arrives, each as one message (`webhook-id`)
+/// however many times it is attempted, signed, and nothing is lost or made twice.
+fn webhooks_across_a_kill(database_url: &str) {
+    use receiver::{Answer, WebhookReceiver};
+    use serde_json::json;
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let envs = [
+        ("DATABASE_URL", database_url),
+        ("DAGSORDEN_TOKEN_SECRET", "a production secret of at least thirty-two bytes"),
+        ("DAGSORDEN_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.1"),
+        ("DAGSORDEN_WEBHOOK_TIMEOUT_SECONDS", "2"),
+        ("DAGSORDEN_WEBHOOK_FIRST_RETRY_SECONDS", "1"),
+        ("DAGSORDEN_RATE_LIMIT_PER_MINUTE", "0"),
+    ];
+    let mint = |args: &[&str]| String::from_utf8(token(dir.path(), &envs, args).stdout).unwrap().trim().to_owned();
+    let admin = mint(&["--sub", "admin", "--roles", "admin"]);
+    let secretary = mint(&["--sub", "sekretaer", "--groups", "sekretariatet"]);
+    // The receiver holds the first request it gets and answers the rest.
+    let hook = WebhookReceiver::start(vec![Answer::Hold]);
+
+    let running = serve(dir.path(), &envs);
+    let base = running.base.clone();
+    let ok = |(status, body): (u16, serde_json::Value), want: u16| {
+        assert_eq!(status, want, "{body}");
+        body
+    };
+    let group = ok(
+        call(
+            &base,
+            "POST",
+            "/v1/access-groups",
+            &admin,
+            Some(json!({"name": "Sekretariatet", "external_id": "sekretariatet", "tier": "staff"})),
+        ),
+        201,
+    );
+    let body = json!({"name": "Direktionen", "kind": "executive_board", "owner_group_id": group["id"], "publication": "internal"});
+    let committee = ok(call(&base, "POST", "/v1/committees", &admin, Some(body)), 201);
+    let grants = format!("/v1/committees/{}/grants", committee["id"]);
+    ok(call(&base, "POST", &grants, &admin, Some(json!({"group_id": group["id"], "role": "secretary"}))), 201);
+    // The integrating system acts as the secretariat, and subscribes to everything it may see.
+    let client =
+        ok(call(&base, "POST", "/v1/clients", &admin, Some(json!({"name": "ESDH", "group_id": group["id"]}))), 201);
+    let form = format!(
+        "grant_type=client_credentials&client_id={}&client_secret={}",
+        client["client_id"].as_str().unwrap(),
+        client["client_secret"].as_str().unwrap()
+    );
+    let mut answer = agent()
+        .post(format!("{base}/v1/auth/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send(form)
+        .unwrap();
+    let system: serde_json::Value = serde_json::from_str(&answer.body_mut().read_to_string().unwrap()).unwrap();
+    let system = system["access_token"].as_str().unwrap().to_owned();
+    let subscription = ok(call(&base, "POST", "/v1/webhooks", &system, Some(json!({"url": hook.url}))), 201);
+    let secret = subscription["secret"].as_str().unwrap().to_owned();
+    let start =
+        ok(call(&base, "GET", "/v1/changes?limit=200", &system, None), 200)["next_cursor"].as_str().unwrap().to_owned();
+
+    // Changes, the first of which the receiver holds on to.
+    let changes = |base: &str, title: &str| {
+        let body = json!({"committee_id": committee["id"], "title": title, "starts_at": "2027-01-10T09:00:00+01:00"});
+        let meeting = ok(call(base, "POST", "/v1/meetings", &secretary, Some(body)), 201);
+        for item in ["Godkendelse af dagsorden", "Budget", "Personalesag"] {
+            let body = json!({"title": item, "closed": item == "Personalesag"});
+            ok(call(base, "POST", &format!("/v1/meetings/{}/items", meeting["id"]), &secretary, Some(body)), 201);
+        }
+    };
+    changes(&base, "Direktionsmøde");
+    hook.wait_for(1, Duration::from_secs(20));
+    // Killed mid-delivery: the first delivery is sent, unanswered, and not recorded.
+    drop(running);
+    hook.release();
+
+    let running = serve(dir.path(), &envs);
+    changes(&running.base, "Ekstraordinært møde");
+    let feed = ok(call(&running.base, "GET", &format!("/v1/changes?limit=200&since={start}"), &system, None), 200);
+    let feed: Vec<String> =
+        feed["data"].as_array().unwrap().iter().map(|e| e["cursor"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(feed.len(), 2 * (1 + 3 + 3), "two meetings, their items and the meetings' updates: {feed:?}");
+
+    let message = |r: &receiver::Received| r.header("webhook-id").unwrap().to_owned();
+    let cursor = |r: &receiver::Received| r.json()["data"]["cursor"].as_str().unwrap().to_owned();
+    let distinct = |received: &[receiver::Received]| {
+        let mut ids: Vec<String> = received.iter().map(message).collect();
+        ids.sort();
+        ids.dedup();
+        ids.len()
+    };
+    let received = hook.wait_until(Duration::from_secs(60), |r| distinct(r) >= feed.len());
+    assert!(received.iter().all(|r| r.signed_with(&secret)), "every attempt is signed");
+    // One message per change, each attempt of a message about the same change.
+    let mut by_message: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for request in &received {
+        by_message.entry(message(request)).or_default().push(cursor(request));
+    }
+    assert!(by_message.values().all(|c| c.iter().all(|x| *x == c[0])), "{by_message:?}");
+    let mut delivered: Vec<String> = by_message.values().map(|c| c[0].clone()).collect();
+    delivered.sort_by_key(|c| c.trim_start_matches("id.").parse::<i64>().unwrap());
+    assert_eq!(delivered, feed, "every change the subscriber may see, once");
+    // The held message came again after the restart, as the same message; nothing else twice.
+    assert_eq!(by_message[&message(&received[0])].len(), 2, "{by_message:?}");
+    assert_eq!(received.len(), feed.len() + 1);
+    // And the service says so.
+    let path = format!("/v1/webhooks/{}/deliveries?limit=200", subscription["id"]);
+    let listed = ok(call(&running.base, "GET", &path, &system, None), 200);
+    let listed = listed["data"].as_array().unwrap();
+    assert_eq!(listed.len(), feed.len());
+    assert!(listed.iter().all(|d| d["status"] == "delivered"), "{listed:#?}");
+}

@@ -295,6 +295,7 @@ async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match
             let current = find(conn, id)?;
             if_match.check(current.version)?;
             clients::delete(conn, &current)?;
+            crate::db::webhooks::delete_owned_by(conn, &current.client_id, true)?;
             audit::deleted(conn, principal, &object(&current), &ClientView::from(current.clone()))
         })
         .await?;

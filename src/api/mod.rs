@@ -39,6 +39,7 @@ pub mod sign_offs;
 pub mod standing_items;
 pub mod token;
 pub mod users;
+pub mod webhooks;
 
 use std::future::{Ready, ready};
 
@@ -71,6 +72,10 @@ pub struct AppState {
     pub auditor: Auditor,
     pub idempotency_ttl: chrono::Duration,
     pub public_versions: public_versions::PublicVersions,
+    /// Wakes the webhook worker when a write has committed.
+    pub webhooks: crate::webhooks::Wake,
+    /// Where webhooks may be delivered besides the public internet (to check new subscriptions).
+    pub webhook_networks: Vec<ipnet::IpNet>,
 }
 
 impl AppState {
@@ -101,7 +106,11 @@ impl AppState {
         T: Send + 'static,
     {
         let request = request_id::current();
-        self.db.write(move |conn| request_id::in_blocking(request, || f(conn, &principal))).await
+        let written = self.db.write(move |conn| request_id::in_blocking(request, || f(conn, &principal))).await;
+        if written.is_ok() {
+            self.webhooks.now();
+        }
+        written
     }
 }
 
@@ -237,6 +246,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(me::routes)
                 .configure(clients::routes)
                 .configure(changes::routes)
+                .configure(webhooks::routes)
                 .configure(search::routes)
                 .configure(audit::routes),
         );
@@ -253,7 +263,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             `limit` and `cursor`. Times are RFC 3339; they are shown in Europe/Copenhagen.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    components(schemas(crate::error::Problem, crate::error::FieldError, crate::webhooks::WebhookPayload)),
     tags(
         (name = "access-groups", description = "The municipality's access groups (AD groups) in four tiers."),
         (name = "committees", description = "Committees (udvalg): the bodies that meet."),
@@ -271,6 +281,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "clients", description = "Service clients and the OAuth 2.0 client-credentials grant."),
         (name = "search", description = "Full-text search in Danish over the meetings, items and attachments the caller may read."),
         (name = "changes", description = "The change feed: every change the caller may see, in commit order, from a cursor it keeps."),
+        (name = "webhooks", description = "Webhooks: the change feed's events POSTed to a URL as they happen, signed (Standard Webhooks), retried, for admins and service clients. A delivery's body is `WebhookPayload`."),
         (name = "audit", description = "The audit trail: every change, every read of closed content, every denied attempt."),
         (name = "operations", description = "Health and readiness probes."),
     )

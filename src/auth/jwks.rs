@@ -104,7 +104,10 @@ impl Jwks {
         let text = match &self.source {
             JwksSource::File(path) => std::fs::read_to_string(path).map_err(|e| e.to_string())?,
             JwksSource::Url(url) => {
-                let agent = ureq::Agent::new_with_config(crate::outbound::config(Duration::from_secs(10), true));
+                let agent = ureq::Agent::new_with_config(crate::outbound::config(
+                    Duration::from_secs(10),
+                    crate::outbound::Purpose::IdentityProvider,
+                ));
                 let mut response = agent.get(url).call().map_err(|e| e.to_string())?;
                 response.body_mut().with_config().limit(1024 * 1024).read_to_string().map_err(|e| e.to_string())?
             }

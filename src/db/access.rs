@@ -13,7 +13,7 @@ use super::schema::{access_group_ancestors as ancestors, access_groups, committe
 use super::{DbConnection, clients, users};
 use crate::auth::Caller;
 use crate::domain::access::{Principal, effective_role};
-use crate::domain::{CommitteeKind, CommitteeRole};
+use crate::domain::{CommitteeKind, CommitteeRole, ServiceRole};
 use crate::error::{ApiError, ApiResult};
 
 /// The groups a caller belongs to directly, with whether each manages its subtree.
@@ -27,58 +27,68 @@ impl DirectGroups {
 
 /// Resolves the caller; 401 for a deactivated user or an unknown or disabled client.
 pub fn resolve(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime) -> ApiResult<Principal> {
-    let (roles, direct) = if caller.client {
-        let client = clients::find_by_client_id(conn, &caller.subject)?
-            .filter(|c| c.enabled)
-            .ok_or_else(|| ApiError::Unauthorized("The client is not registered or has been disabled.".into()))?;
-        let direct = match client.group_id {
-            Some(group) => access_groups::table
-                .filter(access_groups::id.eq(group))
-                .select((access_groups::id, access_groups::manages_subtree))
-                .load(conn)?,
-            None => Vec::new(),
-        };
-        (client.roles(), DirectGroups(direct))
-    } else {
-        let user = users::record_seen(conn, caller, now)?;
-        if !user.active {
-            return Err(ApiError::Unauthorized("The user has been deactivated.".into()));
-        }
-        (caller.roles.clone(), direct_groups(conn, caller)?)
+    if caller.client {
+        return resolve_stored_client(conn, &caller.subject)?
+            .ok_or_else(|| ApiError::Unauthorized("The client is not registered or has been disabled.".into()));
+    }
+    let user = users::record_seen(conn, caller, now)?;
+    if !user.active {
+        return Err(ApiError::Unauthorized("The user has been deactivated.".into()));
+    }
+    let direct = direct_groups(conn, caller)?;
+    Ok(principal(conn, caller.subject.clone(), false, caller.roles.clone(), direct)?)
+}
+
+/// A service client as registered, for what it is sent without asking (its webhooks); `None` for
+/// an unknown or disabled client.
+pub fn resolve_stored_client(conn: &mut DbConnection, client_id: &str) -> ApiResult<Option<Principal>> {
+    let Some(client) = clients::find_by_client_id(conn, client_id)?.filter(|c| c.enabled) else {
+        return Ok(None);
     };
+    let direct = match client.group_id {
+        Some(group) => access_groups::table
+            .filter(access_groups::id.eq(group))
+            .select((access_groups::id, access_groups::manages_subtree))
+            .load(conn)?,
+        None => Vec::new(),
+    };
+    Ok(Some(principal(conn, client.client_id.clone(), true, client.roles(), DirectGroups(direct))?))
+}
+
+/// A user as their last token left them (its groups and service roles), for what reaches them
+/// without a token: a calendar client fetching a personal feed, a webhook an admin subscribed;
+/// `None` for a deactivated or unknown user.
+pub fn resolve_stored_user(conn: &mut DbConnection, subject: &str) -> ApiResult<Option<Principal>> {
+    let Some(user) = users::find_by_subject(conn, subject)?.filter(|u| u.active) else {
+        return Ok(None);
+    };
+    let groups: Vec<String> = serde_json::from_str(&user.groups_seen).unwrap_or_default();
+    let roles: Vec<ServiceRole> = serde_json::from_str(&user.roles_seen).unwrap_or_default();
+    let caller = Caller { subject: user.subject, client: false, name: None, email: None, groups, roles };
+    let direct = direct_groups(conn, &caller)?;
+    Ok(Some(principal(conn, caller.subject, false, caller.roles, direct)?))
+}
+
+/// Who a caller with these direct groups and service roles is: the roles granted to the groups and
+/// their ancestors, and the subtrees it manages.
+fn principal(
+    conn: &mut DbConnection,
+    subject: String,
+    client: bool,
+    roles: Vec<ServiceRole>,
+    direct: DirectGroups,
+) -> QueryResult<Principal> {
     let ids = direct.ids();
     let (committee_roles, kind_roles) = if ids.is_empty() { Default::default() } else { granted_roles(conn, &ids)? };
     Ok(Principal {
-        subject: caller.subject.clone(),
-        client: caller.client,
+        subject,
+        client,
         roles,
         committee_roles,
         kind_roles,
         managed_roots: direct.0.iter().filter(|(_, manages)| *manages).map(|(id, _)| *id).collect(),
         groups: ids,
     })
-}
-
-/// A user as their last token left them (its groups), for requests that carry no token, such as a
-/// calendar client fetching a personal feed; `None` for a deactivated or unknown user.
-pub fn resolve_stored_user(conn: &mut DbConnection, subject: &str) -> ApiResult<Option<Principal>> {
-    let Some(user) = users::find_by_subject(conn, subject)?.filter(|u| u.active) else {
-        return Ok(None);
-    };
-    let groups: Vec<String> = serde_json::from_str(&user.groups_seen).unwrap_or_default();
-    let caller = Caller { subject: user.subject, client: false, name: None, email: None, groups, roles: Vec::new() };
-    let direct = direct_groups(conn, &caller)?;
-    let ids = direct.ids();
-    let (committee_roles, kind_roles) = if ids.is_empty() { Default::default() } else { granted_roles(conn, &ids)? };
-    Ok(Some(Principal {
-        subject: caller.subject,
-        client: false,
-        roles: Vec::new(),
-        committee_roles,
-        kind_roles,
-        managed_roots: Vec::new(),
-        groups: ids,
-    }))
 }
 
 /// A user's direct groups: those named in the token (by external id) and those it was added to here.

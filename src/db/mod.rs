@@ -31,6 +31,7 @@ pub mod sign_offs;
 pub mod standing_items;
 mod text_enum;
 pub mod users;
+pub mod webhooks;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -123,6 +123,7 @@ diesel::table! {
         last_seen_at -> Timestamp,
         version -> BigInt,
         updated_at -> Timestamp,
+        roles_seen -> Text,
     }
 }
 
@@ -399,6 +400,43 @@ diesel::joinable!(item_amounts -> agenda_items (item_id));
 diesel::joinable!(allocations -> agenda_items (item_id));
 diesel::joinable!(allocation_payers -> allocations (allocation_id));
 diesel::joinable!(allocation_payers -> access_groups (group_id));
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
+
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> BigInt,
+        owner_subject -> Text,
+        owner_is_client -> Bool,
+        url -> Text,
+        events -> Text,
+        description -> Nullable<Text>,
+        secret -> Text,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        last_change_id -> BigInt,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        subscription_id -> BigInt,
+        change_id -> BigInt,
+        event -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        leased_until -> Nullable<Timestamp>,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
 
 diesel::allow_tables_to_appear_in_same_query!(
     access_groups,
@@ -427,4 +465,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachment_contents,
     calendar_feeds,
     changes,
+    webhook_subscriptions,
+    webhook_deliveries,
 );

@@ -25,6 +25,8 @@ pub struct User {
     pub last_seen_at: NaiveDateTime,
     pub version: i64,
     pub updated_at: NaiveDateTime,
+    /// JSON array of the service roles in the user's last token.
+    pub roles_seen: String,
 }
 
 /// `last_seen_at` is kept to this precision, so that a busy user costs a write a minute, not one a
@@ -35,13 +37,20 @@ fn groups_json(caller: &Caller) -> String {
     serde_json::to_string(&caller.groups).unwrap_or_else(|_| "[]".into())
 }
 
+fn roles_json(caller: &Caller) -> String {
+    serde_json::to_string(&caller.roles).unwrap_or_else(|_| "[]".into())
+}
+
 /// Records that `caller` made a request: creates the user on first sight, updates what changed.
 /// A new name, e-mail or set of groups is a change of the user (its version and `updated_at`); a
 /// later request alone only moves `last_seen_at`. Returns the stored user, active or not.
 pub fn record_seen(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime) -> ApiResult<User> {
-    let groups = groups_json(caller);
+    let (groups, roles) = (groups_json(caller), roles_json(caller));
     if let Some(user) = find_by_subject(conn, &caller.subject)? {
-        let changed = user.name != caller.name || user.email != caller.email || user.groups_seen != groups;
+        let changed = user.name != caller.name
+            || user.email != caller.email
+            || user.groups_seen != groups
+            || user.roles_seen != roles;
         if !user.active || !(changed || now - user.last_seen_at >= SEEN_PRECISION) {
             return Ok(user);
         }
@@ -51,6 +60,7 @@ pub fn record_seen(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime)
                 users::name.eq(&caller.name),
                 users::email.eq(&caller.email),
                 users::groups_seen.eq(&groups),
+                users::roles_seen.eq(&roles),
                 users::last_seen_at.eq(now),
                 users::version.eq(version),
                 users::updated_at.eq(updated_at),
@@ -64,6 +74,7 @@ pub fn record_seen(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime)
             users::name.eq(&caller.name),
             users::email.eq(&caller.email),
             users::groups_seen.eq(&groups),
+            users::roles_seen.eq(&roles),
             users::active.eq(true),
             users::first_seen_at.eq(now),
             users::last_seen_at.eq(now),

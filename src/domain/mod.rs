@@ -11,6 +11,7 @@ pub mod events;
 pub mod files;
 pub mod lifecycle;
 pub mod search;
+pub mod webhooks;
 
 use diesel::sql_types::Text;
 use diesel::{AsExpression, FromSqlRow};

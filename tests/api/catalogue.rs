@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::common::{Reply, Request, SECRET, TestApp, multipart, urlencode};
 use crate::fixtures::{self, id, unique};
+use crate::receiver::WebhookReceiver;
 
 /// The kinds of caller the tests try every operation as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -83,6 +84,20 @@ pub struct World<'a> {
     item_ids: Vec<i64>,
     /// The secret of the member's calendar feed.
     feed_token: String,
+    /// The receiver of the reader client's webhook, subscribed before any content was made.
+    receiver: WebhookReceiver,
+}
+
+/// The id of the first delivery of a webhook, once the service has queued it.
+fn first_delivery(app: &TestApp, token: &str, webhook: i64) -> i64 {
+    for _ in 0..200 {
+        let listed = app.get(&format!("/v1/webhooks/{webhook}/deliveries"), token).expect(200).json();
+        if let Some(delivery) = listed["data"].as_array().unwrap().last() {
+            return id(delivery);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("no delivery was queued for webhook {webhook}");
 }
 
 fn hs256(claims: Value) -> String {
@@ -93,6 +108,12 @@ impl<'a> World<'a> {
     pub fn build(app: &'a TestApp) -> World<'a> {
         let admin = app.admin();
         let committee = fixtures::committee(app, "Direktionen", "none");
+        // The client acting as the readers subscribes to everything before anything is made: every
+        // change it may see, and nothing else, is delivered to it.
+        let (reader_client, reader_secret) = app.register_client("Læser", &[], Some(committee.reader_group));
+        let client_token = app.client_token(&reader_client, &reader_secret);
+        let receiver = WebhookReceiver::start(Vec::new());
+        let webhook = app.post("/v1/webhooks", &client_token, json!({"url": receiver.url})).expect(201).json();
         let meeting = fixtures::meeting(app, &committee, "2022-04-25T12:30:00+02:00");
         let meeting_id = id(&meeting);
         let participant = app
@@ -194,11 +215,10 @@ impl<'a> World<'a> {
 
         // Clients: one acting as the readers, one whose record the client routes change, one for
         // the token endpoint.
-        let (reader_client, reader_secret) = app.register_client("Læser", &[], Some(committee.reader_group));
-        let client_token = app.client_token(&reader_client, &reader_secret);
         let victim_client = app.post("/v1/clients", &admin, json!({"name": "Offer"})).expect(201).json();
         let token_client = app.register_client("Token", &[], None);
 
+        let delivery = first_delivery(app, &client_token, id(&webhook));
         let now = jsonwebtoken::get_current_timestamp();
         let tokens = BTreeMap::from([
             (Who::NoGrant, committee.outsider.clone()),
@@ -251,6 +271,8 @@ impl<'a> World<'a> {
             ("open_amount", id(&open_amount)),
             ("allocation", id(&open_allocation)),
             ("closed_allocation", id(&closed_allocation)),
+            ("webhook", id(&webhook)),
+            ("delivery", delivery),
         ]);
         World {
             app,
@@ -261,7 +283,21 @@ impl<'a> World<'a> {
             token_client,
             item_ids: vec![id(&open), id(&closed)],
             feed_token,
+            receiver,
         }
+    }
+
+    /// Everything the reader client's webhook receiver has been sent, once nothing is left to send.
+    pub fn webhook_bodies(&self) -> Vec<String> {
+        let client = self.token(Who::Client).unwrap();
+        let path = format!("/v1/webhooks/{}/deliveries?status=pending", self.ids["webhook"]);
+        for _ in 0..200 {
+            if self.app.get(&path, client).expect(200).json()["data"].as_array().unwrap().is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        self.receiver.received().iter().map(|r| String::from_utf8_lossy(&r.body).into_owned()).collect()
     }
 
     pub fn token(&self, who: Who) -> Option<&str> {
@@ -329,6 +365,7 @@ impl<'a> World<'a> {
             ("{sign_off_id}", "sign_off"),
             ("{standing_item_id}", "standing_item"),
             ("{attachment_id}", "attachment"),
+            ("{delivery_id}", "delivery"),
         ] {
             path = path.replace(param, &self.ids[key].to_string());
         }
@@ -351,6 +388,7 @@ impl<'a> World<'a> {
             "clients" => "client",
             "attachments" => "attachment",
             "allocations" => "allocation",
+            "webhooks" => "webhook",
             "me" => "feed",
             _ => "",
         };
@@ -432,6 +470,10 @@ impl<'a> World<'a> {
                 "method": "equal", "payers": [{"group_id": self.spare_group}],
             }),
             ("patch", "/v1/allocations/{id}") => json!({"title": "Ændret"}),
+            // Turned off: the catalogue's subscriptions are sent nothing.
+            ("post", "/v1/webhooks") => json!({"url": self.receiver.url, "enabled": false}),
+            ("patch", "/v1/webhooks/{id}") => json!({"description": "ændret"}),
+            ("post", "/v1/webhooks/{id}/secret" | "/v1/webhooks/{id}/deliveries/{delivery_id}/retry") => json!({}),
             ("post", "/v1/items/{id}/amounts/{amount_id}/allocations") => {
                 json!({"first_year": 2022, "method": "equal", "payers": [{"group_id": self.spare_group}]})
             }

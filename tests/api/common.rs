@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
 use dagsorden::auth::{Authenticator, UserClaims};
-use dagsorden::config::{ServiceOptions, TokenSettings};
+use dagsorden::config::{ServiceOptions, TokenSettings, WebhookOptions};
 use dagsorden::db::{Database, DatabaseUrl};
 use dagsorden::server::Service;
 use diesel::{Connection, PgConnection, RunQueryDsl};
@@ -211,6 +211,11 @@ impl TestApp {
             options: ServiceOptions {
                 rate_limit_per_minute: 0,
                 token_rate_limit_per_minute: 0,
+                // The tests' webhook receivers listen on loopback.
+                webhooks: WebhookOptions {
+                    allowed_networks: vec!["127.0.0.1/32".parse().unwrap()],
+                    ..WebhookOptions::default()
+                },
                 ..ServiceOptions::default()
             },
             pool_size: 4,

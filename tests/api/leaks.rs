@@ -89,6 +89,14 @@ fn closed_content_never_reaches_a_non_member(app: &TestApp) {
         }
     }
 
+    // The readers' system was subscribed before anything was made: it was sent every change it may
+    // see, and never the closed content.
+    let sent = world.webhook_bodies();
+    assert!(sent.len() > 10, "{} deliveries", sent.len());
+    for body in &sent {
+        assert!(!body.contains(MARKER), "a webhook delivery leaks closed content: {body}");
+    }
+
     // The test is worth something only if a member does see the marker.
     let member_view = world.send(Request::new("GET", &format!("/v1/items/{item}")), Who::Member);
     assert!(member_view.expect(200).body.contains(MARKER));

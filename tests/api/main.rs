@@ -2,6 +2,8 @@
 
 mod common;
 mod fixtures;
+#[path = "../support/receiver.rs"]
+mod receiver;
 
 mod access;
 mod access_groups;
@@ -24,3 +26,4 @@ mod public;
 mod robustness;
 mod search;
 mod seeds;
+mod webhooks;

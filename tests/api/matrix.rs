@@ -53,6 +53,13 @@ enum Policy {
     /// An allocation from the open item's expense: finance that reads the item (no caller here);
     /// those who read the item are refused.
     AllocationFromAmount,
+    /// Having webhooks: admins and service clients.
+    Subscriber(u16),
+    /// The client's subscription, seen (and turned off, deleted) by its owner and by admins.
+    SeeWebhook(u16),
+    /// What only the subscription's owner (the client) may do: point it elsewhere, its secret, its
+    /// deliveries; an admin who sees it is refused.
+    OwnWebhook(u16),
 }
 
 fn policy(method: &str, path: &str) -> Option<Policy> {
@@ -74,8 +81,16 @@ fn policy(method: &str, path: &str) -> Option<Policy> {
             | "/v1/me"
             | "/v1/changes"
             | "/v1/search"
+            | "/v1/webhooks/events"
             | "/v1/cases/{case_number}",
         ) => SignedIn(200),
+        ("get", "/v1/webhooks") => Subscriber(200),
+        ("post", "/v1/webhooks") => Subscriber(201),
+        ("get", "/v1/webhooks/{id}") => SeeWebhook(200),
+        ("delete", "/v1/webhooks/{id}") => SeeWebhook(412),
+        ("patch", "/v1/webhooks/{id}") => OwnWebhook(412),
+        ("post", "/v1/webhooks/{id}/secret" | "/v1/webhooks/{id}/deliveries/{delivery_id}/retry") => OwnWebhook(200),
+        ("get", "/v1/webhooks/{id}/deliveries") => OwnWebhook(200),
         ("post", "/v1/access-groups") => AdminOnly(201),
         ("patch" | "delete", "/v1/access-groups/{id}") => AdminOnly(412),
         ("get", "/v1/access-groups/{id}/members" | "/v1/access-groups/{id}/members/{member_id}") => AdminOnly(200),
@@ -286,6 +301,25 @@ fn expected(policy: Policy, who: Who) -> u16 {
                 404
             }
         }
+        Subscriber(ok) => {
+            if admin || who == Client {
+                ok
+            } else {
+                403
+            }
+        }
+        SeeWebhook(ok) => {
+            if admin || who == Client {
+                ok
+            } else {
+                404
+            }
+        }
+        OwnWebhook(ok) => match who {
+            Client => ok,
+            Admin => 403,
+            _ => 404,
+        },
     }
 }
 

@@ -1,0 +1,3 @@
+ALTER TABLE users DROP COLUMN roles_seen;
+DROP TABLE webhook_deliveries;
+DROP TABLE webhook_subscriptions;
