@@ -36,7 +36,9 @@ pub struct ChangeQuery {
     /// `next_cursor` of the previous page; from the beginning without it.
     #[param(pattern = r"^id\.[0-9]{1,18}$")]
     pub since: Option<String>,
-    /// Only these events, comma-separated (e.g. `agenda.published,minutes.published`).
+    /// Only these events, comma-separated (e.g. `agenda.published,minutes.published`; see
+    /// `GET /v1/webhooks/events`). An unknown name is a 422.
+    #[param(pattern = r"^[^\x00]*$")]
     pub events: Option<String>,
     /// Only this committee's changes.
     pub committee_id: Option<i64>,
@@ -234,7 +236,7 @@ async fn list(state: State, principal: Principal, query: QueryParams<ChangeQuery
         None => None,
     }
     .unwrap_or(0);
-    let events = parse_events(query.events.as_deref().unwrap_or("")).map_err(|e| invalid("events", e))?;
+    let events = parse_events(query.events.as_deref().unwrap_or("")).map_err(|e| ApiError::validation("events", e))?;
     let committee_id = query.committee_id;
     let state_ref = state.clone();
     let page = state

@@ -26,8 +26,9 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     /// Words to find, in any inflection ("beslutninger" finds "beslutning"); every word must occur.
-    #[param(min_length = 1, max_length = 200)]
-    pub q: Option<String>,
+    /// Words too common to search for ("og", "om") are left out; a query of those alone is a 422.
+    #[param(min_length = 1, max_length = 200, pattern = r"^[^\x00]*$")]
+    pub q: String,
     /// Only this committee's meetings.
     pub committee_id: Option<i64>,
     /// Only meetings on or after this day (Europe/Copenhagen).
@@ -35,7 +36,7 @@ pub struct SearchQuery {
     /// Only meetings on or before this day (Europe/Copenhagen).
     pub to: Option<NaiveDate>,
     /// Only items with this case number (sagsnr.).
-    #[param(max_length = 50)]
+    #[param(max_length = 50, pattern = r"^[^\x00]*$")]
     pub case_number: Option<String>,
     /// Only items of this case type.
     pub case_type: Option<CaseType>,
@@ -171,13 +172,16 @@ async fn search(
 ) -> ApiResult<web::Json<Page<SearchHit>>> {
     let query = query.0;
     let limit = pagination::limit(query.limit)?;
-    let text = query.q.unwrap_or_default();
+    let text = query.q;
+    if text.is_empty() {
+        return Err(invalid("q", "must not be empty"));
+    }
     if text.chars().count() > 200 {
         return Err(invalid("q", "must be at most 200 characters"));
     }
     let stems = query_stems(&text);
     if stems.is_empty() {
-        return Err(invalid("q", "must contain a word to search for"));
+        return Err(ApiError::validation("q", "must contain a word to search for, other than the most common ones"));
     }
     if query.case_number.as_ref().is_some_and(|c| c.chars().count() > 50) {
         return Err(invalid("case_number", "must be at most 50 characters"));
