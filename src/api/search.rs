@@ -44,7 +44,7 @@ pub struct SearchQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    #[param(pattern = r"^s\.[12]\.-?[0-9]{1,16}\.[123]\.[0-9]{1,18}$")]
+    #[param(pattern = r"^s\.-?[0-9]{1,16}\.[123]\.[0-9]{1,18}$")]
     pub cursor: Option<String>,
 }
 
@@ -82,6 +82,9 @@ pub struct SearchHit {
     pub id: i64,
     /// The item's, meeting's or attachment's title.
     pub title: String,
+    /// Whether the words were found in the title (an item's; a meeting's title or place, an
+    /// attachment's title or file name), rather than in the text.
+    pub title_match: bool,
     pub meeting: HitMeeting,
     /// The item (of an attachment: the item it is attached to).
     pub item: Option<HitItem>,
@@ -99,17 +102,16 @@ fn invalid(field: &str, message: impl Into<String>) -> ApiError {
 }
 
 fn hit_cursor(hit: &Hit) -> String {
-    format!("s.{}.{}.{}.{}", hit.rank, hit.starts_at.and_utc().timestamp_micros(), hit.kind_order, hit.id)
+    format!("s.{}.{}.{}", hit.starts_at.and_utc().timestamp_micros(), hit.kind_order, hit.id)
 }
 
-fn after(cursor: Option<&str>) -> ApiResult<Option<(i32, chrono::NaiveDateTime, i32, i64)>> {
+fn after(cursor: Option<&str>) -> ApiResult<Option<(chrono::NaiveDateTime, i32, i64)>> {
     let parse = |text: &str| {
         let mut parts = text.strip_prefix("s.")?.split('.');
-        let rank = parts.next()?.parse().ok()?;
         let at = DateTime::from_timestamp_micros(parts.next()?.parse().ok()?)?.naive_utc();
         let kind = parts.next()?.parse().ok()?;
         let id = parts.next()?.parse().ok()?;
-        parts.next().is_none().then_some((rank, at, kind, id))
+        parts.next().is_none().then_some((at, kind, id))
     };
     cursor.map(|c| parse(c).ok_or_else(|| invalid("cursor", "is not a cursor from this search"))).transpose()
 }
@@ -145,6 +147,7 @@ fn view(hit: Hit, stems: &[String]) -> SearchHit {
     SearchHit {
         kind,
         id: hit.id,
+        title_match: hit.title_match,
         title: hit.title,
         meeting,
         item,
@@ -158,7 +161,8 @@ fn view(hit: Hit, stems: &[String]) -> SearchHit {
 /// Search the meetings (title, place), items (title, every text section and the decision) and
 /// attachment names the caller may read. Closed items are searched in full only by those who read
 /// them in full; others find them by title alone, and nothing in the answer (hits, order, pages)
-/// depends on text they may not read. Title matches come first, then the newest meetings.
+/// depends on text they may not read. Hits come newest meeting first; `title_match` says where the
+/// words were found.
 #[utoipa::path(
     tag = "search",
     params(SearchQuery),
@@ -222,9 +226,9 @@ async fn search(
 mod tests {
     use super::*;
 
-    /// The form of search cursors, as the OpenAPI document states it: rank, meeting start
+    /// The form of search cursors, as the OpenAPI document states it: meeting start
     /// (microseconds), kind, id.
-    const SEARCH_CURSOR: &str = r"^s\.[12]\.-?[0-9]{1,16}\.[123]\.[0-9]{1,18}$";
+    const SEARCH_CURSOR: &str = r"^s\.-?[0-9]{1,16}\.[123]\.[0-9]{1,18}$";
 
     #[test]
     fn cursors_round_trip_and_match_their_documented_form() {
@@ -243,13 +247,13 @@ mod tests {
             full: true,
             case_number: None,
             case_type: None,
-            rank: 2,
+            title_match: true,
             body: None,
         };
         let cursor = hit_cursor(&hit);
         assert!(regex::Regex::new(SEARCH_CURSOR).unwrap().is_match(&cursor), "{cursor}");
-        assert_eq!(after(Some(&cursor)).unwrap(), Some((2, at, 3, 42)));
-        assert!(after(Some("s.2.1.3")).is_err());
+        assert_eq!(after(Some(&cursor)).unwrap(), Some((at, 3, 42)));
+        assert!(after(Some("s.2.1")).is_err());
         assert!(after(Some("t.1.2")).is_err());
     }
 }

@@ -10,9 +10,11 @@
 //! the work done to find them depend on closed text. (A member's statement reads the closed indexes
 //! and keeps the hits of the committees it is a member of.)
 //!
-//! Hits are ranked by where they matched (title, then text) and then by the meeting's date, not by a
-//! relevance score: a score such as BM25 weighs each word by how many documents hold it, hidden ones
-//! included, so it would let hidden content move visible hits.
+//! Hits come newest meeting first, not by a relevance score: a score such as BM25 weighs each word by
+//! how many documents hold it, hidden ones included, so it would let hidden content move visible
+//! hits. The order also lets the database stop at the first page: a common word's first 50 hits are
+//! found among the newest meetings, whereas ranking (say, title matches first) needs every match
+//! before the first hit can be given.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -40,15 +42,15 @@ pub struct SearchFilter {
     /// With either, only items the caller reads in full and whose case matches.
     pub case_number: Option<String>,
     pub case_type: Option<String>,
-    /// After this hit: (rank, meeting start, kind order, id).
-    pub after: Option<(i32, NaiveDateTime, i32, i64)>,
+    /// After this hit: (meeting start, kind order, id).
+    pub after: Option<(NaiveDateTime, i32, i64)>,
     pub limit: i64,
 }
 
 /// One hit. Text the caller may not read is `None`.
 #[derive(Clone, Debug, QueryableByName)]
 pub struct Hit {
-    /// 3 item, 2 meeting, 1 attachment: the order of equal-ranked hits of one meeting.
+    /// 3 item, 2 meeting, 1 attachment: the order of the hits of one meeting.
     #[diesel(sql_type = Integer)]
     pub kind_order: i32,
     #[diesel(sql_type = BigInt)]
@@ -76,34 +78,35 @@ pub struct Hit {
     pub case_number: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     pub case_type: Option<String>,
-    /// 2 when the title matched, 1 when only the rest did.
-    #[diesel(sql_type = Integer)]
-    pub rank: i32,
+    /// Whether the words were found in the title (of an item; always for a meeting's title and
+    /// place, and an attachment's title and file name).
+    #[diesel(sql_type = Bool)]
+    pub title_match: bool,
     /// The item's text sections and decision, where the caller reads them; the attachment's file name.
     #[diesel(sql_type = Nullable<Text>)]
     pub body: Option<String>,
 }
 
 /// The columns every part of the union yields, in [`Hit`]'s order; `{full}` is the part's
-/// full-view condition and `{rank}` its rank.
+/// full-view condition and `{title}` whether the item's title matched.
 const ITEM_COLUMNS: &str = "3 AS kind_order, i.id AS id, i.meeting_id AS meeting_id, m.committee_id AS committee_id,
     m.starts_at AS starts_at, m.title AS meeting_title, i.id AS item_id, i.title AS title, i.closed AS closed,
     i.position AS position, {full} AS full,
     CASE WHEN {full} THEN i.case_number END AS case_number, CASE WHEN {full} THEN i.case_type END AS case_type,
-    {rank} AS rank,
+    {title} AS title_match,
     CASE WHEN {full} THEN coalesce(i.summary, '') || '\n' || coalesce(i.recommendation, '') || '\n' ||
         coalesce(i.handled_by, '') || '\n' || coalesce(i.presentation, '') || '\n' ||
         coalesce(i.financial_consequences, '') || '\n' || coalesce(i.decision_text, '') END AS body";
 
 const MEETING_COLUMNS: &str = "2 AS kind_order, m.id AS id, m.id AS meeting_id, m.committee_id AS committee_id,
     m.starts_at AS starts_at, m.title AS meeting_title, NULL AS item_id, m.title AS title, {false} AS closed,
-    NULL AS position, {true} AS full, NULL AS case_number, NULL AS case_type, 2 AS rank,
+    NULL AS position, {true} AS full, NULL AS case_number, NULL AS case_type, {true} AS title_match,
     coalesce(m.location, '') AS body";
 
 const ATTACHMENT_COLUMNS: &str = "1 AS kind_order, a.id AS id, a.meeting_id AS meeting_id,
     m.committee_id AS committee_id, m.starts_at AS starts_at, m.title AS meeting_title, a.item_id AS item_id,
     a.title AS title, a.closed AS closed, i.position AS position, {true} AS full, NULL AS case_number,
-    NULL AS case_type, 2 AS rank, a.filename AS body";
+    NULL AS case_type, {true} AS title_match, a.filename AS body";
 
 /// How one backend binds values and matches text.
 struct Dialect {
@@ -125,7 +128,7 @@ struct Dialect {
 }
 
 /// The order values are bound in; a placeholder is its place in this list.
-const PARAMETERS: [&str; 17] = [
+const PARAMETERS: [&str; 16] = [
     "query",
     "read_ids",
     "read_kinds",
@@ -137,13 +140,13 @@ const PARAMETERS: [&str; 17] = [
     "before",
     "case_number",
     "case_type",
-    "after_rank",
     "after_start",
     "after_kind",
     "after_id",
-    "limit",
     // SQLite only: FTS5 matches titles with a query of its own.
     "title_query",
+    // Last: every statement names it, and SQLite takes no more values than a statement names.
+    "limit",
 ];
 
 fn position(name: &str) -> usize {
@@ -171,7 +174,7 @@ const SQLITE: Dialect = Dialect {
     meeting: "m.id IN (SELECT rowid FROM meeting_search WHERE meeting_search MATCH ?1)",
     closed_item: "i.id IN (SELECT rowid FROM closed_item_search WHERE closed_item_search MATCH ?1)",
     closed_attachment: "a.id IN (SELECT rowid FROM closed_attachment_search WHERE closed_attachment_search MATCH ?1)",
-    item_title: "i.id IN (SELECT rowid FROM item_search WHERE item_search MATCH ?17)",
+    item_title: "i.id IN (SELECT rowid FROM item_search WHERE item_search MATCH ?15)",
 };
 
 impl Dialect {
@@ -185,9 +188,12 @@ impl Dialect {
         }
     }
 
-    /// The statement for a caller who is a member of some committee (`members`), who may find closed
-    /// content there, or of none, whose statement does not read the closed indexes at all.
-    fn statement(&self, members: bool) -> String {
+    /// The statements for a caller who is a member of some committee (`members`), who may find closed
+    /// content there, or of none, whose statements do not read the closed indexes at all: one each
+    /// for items, meetings and attachments, newest first from the cursor, each limited to a page.
+    /// Apart, each can be answered by walking the meetings newest first and stopping at the page's
+    /// end; as one union, PostgreSQL sorted every match.
+    fn statements(&self, members: bool) -> [String; 3] {
         let p = self.p;
         let reads =
             format!("({} OR {})", self.in_list("m.committee_id", "read_ids"), self.in_list("c.kind", "read_kinds"));
@@ -224,46 +230,51 @@ impl Dialect {
             b = p("before"),
         );
         let no_case_filter = format!("{} IS NULL AND {} IS NULL", p("case_number"), p("case_type"));
-        let rank = format!("CASE WHEN {} THEN 2 ELSE 1 END", self.item_title);
+        let title = format!("({})", self.item_title);
+        // From the cursor on (a hit's meeting start, kind, id), newest first, a page.
+        let page = |kind: i32, id: &str| {
+            format!(
+                "AND ({at} IS NULL OR (m.starts_at, {kind}, {id}) < ({at}, {ak}, {ai})) \
+                 ORDER BY m.starts_at DESC, {id} DESC LIMIT {limit}",
+                at = p("after_start"),
+                ak = p("after_kind"),
+                ai = p("after_id"),
+                limit = p("limit"),
+            )
+        };
         let items = format!(
             "SELECT {columns} FROM agenda_items i JOIN meetings m ON m.id = i.meeting_id \
              JOIN committees c ON c.id = m.committee_id \
              WHERE {meeting_filters} AND {item_match} \
              AND ({cn} IS NULL OR ({full} AND i.case_number = {cn})) \
-             AND ({ct} IS NULL OR ({full} AND i.case_type = {ct}))",
-            columns = ITEM_COLUMNS.replace("{full}", &full).replace("{rank}", &rank),
+             AND ({ct} IS NULL OR ({full} AND i.case_type = {ct})) {page}",
+            columns = ITEM_COLUMNS.replace("{full}", &full).replace("{title}", &title),
             cn = p("case_number"),
             ct = p("case_type"),
+            page = page(3, "i.id"),
         );
         let meetings = format!(
             "SELECT {columns} FROM meetings m JOIN committees c ON c.id = m.committee_id \
-             WHERE {meeting_filters} AND {matches} AND {no_case_filter}",
+             WHERE {meeting_filters} AND {matches} AND {no_case_filter} {page}",
             columns = MEETING_COLUMNS.replace("{false}", no).replace("{true}", yes),
             matches = self.meeting,
+            page = page(2, "m.id"),
         );
         let attachments = format!(
             "SELECT {columns} FROM attachments a JOIN agenda_items i ON i.id = a.item_id \
              JOIN meetings m ON m.id = a.meeting_id JOIN committees c ON c.id = m.committee_id \
-             WHERE {meeting_filters} AND a.removed_at IS NULL AND {attachment_match} AND {no_case_filter}",
+             WHERE {meeting_filters} AND a.removed_at IS NULL AND {attachment_match} AND {no_case_filter} {page}",
             columns = ATTACHMENT_COLUMNS.replace("{true}", yes),
+            page = page(1, "a.id"),
         );
-        format!(
-            "SELECT * FROM ({items} UNION ALL {meetings} UNION ALL {attachments}) hits \
-             WHERE {ar} IS NULL OR (rank, starts_at, kind_order, id) < ({ar}, {at}, {ak}, {ai}) \
-             ORDER BY rank DESC, starts_at DESC, kind_order DESC, id DESC LIMIT {limit}",
-            ar = p("after_rank"),
-            at = p("after_start"),
-            ak = p("after_kind"),
-            ai = p("after_id"),
-            limit = p("limit"),
-        )
+        [items, meetings, attachments]
     }
 }
 
-/// The four statements, made once: per backend, for callers who are members somewhere and for those
+/// The statements, made once: per backend, for callers who are members somewhere and for those
 /// who are not.
-static STATEMENTS: std::sync::LazyLock<[[String; 2]; 2]> = std::sync::LazyLock::new(|| {
-    [[POSTGRES.statement(false), POSTGRES.statement(true)], [SQLITE.statement(false), SQLITE.statement(true)]]
+static STATEMENTS: std::sync::LazyLock<[[[String; 3]; 2]; 2]> = std::sync::LazyLock::new(|| {
+    [[POSTGRES.statements(false), POSTGRES.statements(true)], [SQLITE.statements(false), SQLITE.statements(true)]]
 });
 
 /// A list bound as a JSON array, for SQLite's `json_each`.
@@ -275,12 +286,22 @@ fn kinds(kinds: &[CommitteeKind]) -> Vec<String> {
     kinds.iter().map(|k| k.as_ref().to_owned()).collect()
 }
 
-/// The hits the caller may see, best first, from `filter.after`.
+/// The hits the caller may see, newest first, from `filter.after`: each kind's page, merged.
 pub fn search(conn: &mut DbConnection, filter: &SearchFilter) -> QueryResult<Vec<Hit>> {
-    let after = filter.after;
     let members = usize::from(!filter.member_ids.is_empty() || !filter.member_kinds.is_empty());
+    let mut hits = Vec::new();
+    for part in 0..3 {
+        hits.extend(search_part(conn, filter, members, part)?);
+    }
+    hits.sort_by_key(|hit| std::cmp::Reverse((hit.starts_at, hit.kind_order, hit.id)));
+    hits.truncate(usize::try_from(filter.limit).unwrap_or(0));
+    Ok(hits)
+}
+
+fn search_part(conn: &mut DbConnection, filter: &SearchFilter, members: usize, part: usize) -> QueryResult<Vec<Hit>> {
+    let after = filter.after;
     match conn {
-        DbConnection::Postgresql(pg) => diesel::sql_query(&STATEMENTS[0][members])
+        DbConnection::Postgresql(pg) => diesel::sql_query(&STATEMENTS[0][members][part])
             .bind::<Text, _>(&filter.text)
             .bind::<Array<BigInt>, _>(&filter.read_ids)
             .bind::<Array<Text>, _>(kinds(&filter.read_kinds))
@@ -292,13 +313,13 @@ pub fn search(conn: &mut DbConnection, filter: &SearchFilter) -> QueryResult<Vec
             .bind::<Nullable<Timestamp>, _>(filter.starts_before)
             .bind::<Nullable<Text>, _>(filter.case_number.as_deref())
             .bind::<Nullable<Text>, _>(filter.case_type.as_deref())
-            .bind::<Nullable<Integer>, _>(after.map(|a| a.0))
-            .bind::<Nullable<Timestamp>, _>(after.map(|a| a.1))
-            .bind::<Nullable<Integer>, _>(after.map(|a| a.2))
-            .bind::<Nullable<BigInt>, _>(after.map(|a| a.3))
+            .bind::<Nullable<Timestamp>, _>(after.map(|a| a.0))
+            .bind::<Nullable<Integer>, _>(after.map(|a| a.1))
+            .bind::<Nullable<BigInt>, _>(after.map(|a| a.2))
+            .bind::<Text, _>(&filter.fts_title)
             .bind::<BigInt, _>(filter.limit)
             .load(pg),
-        DbConnection::Sqlite(sqlite) => diesel::sql_query(&STATEMENTS[1][members])
+        DbConnection::Sqlite(sqlite) => diesel::sql_query(&STATEMENTS[1][members][part])
             .bind::<Text, _>(&filter.fts_all)
             .bind::<Text, _>(json(&filter.read_ids))
             .bind::<Text, _>(json(&kinds(&filter.read_kinds)))
@@ -310,12 +331,11 @@ pub fn search(conn: &mut DbConnection, filter: &SearchFilter) -> QueryResult<Vec
             .bind::<Nullable<Timestamp>, _>(filter.starts_before)
             .bind::<Nullable<Text>, _>(filter.case_number.as_deref())
             .bind::<Nullable<Text>, _>(filter.case_type.as_deref())
-            .bind::<Nullable<Integer>, _>(after.map(|a| a.0))
-            .bind::<Nullable<Timestamp>, _>(after.map(|a| a.1))
-            .bind::<Nullable<Integer>, _>(after.map(|a| a.2))
-            .bind::<Nullable<BigInt>, _>(after.map(|a| a.3))
-            .bind::<BigInt, _>(filter.limit)
+            .bind::<Nullable<Timestamp>, _>(after.map(|a| a.0))
+            .bind::<Nullable<Integer>, _>(after.map(|a| a.1))
+            .bind::<Nullable<BigInt>, _>(after.map(|a| a.2))
             .bind::<Text, _>(&filter.fts_title)
+            .bind::<BigInt, _>(filter.limit)
             .load(sqlite),
     }
 }
@@ -332,10 +352,10 @@ mod tests {
             (&POSTGRES, &["closed_search", "OR (a.closed AND"][..]),
             (&SQLITE, &["closed_item_search", "closed_attachment_search"][..]),
         ] {
-            let open = dialect.statement(false);
+            let open = dialect.statements(false).join(" ");
             for closed in closed_indexes {
                 assert!(!open.contains(closed), "{closed} in {open}");
-                assert!(dialect.statement(true).contains(closed), "{closed}");
+                assert!(dialect.statements(true).join(" ").contains(closed), "{closed}");
             }
             // Neither reads the text of an item it does not show in full.
             assert!(open.contains("CASE WHEN (NOT i.closed) THEN coalesce(i.summary"), "{open}");

@@ -50,7 +50,7 @@ fn closed_content_never_reaches_a_non_member(app: &TestApp) {
         "/v1/search?q=resume+indstilling+behandling".to_owned(),
         format!("/v1/search?q={MARKER}&case_number={MARKED_CASE}"),
         format!("/v1/search?q={MARKER}&case_type=decision&committee_id={committee}&from=2000-01-01&to=2100-01-01"),
-        format!("/v1/search?q={MARKER}&limit=1&cursor=s.1.0.3.1"),
+        format!("/v1/search?q={MARKER}&limit=1&cursor=s.0.3.1"),
         "/v1/changes?events=item.updated,attachment.created,item.created".to_owned(),
         format!("/v1/changes?committee_id={committee}&since=id.1"),
     ];
