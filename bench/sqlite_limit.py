@@ -12,9 +12,14 @@ usage: sqlite_limit.py DB SCRIPT SECONDS CLIENTS name=value...
 
 import json
 import multiprocessing
-import sqlite3
 import sys
 import time
+
+try:
+    # A recent SQLite (bench/run installs it): the service's FTS5 tables need 3.43 or newer.
+    import pysqlite3 as sqlite3
+except ImportError:
+    import sqlite3
 
 
 def statements(path):

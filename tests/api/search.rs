@@ -1,6 +1,8 @@
 //! Full-text search: Danish inflections, snippets, filters and pages; closed matches found only by
 //! those who read them, and answers to others that do not change when a hidden match appears.
 
+use std::time::Duration;
+
 use serde_json::{Value, json};
 
 use crate::attachments::PDF;
@@ -12,6 +14,7 @@ db_tests!(
     danish_inflections_are_found_with_snippets_filters_and_pages,
     closed_matches_are_found_only_by_those_who_read_them,
     search_input_is_validated,
+    both_ways_of_finding_items_give_the_same_hits,
 );
 
 const SECRET: &str = "HEMMELIG-5e02";
@@ -208,4 +211,53 @@ fn search_input_is_validated(app: &TestApp) {
     // FTS5 syntax in a query is only words.
     assert!(search(app, &c.member, "q=%22vej%22+OR+NEAR(x%2C+y)+*").is_empty());
     app.get("/v1/search?q=vej", "not a token").problem(401, "unauthorized");
+}
+
+/// SQLite finds the items of a common word by walking the meetings newest first, those of a rarer
+/// one by looking every match up (db::search::WALK_FROM): page by page, as a member and as a reader,
+/// both ways give the same hits.
+fn both_ways_of_finding_items_give_the_same_hits(app: &TestApp) {
+    use dagsorden::db::Database;
+    use dagsorden::db::search::{SearchFilter, search};
+    use dagsorden::domain::search::{fts5_query, query_stems};
+
+    let c = committee(app, "Økonomiudvalget", "internal");
+    for (n, day) in ["2021-03-01", "2023-09-04", "2022-01-10", "2023-09-04"].iter().enumerate() {
+        let m = id(&meeting(app, &c, &format!("{day}T16:00:00+01:00")));
+        for k in 0..4 {
+            let body = json!({"title": format!("Budget {n}.{k}"), "closed": k == 1,
+                              "summary": if k == 2 { "Intet om det" } else { "Budgettet for skolerne" }});
+            item(app, &c, m, body);
+        }
+    }
+    let db = Database::open(&app.database_url, 1, Duration::from_secs(5)).unwrap();
+    for (query, member) in [("budgettet", true), ("budgettet", false), ("skolerne", true), ("skolerne", false)] {
+        let stems = query_stems(query);
+        let mut pages: Vec<Vec<(i64, i32)>> = Vec::new();
+        for walk in [false, true] {
+            let mut filter = SearchFilter {
+                text: query.to_owned(),
+                fts_all: fts5_query(&stems, None),
+                fts_title: fts5_query(&stems, Some("title")),
+                read_ids: vec![c.id],
+                member_ids: if member { vec![c.id] } else { Vec::new() },
+                subject: "someone".to_owned(),
+                limit: 3,
+                walk: Some(walk),
+                ..SearchFilter::default()
+            };
+            let mut found = Vec::new();
+            loop {
+                let hits = db.blocking(|conn| Ok(search(conn, &filter)?)).unwrap();
+                found.extend(hits.iter().map(|h| (h.id, h.kind_order)));
+                match hits.last() {
+                    Some(last) if hits.len() == 3 => filter.after = Some((last.starts_at, last.kind_order, last.id)),
+                    _ => break,
+                }
+            }
+            pages.push(found);
+        }
+        assert!(pages[0].len() >= 8, "{query}: {:?}", pages[0]);
+        assert_eq!(pages[0], pages[1], "{query} as {}", if member { "member" } else { "reader" });
+    }
 }
