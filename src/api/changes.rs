@@ -22,7 +22,7 @@ use crate::db::changes::{self, Change, ChangeFilter, Current};
 use crate::domain::access::{ItemView, Principal, item_role, item_view};
 use crate::domain::events::parse_events;
 use crate::domain::{CommitteeKind, CommitteeRole};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::time;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -223,7 +223,10 @@ fn render(
 #[utoipa::path(
     tag = "changes",
     params(ChangeQuery),
-    responses((status = OK, body = ChangePage))
+    responses(
+        (status = OK, body = ChangePage),
+        (status = UNPROCESSABLE_ENTITY, description = "`events` names an event there is not.", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/changes")]
 async fn list(state: State, principal: Principal, query: QueryParams<ChangeQuery>) -> ApiResult<web::Json<ChangePage>> {

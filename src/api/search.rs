@@ -14,7 +14,7 @@ use crate::db::search::{self as store, Hit, SearchFilter};
 use crate::domain::access::Principal;
 use crate::domain::search::{escape_html, fts5_query, query_stems, snippet};
 use crate::domain::{CaseType, CommitteeRole};
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::time;
 
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -166,7 +166,10 @@ fn view(hit: Hit, stems: &[String]) -> SearchHit {
 #[utoipa::path(
     tag = "search",
     params(SearchQuery),
-    responses((status = OK, body = Page<SearchHit>))
+    responses(
+        (status = OK, body = Page<SearchHit>),
+        (status = UNPROCESSABLE_ENTITY, description = "`q` holds no word to search for (only the most common ones).", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/search")]
 async fn search(
