@@ -58,9 +58,9 @@ fn serve(settings: &Settings) -> Result<(), String> {
     let listener = TcpListener::bind(settings.bind).map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
     let workers = settings.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let address = listener.local_addr().map_err(|e| e.to_string())?;
-    let server = Service::new(db, authenticator, settings.service_options())
-        .http_server(listener, workers)
-        .map_err(|e| e.to_string())?;
+    let service = Service::new(db, authenticator, settings.service_options());
+    let background = service.background();
+    let server = service.http_server(listener, workers).map_err(|e| e.to_string())?;
 
     println!("dagsorden {} listening on http://{address}", env!("CARGO_PKG_VERSION"));
     println!("  database  {}", settings.database_url);
@@ -72,7 +72,10 @@ fn serve(settings: &Settings) -> Result<(), String> {
         println!("  tokens    come from the identity provider (local tokens are off)");
     }
 
-    actix_web::rt::System::new().block_on(server).map_err(|e| e.to_string())
+    let served = actix_web::rt::System::new().block_on(server).map_err(|e| e.to_string());
+    // The requests are done; the audit records they queued are written before the process ends.
+    background.finish(std::time::Duration::from_secs(10));
+    served
 }
 
 fn token(settings: &Settings, args: TokenArgs) -> Result<(), String> {

@@ -11,7 +11,7 @@ use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
 use regex::Regex;
 use utoipa::openapi::OpenApi as OpenApiDocument;
 use utoipa_actix_web::AppExt;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::api::extract::BodyRules;
 use crate::api::limits::Limits;
@@ -33,8 +33,35 @@ pub struct Service {
     routes: web::Data<Routes>,
     limits: web::Data<Limits>,
     metrics: web::Data<Metrics>,
-    openapi: OpenApiDocument,
+    /// The OpenAPI document as served: made once and shared by the workers (each holding the
+    /// document itself cost several MB apiece).
+    openapi: web::Bytes,
     options: ServiceOptions,
+    background: Background,
+}
+
+/// The service's background threads (housekeeping, webhooks). They end once the service's state is
+/// gone, after writing what is queued; [`Background::finish`] waits for that.
+#[derive(Clone, Default)]
+pub struct Background(std::sync::Arc<std::sync::Mutex<Vec<std::thread::JoinHandle<()>>>>);
+
+impl Background {
+    /// Waits, at most `within`, for the background threads to end: after the HTTP server has
+    /// stopped, so that the audit records of the last requests are written before the process exits.
+    pub fn finish(&self, within: std::time::Duration) {
+        let threads = std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()));
+        let deadline = std::time::Instant::now() + within;
+        for thread in threads {
+            while !thread.is_finished() && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            if thread.is_finished() {
+                let _ = thread.join();
+            } else {
+                log::warn!("a background thread did not finish in time");
+            }
+        }
+    }
 }
 
 /// The paths the service answers and their methods, from the OpenAPI document: lets the fallback
@@ -93,7 +120,7 @@ impl Service {
         let openapi = api::openapi();
         let limits = web::Data::new(Limits::new(options.rate_limit_per_minute, options.token_rate_limit_per_minute));
         let (auditor, events, queued) = Auditor::new();
-        Housekeeping {
+        let housekeeping = Housekeeping {
             db: db.clone(),
             events,
             queued,
@@ -102,7 +129,7 @@ impl Service {
         }
         .spawn();
         let (worker, webhooks) = Worker::new(db.clone(), auditor.clone(), options.webhooks.clone());
-        worker.spawn();
+        let background = Background(std::sync::Arc::new(std::sync::Mutex::new(vec![housekeeping, worker.spawn()])));
         let idempotency_ttl = chrono::Duration::hours(i64::from(options.idempotency_hours));
         let state = AppState {
             db,
@@ -118,9 +145,15 @@ impl Service {
             routes: web::Data::new(Routes::from_openapi(&openapi)),
             limits,
             metrics: web::Data::new(Metrics::new()),
-            openapi,
+            openapi: web::Bytes::from(openapi.to_json().expect("the OpenAPI document serialises")),
             options,
+            background,
         }
+    }
+
+    /// The background threads, to wait for once the server has stopped.
+    pub fn background(&self) -> Background {
+        self.background.clone()
     }
 
     /// Cross-origin requests from browsers: only from the configured origins.
@@ -156,7 +189,8 @@ impl Service {
         let cors = self.cors();
         App::new()
             // Before the API: the /v1 scope would otherwise claim /v1/openapi.json.
-            .service(SwaggerUi::new("/docs/{_:.*}").url("/v1/openapi.json", self.openapi))
+            .service(SwaggerUi::new("/docs/{_:.*}").config(Config::from("/v1/openapi.json")))
+            .route("/v1/openapi.json", web::get().to(move || serve_openapi(self.openapi.clone())))
             .into_utoipa_app()
             .configure(api::configure)
             .into_app()
@@ -208,6 +242,11 @@ impl Service {
             .listen(listener)?
             .run())
     }
+}
+
+/// `GET /v1/openapi.json`: the OpenAPI document of this build.
+async fn serve_openapi(document: web::Bytes) -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(document)
 }
 
 /// `GET /problems/{slug}`: what a problem type means, for people following a problem's `type`.
