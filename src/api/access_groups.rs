@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use super::Authenticated;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::pagination::{self, Page};
 use super::{State, created, etagged, manages, require_manager};
@@ -176,7 +177,7 @@ fn require_admin_for_flag(principal: &Principal, changes_flag: bool) -> ApiResul
 #[get("/access-groups")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     query: QueryParams<ListQuery>,
 ) -> ApiResult<web::Json<Page<AccessGroupView>>> {
     let (limit, page) = query.0.page()?;
@@ -217,7 +218,7 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewAccessGrou
     responses((status = OK, body = AccessGroupView, headers(("ETag" = String))))
 )]
 #[get("/access-groups/{id}")]
-async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let group = state.read(principal, move |conn, _| groups::find(conn, id)?.ok_or(ApiError::NotFound)).await?;
     Ok(etagged(StatusCode::OK, group.version, true).json(AccessGroupView::from(group)))

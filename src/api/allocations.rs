@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
+use super::Authenticated;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::items::item_in_full;
 use super::pagination::{self, Page};
@@ -611,7 +612,7 @@ fn visible_page(
 #[get("/allocations")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     query: QueryParams<AllocationQuery>,
 ) -> ApiResult<web::Json<Page<AllocationView>>> {
     let query = query.0;
@@ -720,7 +721,7 @@ async fn from_amount(
     responses((status = OK, body = AllocationView, headers(("ETag" = String))))
 )]
 #[get("/allocations/{id}")]
-async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let auditor = state.auditor.clone();
     let view = state
@@ -966,7 +967,7 @@ pub struct AllocationReport {
     )
 )]
 #[get("/allocations/report")]
-async fn report(state: State, principal: Principal, query: QueryParams<ReportQuery>) -> ApiResult<HttpResponse> {
+async fn report(state: State, principal: Authenticated, query: QueryParams<ReportQuery>) -> ApiResult<HttpResponse> {
     let query = query.0;
     check_year(Some(query.year))?;
     let (year, group, include_proposed) = (query.year, query.group_id, query.include_proposed);

@@ -16,6 +16,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
+use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{BodyRules, IfMatch, UPLOAD_TIME, client_has};
 use super::items::find_readable_item;
@@ -167,7 +168,7 @@ pub fn file_response(
 #[get("/items/{id}/attachments")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     id: web::Path<i64>,
     since: QueryParams<SinceQuery>,
 ) -> ApiResult<web::Json<Vec<AttachmentView>>> {
@@ -328,7 +329,7 @@ async fn upload(
     responses((status = OK, body = AttachmentView, headers(("ETag" = String))))
 )]
 #[get("/attachments/{id}")]
-async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let attachment = state
         .read(principal, move |conn, principal| find_attachment(conn, principal, id, false).map(|(a, ..)| a))
@@ -348,7 +349,12 @@ async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResu
     )
 )]
 #[get("/attachments/{id}/content")]
-async fn download(state: State, principal: Principal, id: web::Path<i64>, req: HttpRequest) -> ApiResult<HttpResponse> {
+async fn download(
+    state: State,
+    principal: Authenticated,
+    id: web::Path<i64>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let auditor = state.auditor.clone();
     let (attachment, content) = state

@@ -15,13 +15,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
+use super::Authenticated;
 use super::State;
 use super::pagination::{self, Page};
 use crate::audit::{self, Actor, Object};
 use crate::auth::Caller;
 use crate::db::audit::{Event, Filter};
 use crate::db::{audit as store, committees};
-use crate::domain::access::Principal;
 use crate::domain::{CommitteeRole, ServiceRole};
 use crate::error::{ApiError, ApiResult, Denied, Problem};
 use crate::time;
@@ -130,7 +130,7 @@ pub struct AuditQuery {
 #[get("/audit")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     query: super::extract::QueryParams<AuditQuery>,
 ) -> ApiResult<web::Json<Page<AuditEventView>>> {
     let query = query.0;

@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
 use super::pagination::SinceQuery;
@@ -125,7 +126,7 @@ fn calendar_response(body: String) -> HttpResponse {
 #[get("/me/calendar-feeds")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     since: QueryParams<SinceQuery>,
 ) -> ApiResult<web::Json<Vec<CalendarFeedView>>> {
     let since = since.0.since();
@@ -189,7 +190,7 @@ async fn create(
     )
 )]
 #[get("/me/calendar-feeds/{id}")]
-async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let feed = state
         .read(principal, move |conn, principal| {

@@ -9,11 +9,12 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::Authenticated;
 use super::State;
 use super::items::Decision;
 use crate::audit;
 use crate::db::{exclusions, items};
-use crate::domain::access::{ItemView, Principal, item_role, item_view};
+use crate::domain::access::{ItemView, item_role, item_view};
 use crate::domain::agenda::is_case_reference;
 use crate::domain::{CaseType, CommitteeRole, MeetingStatus};
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -70,7 +71,11 @@ pub struct CaseView {
     responses((status = OK, body = CaseView))
 )]
 #[get("/cases/{case_number}")]
-async fn read(state: State, principal: Principal, case_number: web::Path<String>) -> ApiResult<web::Json<CaseView>> {
+async fn read(
+    state: State,
+    principal: Authenticated,
+    case_number: web::Path<String>,
+) -> ApiResult<web::Json<CaseView>> {
     let case_number = case_number.into_inner();
     if !is_case_reference(&case_number) {
         let field = FieldError::new("case_number", "must be letters, digits, '-', '/' and '.', at most 64");

@@ -7,6 +7,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::Authenticated;
 use super::State;
 use super::attachments::AttachmentView;
 use super::committees::CommitteeView;
@@ -229,7 +230,11 @@ fn render(
     )
 )]
 #[get("/changes")]
-async fn list(state: State, principal: Principal, query: QueryParams<ChangeQuery>) -> ApiResult<web::Json<ChangePage>> {
+async fn list(
+    state: State,
+    principal: Authenticated,
+    query: QueryParams<ChangeQuery>,
+) -> ApiResult<web::Json<ChangePage>> {
     let query = query.0;
     let limit = pagination::limit(query.limit)?;
     let after = match query.since.as_deref() {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::Authenticated;
 use super::access_groups::ListQuery;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::pagination::{self, Page};
@@ -145,7 +146,7 @@ fn hashed(secret: &str) -> ApiResult<String> {
 #[get("/clients")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     query: QueryParams<ListQuery>,
 ) -> ApiResult<web::Json<Page<ClientView>>> {
     let (limit, page) = query.0.page()?;
@@ -197,7 +198,7 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewClient>) -
     )
 )]
 #[get("/clients/{id}")]
-async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let client = state
         .read(principal, move |conn, principal| {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::Authenticated;
 use super::access_groups::ListQuery;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::pagination::{self, Page};
@@ -152,7 +153,7 @@ pub fn find_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> 
 #[get("/committees")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     query: QueryParams<ListQuery>,
 ) -> ApiResult<web::Json<Page<CommitteeView>>> {
     let (limit, page) = query.0.page()?;
@@ -197,7 +198,7 @@ fn require_owner_manager(conn: &mut DbConnection, principal: &Principal, owner: 
     responses((status = OK, body = CommitteeView, headers(("ETag" = String))))
 )]
 #[get("/committees/{id}")]
-async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let committee = state.read(principal, move |conn, principal| find_visible(conn, principal, id)).await?;
     Ok(etagged(StatusCode::OK, committee.version, true).json(CommitteeView::from(committee)))

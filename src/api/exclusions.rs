@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
 use super::items::find_readable_item;
@@ -84,7 +85,7 @@ fn item_for_secretary(conn: &mut DbConnection, principal: &Principal, item_id: i
 #[get("/items/{id}/exclusions")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     id: web::Path<i64>,
     since: QueryParams<SinceQuery>,
 ) -> ApiResult<web::Json<Vec<ExclusionView>>> {
@@ -151,7 +152,7 @@ async fn create(
     )
 )]
 #[get("/items/{id}/exclusions/{exclusion_id}")]
-async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (item_id, id) = path.into_inner();
     let exclusion = state
         .read(principal, move |conn, principal| {

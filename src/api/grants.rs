@@ -6,6 +6,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::Authenticated;
 use super::committees::find_visible;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
@@ -115,7 +116,7 @@ fn find_grant(conn: &mut DbConnection, committee_id: i64, id: i64) -> ApiResult<
 #[get("/committees/{id}/grants")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     id: web::Path<i64>,
     since: QueryParams<SinceQuery>,
 ) -> ApiResult<web::Json<Vec<GrantView>>> {
@@ -171,7 +172,7 @@ async fn create(
     )
 )]
 #[get("/committees/{id}/grants/{grant_id}")]
-async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (committee_id, id) = path.into_inner();
     let grant = state
         .read(principal, move |conn, principal| {

@@ -18,8 +18,8 @@ use sha2::{Digest, Sha256};
 
 use super::State;
 use super::extract::{BodyRules, read_body};
+use crate::auth::Caller;
 use crate::db::idempotency::{self, Stored};
-use crate::domain::access::Principal;
 use crate::error::{ApiError, FieldError};
 use crate::time;
 
@@ -68,7 +68,7 @@ pub async fn middleware(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let key = req.headers().get(HEADER).map(|v| v.to_str().map(str::to_owned));
-    let subject = req.extensions().get::<Principal>().map(|p| p.subject.clone());
+    let subject = req.extensions().get::<Caller>().map(|c| c.subject.clone());
     let (key, subject) = match (req.method().as_str(), key, subject) {
         ("POST", Some(Ok(key)), Some(subject)) if valid_key(&key) => (key, subject),
         ("POST", Some(_), _) => {

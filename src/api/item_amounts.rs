@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::items::{item_in_full, read_item_in_full};
@@ -150,7 +151,7 @@ fn find_to_change(
 #[get("/items/{id}/amounts")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     id: web::Path<i64>,
     since: QueryParams<SinceQuery>,
 ) -> ApiResult<web::Json<Vec<ItemAmountView>>> {
@@ -204,7 +205,7 @@ async fn create(
     responses((status = OK, body = ItemAmountView, headers(("ETag" = String))))
 )]
 #[get("/items/{id}/amounts/{amount_id}")]
-async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (item_id, id) = path.into_inner();
     let auditor = state.auditor.clone();
     let amount = state

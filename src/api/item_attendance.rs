@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
+use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
 use super::items::{item_in_full, read_item_in_full};
@@ -100,7 +101,7 @@ fn object(entry: &ItemAttendance, item: &Item, place: &ItemPlace) -> Object {
 #[get("/items/{id}/attendance")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     id: web::Path<i64>,
     since: QueryParams<SinceQuery>,
 ) -> ApiResult<web::Json<Vec<ItemAttendanceView>>> {
@@ -167,7 +168,7 @@ async fn create(
     responses((status = OK, body = ItemAttendanceView, headers(("ETag" = String))))
 )]
 #[get("/items/{id}/attendance/{attendance_id}")]
-async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (item_id, id) = path.into_inner();
     let auditor = state.auditor.clone();
     let entry = state

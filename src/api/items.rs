@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
+use super::Authenticated;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::lifecycle::allow;
 use super::meetings::{find_readable, require_secretary};
@@ -414,7 +415,7 @@ fn entry_response(status: StatusCode, item: Item, role: Option<CommitteeRole>) -
 #[get("/meetings/{id}/items")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     id: web::Path<i64>,
     since: QueryParams<SinceQuery>,
 ) -> ApiResult<web::Json<Vec<AgendaEntry>>> {
@@ -527,7 +528,7 @@ async fn reorder(
     responses((status = OK, body = AgendaEntry, headers(("ETag" = String))))
 )]
 #[get("/items/{id}")]
-async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let auditor = state.auditor.clone();
     let (item, role) = state

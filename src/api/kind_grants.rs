@@ -7,6 +7,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::Authenticated;
 use super::extract::{IfMatch, JsonBody, QueryParams};
 use super::grants::GrantPatch;
 use super::pagination::{self, Page};
@@ -93,7 +94,7 @@ fn find(conn: &mut crate::db::DbConnection, id: i64) -> ApiResult<KindGrant> {
 #[get("/grants")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     query: QueryParams<KindGrantQuery>,
 ) -> ApiResult<web::Json<Page<KindGrantView>>> {
     let query = query.0;
@@ -141,7 +142,7 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewKindGrant>
     )
 )]
 #[get("/grants/{id}")]
-async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let grant = state
         .read(principal, move |conn, principal| {

@@ -13,7 +13,7 @@ use actix_web::{HttpMessage, web};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-use crate::domain::access::Principal;
+use crate::auth::Caller;
 use crate::error::ApiError;
 
 /// The limiters of one instance.
@@ -76,7 +76,7 @@ pub async fn per_caller(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let subject = req.extensions().get::<Principal>().map(|p| p.subject.clone());
+    let subject = req.extensions().get::<Caller>().map(|c| c.subject.clone());
     if let Some(subject) = subject {
         check(&limits(&req)?.callers, &subject)?;
     }
@@ -100,7 +100,7 @@ pub async fn per_visitor(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let limits = limits(&req)?;
-    let subject = req.extensions().get::<Principal>().map(|p| p.subject.clone());
+    let subject = req.extensions().get::<Caller>().map(|c| c.subject.clone());
     match subject {
         Some(subject) => check(&limits.callers, &subject)?,
         None => {

@@ -4,10 +4,10 @@ use actix_web::{get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::Authenticated;
 use super::State;
 use crate::auth::Caller;
 use crate::db::{access, clients, committees, groups, members};
-use crate::domain::access::Principal;
 use crate::domain::{CommitteeKind, CommitteeRole, ServiceRole, Tier};
 use crate::error::ApiResult;
 
@@ -65,7 +65,7 @@ pub struct Me {
 /// Who the caller is: groups (direct and inherited), service roles, and the role on each committee.
 #[utoipa::path(tag = "users", responses((status = OK, body = Me)))]
 #[get("/me")]
-async fn me(state: State, caller: Caller, principal: Principal) -> ApiResult<web::Json<Me>> {
+async fn me(state: State, caller: Caller, principal: Authenticated) -> ApiResult<web::Json<Me>> {
     let token_groups = caller.groups.clone();
     let (name, email) = (caller.name.clone(), caller.email.clone());
     let me = state

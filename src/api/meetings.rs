@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
+use super::Authenticated;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::items::{Agenda, AgendaEntry, AgendaItemView, entries};
 use super::lifecycle::allow;
@@ -246,7 +247,7 @@ fn view(
 #[get("/meetings")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     query: QueryParams<MeetingQuery>,
 ) -> ApiResult<web::Json<Page<MeetingSummary>>> {
     let query = query.0;
@@ -316,7 +317,7 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewMeeting>) 
     responses((status = OK, body = MeetingView, headers(("ETag" = String))))
 )]
 #[get("/meetings/{id}")]
-async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let auditor = state.auditor.clone();
     let ((view, full), version) = state

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
 use super::pagination::SinceQuery;
@@ -76,7 +77,7 @@ fn managed_group(conn: &mut DbConnection, principal: &Principal, group_id: i64) 
 #[get("/access-groups/{id}/members")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     id: web::Path<i64>,
     since: QueryParams<SinceQuery>,
 ) -> ApiResult<web::Json<Vec<MemberView>>> {
@@ -138,7 +139,7 @@ async fn add(
     )
 )]
 #[get("/access-groups/{id}/members/{member_id}")]
-async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (group_id, id) = path.into_inner();
     let member = state
         .read(principal, move |conn, principal| {

@@ -43,10 +43,12 @@ pub mod webhooks;
 
 use std::future::{Ready, ready};
 
+use futures_util::future::LocalBoxFuture;
+
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::{App, FromRequest, HttpMessage, HttpRequest, HttpResponse, HttpResponseBuilder, web};
 use utoipa::OpenApi;
@@ -79,14 +81,23 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Runs `f` on the caller's behalf, off the async workers.
-    pub async fn read<T, F>(&self, principal: Principal, f: F) -> ApiResult<T>
+    /// Runs `f` on the caller's behalf, off the async workers. A caller not yet resolved is resolved
+    /// first, in the same call: one trip to the blocking pool and one connection for the request.
+    pub async fn read<T, F>(&self, caller: impl Into<Authenticated>, f: F) -> ApiResult<T>
     where
         F: FnOnce(&mut DbConnection, &Principal) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
         let request = request_id::current();
-        self.db.read(move |conn| request_id::in_blocking(request, || f(conn, &principal))).await
+        let caller = caller.into();
+        self.db
+            .read(move |conn| {
+                request_id::in_blocking(request, || {
+                    let principal = caller.principal(conn)?;
+                    f(conn, &principal)
+                })
+            })
+            .await
     }
 
     /// Like [`AppState::read`], for the public API: the visitor may be anonymous.
@@ -99,14 +110,23 @@ impl AppState {
         self.db.read(move |conn| request_id::in_blocking(request, || f(conn, visitor.as_ref()))).await
     }
 
-    /// Like [`AppState::read`], with `f` in one write transaction.
-    pub async fn write<T, F>(&self, principal: Principal, f: F) -> ApiResult<T>
+    /// Like [`AppState::read`], with `f` in one write transaction (the caller is resolved in it).
+    pub async fn write<T, F>(&self, caller: impl Into<Authenticated>, f: F) -> ApiResult<T>
     where
         F: FnOnce(&mut DbConnection, &Principal) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
         let request = request_id::current();
-        let written = self.db.write(move |conn| request_id::in_blocking(request, || f(conn, &principal))).await;
+        let caller = caller.into();
+        let written = self
+            .db
+            .write(move |conn| {
+                request_id::in_blocking(request, || {
+                    let principal = caller.principal(conn)?;
+                    f(conn, &principal)
+                })
+            })
+            .await;
         if written.is_ok() {
             self.webhooks.now();
         }
@@ -115,33 +135,91 @@ impl AppState {
 }
 
 /// Authenticates every request to the protected API before anything else reads it: the token is
-/// verified, then the database decides who the caller is (a deactivated user or a disabled client
-/// is refused here, whatever the rest of the request says). Handlers take the result as
-/// [`Principal`] (and the token's [`Caller`] where they need its claims).
+/// verified (an invalid one is refused here). Who the caller is, the database decides, before the
+/// request reads or changes anything, so that a deactivated user or a disabled client is refused
+/// with 401 at once: here for a change, and for a read in the handler's own database call (handlers
+/// of reads take [`Authenticated`]), which saves a read its second trip to the blocking pool.
 pub async fn authenticate(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    match identify(&req).await {
-        Ok(principal) => {
+    // A read is resolved in its handler's own database call; anything else here, so that a change
+    // by a caller who may no longer sign in is refused before its body is even looked at.
+    let read = matches!(*req.method(), Method::GET | Method::HEAD);
+    let known = if read {
+        verify(&req).await.map(|caller| {
+            req.extensions_mut().insert(caller);
+        })
+    } else {
+        identify(&req).await.map(|principal| {
             req.extensions_mut().insert(principal);
-            Ok(next.call(req).await?.map_into_boxed_body())
-        }
+        })
+    };
+    match known {
+        Ok(()) => Ok(next.call(req).await?.map_into_boxed_body()),
         // Answered here rather than raised, so that the audit of denied attempts sees the request.
         Err(refusal) => Ok(req.error_response(refusal)),
     }
 }
 
-async fn identify(req: &ServiceRequest) -> Result<Principal, ApiError> {
+async fn verify(req: &ServiceRequest) -> Result<Caller, ApiError> {
     let authenticator =
         req.app_data::<web::Data<Authenticator>>().cloned().ok_or_else(|| ApiError::internal("no authenticator"))?;
-    let state = req.app_data::<State>().cloned().ok_or_else(|| ApiError::internal("no application state"))?;
     let token = bearer_token(req.request())?;
-    let caller = authenticator.into_inner().verify_refreshing(token).await?;
+    authenticator.into_inner().verify_refreshing(token).await
+}
+
+/// A verified token's caller, resolved by the database.
+async fn identify(req: &ServiceRequest) -> Result<Principal, ApiError> {
+    let caller = verify(req).await?;
     // Known from here on, also when the database refuses it (a deactivated user).
     req.extensions_mut().insert(caller.clone());
+    resolve(req.app_data::<State>(), caller).await
+}
+
+async fn resolve(state: Option<&State>, caller: Caller) -> Result<Principal, ApiError> {
+    let state = state.cloned().ok_or_else(|| ApiError::internal("no application state"))?;
     let request = request_id::current();
     state.db.read(move |conn| request_id::in_blocking(request, || access::resolve(conn, &caller, time::now()))).await
+}
+
+/// The caller of a request to the protected API, as its handler takes it: verified by its token,
+/// and resolved by the database in the handler's own call ([`AppState::read`]), so that the request
+/// makes one trip to the blocking pool and takes one connection, not two.
+pub enum Authenticated {
+    Verified(Caller),
+    Resolved(Principal),
+}
+
+impl Authenticated {
+    /// Who the caller is now: 401 for a deactivated user or a disabled client.
+    fn principal(self, conn: &mut DbConnection) -> ApiResult<Principal> {
+        match self {
+            Authenticated::Verified(caller) => access::resolve(conn, &caller, time::now()),
+            Authenticated::Resolved(principal) => Ok(principal),
+        }
+    }
+}
+
+impl From<Principal> for Authenticated {
+    fn from(principal: Principal) -> Self {
+        Authenticated::Resolved(principal)
+    }
+}
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<Caller>()
+                .cloned()
+                .map(Authenticated::Verified)
+                .ok_or_else(|| ApiError::internal("route outside the authenticated scope")),
+        )
+    }
 }
 
 /// For the public API: a request without a token is anonymous; one with a token is authenticated
@@ -173,16 +251,23 @@ impl FromRequest for Visitor {
     }
 }
 
+/// The caller resolved before the handler runs, for handlers that need it before (or without)
+/// their database call. The public API has resolved it already, when a token came.
 impl FromRequest for Principal {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(
-            req.extensions_mut()
-                .remove::<Principal>()
-                .ok_or_else(|| ApiError::internal("route outside the authenticated scope")),
-        )
+        let resolved = req.extensions_mut().remove::<Principal>();
+        let caller = req.extensions().get::<Caller>().cloned();
+        let state = req.app_data::<State>().cloned();
+        Box::pin(async move {
+            match (resolved, caller) {
+                (Some(principal), _) => Ok(principal),
+                (None, Some(caller)) => resolve(state.as_ref(), caller).await,
+                (None, None) => Err(ApiError::internal("route outside the authenticated scope")),
+            }
+        })
     }
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
+use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::lifecycle::allow;
@@ -164,7 +165,7 @@ fn object(participant: &Participant, committee: i64) -> Object {
 #[get("/meetings/{id}/participants")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     id: web::Path<i64>,
     since: QueryParams<SinceQuery>,
 ) -> ApiResult<web::Json<Vec<ParticipantView>>> {
@@ -220,7 +221,7 @@ async fn create(
     responses((status = OK, body = ParticipantView, headers(("ETag" = String))))
 )]
 #[get("/meetings/{id}/participants/{participant_id}")]
-async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (meeting_id, id) = path.into_inner();
     let participant = state
         .read(principal, move |conn, principal| {

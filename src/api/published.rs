@@ -8,6 +8,7 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::Authenticated;
 use super::attachments::file_response;
 use super::extract::QueryParams;
 use super::pagination::SinceQuery;
@@ -286,7 +287,7 @@ impl Reader {
 #[get("/meetings/{id}/published")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     id: web::Path<i64>,
     since: QueryParams<SinceQuery>,
 ) -> ApiResult<web::Json<Vec<PublicationSummary>>> {
@@ -320,7 +321,7 @@ pub struct VersionPath {
     responses((status = OK, body = Document, headers(("ETag" = String))))
 )]
 #[get("/meetings/{id}/published/{kind}/{number}")]
-async fn read(state: State, principal: Principal, path: web::Path<VersionPath>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, path: web::Path<VersionPath>) -> ApiResult<HttpResponse> {
     let VersionPath { id, kind, number } = path.into_inner();
     let auditor = state.auditor.clone();
     let document = state
@@ -357,7 +358,7 @@ pub struct DiffQuery {
 #[get("/meetings/{id}/published/{kind}/{number}/diff")]
 async fn compare(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     path: web::Path<VersionPath>,
     query: QueryParams<DiffQuery>,
 ) -> ApiResult<web::Json<DocumentDiff>> {
@@ -435,7 +436,7 @@ impl Reader {
 #[get("/meetings/{id}/published/{kind}/{number}/attachments/{attachment_id}")]
 async fn attachment(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     path: web::Path<AttachmentPath>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
@@ -456,7 +457,7 @@ async fn attachment(
 
 async fn render_version(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     path: VersionPath,
     format: Format,
 ) -> ApiResult<HttpResponse> {
@@ -481,7 +482,7 @@ async fn render_version(
     responses((status = OK, description = "An HTML page.", content_type = "text/html", body = String, headers(("ETag" = String))))
 )]
 #[get("/meetings/{id}/published/{kind}/{number}/html")]
-async fn html(state: State, principal: Principal, path: web::Path<VersionPath>) -> ApiResult<HttpResponse> {
+async fn html(state: State, principal: Authenticated, path: web::Path<VersionPath>) -> ApiResult<HttpResponse> {
     render_version(state, principal, path.into_inner(), Format::Html).await
 }
 
@@ -492,6 +493,6 @@ async fn html(state: State, principal: Principal, path: web::Path<VersionPath>) 
     responses((status = OK, description = "Markdown text.", content_type = "text/markdown", body = String, headers(("ETag" = String))))
 )]
 #[get("/meetings/{id}/published/{kind}/{number}/markdown")]
-async fn markdown(state: State, principal: Principal, path: web::Path<VersionPath>) -> ApiResult<HttpResponse> {
+async fn markdown(state: State, principal: Authenticated, path: web::Path<VersionPath>) -> ApiResult<HttpResponse> {
     render_version(state, principal, path.into_inner(), Format::Markdown).await
 }

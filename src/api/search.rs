@@ -6,12 +6,12 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::Authenticated;
 use super::State;
 use super::extract::QueryParams;
 use super::pagination::{self, Page};
 use crate::audit;
 use crate::db::search::{self as store, Hit, SearchFilter};
-use crate::domain::access::Principal;
 use crate::domain::search::{escape_html, fts5_query, query_stems, snippet};
 use crate::domain::{CaseType, CommitteeRole};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
@@ -174,7 +174,7 @@ fn view(hit: Hit, stems: &[String]) -> SearchHit {
 #[get("/search")]
 async fn search(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     query: QueryParams<SearchQuery>,
 ) -> ApiResult<web::Json<Page<SearchHit>>> {
     let query = query.0;

@@ -9,6 +9,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::Authenticated;
 use super::extract::{IfMatch, JsonBody};
 use super::lifecycle::allow;
 use super::meetings::find_readable;
@@ -83,7 +84,7 @@ pub struct SignRequest {}
     responses((status = OK, body = SignOffStatus))
 )]
 #[get("/meetings/{id}/sign-offs")]
-async fn status(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<SignOffStatus>> {
+async fn status(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<web::Json<SignOffStatus>> {
     let id = id.into_inner();
     let status = state
         .read(principal, move |conn, principal| {

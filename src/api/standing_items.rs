@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::meetings::require_secretary;
@@ -207,7 +208,7 @@ fn object(item: &StandingItem) -> Object {
 #[get("/committees/{id}/standing-items")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     id: web::Path<i64>,
     since: QueryParams<SinceQuery>,
 ) -> ApiResult<web::Json<Vec<StandingItemEntry>>> {
@@ -263,7 +264,7 @@ async fn create(
     responses((status = OK, body = StandingItemEntry, headers(("ETag" = String))))
 )]
 #[get("/committees/{id}/standing-items/{standing_item_id}")]
-async fn read(state: State, principal: Principal, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (committee_id, id) = path.into_inner();
     let (item, role) = state
         .read(principal, move |conn, principal| {

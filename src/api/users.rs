@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use super::Authenticated;
 use super::extract::{JsonBody, QueryParams};
 use super::pagination::{self, Page};
 use super::{State, require_admin};
@@ -99,7 +100,7 @@ pub struct Deactivation {
 #[get("/users")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     query: QueryParams<UserQuery>,
 ) -> ApiResult<web::Json<Page<UserView>>> {
     let query = query.0;
@@ -136,7 +137,7 @@ async fn list(
     )
 )]
 #[get("/users/{id}")]
-async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<UserView>> {
+async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<web::Json<UserView>> {
     let id = id.into_inner();
     let user = state
         .read(principal, move |conn, principal| {

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use super::Authenticated;
 use super::access_groups::ListQuery;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::pagination::{self, Page};
@@ -248,7 +249,7 @@ async fn event_names(_principal: Principal) -> web::Json<Vec<&'static str>> {
 #[get("/webhooks")]
 async fn list(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     query: QueryParams<ListQuery>,
 ) -> ApiResult<web::Json<Page<WebhookView>>> {
     let (limit, page) = query.0.page()?;
@@ -303,7 +304,7 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewWebhook>) 
     responses((status = OK, body = WebhookView, headers(("ETag" = String))))
 )]
 #[get("/webhooks/{id}")]
-async fn read(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let subscription = state.read(principal, move |conn, principal| find(conn, principal, id)).await?;
     Ok(etagged(StatusCode::OK, subscription.version, true).json(WebhookView::from(subscription)))
@@ -501,7 +502,7 @@ pub struct DeliveryQuery {
 #[get("/webhooks/{id}/deliveries")]
 async fn deliveries(
     state: State,
-    principal: Principal,
+    principal: Authenticated,
     id: web::Path<i64>,
     query: QueryParams<DeliveryQuery>,
 ) -> ApiResult<web::Json<Page<DeliveryView>>> {
