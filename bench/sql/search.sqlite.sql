@@ -5,7 +5,8 @@
 -- group), :fts and :fts_title (the FTS5 queries of the word's stem), and the caller's committees as
 -- the service binds them: :read_ids, :read_kinds, :member_ids, :member_kinds.
 SELECT id, subject, name, email, groups_seen, active, deactivated_at, deactivation_reason, first_seen_at, last_seen_at, version, updated_at, roles_seen FROM users WHERE subject = :subject LIMIT 1;
-SELECT id, manages_subtree FROM access_groups WHERE external_id = :group OR id IN (SELECT group_id FROM group_members WHERE subject = :subject);
+SELECT id, manages_subtree FROM access_groups WHERE external_id = :group;
+SELECT g.id, g.manages_subtree FROM access_groups g JOIN group_members m ON m.group_id = g.id WHERE m.subject = :subject;
 SELECT g.committee_id, g.role FROM committee_grants g JOIN access_group_ancestors a ON a.ancestor_id = g.group_id WHERE a.group_id IN (SELECT id FROM access_groups WHERE external_id = :group);
 SELECT k.committee_kind, k.role FROM kind_grants k JOIN access_group_ancestors a ON a.ancestor_id = k.group_id WHERE a.group_id IN (SELECT id FROM access_groups WHERE external_id = :group);
 SELECT count(*) AS matches FROM item_search WHERE item_search MATCH :fts;
