@@ -89,13 +89,21 @@ fn escape(text: &str, out: &mut String) {
     }
 }
 
+/// Whether `word` has one of `stems` as its stem. The Danish stemmer only ever takes letters off the
+/// end of the lower-cased word, so a word that does not begin with one of the stems cannot have it:
+/// most words of a text are settled without stemming them.
+fn has_stem(stemmer: &Stemmer, word: &str, stems: &[String]) -> bool {
+    let lower = word.to_lowercase();
+    stems.iter().any(|s| lower.starts_with(s.as_str())) && stems.iter().any(|s| *s == stemmer.stem(&lower))
+}
+
 /// A short passage of `text` around its first word whose stem is one of `stems`, HTML-escaped, with
-/// every such word in `<mark>`; `None` when no word matches.
+/// every such word in `<mark>`; `None` when no word matches. Only the words up to the first match
+/// and the passage after it are looked at.
 pub fn snippet(text: &str, stems: &[String]) -> Option<String> {
     let stemmer = stemmer();
     let words: Vec<(usize, &str)> = words(text).collect();
-    let hits: Vec<bool> = words.iter().map(|(_, w)| stems.contains(&stem(&stemmer, w))).collect();
-    let first = hits.iter().position(|hit| *hit)?;
+    let first = words.iter().position(|(_, w)| has_stem(&stemmer, w, stems))?;
     let from = first.saturating_sub(CONTEXT_WORDS);
     let to = (first + CONTEXT_WORDS).min(words.len() - 1);
     let start = words[from].0;
@@ -105,9 +113,10 @@ pub fn snippet(text: &str, stems: &[String]) -> Option<String> {
         out.push('…');
     }
     let mut at = start;
-    for ((offset, word), hit) in words[from..=to].iter().zip(&hits[from..=to]) {
+    for (index, (offset, word)) in words.iter().enumerate().take(to + 1).skip(from) {
         escape(&text[at..*offset], &mut out);
-        if *hit {
+        // Nothing before the first match matches.
+        if index == first || (index > first && has_stem(&stemmer, word, stems)) {
             out.push_str("<mark>");
             escape(word, &mut out);
             out.push_str("</mark>");
@@ -167,6 +176,23 @@ mod tests {
             "Udvalget &lt;b&gt;træffer&lt;/b&gt; <mark>beslutninger</mark>; <mark>beslutningen</mark> &amp; det hele"
         );
         assert_eq!(super::snippet("Intet her", &stems), None);
+    }
+
+    #[test]
+    fn a_stem_begins_every_word_it_is_the_stem_of() {
+        // What `has_stem` relies on, over every word of both seed minutes.
+        let stemmer = stemmer();
+        let seeds = [
+            include_str!("../../tests/fixtures/seed-2021-04-26.json"),
+            include_str!("../../tests/fixtures/seed-2022-04-25.json"),
+        ];
+        let mut checked = 0;
+        for (_, word) in seeds.iter().flat_map(|seed| words(seed)) {
+            let lower = word.to_lowercase();
+            assert!(lower.starts_with(stem(&stemmer, word).as_str()), "{word}");
+            checked += 1;
+        }
+        assert!(checked > 1000, "{checked} words");
     }
 
     #[test]
