@@ -120,8 +120,8 @@ if "national" in results:
         "as one OR over the token's groups and the local memberships, which PostgreSQL answered by scanning every "
         "group of the deployment on every request; they are now two indexed lookups.")
 else:
-    say("- **National scale was not measured in this run**: generating the 98 municipalities (8.1 million items) "
-        "took more than an hour on this machine this time, longer than the session that made this file had. "
+    say("- **National scale is not in this run** (`bench/run --national 0`; generating the 98 municipalities, "
+        "8.1 million items, takes from half an hour to more than an hour on this machine). "
         "The last national measurement (BENCHMARKS.md of 2026-11-25 in git history) was 33–58% below municipal "
         "on the reads; one cause found since is fixed: a caller's direct groups were asked for as one OR over the "
         "token's groups and the local memberships, which PostgreSQL answered by scanning every group of the "

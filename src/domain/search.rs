@@ -94,7 +94,11 @@ fn escape(text: &str, out: &mut String) {
 /// most words of a text are settled without stemming them.
 fn has_stem(stemmer: &Stemmer, word: &str, stems: &[String]) -> bool {
     let lower = word.to_lowercase();
-    stems.iter().any(|s| lower.starts_with(s.as_str())) && stems.iter().any(|s| *s == stemmer.stem(&lower))
+    if !stems.iter().any(|s| lower.starts_with(s.as_str())) {
+        return false;
+    }
+    let stemmed = stemmer.stem(&lower);
+    stems.iter().any(|s| *s == stemmed)
 }
 
 /// A short passage of `text` around its first word whose stem is one of `stems`, HTML-escaped, with
