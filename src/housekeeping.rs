@@ -70,16 +70,9 @@ impl Housekeeping {
         if pending.is_empty() {
             return;
         }
-        let written = self.db.blocking(|conn| {
-            write_transaction(conn, |conn| {
-                for event in pending.iter() {
-                    audit::append(conn, event)?;
-                }
-                Ok(())
-            })
-        });
+        let written = self.db.blocking(|conn| write_transaction(conn, |conn| Ok(audit::append_all(conn, pending)?)));
         match written {
-            Ok(()) => {
+            Ok(_) => {
                 self.queued.fetch_sub(pending.len(), Ordering::Relaxed);
                 pending.clear();
             }

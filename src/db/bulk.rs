@@ -1,4 +1,4 @@
-//! Batch inserts, for the data generator that fills a database for the benchmark. The
+//! Batch inserts: the data generator's, and the audit records the housekeeping thread writes. The
 //! multi-backend connection cannot insert several rows in one statement (STACK.md), so each batch
 //! goes to the concrete connection; this is the one place that does that.
 
@@ -6,7 +6,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::schema::{agenda_items, item_amounts, meeting_participants, meetings, users};
+use super::audit::NewEvent;
+use super::schema::{agenda_items, audit_events, item_amounts, meeting_participants, meetings, users};
 use crate::domain::allocation::{AmountKind, Recurrence};
 use crate::domain::{Attendance, CaseType, DecisionOutcome, MeetingStatus, ParticipantRole};
 
@@ -137,6 +138,10 @@ pub fn insert_items(conn: &mut DbConnection, meeting_ids: &[i64], rows: &[ItemRo
         .order(agenda_items::id)
         .select(agenda_items::id)
         .load(conn)
+}
+
+pub fn insert_audit_events(conn: &mut DbConnection, rows: &[NewEvent]) -> QueryResult<usize> {
+    Ok(insert_batches!(conn, audit_events::table, rows))
 }
 
 pub fn insert_amounts(conn: &mut DbConnection, rows: &[AmountRow]) -> QueryResult<usize> {
