@@ -9,6 +9,7 @@ use dagsorden::db::{self, Database};
 use dagsorden::server::Service;
 
 fn main() -> ExitCode {
+    limit_malloc_arenas();
     init_logging();
     let cli = Cli::parse();
     let result = match cli.command.unwrap_or(Command::Serve) {
@@ -24,6 +25,20 @@ fn main() -> ExitCode {
         Err(message) => {
             eprintln!("dagsorden: {message}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// glibc gives each thread that allocates under contention an arena of its own, up to eight per
+/// core, and an arena keeps what it once held: the blocking pool's threads, each with its own, left
+/// SQLite's search at 81 MB resident where two arenas hold 56 MB (BENCHMARKS.md). Runs before any
+/// thread starts; an operator's `MALLOC_ARENA_MAX` wins.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only sets a parameter of the allocator; called while this is the only thread.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 2);
         }
     }
 }
