@@ -8,13 +8,14 @@ use serde_json::{Value, json};
 use crate::attachments::PDF;
 use crate::common::TestApp;
 use crate::db_tests;
-use crate::fixtures::{committee, decide, id, item, meeting, publish_and_hold};
+use crate::fixtures::{committee, decide, group, id, item, meeting, publish_and_hold, unique};
 
 db_tests!(
     danish_inflections_are_found_with_snippets_filters_and_pages,
     closed_matches_are_found_only_by_those_who_read_them,
     search_input_is_validated,
     both_ways_of_finding_items_give_the_same_hits,
+    a_kind_grant_finds_what_a_grant_of_the_committee_finds,
 );
 
 const SECRET: &str = "HEMMELIG-5e02";
@@ -214,8 +215,9 @@ fn search_input_is_validated(app: &TestApp) {
 }
 
 /// SQLite finds the items of a common word by walking the meetings newest first, those of a rarer
-/// one by looking every match up (db::search::WALK_FROM): page by page, as a member and as a reader,
-/// both ways give the same hits.
+/// one by looking every match up (db::search::WALK_FROM); PostgreSQL walks the meetings of the
+/// committees a caller reads by id and leaves the rest to its planner: page by page, as a member and
+/// as a reader, both ways give the same hits.
 fn both_ways_of_finding_items_give_the_same_hits(app: &TestApp) {
     use dagsorden::db::Database;
     use dagsorden::db::search::{SearchFilter, search};
@@ -260,4 +262,31 @@ fn both_ways_of_finding_items_give_the_same_hits(app: &TestApp) {
         assert!(pages[0].len() >= 8, "{query}: {:?}", pages[0]);
         assert_eq!(pages[0], pages[1], "{query} as {}", if member { "member" } else { "reader" });
     }
+}
+
+/// A caller granted a kind of committee is searched for with statements of its own on PostgreSQL
+/// (db::search walks the meetings of committees granted by id): a member of the kind finds what a
+/// member of the committee finds, closed text too, and a reader of the kind what its reader finds.
+fn a_kind_grant_finds_what_a_grant_of_the_committee_finds(app: &TestApp) {
+    let c = committee(app, "Direktionen", "internal");
+    let m = id(&meeting(app, &c, "2024-03-01T09:00:00+01:00"));
+    item(app, &c, m, json!({"title": "Orkestret", "summary": "Fagotterne stemmes før koncerten."}));
+    item(app, &c, m, json!({"title": "Salg", "closed": true, "summary": format!("{SECRET} fagotten sælges")}));
+    let by_kind = |role: &str| {
+        let (group_id, external) = group(app, &format!("Alle direktioner {role}"), "unit", None);
+        let body = json!({"group_id": group_id, "committee_kind": "executive_board", "role": role});
+        app.post("/v1/grants", &app.admin(), body).expect(201);
+        app.token(&unique("kind"), &[&external], &[])
+    };
+    let (kind_member, kind_reader) = (by_kind("member"), by_kind("reader"));
+
+    let members = search(app, &c.member, "q=fagotter");
+    assert_eq!(found(&members).len(), 2, "{members:#?}");
+    assert!(members.iter().any(|h| h["snippet"].as_str().unwrap().contains(SECRET)));
+    assert_eq!(search(app, &kind_member, "q=fagotter"), members);
+
+    let reply = app.get("/v1/search?q=fagotter", &kind_reader).expect(200);
+    assert!(!reply.body.contains(SECRET));
+    assert_eq!(reply.json()["data"], json!(search(app, &c.reader, "q=fagotter")));
+    assert_eq!(found(&search(app, &kind_reader, "q=fagotter")).len(), 1);
 }
