@@ -73,7 +73,7 @@ def check(label, value, ok, detail):
 member = workload("municipal", "meeting as member")
 if member:
     r = ratio(member)
-    check("member reads a meeting (PostgreSQL): ≥ 0.6 of the database", r, r >= 0.6, f"{r:.2f}" + ("" if r >= 0.6 else f" ({(0.6 - r) / 0.6:.0%} short)"))
+    check("member reads a meeting (PostgreSQL): ≥ 0.6 of the database", r, r >= 0.6, f"{r:.2f}" + ("" if r >= 0.6 else f" ({(0.6 - r) / 0.6:.1%} short)"))
     p99 = member["service"]["p99_ms"]
     check("… with p99 under 15 ms", p99, p99 < 15, f"{p99:.1f} ms")
 for data_set in ("municipal", "municipal-sqlite"):
@@ -85,14 +85,17 @@ for data_set in ("municipal", "municipal-sqlite"):
     if cached:
         r = ratio(cached)
         check(f"… with If-None-Match, answered 304 ({data_set})", r, r > 1, f"{r:.2f}")
+national_misses = []
 if "national" in results and "municipal" in results:
-    worst = None
     for entry in results["municipal"]["workloads"]:
         national = workload("national", entry["name"])
         if national:
             change = national["service"]["rps"] / entry["service"]["rps"] - 1
-            say(f"| national within 20% of municipal: {entry['name']} | {change:+.0%} req/s | {'yes' if change >= -0.2 else '**no**'} |")
-            worst = change if worst is None else min(worst, change)
+            db_change = (national["database"]["tps"] / entry["database"]["tps"] - 1) if entry.get("database") and national.get("database") else None
+            detail = f"{change:+.0%} req/s" + ("" if db_change is None else f" (database {db_change:+.0%})")
+            check(f"national within 20% of municipal: {entry['name']}", change, change >= -0.2, detail)
+            if change < -0.2:
+                national_misses.append((entry["name"], change, db_change))
 # Issue 8 asks that search "stays fast on the benchmark's municipal data set"; held here to a p99
 # under 100 ms with 8 clients at once, for a word in about a quarter of the items.
 for data_set in ("municipal", "municipal-sqlite", "national"):
@@ -107,37 +110,46 @@ for data_set, r in results.items():
 say("")
 say("## Where the targets are missed, and why")
 say("")
-say("- **A member's read of a meeting.** The database limit for it is the statements the service sends (five to "
-    "establish who the caller is and what they are granted, five for the meeting), so the ratio is the service's "
-    "own overhead: the caller is now resolved inside the handler's one call to the blocking pool, on the same "
-    "connection. What remains is the HTTP and JSON work for a 20 KB answer, on the same two cores as wrk and "
-    "PostgreSQL, and the audit trail: every closed item a member reads is written and hash-chained by the "
-    "background thread, which takes database time from the reads (the non-member's read of the same meeting has "
-    "no audit records). The audit records are a requirement and stay.")
-if "national" in results:
-    say("- **National scale.** The database's own limit for the same statements falls with the archive too (see "
-        "the database columns), so part of the loss is PostgreSQL's. A caller's direct groups used to be asked for "
-        "as one OR over the token's groups and the local memberships, which PostgreSQL answered by scanning every "
-        "group of the deployment on every request; they are now two indexed lookups.")
-else:
-    say("- **National scale is not in this run** (`bench/run --national 0`; generating the 98 municipalities, "
-        "8.1 million items, takes from half an hour to more than an hour on this machine). "
-        "The last national measurement (BENCHMARKS.md of 2026-11-25 in git history) was 33–58% below municipal "
-        "on the reads; one cause found since is fixed: a caller's direct groups were asked for as one OR over the "
-        "token's groups and the local memberships, which PostgreSQL answered by scanning every group of the "
-        "deployment on every request (7,600 groups at national scale); they are now two indexed lookups. "
-        "`bench/run` (without `--national 0`) measures it again.")
-say("- **SQLite's limit** is the database library reading pages already in memory in the same process, with no "
-    "network in between; an HTTP request with a 20 KB JSON body cannot come near it. On PostgreSQL the published "
-    "version, served from memory, is several times the database's rate.")
-say("- **Search** makes its snippets in the service from the text the caller may read (both backends), so the "
-    "ratio counts that work too. On SQLite a word in a quarter of the items costs reading all its matches into a "
-    "set before the walk over the newest meetings can test items against it; with 8 clients at once on 2 cores "
-    "that is where the p99 goes.")
-say("- **Resident size.** The release binary is at about 47 MB resident when it is ready (19 MB of it mapped "
-    "code), before it has served anything. On SQLite each of the 10 pooled connections keeps its own page cache "
-    "(SQLite's default, 2 MB each), which the load fills; PostgreSQL's connections keep theirs in the server. "
-    "mimalloc instead of glibc's allocator was tried and measured worse (71 MB at start, 155 MB at peak against "
-    "48 and 87 MB under the same load). The document cache is bounded to 16 MB.")
+missed = [line for line in out if line.endswith("| **no** |")]
+if not missed:
+    say("Every target is met in this run.")
+member = workload("municipal", "meeting as member")
+if member and (ratio(member) < 0.6 or member["service"]["p99_ms"] >= 15):
+    say("- **A member's read of a meeting.** The database limit for it is the statements the service sends (five to "
+        "establish who the caller is and what they are granted, five for the meeting), so the ratio is the service's "
+        "own overhead: HTTP and JSON for a 20 KB answer on the same two cores as wrk and PostgreSQL, and the audit "
+        "trail, since every closed item a member reads is recorded and hash-chained by the background thread "
+        "(written a tick's worth at a time, in multi-row statements), which takes database time from the reads. "
+        "The non-member's read of the same meeting has no audit records. The audit records are a requirement and stay.")
+for name, change, db_change in national_misses:
+    because = ""
+    if name.startswith("search as non-member"):
+        because = (" The reader is the management with a grant on every political committee by kind, and a kind grant "
+                   "covers every committee of that kind in the deployment (README, Access): at national scale it reads "
+                   "the political committees of all 98 municipalities, and PostgreSQL answers its search by walking "
+                   "the meetings of the whole deployment newest first, testing each meeting's committee against the "
+                   "grant. A deployment that serves several municipalities grants per committee, and a caller who "
+                   "reads committees by id has their meetings walked from their own index.")
+    dbpart = "" if db_change is None else f" The database's own limit for the same statements changed by {db_change:+.0%}."
+    if db_change is not None and db_change > -0.1 and not because:
+        because = (" The service sends the same prepared statements at both scales and its answer is the same size, "
+                   "so the loss is in the service or in how it shares the machine with PostgreSQL; its cause is not "
+                   "found yet.")
+    say(f"- **National scale, {name}:** {change:+.0%} against municipal.{dbpart}{because}")
+sqlite_public = workload("municipal-sqlite", "public published minutes")
+if sqlite_public and ratio(sqlite_public) <= 1:
+    say("- **SQLite's limit** for a published meeting is the database library reading pages already in memory in the "
+        "same process, with no network in between; an HTTP request with a 20 KB body cannot come near it. On "
+        "PostgreSQL the published version, served from memory, is several times the database's rate.")
+slow_search = [line for line in missed if line.startswith("| search as")]
+if slow_search:
+    say("- **Search** makes its snippets in the service from the text the caller may read (both backends), so the "
+        "ratio counts that work too; a word in a quarter of the items is the costly case, since the page is "
+        "filled from many matches.")
+if any(r["peak_rss_mb"] >= 64 for r in results.values()):
+    say("- **Resident size.** The release binary is at about 45 MB resident when it is ready (19 MB of it mapped "
+        "code). On SQLite each of the 10 pooled connections keeps its own page cache (2 MB each), which the load "
+        "fills. The service runs glibc's allocator with two arenas (see README, MALLOC_ARENA_MAX); mimalloc "
+        "was tried and measured worse.")
 say("")
 print("\n".join(out))
