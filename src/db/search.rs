@@ -334,6 +334,11 @@ static STATEMENTS: std::sync::LazyLock<[[[[String; 3]; 2]; 2]; 2]> = std::sync::
 /// walked, 1,339 matches 6–10 ms and 4–5 ms, 21,500 matches 72–87 ms and 8–12 ms.
 const WALK_FROM: i64 = 1_000;
 
+/// The most committees read by id whose meetings PostgreSQL walks (see [`POSTGRES`]): all of a
+/// municipality's (33 in the benchmark's data, 8,300 meetings in twenty years: 6–9 ms to sort and walk
+/// for a page of items, measured). Beyond, its planner chooses.
+const WALK_COMMITTEES_AT_MOST: usize = 64;
+
 /// How many items the open index finds (SQLite).
 fn open_matches(conn: &mut SqliteConnection, fts: &str) -> QueryResult<i64> {
     #[derive(QueryableByName)]
@@ -365,9 +370,11 @@ pub fn search(conn: &mut DbConnection, filter: &SearchFilter) -> QueryResult<Vec
             None => usize::from(open_matches(sqlite, &filter.fts_all)? >= WALK_FROM),
         },
         // Walk the meetings of the committees a caller reads by id (those statements leave kinds
-        // out). One who reads a kind of committee reads it in every municipality of the deployment,
-        // where PostgreSQL's own way is better.
-        DbConnection::Postgresql(_) => usize::from(filter.read_kinds.is_empty() && filter.walk.unwrap_or(true)),
+        // out), when they are few enough to sort. One who reads a kind of committee reads it in every
+        // municipality of the deployment, where PostgreSQL's own way is better.
+        DbConnection::Postgresql(_) => usize::from(
+            filter.read_kinds.is_empty() && filter.walk.unwrap_or(filter.read_ids.len() <= WALK_COMMITTEES_AT_MOST),
+        ),
     };
     let mut hits = Vec::new();
     for part in 0..3 {
