@@ -113,7 +113,6 @@ say("")
 missed = [line for line in out if line.endswith("| **no** |")]
 if not missed:
     say("Every target is met in this run.")
-member = workload("municipal", "meeting as member")
 if member and (ratio(member) < 0.6 or member["service"]["p99_ms"] >= 15):
     say("- **A member's read of a meeting.** The database limit for it is the statements the service sends (five to "
         "establish who the caller is and what they are granted, five for the meeting), so the ratio is the service's "
