@@ -23,7 +23,7 @@ use super::pagination::{self, Page};
 use super::{State, created, etagged};
 use crate::audit::{self, Auditor, Object};
 use crate::db::allocations::{self, Allocation, AllocationFields, Filter, Payer, Scope};
-use crate::db::{DbConnection, access, exclusions, groups, item_amounts};
+use crate::db::{DbConnection, exclusions, groups, item_amounts};
 use crate::domain::access::{LinkedItem, Principal, can_see_allocation, item_role};
 use crate::domain::allocation::{
     self as rules, AllocationStatus, AmountKind, Currency, MAX_TOTAL_ORE, MAX_WEIGHT, Method, Recurrence, SplitError,
@@ -300,11 +300,8 @@ fn require_finance(principal: &Principal) -> ApiResult<()> {
 }
 
 /// The caller's groups with their ancestors: the units it is a member of.
-fn units_of(conn: &mut DbConnection, principal: &Principal) -> ApiResult<HashSet<i64>> {
-    if principal.groups.is_empty() {
-        return Ok(HashSet::new());
-    }
-    Ok(access::with_ancestors(conn, &principal.groups)?.into_iter().collect())
+fn units_of(principal: &Principal) -> HashSet<i64> {
+    principal.groups_with_ancestors.iter().copied().collect()
 }
 
 /// The allocations a caller may see of those asked for, with their payers.
@@ -334,8 +331,8 @@ struct Visibility {
 }
 
 impl Visibility {
-    fn of(conn: &mut DbConnection, principal: &Principal) -> ApiResult<Visibility> {
-        Ok(Visibility { finance: principal.has_role(ServiceRole::Finance), units: units_of(conn, principal)? })
+    fn of(principal: &Principal) -> Visibility {
+        Visibility { finance: principal.has_role(ServiceRole::Finance), units: units_of(principal) }
     }
 
     /// The allocations of `rows` the caller may see, in order, with all their payers.
@@ -387,7 +384,7 @@ impl Visibility {
 /// The allocation if the caller may see it (404 otherwise), with its payers.
 fn find_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiResult<(Allocation, Seen)> {
     let allocation = allocations::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    let visibility = Visibility::of(conn, principal)?;
+    let visibility = Visibility::of(principal);
     let mut seen = visibility.filter(conn, principal, vec![allocation])?;
     let allocation = seen.rows.pop().ok_or(ApiError::Hidden)?;
     Ok((allocation, seen))
@@ -629,7 +626,7 @@ async fn list(
     let auditor = state.auditor.clone();
     let page = state
         .read(principal, move |conn, principal| {
-            let visibility = Visibility::of(conn, principal)?;
+            let visibility = Visibility::of(principal);
             let mut seen = visible_page(conn, principal, &visibility, &filter, after, limit as usize + 1)?;
             let names = group_names(conn, &seen.payers)?;
             let rows = std::mem::take(&mut seen.rows);
@@ -974,7 +971,7 @@ async fn report(state: State, principal: Authenticated, query: QueryParams<Repor
     let auditor = state.auditor.clone();
     let report = state
         .read(principal, move |conn, principal| {
-            let visibility = Visibility::of(conn, principal)?;
+            let visibility = Visibility::of(principal);
             if let Some(group) = group
                 && !visibility.finance
                 && !visibility.units.contains(&group)

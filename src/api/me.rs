@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::Authenticated;
 use super::State;
 use crate::auth::Caller;
-use crate::db::{access, clients, committees, groups, members};
+use crate::db::{clients, committees, groups, members};
 use crate::domain::{CommitteeKind, CommitteeRole, ServiceRole, Tier};
 use crate::error::ApiResult;
 
@@ -79,9 +79,7 @@ async fn me(state: State, caller: Caller, principal: Authenticated) -> ApiResult
                 let tagged = |ids: Vec<i64>, how| ids.into_iter().map(move |id| (id, how));
                 tagged(by_token, Membership::Token).chain(tagged(local, Membership::Local)).collect()
             };
-            let direct_ids: Vec<i64> = direct.iter().map(|(id, _)| *id).collect();
-            let all = access::with_ancestors(conn, &direct_ids)?;
-            let groups = groups::find_many(conn, &all)?
+            let groups = groups::find_many(conn, &principal.groups_with_ancestors)?
                 .into_iter()
                 .map(|g| MyGroup {
                     membership: direct.iter().find(|(d, _)| *d == g.id).map_or(Membership::Inherited, |(_, m)| *m),

@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{access_group_ancestors as ancestors, access_groups, committee_grants, group_members, kind_grants};
-use super::{DbConnection, clients, users};
+use super::{DbConnection, clients, plan_stable, users};
 use crate::auth::Caller;
 use crate::domain::access::{Principal, effective_role};
 use crate::domain::{CommitteeKind, CommitteeRole, ServiceRole};
@@ -70,7 +70,9 @@ pub fn resolve_stored_user(conn: &mut DbConnection, subject: &str) -> ApiResult<
 }
 
 /// Who a caller with these direct groups and service roles is: the roles granted to the groups and
-/// their ancestors, and the subtrees it manages.
+/// their ancestors, and the subtrees it manages. One table per statement, each read by its index:
+/// joined, PostgreSQL's generic plan hashed every grant of the deployment on every request until
+/// the tables grew large enough for it to change its mind.
 fn principal(
     conn: &mut DbConnection,
     subject: String,
@@ -79,7 +81,9 @@ fn principal(
     direct: DirectGroups,
 ) -> QueryResult<Principal> {
     let ids = direct.ids();
-    let (committee_roles, kind_roles) = if ids.is_empty() { Default::default() } else { granted_roles(conn, &ids)? };
+    let groups_with_ancestors = if ids.is_empty() { Vec::new() } else { with_ancestors(conn, &ids)? };
+    let (committee_roles, kind_roles) =
+        if ids.is_empty() { Default::default() } else { granted_roles(conn, &groups_with_ancestors)? };
     Ok(Principal {
         subject,
         client,
@@ -88,6 +92,7 @@ fn principal(
         kind_roles,
         managed_roots: direct.0.iter().filter(|(_, manages)| *manages).map(|(id, _)| *id).collect(),
         groups: ids,
+        groups_with_ancestors,
     })
 }
 
@@ -99,7 +104,7 @@ pub fn direct_groups(conn: &mut DbConnection, caller: &Caller) -> QueryResult<Di
         Vec::new()
     } else {
         access_groups::table
-            .filter(access_groups::external_id.eq_any(&caller.groups))
+            .filter(access_groups::external_id.eq_any(plan_stable(&caller.groups)))
             .select((access_groups::id, access_groups::manages_subtree))
             .load(conn)?
     };
@@ -116,16 +121,15 @@ pub fn direct_groups(conn: &mut DbConnection, caller: &Caller) -> QueryResult<Di
 
 type Granted = (HashMap<i64, CommitteeRole>, HashMap<CommitteeKind, CommitteeRole>);
 
-/// The roles granted to these groups or any of their ancestors, per committee and per committee kind.
+/// The roles granted to these groups, per committee and per committee kind.
 fn granted_roles(conn: &mut DbConnection, groups: &[i64]) -> QueryResult<Granted> {
+    let groups = plan_stable(groups);
     let on_committees: Vec<(i64, CommitteeRole)> = committee_grants::table
-        .inner_join(ancestors::table.on(ancestors::ancestor_id.eq(committee_grants::group_id)))
-        .filter(ancestors::group_id.eq_any(groups))
+        .filter(committee_grants::group_id.eq_any(&groups))
         .select((committee_grants::committee_id, committee_grants::role))
         .load(conn)?;
     let on_kinds: Vec<(CommitteeKind, CommitteeRole)> = kind_grants::table
-        .inner_join(ancestors::table.on(ancestors::ancestor_id.eq(kind_grants::group_id)))
-        .filter(ancestors::group_id.eq_any(groups))
+        .filter(kind_grants::group_id.eq_any(&groups))
         .select((kind_grants::committee_kind, kind_grants::role))
         .load(conn)?;
     Ok((highest(on_committees), highest(on_kinds)))
@@ -140,6 +144,12 @@ fn highest<K: std::hash::Hash + Eq>(granted: Vec<(K, CommitteeRole)>) -> HashMap
 }
 
 /// The groups with these ids and all their ancestors.
-pub fn with_ancestors(conn: &mut DbConnection, groups: &[i64]) -> QueryResult<Vec<i64>> {
-    ancestors::table.filter(ancestors::group_id.eq_any(groups)).select(ancestors::ancestor_id).distinct().load(conn)
+fn with_ancestors(conn: &mut DbConnection, groups: &[i64]) -> QueryResult<Vec<i64>> {
+    let mut all: Vec<i64> = ancestors::table
+        .filter(ancestors::group_id.eq_any(plan_stable(groups)))
+        .select(ancestors::ancestor_id)
+        .load(conn)?;
+    all.sort_unstable();
+    all.dedup();
+    Ok(all)
 }

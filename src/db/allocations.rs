@@ -6,11 +6,11 @@ use chrono::NaiveDateTime;
 use diesel::dsl::exists;
 use diesel::prelude::*;
 
-use super::DbConnection;
 use super::schema::{
     access_group_ancestors as ancestors, access_groups, agenda_items, allocation_payers as payers, allocations,
     committees, group_members, meetings, users,
 };
+use super::{DbConnection, plan_stable};
 use crate::domain::CommitteeKind;
 use crate::domain::allocation::{AllocationStatus, Currency, Method, Recurrence};
 use crate::error::{ApiError, ApiResult};
@@ -163,7 +163,10 @@ fn in_scope(conn: &mut DbConnection, scope: &Scope) -> QueryResult<Vec<i64>> {
     let mut ids: Vec<i64> = if scope.groups.is_empty() {
         Vec::new()
     } else {
-        payers::table.filter(payers::group_id.eq_any(&scope.groups)).select(payers::allocation_id).load(conn)?
+        payers::table
+            .filter(payers::group_id.eq_any(plan_stable(&scope.groups)))
+            .select(payers::allocation_id)
+            .load(conn)?
     };
     if !scope.committees.is_empty() || !scope.kinds.is_empty() {
         let linked: Vec<i64> = allocations::table
@@ -188,7 +191,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Allocation>>
 /// The paying units of these allocations, by allocation, then group.
 pub fn payers_of(conn: &mut DbConnection, allocation_ids: &[i64]) -> QueryResult<Vec<Payer>> {
     payers::table
-        .filter(payers::allocation_id.eq_any(allocation_ids))
+        .filter(payers::allocation_id.eq_any(plan_stable(allocation_ids)))
         .order((payers::allocation_id, payers::group_id))
         .select(Payer::as_select())
         .load(conn)
@@ -198,7 +201,7 @@ pub fn payers_of(conn: &mut DbConnection, allocation_ids: &[i64]) -> QueryResult
 pub fn linked_items(conn: &mut DbConnection, item_ids: &[i64]) -> QueryResult<Vec<(i64, bool, i64, CommitteeKind)>> {
     agenda_items::table
         .inner_join(meetings::table.inner_join(committees::table))
-        .filter(agenda_items::id.eq_any(item_ids))
+        .filter(agenda_items::id.eq_any(plan_stable(item_ids)))
         .select((agenda_items::id, agenda_items::closed, committees::id, committees::kind))
         .load(conn)
 }

@@ -8,7 +8,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use super::schema::{
     access_group_ancestors as ancestors, access_groups, committee_grants, committees, kind_grants, service_clients,
 };
-use super::{DbConnection, IdPage, allocations};
+use super::{DbConnection, IdPage, allocations, plan_stable};
 use crate::domain::Tier;
 use crate::error::{ApiError, ApiResult};
 
@@ -77,7 +77,7 @@ pub fn list(conn: &mut DbConnection, page: &IdPage) -> QueryResult<Vec<AccessGro
 /// The groups with these ids, by id.
 pub fn find_many(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<AccessGroup>> {
     access_groups::table
-        .filter(access_groups::id.eq_any(ids))
+        .filter(access_groups::id.eq_any(plan_stable(ids)))
         .order(access_groups::id)
         .select(AccessGroup::as_select())
         .load(conn)

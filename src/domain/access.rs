@@ -21,8 +21,10 @@ pub struct Principal {
     /// Groups whose subtree the caller manages (see [`can_manage_group`]).
     pub managed_roots: Vec<i64>,
     /// The access groups the caller belongs to directly (its token's, those it was added to here, a
-    /// client's group); their ancestors count too, see `db::access::with_ancestors`.
+    /// client's group); their ancestors count too.
     pub groups: Vec<i64>,
+    /// `groups` and all their ancestors (a group is its own ancestor), sorted.
+    pub groups_with_ancestors: Vec<i64>,
 }
 
 impl Principal {
