@@ -111,6 +111,9 @@ pub fn seal(conn: &mut DbConnection, limit: i64) -> QueryResult<usize> {
             .limit(limit)
             .select(Event::as_select())
             .load(conn)?;
+        if pending.is_empty() {
+            return Ok(0);
+        }
         let (mut seq, mut prev) = head(conn)?;
         let mut seals = Vec::with_capacity(pending.len());
         for event in &pending {
