@@ -1,16 +1,7 @@
 -- What the service asks the database to read one meeting with its items: the caller (user, groups,
 -- grants), then the meeting, its participants, items, versions and the caller's exclusions.
 -- Variables: :meeting_id and the caller's.
--- The caller's variables, as the service binds them (db::access): :subject, :groups (the token's
--- groups), :group_ids (its direct groups) and :ancestor_ids (those and their ancestors), as JSON
--- arrays (the service binds their elements to an IN list), each padded to ten elements by repeating
--- its last (db::plan_stable).
-SELECT id, subject, name, email, groups_seen, active, deactivated_at, deactivation_reason, first_seen_at, last_seen_at, version, updated_at, roles_seen FROM users WHERE subject = :subject LIMIT 1;
-SELECT id, manages_subtree FROM access_groups WHERE external_id IN (SELECT value FROM json_each(:groups));
-SELECT g.id, g.manages_subtree FROM access_groups g JOIN group_members m ON m.group_id = g.id WHERE m.subject = :subject;
-SELECT ancestor_id FROM access_group_ancestors WHERE group_id IN (SELECT value FROM json_each(:group_ids));
-SELECT committee_id, role FROM committee_grants WHERE group_id IN (SELECT value FROM json_each(:ancestor_ids));
-SELECT committee_kind, role FROM kind_grants WHERE group_id IN (SELECT value FROM json_each(:ancestor_ids));
+-- include: caller
 SELECT m.id, m.committee_id, m.title, m.starts_at, m.ends_at, m.location, m.online_link, m.status, m.version, m.created_at, m.updated_at, m.cancellation_reason, c.kind FROM meetings m JOIN committees c ON m.committee_id = c.id WHERE m.id = :meeting_id LIMIT 1;
 SELECT id, meeting_id, name, user_subject, role, attendance, version, created_at, updated_at, approver FROM meeting_participants WHERE meeting_id = :meeting_id ORDER BY id;
 SELECT id, meeting_id, position, title, closed, case_number, journal_number, document_number, case_type, summary, recommendation, handled_by, presentation, financial_consequences, decision_outcome, decision_text, version, created_at, updated_at, decided_at FROM agenda_items WHERE meeting_id = :meeting_id ORDER BY position;
