@@ -81,9 +81,13 @@ fn principal(
     direct: DirectGroups,
 ) -> QueryResult<Principal> {
     let ids = direct.ids();
-    let groups_with_ancestors = if ids.is_empty() { Vec::new() } else { with_ancestors(conn, &ids)? };
-    let (committee_roles, kind_roles) =
-        if ids.is_empty() { Default::default() } else { granted_roles(conn, &groups_with_ancestors)? };
+    let (groups_with_ancestors, (committee_roles, kind_roles)) = if ids.is_empty() {
+        Default::default()
+    } else {
+        let all = with_ancestors(conn, &ids)?;
+        let granted = granted_roles(conn, &all)?;
+        (all, granted)
+    };
     Ok(Principal {
         subject,
         client,
