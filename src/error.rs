@@ -83,6 +83,9 @@ pub enum ApiError {
     PayloadTooLarge(usize),
     #[error("unsupported media type")]
     UnsupportedMediaType(String),
+    /// None of the media types the client accepts can be given; the string lists those that can.
+    #[error("not acceptable")]
+    NotAcceptable(String),
     /// The client took too long to send its request.
     #[error("request timeout")]
     RequestTimeout,
@@ -132,6 +135,7 @@ impl ApiError {
             ApiError::PreconditionRequired => "precondition-required",
             ApiError::PayloadTooLarge(_) => "payload-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
+            ApiError::NotAcceptable(_) => "not-acceptable",
             ApiError::MethodNotAllowed(_) => "method-not-allowed",
             ApiError::TooManyRequests(_) => "too-many-requests",
             ApiError::IdempotencyKeyReused => "idempotency-key-reused",
@@ -167,6 +171,7 @@ impl ApiError {
             }
             ApiError::PayloadTooLarge(limit) => (Some(format!("The limit is {limit} bytes.")), Vec::new()),
             ApiError::UnsupportedMediaType(detail) => (Some(detail.clone()), Vec::new()),
+            ApiError::NotAcceptable(offered) => (Some(format!("This answers as {offered}.")), Vec::new()),
             ApiError::MethodNotAllowed(allow) => (Some(format!("This resource supports {allow}.")), Vec::new()),
             ApiError::TooManyRequests(seconds) => (Some(format!("Retry after {seconds} seconds.")), Vec::new()),
             ApiError::RequestTimeout => (Some("The request was not sent in time.".to_owned()), Vec::new()),
@@ -278,6 +283,12 @@ pub const PROBLEM_TYPES: &[ProblemType] = &[
         description: "The body must be sent as `application/json` (or `application/merge-patch+json` for PATCH).",
     },
     ProblemType {
+        slug: "not-acceptable",
+        title: "Not acceptable",
+        description: "None of the media types in Accept can be given; `detail` lists those that can. Ask for one \
+                      of them (or send no Accept).",
+    },
+    ProblemType {
         slug: "method-not-allowed",
         title: "Method not allowed",
         description: "The resource exists but does not support this method; `Allow` lists those it supports.",
@@ -338,6 +349,7 @@ impl ResponseError for ApiError {
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,

@@ -9,7 +9,6 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
 use regex::Regex;
-use utoipa::openapi::OpenApi as OpenApiDocument;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
@@ -21,7 +20,7 @@ use crate::audit::Auditor;
 use crate::auth::Authenticator;
 use crate::config::ServiceOptions;
 use crate::db::Database;
-use crate::error::{ApiError, PROBLEM_TYPES, ProblemType};
+use crate::error::ApiError;
 use crate::housekeeping::Housekeeping;
 use crate::webhooks::Worker;
 
@@ -69,22 +68,16 @@ impl Background {
 pub struct Routes(Vec<(Regex, String)>);
 
 impl Routes {
-    fn from_openapi(doc: &OpenApiDocument) -> Routes {
+    fn from_openapi(doc: &serde_json::Value) -> Routes {
         let parameter = Regex::new(r"\\\{[^/]+?\\\}").expect("valid regex");
-        let routes = doc
-            .paths
-            .paths
+        let paths = doc["paths"].as_object().expect("the document has paths");
+        let routes = paths
             .iter()
             .map(|(path, item)| {
                 let pattern = parameter.replace_all(&regex::escape(path), "[^/]+").into_owned();
-                let methods = [
-                    ("GET", &item.get),
-                    ("POST", &item.post),
-                    ("PUT", &item.put),
-                    ("PATCH", &item.patch),
-                    ("DELETE", &item.delete),
-                ];
-                let allow: Vec<&str> = methods.iter().filter(|(_, op)| op.is_some()).map(|(name, _)| *name).collect();
+                let methods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+                let allow: Vec<&str> =
+                    methods.into_iter().filter(|m| item.get(m.to_ascii_lowercase()).is_some()).collect();
                 (Regex::new(&format!("^{pattern}$")).expect("escaped path"), allow.join(", "))
             })
             .collect();
@@ -145,7 +138,7 @@ impl Service {
             routes: web::Data::new(Routes::from_openapi(&openapi)),
             limits,
             metrics: web::Data::new(Metrics::new()),
-            openapi: web::Bytes::from(openapi.to_json().expect("the OpenAPI document serialises")),
+            openapi: web::Bytes::from(serde_json::to_vec(&openapi).expect("the OpenAPI document serialises")),
             options,
             background,
         }
@@ -212,7 +205,6 @@ impl Service {
                     None => ApiError::Malformed(format!("The path is invalid: {error}"), Vec::new()).into(),
                 }
             }))
-            .service(web::resource("/problems/{slug}").route(web::get().to(describe_problem)))
             .default_service(web::to(fallback))
             .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
             .wrap(from_fn(headers::middleware))
@@ -247,24 +239,6 @@ impl Service {
 /// `GET /v1/openapi.json`: the OpenAPI document of this build.
 async fn serve_openapi(document: web::Bytes) -> HttpResponse {
     HttpResponse::Ok().content_type("application/json").body(document)
-}
-
-/// `GET /problems/{slug}`: what a problem type means, for people following a problem's `type`.
-async fn describe_problem(req: HttpRequest, slug: web::Path<String>) -> HttpResponse {
-    let Some(kind) = ProblemType::find(&slug) else {
-        return ApiError::NotFound.error_response();
-    };
-    let wants_json =
-        req.headers().get(header::ACCEPT).and_then(|a| a.to_str().ok()).is_some_and(|a| a.contains("json"));
-    if wants_json {
-        HttpResponse::Ok()
-            .json(serde_json::json!({"type": slug.as_str(), "title": kind.title, "description": kind.description}))
-    } else {
-        let others: String = PROBLEM_TYPES.iter().map(|k| format!("\n  /problems/{}", k.slug)).collect();
-        HttpResponse::Ok()
-            .content_type("text/plain; charset=utf-8")
-            .body(format!("{}\n\n{}\n\nAll problem types:{others}\n", kind.title, kind.description))
-    }
 }
 
 /// Error responses made outside the service's own error type (actix's fallbacks, the docs page)

@@ -51,7 +51,7 @@ const ANSWER_KEPT: usize = 500;
 pub struct WebhookPayload {
     /// The event, e.g. `agenda.published`.
     #[serde(rename = "type")]
-    pub event: String,
+    pub event: crate::domain::events::Event,
     /// When this body was made (the change's own time is `data.occurred_at`).
     pub timestamp: DateTime<FixedOffset>,
     /// The change, as `GET /v1/changes` gives it to the subscription's owner: `data.data` is the
@@ -195,8 +195,7 @@ impl Work {
                 store::skip(conn, delivery, "its owner no longer sees the change")?;
                 return Ok(None);
             };
-            let payload =
-                WebhookPayload { event: entry.event.clone(), timestamp: time::to_api(time::now()), data: entry };
+            let payload = WebhookPayload { event: entry.event, timestamp: time::to_api(time::now()), data: entry };
             let body = serde_json::to_vec(&payload).map_err(crate::error::ApiError::internal)?;
             Ok(Some((subscription, body)))
         })?;

@@ -8,8 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::Authenticated;
-use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
+use super::extract::{IfMatch, JsonBody, QueryParams, Timestamp, not_null, present};
 use super::pagination::{self, Page};
+use super::policy::{Access, Routes};
 use super::{State, created, etagged, manages, require_manager};
 use crate::audit::{self, Object};
 use crate::db::DbConnection;
@@ -19,8 +20,12 @@ use crate::domain::access::Principal;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(update).service(remove);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::SignedIn)
+        .add(create, Access::GroupManager)
+        .add(read, Access::SignedIn)
+        .add(update, Access::GroupManager)
+        .add(remove, Access::GroupManager);
 }
 
 /// An access group: an AD/Entra group (or a local one) whose members share access.
@@ -135,12 +140,12 @@ impl AccessGroupPatch {
 pub struct ListQuery {
     /// Only those created or changed at or after this time (RFC 3339; encode `+` as `%2B`).
     /// Deletions are not listed: the change feed (`GET /v1/changes`) has them.
-    pub modified_since: Option<DateTime<FixedOffset>>,
+    pub modified_since: Option<Timestamp>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    #[param(pattern = r"^id\.[0-9]{1,18}$")]
+    #[param(pattern = r"^id\.[0-9]{1,18}$", max_length = 21)]
     pub cursor: Option<String>,
 }
 
@@ -173,7 +178,7 @@ fn require_admin_for_flag(principal: &Principal, changes_flag: bool) -> ApiResul
 }
 
 /// List access groups (any signed-in caller).
-#[utoipa::path(tag = "access-groups", params(ListQuery), responses((status = OK, body = Page<AccessGroupView>)))]
+#[utoipa::path(tag = "access-groups", operation_id = "listAccessGroups", params(ListQuery), responses((status = OK, description = "A page of access groups.", body = Page<AccessGroupView>)))]
 #[get("/access-groups")]
 async fn list(
     state: State,
@@ -187,11 +192,10 @@ async fn list(
 
 /// Create an access group (admins; delegated managers below a group they manage).
 #[utoipa::path(
-    tag = "access-groups",
+    tag = "access-groups", operation_id = "createAccessGroup",
     request_body = NewAccessGroup,
     responses(
-        (status = CREATED, body = AccessGroupView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller may not create a group there.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new group.", body = AccessGroupView, headers(("ETag" = String), ("Location" = String))),
         (status = CONFLICT, description = "Another group has the external id.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -213,9 +217,9 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewAccessGrou
 
 /// Read an access group (any signed-in caller).
 #[utoipa::path(
-    tag = "access-groups",
+    tag = "access-groups", operation_id = "getAccessGroup",
     params(("id" = i64, Path, description = "Access group id")),
-    responses((status = OK, body = AccessGroupView, headers(("ETag" = String))))
+    responses((status = OK, description = "The group.", body = AccessGroupView, headers(("ETag" = String))))
 )]
 #[get("/access-groups/{id}")]
 async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -227,12 +231,11 @@ async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> Api
 /// Change an access group (admins; delegated managers within their subtree). Moving it under another
 /// parent moves its subtree; a parent inside its own subtree is refused.
 #[utoipa::path(
-    tag = "access-groups",
+    tag = "access-groups", operation_id = "updateAccessGroup",
     params(("id" = i64, Path, description = "Access group id"), ("If-Match" = String, Header, description = "ETag of the version being changed")),
     request_body(content = AccessGroupPatch, content_type = "application/merge-patch+json"),
     responses(
-        (status = OK, body = AccessGroupView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller does not manage the group.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The group as changed.", body = AccessGroupView, headers(("ETag" = String))),
         (status = CONFLICT, description = "Another group has the external id.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -274,11 +277,10 @@ async fn update(
 /// Delete an access group that has no child groups, owns no committee and holds no grant (admins;
 /// delegated managers below the group they manage).
 #[utoipa::path(
-    tag = "access-groups",
+    tag = "access-groups", operation_id = "deleteAccessGroup",
     params(("id" = i64, Path, description = "Access group id"), ("If-Match" = String, Header, description = "ETag of the version being deleted")),
     responses(
         (status = NO_CONTENT, description = "Deleted."),
-        (status = FORBIDDEN, description = "The caller does not manage the group.", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "The group is still in use.", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -10,16 +10,17 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
-use actix_web::{HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
 use super::Authenticated;
-use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
+use super::extract::{IfMatch, JsonBody, QueryParams, Timestamp, negotiate, not_null, present};
 use super::items::item_in_full;
 use super::pagination::{self, Page};
+use super::policy::{Access, Routes};
 use super::{State, created, etagged};
 use crate::audit::{self, Auditor, Object};
 use crate::db::allocations::{self, Allocation, AllocationFields, Filter, Payer, Scope};
@@ -33,16 +34,16 @@ use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::render::report::{self as csv_report, CsvVariant, ReportRow};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+pub fn routes(cfg: &mut Routes) {
     // The report before `/allocations/{id}`, which would otherwise claim it.
-    cfg.service(report)
-        .service(list)
-        .service(create)
-        .service(read)
-        .service(update)
-        .service(remove)
-        .service(recount_users)
-        .service(from_amount);
+    cfg.add(report, Access::SignedIn)
+        .add(list, Access::SignedIn)
+        .add(create, Access::Finance)
+        .add(read, Access::AllocationViewer)
+        .add(update, Access::AllocationFinance)
+        .add(remove, Access::AllocationFinance)
+        .add(recount_users, Access::AllocationFinance)
+        .add(from_amount, Access::FinanceInFull);
 }
 
 /// A paying unit as the allocation's method needs it.
@@ -548,12 +549,12 @@ pub struct AllocationQuery {
     pub item_id: Option<i64>,
     /// Only those created or changed (their shares too) at or after this time (RFC 3339; encode `+`
     /// as `%2B`). Deletions are not listed: the audit trail has them.
-    pub modified_since: Option<DateTime<FixedOffset>>,
+    pub modified_since: Option<Timestamp>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    #[param(pattern = r"^id\.[0-9]{1,18}$")]
+    #[param(pattern = r"^id\.[0-9]{1,18}$", max_length = 21)]
     pub cursor: Option<String>,
 }
 
@@ -602,9 +603,9 @@ fn visible_page(
 /// others those their units pay into and those of items they may read; one linked to a closed item
 /// only for those who see the item in full.
 #[utoipa::path(
-    tag = "allocations",
+    tag = "allocations", operation_id = "listAllocations",
     params(AllocationQuery),
-    responses((status = OK, body = Page<AllocationView>))
+    responses((status = OK, description = "A page of the allocations the caller may see.", body = Page<AllocationView>))
 )]
 #[get("/allocations")]
 async fn list(
@@ -621,7 +622,7 @@ async fn list(
         item_id: query.item_id,
         group_id: query.group_id,
         year: query.year,
-        modified_since: query.modified_since.map(time::to_stored),
+        modified_since: query.modified_since.map(Timestamp::stored),
     };
     let auditor = state.auditor.clone();
     let page = state
@@ -641,11 +642,10 @@ async fn list(
 
 /// Create an allocation (finance). The shares are computed at once and come back with it.
 #[utoipa::path(
-    tag = "allocations",
+    tag = "allocations", operation_id = "createAllocation",
     request_body = AllocationInput,
     responses(
-        (status = CREATED, body = AllocationView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller does not hold the finance role.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new allocation with its computed shares.", body = AllocationView, headers(("ETag" = String), ("Location" = String))),
     )
 )]
 #[post("/allocations")]
@@ -665,12 +665,11 @@ async fn create(state: State, principal: Principal, body: JsonBody<AllocationInp
 /// Create an allocation from an expense of an agenda item (finance, seeing the item in full): its
 /// total, kind, price level and title come from the amount, and the item is linked.
 #[utoipa::path(
-    tag = "allocations",
+    tag = "allocations", operation_id = "createAllocationFromAmount",
     params(("id" = i64, Path, description = "Item id"), ("amount_id" = i64, Path, description = "Amount id")),
     request_body = AllocationFromAmount,
     responses(
-        (status = CREATED, body = AllocationView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller does not hold the finance role.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new allocation with its computed shares.", body = AllocationView, headers(("ETag" = String), ("Location" = String))),
     )
 )]
 #[post("/items/{id}/amounts/{amount_id}/allocations")]
@@ -713,9 +712,9 @@ async fn from_amount(
 
 /// Read an allocation with its payers and shares.
 #[utoipa::path(
-    tag = "allocations",
+    tag = "allocations", operation_id = "getAllocation",
     params(("id" = i64, Path, description = "Allocation id")),
-    responses((status = OK, body = AllocationView, headers(("ETag" = String))))
+    responses((status = OK, description = "The allocation with its payers and shares.", body = AllocationView, headers(("ETag" = String))))
 )]
 #[get("/allocations/{id}")]
 async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -759,15 +758,14 @@ impl AllocationPatch {
 
 /// Change an allocation (finance). The shares are computed again in the same transaction.
 #[utoipa::path(
-    tag = "allocations",
+    tag = "allocations", operation_id = "updateAllocation",
     params(
         ("id" = i64, Path, description = "Allocation id"),
         ("If-Match" = String, Header, description = "ETag of the version being changed"),
     ),
     request_body(content = AllocationPatch, content_type = "application/merge-patch+json"),
     responses(
-        (status = OK, body = AllocationView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller does not hold the finance role.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The allocation as changed, with its shares computed again.", body = AllocationView, headers(("ETag" = String))),
     )
 )]
 #[patch("/allocations/{id}")]
@@ -813,14 +811,13 @@ async fn update(
 /// Count the active users of a `by_active_users` allocation's units again and compute its shares
 /// anew (finance); other methods are refused.
 #[utoipa::path(
-    tag = "allocations",
+    tag = "allocations", operation_id = "recountAllocationUsers",
     params(
         ("id" = i64, Path, description = "Allocation id"),
         ("If-Match" = String, Header, description = "ETag of the allocation"),
     ),
     responses(
-        (status = OK, body = AllocationView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller does not hold the finance role.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The allocation with its active users counted again and its shares computed again.", body = AllocationView, headers(("ETag" = String))),
     )
 )]
 #[post("/allocations/{id}/recount")]
@@ -860,14 +857,13 @@ async fn recount_users(
 
 /// Delete an allocation (finance).
 #[utoipa::path(
-    tag = "allocations",
+    tag = "allocations", operation_id = "deleteAllocation",
     params(
         ("id" = i64, Path, description = "Allocation id"),
         ("If-Match" = String, Header, description = "ETag of the version being deleted"),
     ),
     responses(
         (status = NO_CONTENT, description = "Deleted."),
-        (status = FORBIDDEN, description = "The caller does not hold the finance role.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/allocations/{id}")]
@@ -888,10 +884,9 @@ async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match
 }
 
 /// The report's formats.
-#[derive(Clone, Copy, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Copy, Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportFormat {
-    #[default]
     Json,
     /// RFC 4180: `,` between fields, a decimal point, UTF-8.
     Csv,
@@ -912,10 +907,10 @@ pub struct ReportQuery {
     /// Count proposed allocations too (default: only approved and ended ones).
     #[serde(default)]
     pub include_proposed: bool,
-    /// `json` (default), `csv`, or `csv_excel`.
-    #[serde(default)]
+    /// `json`, `csv`, or `csv_excel`. Without it, `Accept` decides between JSON (the default) and
+    /// CSV (`text/csv`).
     #[param(inline)]
-    pub format: ReportFormat,
+    pub format: Option<ReportFormat>,
 }
 
 /// One allocation's share in a unit's year.
@@ -954,7 +949,7 @@ pub struct AllocationReport {
 /// every unit, for others the units they are members of; in both cases from the allocations the
 /// caller may see (one linked to a closed item counts only for those who see the item in full).
 #[utoipa::path(
-    tag = "allocations",
+    tag = "allocations", operation_id = "getAllocationReport",
     params(ReportQuery),
     responses(
         (status = OK, description = "The report, as JSON (øre) or CSV (kroner with two decimals).",
@@ -964,8 +959,20 @@ pub struct AllocationReport {
     )
 )]
 #[get("/allocations/report")]
-async fn report(state: State, principal: Authenticated, query: QueryParams<ReportQuery>) -> ApiResult<HttpResponse> {
+async fn report(
+    state: State,
+    req: HttpRequest,
+    principal: Authenticated,
+    query: QueryParams<ReportQuery>,
+) -> ApiResult<HttpResponse> {
     let query = query.0;
+    let format = match query.format {
+        Some(format) => format,
+        None => match negotiate(&req, &["application/json", "text/csv"])? {
+            "text/csv" => ReportFormat::Csv,
+            _ => ReportFormat::Json,
+        },
+    };
     check_year(Some(query.year))?;
     let (year, group, include_proposed) = (query.year, query.group_id, query.include_proposed);
     let auditor = state.auditor.clone();
@@ -1018,7 +1025,7 @@ async fn report(state: State, principal: Authenticated, query: QueryParams<Repor
             Ok(AllocationReport { year, include_proposed, units, total_ore })
         })
         .await?;
-    let variant = match query.format {
+    let variant = match format {
         ReportFormat::Json => return Ok(HttpResponse::Ok().json(report)),
         ReportFormat::Csv => CsvVariant::Standard,
         ReportFormat::CsvExcel => CsvVariant::DanishExcel,

@@ -23,7 +23,8 @@ use super::items::find_readable_item;
 use super::lifecycle::allow;
 use super::meetings::require_secretary;
 use super::pagination::SinceQuery;
-use super::{State, created, etagged};
+use super::policy::{Access, Routes};
+use super::{State, created, ensure_room, etagged};
 use crate::audit::{self, Object};
 use crate::db::DbConnection;
 use crate::db::attachments::{self, Attachment, NewAttachment};
@@ -33,11 +34,16 @@ use crate::domain::CommitteeRole;
 use crate::domain::access::{ItemView, Principal, item_view};
 use crate::domain::files::{classify, clean_filename};
 use crate::domain::lifecycle::Change;
-use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::domain::limits;
+use crate::error::{ApiError, ApiResult, FieldError};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(upload).service(read).service(download).service(remove);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::InFull)
+        .add(upload, Access::Secretary)
+        .add(read, Access::InFull)
+        .add(download, Access::InFull)
+        .add(remove, Access::Secretary);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -161,9 +167,9 @@ pub fn file_response(
 
 /// The item's attachments (anyone who sees the item in full).
 #[utoipa::path(
-    tag = "attachments",
+    tag = "attachments", operation_id = "listItemAttachments",
     params(("id" = i64, Path, description = "Item id"), SinceQuery),
-    responses((status = OK, body = Vec<AttachmentView>))
+    responses((status = OK, description = "The item's attachments.", body = Vec<AttachmentView>))
 )]
 #[get("/items/{id}/attachments")]
 async fn list(
@@ -265,12 +271,11 @@ async fn receive(req: &HttpRequest, payload: web::Payload, rules: BodyRules) -> 
 /// content (PDF, Office and OpenDocument files, PNG/JPEG/GIF/WebP/TIFF images, UTF-8 text) and its
 /// name must agree with it; the configured size limit applies (413 beyond it).
 #[utoipa::path(
-    tag = "attachments",
+    tag = "attachments", operation_id = "uploadAttachment",
     params(("id" = i64, Path, description = "Item id")),
     request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
     responses(
-        (status = CREATED, body = AttachmentView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new attachment's details.", body = AttachmentView, headers(("ETag" = String), ("Location" = String))),
     )
 )]
 #[post("/items/{id}/attachments")]
@@ -313,6 +318,7 @@ async fn upload(
                 created_by: principal.subject.clone(),
                 closed: item.closed,
             };
+            ensure_room(attachments::count_for_item(conn, item.id)?, limits::ATTACHMENTS, "attachments to an item")?;
             let attachment = attachments::create(conn, &new, &received.content, time::now())?;
             let view = AttachmentView::from(attachment.clone());
             audit::created(conn, principal, &object(&attachment, &item, &place), &view)?;
@@ -324,9 +330,9 @@ async fn upload(
 
 /// An attachment's details.
 #[utoipa::path(
-    tag = "attachments",
+    tag = "attachments", operation_id = "getAttachment",
     params(("id" = i64, Path, description = "Attachment id")),
-    responses((status = OK, body = AttachmentView, headers(("ETag" = String))))
+    responses((status = OK, description = "The attachment's details.", body = AttachmentView, headers(("ETag" = String))))
 )]
 #[get("/attachments/{id}")]
 async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -340,7 +346,7 @@ async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> Api
 /// Download an attachment: served as the type found in its content, as a download under its file
 /// name, with its SHA-256 as ETag (If-None-Match gives 304).
 #[utoipa::path(
-    tag = "attachments",
+    tag = "attachments", operation_id = "downloadAttachment",
     params(("id" = i64, Path, description = "Attachment id")),
     responses(
         (status = OK, description = "The file.", content_type = "*/*", body = String,
@@ -374,11 +380,10 @@ async fn download(
 /// Remove an attachment from the item (the committee's secretaries). Published versions that name
 /// it keep it.
 #[utoipa::path(
-    tag = "attachments",
+    tag = "attachments", operation_id = "deleteAttachment",
     params(("id" = i64, Path, description = "Attachment id"), ("If-Match" = String, Header, description = "ETag of the attachment")),
     responses(
         (status = NO_CONTENT, description = "Removed."),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/attachments/{id}")]

@@ -17,17 +17,19 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::Authenticated;
 use super::State;
+use super::extract::Timestamp;
 use super::pagination::{self, Page};
+use super::policy::{Access, Routes};
 use crate::audit::{self, Actor, Object};
 use crate::auth::Caller;
 use crate::db::audit::{Event, Filter};
 use crate::db::{audit as store, committees};
 use crate::domain::{CommitteeRole, ServiceRole};
-use crate::error::{ApiError, ApiResult, Denied, Problem};
+use crate::error::{ApiError, ApiResult, Denied};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::Auditor);
 }
 
 /// The keys of a closed item's values an auditor outside the committee sees: what a reader sees of it.
@@ -107,24 +109,23 @@ pub struct AuditQuery {
     #[param(max_length = 256, pattern = r"^[^\x00]*$")]
     pub object_id: Option<String>,
     /// Only records at or after this time (RFC 3339; encode `+` as `%2B`).
-    pub from: Option<DateTime<FixedOffset>>,
+    pub from: Option<Timestamp>,
     /// Only records before this time.
-    pub to: Option<DateTime<FixedOffset>>,
+    pub to: Option<Timestamp>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    #[param(pattern = r"^id\.[0-9]{1,18}$")]
+    #[param(pattern = r"^id\.[0-9]{1,18}$", max_length = 21)]
     pub cursor: Option<String>,
 }
 
 /// The audit trail, oldest first (auditors).
 #[utoipa::path(
-    tag = "audit",
+    tag = "audit", operation_id = "listAuditEvents",
     params(AuditQuery),
     responses(
-        (status = OK, body = Page<AuditEventView>),
-        (status = FORBIDDEN, description = "The caller is not an auditor.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "A page of audit records, newest first.", body = Page<AuditEventView>),
     )
 )]
 #[get("/audit")]
@@ -140,8 +141,8 @@ async fn list(
         action: query.action,
         object_type: query.object_type,
         object_id: query.object_id,
-        from: query.from.map(time::to_stored),
-        to: query.to.map(time::to_stored),
+        from: query.from.map(Timestamp::stored),
+        to: query.to.map(Timestamp::stored),
         after: pagination::after_id(query.cursor.as_deref())?,
         limit: i64::from(limit) + 1,
     };

@@ -21,7 +21,8 @@ use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
 use super::pagination::SinceQuery;
-use super::{State, Visitor, created, etagged};
+use super::policy::{Access, Routes};
+use super::{State, Visitor, created, ensure_room, etagged};
 use crate::audit::{self, Object};
 use crate::db::calendar_feeds::{self, CalendarFeed};
 use crate::db::meetings::{Meeting, MeetingFilter};
@@ -30,16 +31,20 @@ use crate::db::published::{Publication as Version, PublishedFilter};
 use crate::db::{DbConnection, access, committees, meetings, published};
 use crate::domain::MeetingStatus;
 use crate::domain::access::{Principal, can_read_published};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::domain::limits;
+use crate::error::{ApiError, ApiResult};
 use crate::render::calendar::{EventStatus, MeetingEvent, feed};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(revoke);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::People)
+        .add(create, Access::People)
+        .add(read, Access::FeedOwner)
+        .add(revoke, Access::FeedOwner);
 }
 
-pub fn public_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(committee_feed).service(personal_feed);
+pub fn public_routes(cfg: &mut Routes) {
+    cfg.add(committee_feed, Access::Public).add(personal_feed, Access::FeedSecret);
 }
 
 /// How far back a feed reaches; every future meeting is in it.
@@ -116,11 +121,10 @@ fn calendar_response(body: String) -> HttpResponse {
 
 /// The caller's personal calendar feeds.
 #[utoipa::path(
-    tag = "calendars",
+    tag = "calendars", operation_id = "listCalendarFeeds",
     params(SinceQuery),
     responses(
-        (status = OK, body = Vec<CalendarFeedView>),
-        (status = FORBIDDEN, description = "Service clients have no calendar.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The caller's calendar feeds (without their secrets).", body = Vec<CalendarFeedView>),
     )
 )]
 #[get("/me/calendar-feeds")]
@@ -142,11 +146,10 @@ async fn list(
 /// Make a personal calendar feed: every meeting the caller may read, at a secret URL to subscribe to
 /// in a calendar client. The URL is in this answer only.
 #[utoipa::path(
-    tag = "calendars",
+    tag = "calendars", operation_id = "createCalendarFeed",
     request_body = NewCalendarFeed,
     responses(
-        (status = CREATED, body = NewCalendarFeedView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "Service clients have no calendar.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new feed with its secret URL, shown this once.", body = NewCalendarFeedView, headers(("ETag" = String), ("Location" = String))),
     )
 )]
 #[post("/me/calendar-feeds")]
@@ -165,6 +168,8 @@ async fn create(
     let feed = state
         .write(principal, move |conn, principal| {
             require_user(principal)?;
+            let count = calendar_feeds::count(conn, &principal.subject)?;
+            ensure_room(count, limits::CALENDAR_FEEDS, "calendar feeds per user")?;
             let feed =
                 calendar_feeds::create(conn, &principal.subject, input.name.as_deref(), &token_hash, time::now())?;
             let object = Object::new("calendar_feed", feed.id);
@@ -182,11 +187,10 @@ async fn create(
 
 /// One of the caller's calendar feeds (without its URL).
 #[utoipa::path(
-    tag = "calendars",
+    tag = "calendars", operation_id = "getCalendarFeed",
     params(("id" = i64, Path, description = "Feed id")),
     responses(
-        (status = OK, body = CalendarFeedView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "Service clients have no calendar.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The feed (without its secret).", body = CalendarFeedView, headers(("ETag" = String))),
     )
 )]
 #[get("/me/calendar-feeds/{id}")]
@@ -203,11 +207,10 @@ async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> Api
 
 /// Revoke a calendar feed: its URL stops working at once.
 #[utoipa::path(
-    tag = "calendars",
+    tag = "calendars", operation_id = "revokeCalendarFeed",
     params(("id" = i64, Path, description = "Feed id"), ("If-Match" = String, Header, description = "ETag of the feed")),
     responses(
         (status = NO_CONTENT, description = "Revoked."),
-        (status = FORBIDDEN, description = "Service clients have no calendar.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/me/calendar-feeds/{id}")]
@@ -251,7 +254,7 @@ fn published_event(meeting: &Meeting, committee: &str, latest: &Version, origin:
 /// A committee's published meetings, as a calendar to subscribe to: the public committees' for
 /// anyone. Each meeting is shown as its latest published version has it.
 #[utoipa::path(
-    tag = "public",
+    tag = "public", operation_id = "getCommitteeCalendar",
     params(("id" = i64, Path, description = "Committee id")),
     responses((status = OK, description = "An iCalendar feed.", content_type = "text/calendar", body = String)),
     security((), ("bearer" = []))
@@ -339,8 +342,8 @@ fn personal_events(conn: &mut DbConnection, principal: &Principal, host: &str) -
 /// A personal calendar feed: every meeting its user may read now, from a year ago on. The token is
 /// the secret part of the URL made at `POST /v1/me/calendar-feeds`.
 #[utoipa::path(
-    tag = "public",
-    params(("token" = String, Path, description = "The feed's secret", pattern = "^dgsf_[A-Za-z0-9_-]{43}$")),
+    tag = "public", operation_id = "getPersonalCalendar",
+    params(("token" = String, Path, description = "The feed's secret", pattern = "^dgsf_[A-Za-z0-9_-]{43}$", max_length = 48)),
     responses((status = OK, description = "An iCalendar feed.", content_type = "text/calendar", body = String)),
     security(())
 )]

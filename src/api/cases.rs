@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use super::Authenticated;
 use super::State;
 use super::items::Decision;
+use super::policy::{Access, Routes};
 use crate::audit;
 use crate::db::{exclusions, items};
 use crate::domain::access::{ItemView, item_role, item_view};
@@ -20,12 +21,12 @@ use crate::domain::{CaseType, CommitteeRole, MeetingStatus};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(read);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(read, Access::SignedIn);
 }
 
 /// The most items one case lists.
-const MAX_CASE_ITEMS: i64 = 500;
+pub const MAX_CASE_ITEMS: i64 = 500;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseMeeting {
@@ -65,10 +66,10 @@ pub struct CaseView {
 /// The items of one case across the committees whose meetings the caller may read, in meeting
 /// order. An unknown case and a case the caller may not see answer alike: with no items.
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "getCase",
     params(("case_number" = String, Path, description = "Sagsnr., e.g. `22-003462` or `326-2021-15058`",
-        pattern = r"^[0-9A-Za-z](?:[0-9A-Za-z./-]{0,62}[0-9A-Za-z])?$")),
-    responses((status = OK, body = CaseView))
+        pattern = r"^[0-9A-Za-z](?:[0-9A-Za-z./-]{0,62}[0-9A-Za-z])?$", max_length = 64)),
+    responses((status = OK, description = "The case's items across committees and meetings, as far as the caller may read them.", body = CaseView))
 )]
 #[get("/cases/{case_number}")]
 async fn read(

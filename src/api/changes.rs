@@ -16,18 +16,19 @@ use super::items::{AgendaEntry, entry};
 use super::meetings::MeetingSummary;
 use super::pagination;
 use super::participants::ParticipantView;
+use super::policy::{Access, Routes};
 use super::published::PublicationSummary;
 use crate::audit::{self, Auditor};
 use crate::db::DbConnection;
 use crate::db::changes::{self, Change, ChangeFilter, Current};
 use crate::domain::access::{ItemView, Principal, item_role, item_view};
-use crate::domain::events::parse_events;
+use crate::domain::events::{Event, comma_separated};
 use crate::domain::{CommitteeKind, CommitteeRole};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::SignedIn);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -35,12 +36,15 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 #[serde(deny_unknown_fields)]
 pub struct ChangeQuery {
     /// `next_cursor` of the previous page; from the beginning without it.
-    #[param(pattern = r"^id\.[0-9]{1,18}$")]
+    #[param(pattern = r"^id\.[0-9]{1,18}$", max_length = 21)]
+    pub cursor: Option<String>,
+    /// The same as `cursor` (its earlier name); send one of the two.
+    #[param(pattern = r"^id\.[0-9]{1,18}$", max_length = 21)]
     pub since: Option<String>,
-    /// Only these events, comma-separated (e.g. `agenda.published,minutes.published`; see
-    /// `GET /v1/webhooks/events`). An unknown name is a 422.
-    #[param(pattern = r"^[^\x00]*$")]
-    pub events: Option<String>,
+    /// Only these events, comma-separated (e.g. `agenda.published,minutes.published`).
+    #[serde(default, deserialize_with = "comma_separated")]
+    #[param(style = Form, explode = false, max_items = 19)]
+    pub events: Option<Vec<Event>>,
     /// Only this committee's changes.
     pub committee_id: Option<i64>,
     /// Page size, 1–200 (default 50).
@@ -73,11 +77,10 @@ pub enum ChangeData {
 /// One change.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChangeEntry {
-    /// Resume after this entry by passing it as `since`.
+    /// Resume after this entry by passing it as `cursor`.
     pub cursor: String,
     pub occurred_at: DateTime<FixedOffset>,
-    /// E.g. `item.updated`, `agenda.published`, `meeting.cancelled` (see `GET /v1/webhooks/events`).
-    pub event: String,
+    pub event: Event,
     /// `committee`, `meeting`, `item`, `participant`, `attachment` or `publication`.
     pub resource: String,
     pub id: i64,
@@ -89,11 +92,11 @@ pub struct ChangeEntry {
     pub data: Option<ChangeData>,
 }
 
-/// A page of the feed. `next_cursor` is always given: pass it as `since` to get what changed after.
+/// A page of the feed. `next_cursor` is always given: pass it as `cursor` to get what changed after.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChangePage {
     pub data: Vec<ChangeEntry>,
-    #[schema(pattern = r"^id\.[0-9]{1,18}$")]
+    #[schema(pattern = r"^id\.[0-9]{1,18}$", max_length = 21)]
     pub next_cursor: String,
     /// More changes are waiting: ask again at once.
     pub has_more: bool,
@@ -104,14 +107,14 @@ fn invalid(field: &str, message: impl Into<String>) -> ApiError {
 }
 
 /// The caller's filter for changes after `after`.
-pub fn filter_for(principal: &Principal, after: i64, limit: i64, events: Vec<String>) -> ChangeFilter {
+pub fn filter_for(principal: &Principal, after: i64, limit: i64, events: Vec<Event>) -> ChangeFilter {
     let (read_ids, read_kinds) = principal.readable_committees();
     let (member_ids, member_kinds) = principal.committees_with(CommitteeRole::Member);
     ChangeFilter {
         after,
         until: 0,
         limit,
-        events,
+        events: events.into_iter().map(|e| e.name().to_owned()).collect(),
         committee_id: None,
         read_ids,
         read_kinds,
@@ -141,27 +144,26 @@ pub fn page(
     let plain: Vec<Change> = rows.iter().map(|(c, _)| c.clone()).collect();
     let current = changes::current(conn, &plain, &principal.subject)?;
     let mut closed_shown: Vec<(i64, i64)> = Vec::new();
-    let data = rows
-        .into_iter()
-        .map(|(change, kind)| {
-            let data = render(&change, kind, principal, &current, &mut closed_shown);
-            ChangeEntry {
-                cursor: pagination::id_cursor(change.id),
-                occurred_at: time::to_api(change.occurred_at),
-                action: match change.action.as_str() {
-                    "create" => ChangeAction::Create,
-                    "delete" => ChangeAction::Delete,
-                    _ => ChangeAction::Update,
-                },
-                event: change.event,
-                resource: change.resource,
-                id: change.resource_id,
-                committee_id: change.committee_id,
-                meeting_id: change.meeting_id,
-                data,
-            }
-        })
-        .collect();
+    let mut data = Vec::with_capacity(rows.len());
+    for (change, kind) in rows {
+        let event = change.event.parse().map_err(|_| ApiError::internal(format!("unknown event {}", change.event)))?;
+        let view = render(&change, kind, principal, &current, &mut closed_shown);
+        data.push(ChangeEntry {
+            cursor: pagination::id_cursor(change.id),
+            occurred_at: time::to_api(change.occurred_at),
+            action: match change.action.as_str() {
+                "create" => ChangeAction::Create,
+                "delete" => ChangeAction::Delete,
+                _ => ChangeAction::Update,
+            },
+            event,
+            resource: change.resource,
+            id: change.resource_id,
+            committee_id: change.committee_id,
+            meeting_id: change.meeting_id,
+            data: view,
+        });
+    }
     for (committee, item) in closed_shown {
         audit::closed_reads(auditor, principal, committee, &[item]);
     }
@@ -222,10 +224,10 @@ fn render(
 /// its items, participants and attachments). A closed item's change reaches a non-member only when
 /// what it sees of the item (number, title) changed, and then as that alone.
 #[utoipa::path(
-    tag = "changes",
+    tag = "changes", operation_id = "listChanges",
     params(ChangeQuery),
     responses(
-        (status = OK, body = ChangePage),
+        (status = OK, description = "A page of the feed.", body = ChangePage),
         (status = UNPROCESSABLE_ENTITY, description = "`events` names an event there is not.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -237,14 +239,19 @@ async fn list(
 ) -> ApiResult<web::Json<ChangePage>> {
     let query = query.0;
     let limit = pagination::limit(query.limit)?;
-    let after = match query.since.as_deref() {
+    let (name, cursor) = match (query.cursor, query.since) {
+        (Some(_), Some(_)) => return Err(invalid("since", "send `cursor` or `since`, not both")),
+        (Some(cursor), None) => ("cursor", Some(cursor)),
+        (None, since) => ("since", since),
+    };
+    let after = match cursor.as_deref() {
         Some(cursor) => {
-            pagination::after_id(Some(cursor)).map_err(|_| invalid("since", "is not a cursor of this feed"))?
+            pagination::after_id(Some(cursor)).map_err(|_| invalid(name, "is not a cursor of this feed"))?
         }
         None => None,
     }
     .unwrap_or(0);
-    let events = parse_events(query.events.as_deref().unwrap_or("")).map_err(|e| ApiError::validation("events", e))?;
+    let events = query.events.unwrap_or_default();
     let committee_id = query.committee_id;
     let state_ref = state.clone();
     let page = state

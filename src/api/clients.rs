@@ -13,6 +13,7 @@ use super::Authenticated;
 use super::access_groups::ListQuery;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::pagination::{self, Page};
+use super::policy::{Access, Routes};
 use super::{State, created, etagged, require_admin};
 use crate::audit::{self, Object};
 use crate::auth::secrets;
@@ -20,11 +21,16 @@ use crate::db::DbConnection;
 use crate::db::clients::{self, Client, ClientFields};
 use crate::domain::ServiceRole;
 use crate::domain::access::Principal;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(update).service(remove).service(rotate);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::Admin)
+        .add(create, Access::Admin)
+        .add(read, Access::Admin)
+        .add(update, Access::Admin)
+        .add(remove, Access::Admin)
+        .add(rotate, Access::Admin);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -80,7 +86,10 @@ pub struct NewClient {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    /// Service roles the client holds (each at most once).
     #[serde(default)]
+    #[validate(length(max = 3))]
+    #[schema(max_items = 3)]
     pub roles: Vec<ServiceRole>,
     pub group_id: Option<i64>,
     #[serde(default = "enabled_by_default")]
@@ -101,7 +110,7 @@ pub struct ClientPatch {
     #[schema(nullable = false, min_length = 1, max_length = 200)]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, max_items = 3)]
     pub roles: Option<Vec<ServiceRole>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<i64>)]
@@ -136,11 +145,10 @@ fn hashed(secret: &str) -> ApiResult<String> {
 
 /// List service clients (admins).
 #[utoipa::path(
-    tag = "clients",
+    tag = "clients", operation_id = "listClients",
     params(ListQuery),
     responses(
-        (status = OK, body = Page<ClientView>),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "A page of service clients.", body = Page<ClientView>),
     )
 )]
 #[get("/clients")]
@@ -161,11 +169,10 @@ async fn list(
 
 /// Register a service client (admins). The answer carries its secret, this once.
 #[utoipa::path(
-    tag = "clients",
+    tag = "clients", operation_id = "createClient",
     request_body = NewClient,
     responses(
-        (status = CREATED, body = ClientWithSecret, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new client with its secret, shown this once.", body = ClientWithSecret, headers(("ETag" = String), ("Location" = String))),
     )
 )]
 #[post("/clients")]
@@ -190,11 +197,10 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewClient>) -
 
 /// Read a service client (admins).
 #[utoipa::path(
-    tag = "clients",
+    tag = "clients", operation_id = "getClient",
     params(("id" = i64, Path, description = "Client record id")),
     responses(
-        (status = OK, body = ClientView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The client (without its secret).", body = ClientView, headers(("ETag" = String))),
     )
 )]
 #[get("/clients/{id}")]
@@ -211,12 +217,11 @@ async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> Api
 
 /// Change a service client, e.g. disable it (admins).
 #[utoipa::path(
-    tag = "clients",
+    tag = "clients", operation_id = "updateClient",
     params(("id" = i64, Path, description = "Client record id"), ("If-Match" = String, Header, description = "ETag of the version being changed")),
     request_body(content = ClientPatch, content_type = "application/merge-patch+json"),
     responses(
-        (status = OK, body = ClientView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The client as changed.", body = ClientView, headers(("ETag" = String))),
     )
 )]
 #[patch("/clients/{id}")]
@@ -252,11 +257,10 @@ async fn update(
 /// Give a client a new secret (admins); the old one stops working at once. The answer carries the
 /// new secret, this once.
 #[utoipa::path(
-    tag = "clients",
+    tag = "clients", operation_id = "rotateClientSecret",
     params(("id" = i64, Path, description = "Client record id")),
     responses(
-        (status = OK, body = ClientWithSecret, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The client with its new secret, shown this once.", body = ClientWithSecret, headers(("ETag" = String))),
     )
 )]
 #[post("/clients/{id}/secret")]
@@ -280,11 +284,10 @@ async fn rotate(state: State, principal: Principal, id: web::Path<i64>) -> ApiRe
 
 /// Remove a service client (admins); its tokens are refused at once.
 #[utoipa::path(
-    tag = "clients",
+    tag = "clients", operation_id = "deleteClient",
     params(("id" = i64, Path, description = "Client record id"), ("If-Match" = String, Header, description = "ETag of the version being deleted")),
     responses(
         (status = NO_CONTENT, description = "Removed."),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/clients/{id}")]

@@ -11,6 +11,7 @@ use super::Authenticated;
 use super::access_groups::ListQuery;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::pagination::{self, Page};
+use super::policy::{Access, Routes};
 use super::{State, created, etagged, manages, require_manager};
 use crate::audit::{self, Object};
 use crate::db::DbConnection;
@@ -20,8 +21,12 @@ use crate::domain::{CommitteeKind, Publication};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(update).service(remove);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::SignedIn)
+        .add(create, Access::CommitteeManager)
+        .add(read, Access::CommitteeViewer)
+        .add(update, Access::CommitteeManager)
+        .add(remove, Access::CommitteeManager);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -149,7 +154,7 @@ pub fn find_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> 
 
 /// List the committees visible to the caller: those it holds a role on, those published to every
 /// employee, and those it manages (admins see all).
-#[utoipa::path(tag = "committees", params(ListQuery), responses((status = OK, body = Page<CommitteeView>)))]
+#[utoipa::path(tag = "committees", operation_id = "listCommittees", params(ListQuery), responses((status = OK, description = "A page of the committees the caller may see.", body = Page<CommitteeView>)))]
 #[get("/committees")]
 async fn list(
     state: State,
@@ -163,11 +168,10 @@ async fn list(
 
 /// Create a committee (admins; delegated managers for an owner group they manage).
 #[utoipa::path(
-    tag = "committees",
+    tag = "committees", operation_id = "createCommittee",
     request_body = NewCommittee,
     responses(
-        (status = CREATED, body = CommitteeView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller does not manage the owner group.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new committee.", body = CommitteeView, headers(("ETag" = String), ("Location" = String))),
     )
 )]
 #[post("/committees")]
@@ -193,9 +197,9 @@ fn require_owner_manager(conn: &mut DbConnection, principal: &Principal, owner: 
 
 /// Read a committee.
 #[utoipa::path(
-    tag = "committees",
+    tag = "committees", operation_id = "getCommittee",
     params(("id" = i64, Path, description = "Committee id")),
-    responses((status = OK, body = CommitteeView, headers(("ETag" = String))))
+    responses((status = OK, description = "The committee.", body = CommitteeView, headers(("ETag" = String))))
 )]
 #[get("/committees/{id}")]
 async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -206,12 +210,11 @@ async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> Api
 
 /// Change a committee (admins; delegated managers of its owner group, and of the new one).
 #[utoipa::path(
-    tag = "committees",
+    tag = "committees", operation_id = "updateCommittee",
     params(("id" = i64, Path, description = "Committee id"), ("If-Match" = String, Header, description = "ETag of the version being changed")),
     request_body(content = CommitteePatch, content_type = "application/merge-patch+json"),
     responses(
-        (status = OK, body = CommitteeView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller does not manage the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The committee as changed.", body = CommitteeView, headers(("ETag" = String))),
     )
 )]
 #[patch("/committees/{id}")]
@@ -250,11 +253,10 @@ async fn update(
 /// Delete a committee that has no meetings; its grants go with it (admins; delegated managers of its
 /// owner group).
 #[utoipa::path(
-    tag = "committees",
+    tag = "committees", operation_id = "deleteCommittee",
     params(("id" = i64, Path, description = "Committee id"), ("If-Match" = String, Header, description = "ETag of the version being deleted")),
     responses(
         (status = NO_CONTENT, description = "Deleted."),
-        (status = FORBIDDEN, description = "The caller does not manage the committee.", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "The committee has meetings.", body = Problem, content_type = "application/problem+json"),
     )
 )]

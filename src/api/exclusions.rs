@@ -14,18 +14,23 @@ use super::extract::{IfMatch, JsonBody};
 use super::items::find_readable_item;
 use super::meetings::require_secretary;
 use super::pagination::SinceQuery;
-use super::{State, created, etagged};
+use super::policy::{Access, Routes};
+use super::{State, created, ensure_room, etagged};
 use crate::audit::{self, Object};
 use crate::db::exclusions::{self, Exclusion};
 use crate::db::items::Item;
 use crate::db::modified_since;
 use crate::db::{DbConnection, meetings};
 use crate::domain::access::Principal;
+use crate::domain::limits;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(remove);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::Secretary)
+        .add(create, Access::Secretary)
+        .add(read, Access::Secretary)
+        .add(remove, Access::Secretary);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -75,11 +80,10 @@ fn item_for_secretary(conn: &mut DbConnection, principal: &Principal, item_id: i
 
 /// Who is excluded from the item (the committee's secretaries).
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "listExclusions",
     params(("id" = i64, Path, description = "Item id"), SinceQuery),
     responses(
-        (status = OK, body = Vec<ExclusionView>),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The item's exclusions.", body = Vec<ExclusionView>),
     )
 )]
 #[get("/items/{id}/exclusions")]
@@ -102,12 +106,11 @@ async fn list(
 
 /// Exclude a user from the item (the committee's secretaries).
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "createExclusion",
     params(("id" = i64, Path, description = "Item id")),
     request_body = NewExclusion,
     responses(
-        (status = CREATED, body = ExclusionView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new exclusion.", body = ExclusionView, headers(("ETag" = String), ("Location" = String))),
         (status = CONFLICT, description = "The user is already excluded.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -123,6 +126,7 @@ async fn create(
     let exclusion = state
         .write(principal, move |conn, principal| {
             let (item, committee) = item_for_secretary(conn, principal, item_id)?;
+            ensure_room(exclusions::count_for_item(conn, item.id)?, limits::EXCLUSIONS, "exclusions from an item")?;
             let now = time::now();
             // What the excluded user sees of the meeting changes with it.
             meetings::touch(conn, item.meeting_id, now)?;
@@ -144,11 +148,10 @@ async fn create(
 
 /// Read an exclusion (the committee's secretaries).
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "getExclusion",
     params(("id" = i64, Path, description = "Item id"), ("exclusion_id" = i64, Path, description = "Exclusion id")),
     responses(
-        (status = OK, body = ExclusionView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The exclusion.", body = ExclusionView, headers(("ETag" = String))),
     )
 )]
 #[get("/items/{id}/exclusions/{exclusion_id}")]
@@ -165,7 +168,7 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
 
 /// End an exclusion (the committee's secretaries).
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "deleteExclusion",
     params(
         ("id" = i64, Path, description = "Item id"),
         ("exclusion_id" = i64, Path, description = "Exclusion id"),
@@ -173,7 +176,6 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
     ),
     responses(
         (status = NO_CONTENT, description = "Removed."),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/items/{id}/exclusions/{exclusion_id}")]

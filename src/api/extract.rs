@@ -11,6 +11,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::web::{Bytes, BytesMut};
 use actix_web::{FromRequest, HttpRequest};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
@@ -262,6 +263,136 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+/// The media type to answer with: of those `offered` (the service's preference first), the one the
+/// request's `Accept` rates highest; the first without `Accept`. 406 when `Accept` takes none.
+pub fn negotiate(req: &HttpRequest, offered: &[&'static str]) -> Result<&'static str, ApiError> {
+    let Some(accept) = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Ok(offered[0]);
+    };
+    let ranges: Vec<(String, f32)> = accept
+        .split(',')
+        .filter_map(|range| {
+            let mut parts = range.split(';').map(str::trim);
+            let media = parts.next()?.to_ascii_lowercase();
+            let q = parts
+                .filter_map(|p| p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")))
+                .find_map(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (!media.is_empty()).then_some((media, q))
+        })
+        .collect();
+    // A type's quality is that of the most specific range naming it (`text/csv` before `text/*` before `*/*`).
+    let quality = |offer: &str| -> f32 {
+        let kind = offer.split('/').next().unwrap_or("");
+        let specific = ranges.iter().find(|(range, _)| range == offer);
+        let of_kind = ranges.iter().find(|(range, _)| range.strip_suffix("/*") == Some(kind));
+        let any = ranges.iter().find(|(range, _)| range == "*/*");
+        specific.or(of_kind).or(any).map_or(0.0, |(_, q)| *q)
+    };
+    let mut best: Option<(&'static str, f32)> = None;
+    for offer in offered {
+        let q = quality(offer);
+        if q > 0.0 && best.is_none_or(|(_, b)| q > b) {
+            best = Some((offer, q));
+        }
+    }
+    best.map(|(offer, _)| offer).ok_or_else(|| ApiError::NotAcceptable(offered.join(", ")))
+}
+
+/// A time as a client sends it: RFC 3339 with an offset, e.g. `2022-04-25T12:30:00+02:00`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timestamp(pub DateTime<FixedOffset>);
+
+/// The longest RFC 3339 time read: nanoseconds and an offset (`2022-04-25T12:30:00.123456789+02:00`).
+const TIMESTAMP_MAX: usize = 35;
+
+impl Timestamp {
+    pub fn parse(text: &str) -> Result<Timestamp, String> {
+        let refused = || {
+            format!(
+                "must be an RFC 3339 time with an offset, e.g. 2022-04-25T12:30:00+02:00, at most {TIMESTAMP_MAX} characters"
+            )
+        };
+        if text.len() > TIMESTAMP_MAX {
+            return Err(refused());
+        }
+        DateTime::parse_from_rfc3339(text).map(Timestamp).map_err(|_| refused())
+    }
+}
+
+impl Timestamp {
+    /// As stored: UTC.
+    pub fn stored(self) -> chrono::NaiveDateTime {
+        crate::time::to_stored(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Timestamp::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl utoipa::PartialSchema for Timestamp {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+            .min_length(Some(20))
+            .max_length(Some(TIMESTAMP_MAX))
+            .description(Some("RFC 3339 with an offset (stored in UTC, shown in Europe/Copenhagen time)."))
+            .examples(["2022-04-25T12:30:00+02:00"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Timestamp {}
+
+/// A day as a client sends it: `YYYY-MM-DD`, a day in Europe/Copenhagen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Day(pub NaiveDate);
+
+impl Day {
+    /// When the day begins in Copenhagen, as stored.
+    pub fn start(self) -> chrono::NaiveDateTime {
+        crate::time::start_of_local_day(self.0)
+    }
+
+    /// When the next day begins in Copenhagen, as stored (none after the last day chrono knows).
+    pub fn end(self) -> Option<chrono::NaiveDateTime> {
+        self.0.succ_opt().map(crate::time::start_of_local_day)
+    }
+}
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let refused = || serde::de::Error::custom("must be a day as YYYY-MM-DD, e.g. 2022-04-25");
+        if text.len() != 10 {
+            return Err(refused());
+        }
+        NaiveDate::parse_from_str(&text, "%Y-%m-%d").map(Day).map_err(|_| refused())
+    }
+}
+
+impl utoipa::PartialSchema for Day {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+            .min_length(Some(10))
+            .max_length(Some(10))
+            .description(Some("A day, `YYYY-MM-DD`, in Europe/Copenhagen."))
+            .examples(["2022-04-25"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Day {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,5 +447,47 @@ mod tests {
         assert!(matches!(IfMatch("\"2\"".into()).check(3), Err(ApiError::PreconditionFailed)));
         assert!(matches!(IfMatch("W/\"3\"".into()).check(3), Err(ApiError::PreconditionFailed)));
         assert!(matches!(IfMatch("\"3-title-only\"".into()).check(3), Err(ApiError::PreconditionFailed)));
+    }
+}
+
+#[cfg(test)]
+mod negotiation_tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn answer(accept: Option<&str>) -> Result<&'static str, ApiError> {
+        let mut req = TestRequest::default();
+        if let Some(accept) = accept {
+            req = req.insert_header(("Accept", accept));
+        }
+        negotiate(&req.to_http_request(), &["application/json", "text/csv"])
+    }
+
+    #[test]
+    fn the_accepted_type_rated_highest_is_given() {
+        assert_eq!(answer(None).unwrap(), "application/json");
+        assert_eq!(answer(Some("*/*")).unwrap(), "application/json");
+        assert_eq!(answer(Some("text/csv")).unwrap(), "text/csv");
+        assert_eq!(answer(Some("text/*, application/json;q=0.5")).unwrap(), "text/csv");
+        assert_eq!(answer(Some("application/json, text/csv")).unwrap(), "application/json");
+        assert_eq!(answer(Some("text/csv;q=0, */*")).unwrap(), "application/json");
+        assert!(matches!(answer(Some("application/xml")), Err(ApiError::NotAcceptable(_))));
+        assert!(matches!(answer(Some("*/*;q=0")), Err(ApiError::NotAcceptable(_))));
+    }
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::*;
+
+    #[test]
+    fn times_are_rfc3339_with_an_offset_and_bounded() {
+        assert!(Timestamp::parse("2022-04-25T12:30:00+02:00").is_ok());
+        assert!(Timestamp::parse("2022-04-25T10:30:00.123456789Z").is_ok());
+        assert!(Timestamp::parse("2022-04-25T12:30:00").is_err(), "an offset is required");
+        assert!(Timestamp::parse(&format!("2022-04-25T12:30:00.{}Z", "1".repeat(40))).is_err());
+        let day: Result<Day, _> = serde_json::from_str("\"2022-04-25\"");
+        assert_eq!(day.unwrap().0, NaiveDate::from_ymd_opt(2022, 4, 25).unwrap());
+        assert!(serde_json::from_str::<Day>("\"+02022-04-25\"").is_err());
     }
 }

@@ -11,7 +11,8 @@ use super::committees::find_visible;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
 use super::pagination::SinceQuery;
-use super::{State, created, etagged, manages, require_manager};
+use super::policy::{Access, Routes};
+use super::{State, created, ensure_room, etagged, manages, require_manager};
 use crate::audit::{self, Object};
 use crate::db::DbConnection;
 use crate::db::committees::Committee;
@@ -19,11 +20,16 @@ use crate::db::grants::{self, Grant};
 use crate::db::modified_since;
 use crate::domain::CommitteeRole;
 use crate::domain::access::{Principal, can_list_grants};
+use crate::domain::limits;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(update).service(remove);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::GrantViewer)
+        .add(create, Access::CommitteeManager)
+        .add(read, Access::GrantViewer)
+        .add(update, Access::CommitteeManager)
+        .add(remove, Access::CommitteeManager);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -106,11 +112,10 @@ fn find_grant(conn: &mut DbConnection, committee_id: i64, id: i64) -> ApiResult<
 
 /// List the committee's grants (its managers and secretaries).
 #[utoipa::path(
-    tag = "grants",
+    tag = "grants", operation_id = "listCommitteeGrants",
     params(("id" = i64, Path, description = "Committee id"), SinceQuery),
     responses(
-        (status = OK, body = Vec<GrantView>),
-        (status = FORBIDDEN, description = "The caller may see the committee but not its grants.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The committee's grants.", body = Vec<GrantView>),
     )
 )]
 #[get("/committees/{id}/grants")]
@@ -133,12 +138,11 @@ async fn list(
 
 /// Grant a role on the committee to an access group (its managers).
 #[utoipa::path(
-    tag = "grants",
+    tag = "grants", operation_id = "createCommitteeGrant",
     params(("id" = i64, Path, description = "Committee id")),
     request_body = NewGrant,
     responses(
-        (status = CREATED, body = GrantView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller does not manage the committee or the group.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new grant.", body = GrantView, headers(("ETag" = String), ("Location" = String))),
         (status = CONFLICT, description = "The group already holds a grant on the committee.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -153,6 +157,8 @@ async fn create(
     let grant = state
         .write(principal, move |conn, principal| {
             check_can_change(conn, principal, committee_id, Some(input.group_id))?;
+            let count = grants::count_for_committee(conn, committee_id)?;
+            ensure_room(count, limits::COMMITTEE_GRANTS, "grants on a committee")?;
             let grant = grants::create(conn, committee_id, input.group_id, input.role, time::now())?;
             audit::created(conn, principal, &object(&grant), &GrantView::from(grant.clone()))?;
             Ok(grant)
@@ -164,11 +170,10 @@ async fn create(
 
 /// Read one grant (the committee's managers and secretaries).
 #[utoipa::path(
-    tag = "grants",
+    tag = "grants", operation_id = "getCommitteeGrant",
     params(("id" = i64, Path, description = "Committee id"), ("grant_id" = i64, Path, description = "Grant id")),
     responses(
-        (status = OK, body = GrantView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller may see the committee but not its grants.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The grant.", body = GrantView, headers(("ETag" = String))),
     )
 )]
 #[get("/committees/{id}/grants/{grant_id}")]
@@ -185,7 +190,7 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
 
 /// Change the role of a grant (the committee's managers).
 #[utoipa::path(
-    tag = "grants",
+    tag = "grants", operation_id = "updateCommitteeGrant",
     params(
         ("id" = i64, Path, description = "Committee id"),
         ("grant_id" = i64, Path, description = "Grant id"),
@@ -193,8 +198,7 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
     ),
     request_body(content = GrantPatch, content_type = "application/merge-patch+json"),
     responses(
-        (status = OK, body = GrantView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller does not manage the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The grant as changed.", body = GrantView, headers(("ETag" = String))),
     )
 )]
 #[patch("/committees/{id}/grants/{grant_id}")]
@@ -227,7 +231,7 @@ async fn update(
 
 /// Revoke a grant (the committee's managers).
 #[utoipa::path(
-    tag = "grants",
+    tag = "grants", operation_id = "deleteCommitteeGrant",
     params(
         ("id" = i64, Path, description = "Committee id"),
         ("grant_id" = i64, Path, description = "Grant id"),
@@ -235,7 +239,6 @@ async fn update(
     ),
     responses(
         (status = NO_CONTENT, description = "Revoked."),
-        (status = FORBIDDEN, description = "The caller does not manage the committee.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/committees/{id}/grants/{grant_id}")]

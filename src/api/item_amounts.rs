@@ -15,7 +15,8 @@ use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::items::{item_in_full, read_item_in_full};
 use super::lifecycle::allow;
 use super::pagination::SinceQuery;
-use super::{State, created, etagged};
+use super::policy::{Access, Routes};
+use super::{State, created, ensure_room, etagged};
 use crate::audit::{self, Object};
 use crate::db::item_amounts::{self, ItemAmount, ItemAmountFields};
 use crate::db::items::{Item, ItemPlace};
@@ -23,11 +24,16 @@ use crate::db::modified_since;
 use crate::domain::access::Principal;
 use crate::domain::allocation::{AmountKind, MAX_TOTAL_ORE, Recurrence};
 use crate::domain::lifecycle::Change;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::domain::limits;
+use crate::error::{ApiError, ApiResult};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(update).service(remove);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::InFull)
+        .add(create, Access::Secretary)
+        .add(read, Access::InFull)
+        .add(update, Access::Secretary)
+        .add(remove, Access::Secretary);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -144,9 +150,9 @@ fn find_to_change(
 
 /// The item's amounts, in the order they were recorded (whoever sees the item in full).
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "listItemAmounts",
     params(("id" = i64, Path, description = "Item id"), SinceQuery),
-    responses((status = OK, body = Vec<ItemAmountView>))
+    responses((status = OK, description = "The item's amounts.", body = Vec<ItemAmountView>))
 )]
 #[get("/items/{id}/amounts")]
 async fn list(
@@ -169,12 +175,11 @@ async fn list(
 
 /// Record an amount (the committee's secretaries, while the item's content may change).
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "createItemAmount",
     params(("id" = i64, Path, description = "Item id")),
     request_body = NewItemAmount,
     responses(
-        (status = CREATED, body = ItemAmountView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new amount.", body = ItemAmountView, headers(("ETag" = String), ("Location" = String))),
     )
 )]
 #[post("/items/{id}/amounts")]
@@ -190,6 +195,7 @@ async fn create(
         .write(principal, move |conn, principal| {
             let (item, place) = item_in_full(conn, principal, item_id, true)?;
             allow(place.status, Change::ItemContent)?;
+            ensure_room(item_amounts::count_for_item(conn, item.id)?, limits::AMOUNTS, "amounts on an item")?;
             let amount = item_amounts::create(conn, item.meeting_id, item.id, &input.into(), time::now())?;
             audit::created(conn, principal, &object(&amount, &item, &place), &ItemAmountView::from(amount.clone()))?;
             Ok(amount)
@@ -200,9 +206,9 @@ async fn create(
 
 /// Read one amount.
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "getItemAmount",
     params(("id" = i64, Path, description = "Item id"), ("amount_id" = i64, Path, description = "Amount id")),
-    responses((status = OK, body = ItemAmountView, headers(("ETag" = String))))
+    responses((status = OK, description = "The amount.", body = ItemAmountView, headers(("ETag" = String))))
 )]
 #[get("/items/{id}/amounts/{amount_id}")]
 async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
@@ -219,7 +225,7 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
 
 /// Change an amount (the committee's secretaries). Allocations made from it keep their own total.
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "updateItemAmount",
     params(
         ("id" = i64, Path, description = "Item id"),
         ("amount_id" = i64, Path, description = "Amount id"),
@@ -227,8 +233,7 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
     ),
     request_body(content = ItemAmountPatch, content_type = "application/merge-patch+json"),
     responses(
-        (status = OK, body = ItemAmountView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The amount as changed.", body = ItemAmountView, headers(("ETag" = String))),
     )
 )]
 #[patch("/items/{id}/amounts/{amount_id}")]
@@ -258,7 +263,7 @@ async fn update(
 
 /// Remove an amount (the committee's secretaries).
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "deleteItemAmount",
     params(
         ("id" = i64, Path, description = "Item id"),
         ("amount_id" = i64, Path, description = "Amount id"),
@@ -266,7 +271,6 @@ async fn update(
     ),
     responses(
         (status = NO_CONTENT, description = "Removed."),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/items/{id}/amounts/{amount_id}")]

@@ -15,7 +15,8 @@ use super::extract::{IfMatch, JsonBody};
 use super::items::{item_in_full, read_item_in_full};
 use super::lifecycle::allow;
 use super::pagination::SinceQuery;
-use super::{State, created, etagged};
+use super::policy::{Access, Routes};
+use super::{State, created, ensure_room, etagged};
 use crate::audit::{self, Object};
 use crate::db::item_attendance::{self, ItemAttendance, ItemAttendanceFields};
 use crate::db::items::{Item, ItemPlace};
@@ -24,11 +25,15 @@ use crate::db::participants;
 use crate::domain::ItemAttendanceKind;
 use crate::domain::access::Principal;
 use crate::domain::lifecycle::Change;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::domain::limits;
+use crate::error::{ApiError, ApiResult};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(remove);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::InFull)
+        .add(create, Access::Secretary)
+        .add(read, Access::InFull)
+        .add(remove, Access::Secretary);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -94,9 +99,9 @@ fn object(entry: &ItemAttendance, item: &Item, place: &ItemPlace) -> Object {
 
 /// Guests and absences for the item, in the order they were recorded.
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "listItemAttendance",
     params(("id" = i64, Path, description = "Item id"), SinceQuery),
-    responses((status = OK, body = Vec<ItemAttendanceView>))
+    responses((status = OK, description = "The item's guests and absences.", body = Vec<ItemAttendanceView>))
 )]
 #[get("/items/{id}/attendance")]
 async fn list(
@@ -119,12 +124,11 @@ async fn list(
 
 /// Record a guest for the item, or a participant's absence from it (the committee's secretaries).
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "createItemAttendance",
     params(("id" = i64, Path, description = "Item id")),
     request_body = NewItemAttendance,
     responses(
-        (status = CREATED, body = ItemAttendanceView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new entry.", body = ItemAttendanceView, headers(("ETag" = String), ("Location" = String))),
     )
 )]
 #[post("/items/{id}/attendance")]
@@ -151,6 +155,8 @@ async fn create(
                 name: input.name,
                 note: input.note,
             };
+            let count = item_attendance::count_for_item(conn, item.id)?;
+            ensure_room(count, limits::ITEM_ATTENDANCE, "guests and absences for an item")?;
             let entry = item_attendance::create(conn, item.meeting_id, item.id, &fields, time::now())?;
             let view = ItemAttendanceView::from(entry.clone());
             audit::created(conn, principal, &object(&entry, &item, &place), &view)?;
@@ -163,9 +169,9 @@ async fn create(
 
 /// Read one guest or absence.
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "getItemAttendance",
     params(("id" = i64, Path, description = "Item id"), ("attendance_id" = i64, Path, description = "Attendance id")),
-    responses((status = OK, body = ItemAttendanceView, headers(("ETag" = String))))
+    responses((status = OK, description = "The entry.", body = ItemAttendanceView, headers(("ETag" = String))))
 )]
 #[get("/items/{id}/attendance/{attendance_id}")]
 async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
@@ -182,7 +188,7 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
 
 /// Remove a guest or an absence (the committee's secretaries).
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "deleteItemAttendance",
     params(
         ("id" = i64, Path, description = "Item id"),
         ("attendance_id" = i64, Path, description = "Attendance id"),
@@ -190,7 +196,6 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
     ),
     responses(
         (status = NO_CONTENT, description = "Removed."),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/items/{id}/attendance/{attendance_id}")]

@@ -12,26 +12,28 @@ use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::lifecycle::allow;
 use super::meetings::{find_readable, require_secretary};
 use super::pagination::SinceQuery;
-use super::{State, created, etagged};
+use super::policy::{Access, Routes};
+use super::{State, created, ensure_room, etagged};
 use crate::audit::{self, Auditor, Object};
 use crate::db::items::{self, Item, ItemFields, ItemPlace};
 use crate::db::{DbConnection, exclusions, meetings};
 use crate::domain::access::{ItemView, Principal, can_read_meetings, item_role, item_view};
 use crate::domain::agenda::{OrderError, check_reordering, is_case_reference, is_journal_number};
 use crate::domain::lifecycle::Change;
+use crate::domain::limits;
 use crate::domain::{CaseType, CommitteeRole, DecisionOutcome};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list)
-        .service(create)
-        .service(reorder)
-        .service(read)
-        .service(update)
-        .service(remove)
-        .service(decide)
-        .service(undecide);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::Reader)
+        .add(create, Access::Secretary)
+        .add(reorder, Access::Secretary)
+        .add(read, Access::Reader)
+        .add(update, Access::Secretary)
+        .add(remove, Access::Secretary)
+        .add(decide, Access::Secretary)
+        .add(undecide, Access::Secretary);
 }
 
 /// A decision (beslutning): its outcome, its wording in the minutes and when it was recorded.
@@ -234,13 +236,13 @@ pub struct NewItem {
     #[serde(default)]
     pub closed: bool,
     #[validate(custom(function = "valid_case_reference"))]
-    #[schema(pattern = r"^[0-9A-Za-z](?:[0-9A-Za-z./-]{0,62}[0-9A-Za-z])?$")]
+    #[schema(pattern = r"^[0-9A-Za-z](?:[0-9A-Za-z./-]{0,62}[0-9A-Za-z])?$", max_length = 64)]
     pub case_number: Option<String>,
     #[validate(custom(function = "valid_journal_number"))]
-    #[schema(pattern = r"^\d{2}\.\d{2}\.\d{2}(?:[A-ZÆØÅ]\d{2})?$")]
+    #[schema(pattern = r"^\d{2}\.\d{2}\.\d{2}(?:[A-ZÆØÅ]\d{2})?$", max_length = 11)]
     pub journal_number: Option<String>,
     #[validate(custom(function = "valid_case_reference"))]
-    #[schema(pattern = r"^[0-9A-Za-z](?:[0-9A-Za-z./-]{0,62}[0-9A-Za-z])?$")]
+    #[schema(pattern = r"^[0-9A-Za-z](?:[0-9A-Za-z./-]{0,62}[0-9A-Za-z])?$", max_length = 64)]
     pub document_number: Option<String>,
     pub case_type: Option<CaseType>,
     #[validate(length(max = MAX_SECTION))]
@@ -290,13 +292,13 @@ pub struct ItemPatch {
     #[schema(nullable = false)]
     pub closed: Option<bool>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, pattern = r"^[0-9A-Za-z](?:[0-9A-Za-z./-]{0,62}[0-9A-Za-z])?$")]
+    #[schema(value_type = Option<String>, pattern = r"^[0-9A-Za-z](?:[0-9A-Za-z./-]{0,62}[0-9A-Za-z])?$", max_length = 64)]
     pub case_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, pattern = r"^\d{2}\.\d{2}\.\d{2}(?:[A-ZÆØÅ]\d{2})?$")]
+    #[schema(value_type = Option<String>, pattern = r"^\d{2}\.\d{2}\.\d{2}(?:[A-ZÆØÅ]\d{2})?$", max_length = 11)]
     pub journal_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, pattern = r"^[0-9A-Za-z](?:[0-9A-Za-z./-]{0,62}[0-9A-Za-z])?$")]
+    #[schema(value_type = Option<String>, pattern = r"^[0-9A-Za-z](?:[0-9A-Za-z./-]{0,62}[0-9A-Za-z])?$", max_length = 64)]
     pub document_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<CaseType>)]
@@ -408,9 +410,9 @@ fn entry_response(status: StatusCode, item: Item, role: Option<CommitteeRole>) -
 /// The meeting's agenda in order. With `modified_since`, the open items changed since then and every
 /// closed item: when a closed item's hidden content changed is not for everyone to know.
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "listMeetingItems",
     params(("id" = i64, Path, description = "Meeting id"), SinceQuery),
-    responses((status = OK, body = Vec<AgendaEntry>))
+    responses((status = OK, description = "The agenda in order, each item as the caller may see it.", body = Vec<AgendaEntry>))
 )]
 #[get("/meetings/{id}/items")]
 async fn list(
@@ -439,12 +441,11 @@ async fn list(
 
 /// Add an item to the agenda (the committee's secretaries).
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "createItem",
     params(("id" = i64, Path, description = "Meeting id")),
     request_body = NewItem,
     responses(
-        (status = CREATED, body = AgendaItemView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new item.", body = AgendaItemView, headers(("ETag" = String), ("Location" = String))),
     )
 )]
 #[post("/meetings/{id}/items")]
@@ -461,6 +462,7 @@ async fn create(
             let (meeting, role) = find_readable(conn, principal, meeting_id)?;
             require_secretary(role)?;
             allow(meeting.status, Change::AgendaStructure)?;
+            ensure_room(items::count(conn, meeting.id)?.into(), limits::AGENDA_ITEMS, "items on an agenda")?;
             let position = input.position;
             let item = items::create(conn, meeting.id, &input.into(), position, time::now())?;
             audit::created(conn, principal, &object(&item, meeting.committee_id), &AgendaItemView::from(item.clone()))?;
@@ -472,12 +474,11 @@ async fn create(
 
 /// Put the agenda in a new order (the committee's secretaries). If-Match carries the meeting's ETag.
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "reorderItems",
     params(("id" = i64, Path, description = "Meeting id"), ("If-Match" = String, Header, description = "ETag of the meeting")),
     request_body = ItemOrder,
     responses(
-        (status = OK, body = Vec<AgendaEntry>, headers(("ETag" = String, description = "The meeting's new ETag"))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The agenda in its new order.", body = Vec<AgendaEntry>, headers(("ETag" = String, description = "The meeting's new ETag"))),
     )
 )]
 #[put("/meetings/{id}/item-order")]
@@ -523,9 +524,9 @@ async fn reorder(
 
 /// Read an agenda item. A closed item shows only its number and title to callers below member.
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "getItem",
     params(("id" = i64, Path, description = "Item id")),
-    responses((status = OK, body = AgendaEntry, headers(("ETag" = String))))
+    responses((status = OK, description = "The item as the caller may see it.", body = AgendaEntry, headers(("ETag" = String))))
 )]
 #[get("/items/{id}")]
 async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -545,12 +546,11 @@ async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> Api
 
 /// Change an agenda item (the committee's secretaries).
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "updateItem",
     params(("id" = i64, Path, description = "Item id"), ("If-Match" = String, Header, description = "ETag of the version being changed")),
     request_body(content = ItemPatch, content_type = "application/merge-patch+json"),
     responses(
-        (status = OK, body = AgendaItemView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The item as changed.", body = AgendaItemView, headers(("ETag" = String))),
     )
 )]
 #[patch("/items/{id}")]
@@ -589,11 +589,10 @@ async fn update(
 
 /// Remove an item from the agenda (the committee's secretaries); later items move up.
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "deleteItem",
     params(("id" = i64, Path, description = "Item id"), ("If-Match" = String, Header, description = "ETag of the version being deleted")),
     responses(
         (status = NO_CONTENT, description = "Deleted."),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/items/{id}")]
@@ -620,12 +619,11 @@ async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match
 /// Record the item's decision (the committee's secretaries, once the meeting has been held). If-Match
 /// carries the item's ETag.
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "recordDecision",
     params(("id" = i64, Path, description = "Item id"), ("If-Match" = String, Header, description = "ETag of the item")),
     request_body = NewDecision,
     responses(
-        (status = OK, body = AgendaItemView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The item with its decision.", body = AgendaItemView, headers(("ETag" = String))),
         (status = CONFLICT, description = "The meeting has not been held, or is cancelled.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -644,11 +642,10 @@ async fn decide(
 
 /// Clear the item's decision (the committee's secretaries, once the meeting has been held).
 #[utoipa::path(
-    tag = "items",
+    tag = "items", operation_id = "clearDecision",
     params(("id" = i64, Path, description = "Item id"), ("If-Match" = String, Header, description = "ETag of the item")),
     responses(
-        (status = OK, body = AgendaItemView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The item without a decision.", body = AgendaItemView, headers(("ETag" = String))),
         (status = CONFLICT, description = "The meeting has not been held, or is cancelled.", body = Problem, content_type = "application/problem+json"),
     )
 )]

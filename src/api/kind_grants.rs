@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::Authenticated;
-use super::extract::{IfMatch, JsonBody, QueryParams};
+use super::extract::{IfMatch, JsonBody, QueryParams, Timestamp};
 use super::grants::GrantPatch;
 use super::pagination::{self, Page};
+use super::policy::{Access, Routes};
 use super::{State, created, etagged, require_admin};
 use crate::audit::{self, Object};
 use crate::db::kind_grants::{self, KindGrant};
@@ -19,8 +20,12 @@ use crate::domain::{CommitteeKind, CommitteeRole};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(update).service(remove);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::Admin)
+        .add(create, Access::Admin)
+        .add(read, Access::Admin)
+        .add(update, Access::Admin)
+        .add(remove, Access::Admin);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -65,12 +70,12 @@ pub struct KindGrantQuery {
     pub group_id: Option<i64>,
     /// Only those created or changed at or after this time (RFC 3339; encode `+` as `%2B`).
     /// Deletions are not listed: the audit trail has them.
-    pub modified_since: Option<DateTime<FixedOffset>>,
+    pub modified_since: Option<Timestamp>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    #[param(pattern = r"^id\.[0-9]{1,18}$")]
+    #[param(pattern = r"^id\.[0-9]{1,18}$", max_length = 21)]
     pub cursor: Option<String>,
 }
 
@@ -84,11 +89,10 @@ fn find(conn: &mut crate::db::DbConnection, id: i64) -> ApiResult<KindGrant> {
 
 /// List the grants on kinds of committee (admins).
 #[utoipa::path(
-    tag = "grants",
+    tag = "grants", operation_id = "listKindGrants",
     params(KindGrantQuery),
     responses(
-        (status = OK, body = Page<KindGrantView>),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "A page of grants on kinds of committee.", body = Page<KindGrantView>),
     )
 )]
 #[get("/grants")]
@@ -110,11 +114,10 @@ async fn list(
 
 /// Grant a role on every committee of a kind to an access group (admins).
 #[utoipa::path(
-    tag = "grants",
+    tag = "grants", operation_id = "createKindGrant",
     request_body = NewKindGrant,
     responses(
-        (status = CREATED, body = KindGrantView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new grant.", body = KindGrantView, headers(("ETag" = String), ("Location" = String))),
         (status = CONFLICT, description = "The group already holds a grant on the kind.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -134,11 +137,10 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewKindGrant>
 
 /// Read a grant on a kind of committee (admins).
 #[utoipa::path(
-    tag = "grants",
+    tag = "grants", operation_id = "getKindGrant",
     params(("id" = i64, Path, description = "Grant id")),
     responses(
-        (status = OK, body = KindGrantView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The grant.", body = KindGrantView, headers(("ETag" = String))),
     )
 )]
 #[get("/grants/{id}")]
@@ -155,12 +157,11 @@ async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> Api
 
 /// Change the role of a grant on a kind of committee (admins).
 #[utoipa::path(
-    tag = "grants",
+    tag = "grants", operation_id = "updateKindGrant",
     params(("id" = i64, Path, description = "Grant id"), ("If-Match" = String, Header, description = "ETag of the version being changed")),
     request_body(content = GrantPatch, content_type = "application/merge-patch+json"),
     responses(
-        (status = OK, body = KindGrantView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The grant as changed.", body = KindGrantView, headers(("ETag" = String))),
     )
 )]
 #[patch("/grants/{id}")]
@@ -193,11 +194,10 @@ async fn update(
 
 /// Revoke a grant on a kind of committee (admins).
 #[utoipa::path(
-    tag = "grants",
+    tag = "grants", operation_id = "deleteKindGrant",
     params(("id" = i64, Path, description = "Grant id"), ("If-Match" = String, Header, description = "ETag of the version being revoked")),
     responses(
         (status = NO_CONTENT, description = "Revoked."),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/grants/{id}")]

@@ -10,8 +10,9 @@ use validator::Validate;
 
 use super::extract::{IfMatch, JsonBody};
 use super::meetings::{MeetingSummary, find_readable, require_secretary};
+use super::policy::{Access, Routes};
 use super::published::{PublicationSummary, build_document};
-use super::{State, etagged};
+use super::{State, ensure_room, etagged};
 use crate::audit::{self, Object};
 use crate::db::meetings::Meeting;
 use crate::db::{DbConnection, committees, items, meetings, participants, published, sign_offs};
@@ -20,11 +21,15 @@ use crate::domain::access::Principal;
 use crate::domain::lifecycle::{
     Action, Change, Facts, Refusal, SignOffFacts, may_change, transition, unsigned_approvers,
 };
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::domain::limits;
+use crate::error::{ApiError, ApiResult};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(publish_agenda).service(hold).service(publish_minutes).service(cancel);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(publish_agenda, Access::Secretary)
+        .add(hold, Access::Secretary)
+        .add(publish_minutes, Access::Secretary)
+        .add(cancel, Access::Secretary);
 }
 
 impl From<Refusal> for ApiError {
@@ -127,6 +132,11 @@ async fn act(
             let moved = meetings::set_status(conn, &meeting, step.to, cancellation, now)?;
             let published = match step.publishes {
                 Some((kind, _)) => {
+                    ensure_room(
+                        published::count(conn, moved.id)?,
+                        limits::VERSIONS,
+                        "published versions of a meeting",
+                    )?;
                     let number = published::next_number(conn, moved.id, kind)?;
                     let signed = meeting.version;
                     let document = build_document(conn, &moved, &committee, kind, number, reason.clone(), signed)?;
@@ -153,12 +163,11 @@ async fn act(
 /// Publish the agenda (version 1), or a correction of it with a reason (version n+1). The meeting
 /// must have items; the committee's secretaries only.
 #[utoipa::path(
-    tag = "lifecycle",
+    tag = "lifecycle", operation_id = "publishMeetingAgenda",
     params(("id" = i64, Path, description = "Meeting id"), ("If-Match" = String, Header, description = "ETag of the meeting")),
     request_body = PublishRequest,
     responses(
-        (status = CREATED, body = ActionResult, headers(("ETag" = String, description = "The meeting's new ETag"), ("Location" = String, description = "The published version"))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The meeting with the agenda published as a new version.", body = ActionResult, headers(("ETag" = String, description = "The meeting's new ETag"), ("Location" = String, description = "The published version"))),
     )
 )]
 #[post("/meetings/{id}/publish-agenda")]
@@ -177,12 +186,11 @@ async fn publish_agenda(
 /// Record that the meeting has been held (from `agenda_published`, once it has started): decisions
 /// and sign-off can now be entered, and the agenda's items are fixed.
 #[utoipa::path(
-    tag = "lifecycle",
+    tag = "lifecycle", operation_id = "holdMeeting",
     params(("id" = i64, Path, description = "Meeting id"), ("If-Match" = String, Header, description = "ETag of the meeting")),
     request_body = HoldRequest,
     responses(
-        (status = OK, body = ActionResult, headers(("ETag" = String, description = "The meeting's new ETag"))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The meeting, held.", body = ActionResult, headers(("ETag" = String, description = "The meeting's new ETag"))),
     )
 )]
 #[post("/meetings/{id}/hold")]
@@ -200,12 +208,11 @@ async fn hold(
 /// Publish the minutes (version 1), or a correction of them with a reason (version n+1). When the
 /// committee requires sign-off, every approver must have signed the meeting's current version.
 #[utoipa::path(
-    tag = "lifecycle",
+    tag = "lifecycle", operation_id = "publishMeetingMinutes",
     params(("id" = i64, Path, description = "Meeting id"), ("If-Match" = String, Header, description = "ETag of the meeting")),
     request_body = PublishRequest,
     responses(
-        (status = CREATED, body = ActionResult, headers(("ETag" = String, description = "The meeting's new ETag"), ("Location" = String, description = "The published version"))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The meeting with the minutes published as a new version.", body = ActionResult, headers(("ETag" = String, description = "The meeting's new ETag"), ("Location" = String, description = "The published version"))),
     )
 )]
 #[post("/meetings/{id}/publish-minutes")]
@@ -223,12 +230,11 @@ async fn publish_minutes(
 
 /// Cancel a meeting that has not been held. A published agenda stays readable, marked cancelled.
 #[utoipa::path(
-    tag = "lifecycle",
+    tag = "lifecycle", operation_id = "cancelMeeting",
     params(("id" = i64, Path, description = "Meeting id"), ("If-Match" = String, Header, description = "ETag of the meeting")),
     request_body = CancelRequest,
     responses(
-        (status = OK, body = ActionResult, headers(("ETag" = String, description = "The meeting's new ETag"))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The meeting, cancelled.", body = ActionResult, headers(("ETag" = String, description = "The meeting's new ETag"))),
     )
 )]
 #[post("/meetings/{id}/cancel")]

@@ -6,13 +6,14 @@ use utoipa::ToSchema;
 
 use super::Authenticated;
 use super::State;
+use super::policy::{Access, Routes};
 use crate::auth::Caller;
 use crate::db::{clients, committees, groups, members};
 use crate::domain::{CommitteeKind, CommitteeRole, ServiceRole, Tier};
 use crate::error::ApiResult;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(me);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(me, Access::SignedIn);
 }
 
 /// How the caller belongs to a group.
@@ -63,7 +64,7 @@ pub struct Me {
 }
 
 /// Who the caller is: groups (direct and inherited), service roles, and the role on each committee.
-#[utoipa::path(tag = "users", responses((status = OK, body = Me)))]
+#[utoipa::path(tag = "users", operation_id = "getMe", responses((status = OK, description = "Who the service takes the caller to be.", body = Me)))]
 #[get("/me")]
 async fn me(state: State, caller: Caller, principal: Authenticated) -> ApiResult<web::Json<Me>> {
     let token_groups = caller.groups.clone();

@@ -2,17 +2,18 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
 use super::Authenticated;
-use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
+use super::extract::{Day, IfMatch, JsonBody, QueryParams, Timestamp, not_null, present};
 use super::items::{Agenda, AgendaEntry, AgendaItemView, entries};
 use super::lifecycle::allow;
 use super::pagination::{self, Page};
 use super::participants::ParticipantView;
+use super::policy::{Access, Routes};
 use super::published::PublicationSummary;
 use super::{State, created, etagged};
 use crate::audit::{self, Auditor, Object};
@@ -25,8 +26,12 @@ use crate::domain::{CommitteeRole, MeetingStatus};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(update).service(remove);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::SignedIn)
+        .add(create, Access::Secretary)
+        .add(read, Access::Reader)
+        .add(update, Access::Secretary)
+        .add(remove, Access::Secretary);
 }
 
 /// A meeting without its participants and agenda, as lists show it.
@@ -86,7 +91,7 @@ pub struct MeetingView {
 
 fn end_after_start(meeting: &NewMeeting) -> Result<(), ValidationError> {
     match meeting.ends_at {
-        Some(end) if end <= meeting.starts_at => {
+        Some(end) if end.0 <= meeting.starts_at.0 => {
             Err(ValidationError::new("ends_at").with_message("must be after starts_at".into()))
         }
         _ => Ok(()),
@@ -111,8 +116,8 @@ pub struct NewMeeting {
     #[schema(min_length = 1, max_length = 300)]
     pub title: String,
     /// RFC 3339 with an offset, e.g. `2022-04-25T12:30:00+02:00`.
-    pub starts_at: DateTime<FixedOffset>,
-    pub ends_at: Option<DateTime<FixedOffset>>,
+    pub starts_at: Timestamp,
+    pub ends_at: Option<Timestamp>,
     #[validate(length(min = 1, max = 300))]
     #[schema(min_length = 1, max_length = 300)]
     pub location: Option<String>,
@@ -128,8 +133,8 @@ impl From<NewMeeting> for MeetingFields {
     fn from(m: NewMeeting) -> Self {
         MeetingFields {
             title: m.title,
-            starts_at: time::to_stored(m.starts_at),
-            ends_at: m.ends_at.map(time::to_stored),
+            starts_at: time::to_stored(m.starts_at.0),
+            ends_at: m.ends_at.map(|end| time::to_stored(end.0)),
             location: m.location,
             online_link: m.online_link,
         }
@@ -145,10 +150,10 @@ pub struct MeetingPatch {
     pub title: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
-    pub starts_at: Option<DateTime<FixedOffset>>,
+    pub starts_at: Option<Timestamp>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<DateTime<FixedOffset>>)]
-    pub ends_at: Option<Option<DateTime<FixedOffset>>>,
+    #[schema(value_type = Option<Timestamp>)]
+    pub ends_at: Option<Option<Timestamp>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 300)]
     pub location: Option<Option<String>>,
@@ -162,8 +167,8 @@ impl MeetingPatch {
         NewMeeting {
             committee_id: current.committee_id,
             title: self.title.unwrap_or_else(|| current.title.clone()),
-            starts_at: self.starts_at.unwrap_or_else(|| time::to_api(current.starts_at)),
-            ends_at: self.ends_at.unwrap_or_else(|| current.ends_at.map(time::to_api)),
+            starts_at: self.starts_at.unwrap_or_else(|| Timestamp(time::to_api(current.starts_at))),
+            ends_at: self.ends_at.unwrap_or_else(|| current.ends_at.map(|end| Timestamp(time::to_api(end)))),
             location: self.location.unwrap_or_else(|| current.location.clone()),
             online_link: self.online_link.unwrap_or_else(|| current.online_link.clone()),
             standing_items: false,
@@ -178,17 +183,17 @@ pub struct MeetingQuery {
     /// Only this committee's meetings.
     pub committee_id: Option<i64>,
     /// Only meetings starting on or after this day (Europe/Copenhagen).
-    pub from: Option<NaiveDate>,
+    pub from: Option<Day>,
     /// Only meetings starting on or before this day (Europe/Copenhagen).
-    pub to: Option<NaiveDate>,
+    pub to: Option<Day>,
     pub status: Option<MeetingStatus>,
     /// Only meetings changed at or after this time (RFC 3339; encode `+` as `%2B`).
-    pub modified_since: Option<DateTime<FixedOffset>>,
+    pub modified_since: Option<Timestamp>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    #[param(pattern = r"^t\.-?[0-9]{1,16}\.[0-9]{1,18}$")]
+    #[param(pattern = r"^t\.-?[0-9]{1,16}\.[0-9]{1,18}$", max_length = 38)]
     pub cursor: Option<String>,
 }
 
@@ -243,7 +248,7 @@ fn view(
 }
 
 /// List the meetings the caller may read, by start time.
-#[utoipa::path(tag = "meetings", params(MeetingQuery), responses((status = OK, body = Page<MeetingSummary>)))]
+#[utoipa::path(tag = "meetings", operation_id = "listMeetings", params(MeetingQuery), responses((status = OK, description = "A page of the meetings the caller may read.", body = Page<MeetingSummary>)))]
 #[get("/meetings")]
 async fn list(
     state: State,
@@ -254,10 +259,10 @@ async fn list(
     let limit = pagination::limit(query.limit)?;
     let mut filter = MeetingFilter {
         committee_id: query.committee_id,
-        starts_from: query.from.map(time::start_of_local_day),
-        starts_before: query.to.and_then(|day| day.succ_opt()).map(time::start_of_local_day),
+        starts_from: query.from.map(Day::start),
+        starts_before: query.to.and_then(Day::end),
         status: query.status,
-        modified_since: query.modified_since.map(time::to_stored),
+        modified_since: query.modified_since.map(Timestamp::stored),
         after: pagination::after_time(query.cursor.as_deref())?,
         limit: i64::from(limit) + 1,
         committees: Vec::new(),
@@ -274,11 +279,10 @@ async fn list(
 
 /// Create a meeting (the committee's secretaries). It starts as a draft.
 #[utoipa::path(
-    tag = "meetings",
+    tag = "meetings", operation_id = "createMeeting",
     request_body = NewMeeting,
     responses(
-        (status = CREATED, body = MeetingView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new meeting, a draft.", body = MeetingView, headers(("ETag" = String), ("Location" = String))),
     )
 )]
 #[post("/meetings")]
@@ -312,9 +316,9 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewMeeting>) 
 
 /// Read a meeting with its participants and agenda.
 #[utoipa::path(
-    tag = "meetings",
+    tag = "meetings", operation_id = "getMeeting",
     params(("id" = i64, Path, description = "Meeting id")),
-    responses((status = OK, body = MeetingView, headers(("ETag" = String))))
+    responses((status = OK, description = "The meeting as the caller may see it.", body = MeetingView, headers(("ETag" = String))))
 )]
 #[get("/meetings/{id}")]
 async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -332,12 +336,11 @@ async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> Api
 
 /// Change a meeting (the committee's secretaries).
 #[utoipa::path(
-    tag = "meetings",
+    tag = "meetings", operation_id = "updateMeeting",
     params(("id" = i64, Path, description = "Meeting id"), ("If-Match" = String, Header, description = "ETag of the version being changed")),
     request_body(content = MeetingPatch, content_type = "application/merge-patch+json"),
     responses(
-        (status = OK, body = MeetingView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The meeting as changed.", body = MeetingView, headers(("ETag" = String))),
     )
 )]
 #[patch("/meetings/{id}")]
@@ -370,11 +373,10 @@ async fn update(
 
 /// Delete a draft meeting with its agenda and participants (the committee's secretaries).
 #[utoipa::path(
-    tag = "meetings",
+    tag = "meetings", operation_id = "deleteMeeting",
     params(("id" = i64, Path, description = "Meeting id"), ("If-Match" = String, Header, description = "ETag of the version being deleted")),
     responses(
         (status = NO_CONTENT, description = "Deleted."),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
         (status = CONFLICT, description = "The meeting is no longer a draft.", body = Problem, content_type = "application/problem+json"),
     )
 )]

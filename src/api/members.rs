@@ -13,17 +13,22 @@ use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
 use super::pagination::SinceQuery;
-use super::{State, created, etagged, require_manager};
+use super::policy::{Access, Routes};
+use super::{State, created, ensure_room, etagged, require_manager};
 use crate::audit::{self, Object};
 use crate::db::members::{self, Member};
 use crate::db::modified_since;
 use crate::db::{DbConnection, groups};
 use crate::domain::access::Principal;
+use crate::domain::limits;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(add).service(read).service(remove);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::GroupManager)
+        .add(add, Access::GroupManager)
+        .add(read, Access::GroupManager)
+        .add(remove, Access::GroupManager);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -67,11 +72,10 @@ fn managed_group(conn: &mut DbConnection, principal: &Principal, group_id: i64) 
 
 /// The group's local members (admins and the group's managers).
 #[utoipa::path(
-    tag = "access-groups",
+    tag = "access-groups", operation_id = "listGroupMembers",
     params(("id" = i64, Path, description = "Access group id"), SinceQuery),
     responses(
-        (status = OK, body = Vec<MemberView>),
-        (status = FORBIDDEN, description = "The caller does not manage the group.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The group's members added here.", body = Vec<MemberView>),
     )
 )]
 #[get("/access-groups/{id}/members")]
@@ -94,12 +98,11 @@ async fn list(
 
 /// Add a member to the group (admins and the group's managers).
 #[utoipa::path(
-    tag = "access-groups",
+    tag = "access-groups", operation_id = "addGroupMember",
     params(("id" = i64, Path, description = "Access group id")),
     request_body = NewMember,
     responses(
-        (status = CREATED, body = MemberView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller does not manage the group.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new membership.", body = MemberView, headers(("ETag" = String), ("Location" = String))),
         (status = CONFLICT, description = "Already a member.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -115,6 +118,7 @@ async fn add(
     let member = state
         .write(principal, move |conn, principal| {
             managed_group(conn, principal, group_id)?;
+            ensure_room(members::count_for_group(conn, group_id)?, limits::GROUP_MEMBERS, "members added to a group")?;
             let member = members::add(conn, group_id, &input.subject, &principal.subject, time::now())?;
             audit::created(
                 conn,
@@ -131,11 +135,10 @@ async fn add(
 
 /// Read a local membership (admins and the group's managers).
 #[utoipa::path(
-    tag = "access-groups",
+    tag = "access-groups", operation_id = "getGroupMember",
     params(("id" = i64, Path, description = "Access group id"), ("member_id" = i64, Path, description = "Membership id")),
     responses(
-        (status = OK, body = MemberView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller does not manage the group.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The membership.", body = MemberView, headers(("ETag" = String))),
     )
 )]
 #[get("/access-groups/{id}/members/{member_id}")]
@@ -152,7 +155,7 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
 
 /// Remove a member from the group (admins and the group's managers).
 #[utoipa::path(
-    tag = "access-groups",
+    tag = "access-groups", operation_id = "removeGroupMember",
     params(
         ("id" = i64, Path, description = "Access group id"),
         ("member_id" = i64, Path, description = "Membership id"),
@@ -160,7 +163,6 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
     ),
     responses(
         (status = NO_CONTENT, description = "Removed."),
-        (status = FORBIDDEN, description = "The caller does not manage the group.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/access-groups/{id}/members/{member_id}")]

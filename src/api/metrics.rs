@@ -12,12 +12,13 @@ use prometheus::{
 };
 
 use super::State;
+use super::policy::{Access, Routes};
 use crate::db::audit;
 use crate::error::ApiResult;
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(scrape);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(scrape, Access::Anyone);
 }
 
 pub struct Metrics {
@@ -93,7 +94,7 @@ pub async fn middleware(
 
 /// Metrics for Prometheus. Serve it where only the monitoring system reaches it.
 #[utoipa::path(
-    tag = "operations",
+    tag = "operations", operation_id = "getMetrics",
     responses((status = OK, description = "The Prometheus text exposition format.", content_type = "text/plain", body = String))
 )]
 #[get("/metrics")]

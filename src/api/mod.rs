@@ -28,8 +28,11 @@ pub mod me;
 pub mod meetings;
 pub mod members;
 pub mod metrics;
+pub mod openapi;
 pub mod pagination;
 pub mod participants;
+pub mod policy;
+pub mod problems;
 pub mod public;
 pub mod public_versions;
 pub mod published;
@@ -50,15 +53,7 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::{Next, from_fn};
-use actix_web::{App, FromRequest, HttpMessage, HttpRequest, HttpResponse, HttpResponseBuilder, web};
-use utoipa::OpenApi;
-use utoipa::openapi::Required;
-use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
-use utoipa::openapi::response::ResponseBuilder;
-use utoipa::openapi::schema::{ObjectBuilder, Type};
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, OpenApi as OpenApiDocument, Ref, RefOr};
-use utoipa_actix_web::AppExt;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, HttpResponseBuilder, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit::Auditor;
@@ -158,7 +153,7 @@ pub async fn authenticate(
     match known {
         Ok(()) => Ok(next.call(req).await?.map_into_boxed_body()),
         // Answered here rather than raised, so that the audit of denied attempts sees the request.
-        Err(refusal) => Ok(req.error_response(refusal)),
+        Err(refusal) => Ok(limits::refused_by_address(req, refusal)),
     }
 }
 
@@ -233,7 +228,7 @@ pub async fn authenticate_if_present(
             Ok(principal) => {
                 req.extensions_mut().insert(principal);
             }
-            Err(refusal) => return Ok(req.error_response(refusal)),
+            Err(refusal) => return Ok(limits::refused_by_address(req, refusal)),
         }
     }
     Ok(next.call(req).await?.map_into_boxed_body())
@@ -285,22 +280,36 @@ impl FromRequest for Caller {
     }
 }
 
+pub use openapi::openapi;
+
 pub type State = web::Data<AppState>;
+
+/// The routes `register` declares, each with its access rule, for a scope's `configure`.
+fn declared(register: fn(&mut policy::Routes)) -> impl FnOnce(&mut ServiceConfig) {
+    move |cfg| policy::Routes::declare(cfg, register)
+}
 
 /// Registers every documented route. The same function serves requests and generates the OpenAPI
 /// document, so the two cannot drift.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.configure(health::routes)
-        .configure(metrics::routes)
+    cfg.configure(declared(health::routes))
+        .configure(declared(metrics::routes))
+        .service(
+            utoipa_actix_web::scope("/problems")
+                .wrap(from_fn(limits::per_address))
+                .configure(declared(problems::routes)),
+        )
         // Before /v1, which would otherwise claim it: the token endpoint authenticates clients itself.
-        .service(utoipa_actix_web::scope("/v1/auth").wrap(from_fn(limits::per_address)).configure(token::routes))
+        .service(
+            utoipa_actix_web::scope("/v1/auth").wrap(from_fn(limits::per_address)).configure(declared(token::routes)),
+        )
         // Also before /v1: no token needed, one that is sent is checked.
         .service(
             utoipa_actix_web::scope("/v1/public")
                 .wrap(from_fn(limits::per_visitor))
                 .wrap(from_fn(authenticate_if_present))
-                .configure(public::routes)
-                .configure(calendar::public_routes),
+                .configure(declared(public::routes))
+                .configure(declared(calendar::public_routes)),
         )
         .service(
             utoipa_actix_web::scope("/v1")
@@ -308,183 +317,33 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .wrap(from_fn(idempotency::middleware))
                 .wrap(from_fn(limits::per_caller))
                 .wrap(from_fn(authenticate))
-                .configure(access_groups::routes)
-                .configure(members::routes)
-                .configure(committees::routes)
-                .configure(grants::routes)
-                .configure(kind_grants::routes)
-                .configure(meetings::routes)
-                .configure(lifecycle::routes)
-                .configure(published::routes)
-                .configure(sign_offs::routes)
-                .configure(standing_items::routes)
-                .configure(item_attendance::routes)
-                .configure(item_amounts::routes)
-                .configure(allocations::routes)
-                .configure(cases::routes)
-                .configure(attachments::routes)
-                .configure(calendar::routes)
-                .configure(participants::routes)
-                .configure(items::routes)
-                .configure(exclusions::routes)
-                .configure(users::routes)
-                .configure(me::routes)
-                .configure(clients::routes)
-                .configure(changes::routes)
-                .configure(webhooks::routes)
-                .configure(search::routes)
-                .configure(audit::routes),
+                .configure(declared(access_groups::routes))
+                .configure(declared(members::routes))
+                .configure(declared(committees::routes))
+                .configure(declared(grants::routes))
+                .configure(declared(kind_grants::routes))
+                .configure(declared(meetings::routes))
+                .configure(declared(lifecycle::routes))
+                .configure(declared(published::routes))
+                .configure(declared(sign_offs::routes))
+                .configure(declared(standing_items::routes))
+                .configure(declared(item_attendance::routes))
+                .configure(declared(item_amounts::routes))
+                .configure(declared(allocations::routes))
+                .configure(declared(cases::routes))
+                .configure(declared(attachments::routes))
+                .configure(declared(calendar::routes))
+                .configure(declared(participants::routes))
+                .configure(declared(items::routes))
+                .configure(declared(exclusions::routes))
+                .configure(declared(users::routes))
+                .configure(declared(me::routes))
+                .configure(declared(clients::routes))
+                .configure(declared(changes::routes))
+                .configure(declared(webhooks::routes))
+                .configure(declared(search::routes))
+                .configure(declared(audit::routes)),
         );
-}
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "dagsorden",
-        description = "Meetings, agendas and minutes for Danish municipalities.\n\n\
-            Authenticate with `Authorization: Bearer <token>`. Errors are `application/problem+json` \
-            (RFC 9457); `type` identifies the kind of problem and `GET /problems/{slug}` describes it. \
-            Changes and deletions need `If-Match` with the resource's `ETag`. Lists are paginated with \
-            `limit` and `cursor`. Times are RFC 3339; they are shown in Europe/Copenhagen.",
-        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
-    ),
-    components(schemas(crate::error::Problem, crate::error::FieldError, crate::webhooks::WebhookPayload)),
-    tags(
-        (name = "access-groups", description = "The municipality's access groups (AD groups) in four tiers."),
-        (name = "committees", description = "Committees (udvalg): the bodies that meet."),
-        (name = "grants", description = "Roles granted to access groups on committees."),
-        (name = "meetings", description = "Meetings with their participants and agenda."),
-        (name = "lifecycle", description = "A meeting's life: publish the agenda, hold the meeting, publish the minutes, or cancel it."),
-        (name = "published", description = "Published agendas and minutes: fixed versions, corrections and their differences."),
-        (name = "attachments", description = "Attachments (bilag) of agenda items."),
-        (name = "public", description = "The public read API: published agendas and minutes of public committees, without a token (internal committees' too, with one), as JSON, HTML, Markdown and calendars."),
-        (name = "allocations", description = "Cost allocations: common costs split exactly across the units that pay them, and the yearly report of what each unit pays."),
-        (name = "calendars", description = "Personal calendar feeds at secret, revocable URLs."),
-        (name = "participants", description = "Who attends a meeting."),
-        (name = "items", description = "Agenda items (punkter) and conflicts of interest (inhabilitet)."),
-        (name = "users", description = "The people who have signed in, and who the caller is."),
-        (name = "clients", description = "Service clients and the OAuth 2.0 client-credentials grant."),
-        (name = "search", description = "Full-text search in Danish over the meetings, items and attachments the caller may read."),
-        (name = "changes", description = "The change feed: every change the caller may see, in commit order, from a cursor it keeps."),
-        (name = "webhooks", description = "Webhooks: the change feed's events POSTed to a URL as they happen, signed (Standard Webhooks), retried, for admins and service clients. A delivery's body is `WebhookPayload`."),
-        (name = "audit", description = "The audit trail: every change, every read of closed content, every denied attempt."),
-        (name = "operations", description = "Health and readiness probes."),
-    )
-)]
-struct ApiDoc;
-
-/// The OpenAPI document of this build.
-pub fn openapi() -> OpenApiDocument {
-    let (_, mut doc) = App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(configure).split_for_parts();
-    document_problems_and_security(&mut doc);
-    doc
-}
-
-/// The problem responses an operation can give by its shape, shared through `components.responses`,
-/// and the bearer requirement on every `/v1` operation.
-fn document_problems_and_security(doc: &mut OpenApiDocument) {
-    const PROBLEMS: [(&str, &str, &str); 13] = [
-        ("400", "MalformedRequest", "The request could not be read (malformed JSON, path, query or header)."),
-        ("401", "Unauthorized", "No valid bearer token."),
-        ("404", "NotFound", "No such resource, or it is not visible to the caller."),
-        ("408", "RequestTimeout", "The request did not arrive within the configured time; nothing was changed."),
-        (
-            "409",
-            "Conflict",
-            "Conflicts with the current state, or a request with the same Idempotency-Key is under way.",
-        ),
-        ("412", "PreconditionFailed", "If-Match does not name the current version; nothing was changed."),
-        ("413", "PayloadTooLarge", "The body exceeds the configured limit."),
-        ("415", "UnsupportedMediaType", "The body is not JSON."),
-        ("422", "ValidationFailed", "Fields break a rule; `errors` lists them. Nothing was changed."),
-        ("428", "PreconditionRequired", "If-Match is missing."),
-        ("429", "TooManyRequests", "The caller's rate limit is used up; retry after Retry-After seconds."),
-        ("500", "InternalError", "A fault of the service; logged, and any write was rolled back."),
-        ("503", "ServiceUnavailable", "The database is unreachable or busy; retry after Retry-After seconds."),
-    ];
-    let components = doc.components.get_or_insert_with(Default::default);
-    for (_, name, description) in PROBLEMS {
-        let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build();
-        let response =
-            ResponseBuilder::new().description(description).content("application/problem+json", content).build();
-        components.responses.insert(name.to_owned(), RefOr::T(response));
-    }
-    components.add_security_scheme(
-        "bearer",
-        SecurityScheme::Http(Http::builder().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
-    );
-    components.add_security_scheme("client_basic", SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)));
-
-    let idempotency_key = ParameterBuilder::new()
-        .name(idempotency::HEADER_NAME)
-        .parameter_in(ParameterIn::Header)
-        .required(Required::False)
-        .description(Some(
-            "Makes a retry safe: the same key and request within the configured time replays the first answer \
-             and changes nothing.",
-        ))
-        .schema(Some(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .pattern(Some(idempotency::KEY_PATTERN))
-                .max_length(Some(255)),
-        ))
-        .build();
-    for (path, item) in doc.paths.paths.iter_mut() {
-        let secured = path.starts_with("/v1/");
-        // The public API takes a token but needs none.
-        let public = path.starts_with("/v1/public/");
-        let token_endpoint = path == "/v1/auth/token";
-        let operations = [
-            ("get", &mut item.get),
-            ("post", &mut item.post),
-            ("put", &mut item.put),
-            ("patch", &mut item.patch),
-            ("delete", &mut item.delete),
-        ];
-        for (method, operation) in operations {
-            let Some(operation) = operation.as_mut() else { continue };
-            let has = |operation: &Operation, place: ParameterIn| {
-                operation.parameters.iter().flatten().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == place))
-            };
-            let mut statuses = vec!["500", "503"];
-            if secured {
-                statuses.extend(["401", "429"]);
-                // Operations that declare their own (the token endpoint, the public API) keep it.
-                operation.security.get_or_insert_with(|| {
-                    let bearer = SecurityRequirement::new("bearer", Vec::<String>::new());
-                    if public { vec![SecurityRequirement::default(), bearer] } else { vec![bearer] }
-                });
-            }
-            if has(operation, ParameterIn::Path) {
-                statuses.extend(["400", "404"]);
-            }
-            if has(operation, ParameterIn::Query) {
-                statuses.push("400");
-            }
-            if operation.request_body.is_some() {
-                statuses.extend(["400", "408", "413", "415", "422"]);
-            }
-            let takes_if_match = operation.parameters.iter().flatten().any(|p| {
-                matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Header && p.name.eq_ignore_ascii_case("If-Match"))
-            });
-            if matches!(method, "put" | "patch" | "delete") || takes_if_match {
-                statuses.extend(["409", "412", "428"]);
-            }
-            if method == "post" && secured && !token_endpoint {
-                statuses.extend(["400", "409", "422"]);
-                operation.parameters.get_or_insert_with(Vec::new).push(RefOr::T(idempotency_key.clone()));
-            }
-            for status in statuses {
-                let (_, name, _) = PROBLEMS.iter().find(|(code, _, _)| *code == status).expect("listed status");
-                operation
-                    .responses
-                    .responses
-                    .entry(status.to_owned())
-                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(*name)));
-            }
-        }
-    }
 }
 
 /// A request's path as logs and audit records show it: a personal calendar feed's secret is cut out.
@@ -510,6 +369,15 @@ pub fn created(location: String, version: i64) -> HttpResponseBuilder {
         builder.insert_header((header::LOCATION, value));
     }
     builder
+}
+
+/// Refuses to add one more part to a parent that holds the most it may (409).
+pub fn ensure_room(count: i64, max: usize, what: &str) -> ApiResult<()> {
+    if crate::domain::limits::has_room(count, max) {
+        Ok(())
+    } else {
+        Err(ApiError::Conflict(format!("There may be at most {max} {what}; remove one first.")))
+    }
 }
 
 pub fn require_admin(principal: &Principal) -> ApiResult<()> {

@@ -2,13 +2,13 @@
 //! while rows are added and each page costs one indexed range scan. Clients treat cursors as opaque;
 //! their form is simple enough for the OpenAPI document to state exactly (see the patterns below).
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use chrono::{DateTime, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::extract::Timestamp;
 use crate::db::IdPage;
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::time;
 
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 200;
@@ -50,12 +50,12 @@ pub fn page<R, T>(mut rows: Vec<R>, limit: u32, cursor: impl Fn(&R) -> String, v
 pub struct SinceQuery {
     /// Only those created or changed at or after this time (RFC 3339; encode `+` as `%2B`).
     /// Deletions are not listed: the change feed (`GET /v1/changes`) has them.
-    pub modified_since: Option<DateTime<FixedOffset>>,
+    pub modified_since: Option<Timestamp>,
 }
 
 impl SinceQuery {
     pub fn since(&self) -> Option<NaiveDateTime> {
-        self.modified_since.map(time::to_stored)
+        self.modified_since.map(Timestamp::stored)
     }
 }
 
@@ -64,13 +64,13 @@ impl SinceQuery {
 pub fn id_page(
     limit: Option<u32>,
     cursor: Option<&str>,
-    modified_since: Option<DateTime<FixedOffset>>,
+    modified_since: Option<Timestamp>,
 ) -> ApiResult<(u32, IdPage)> {
     let size = self::limit(limit)?;
     let page = IdPage {
         after: after_id(cursor)?.unwrap_or(0),
         limit: i64::from(size) + 1,
-        modified_since: modified_since.map(time::to_stored),
+        modified_since: modified_since.map(Timestamp::stored),
     };
     Ok((size, page))
 }

@@ -13,19 +13,25 @@ use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::lifecycle::allow;
 use super::meetings::{find_readable, require_secretary};
 use super::pagination::SinceQuery;
-use super::{State, created, etagged};
+use super::policy::{Access, Routes};
+use super::{State, created, ensure_room, etagged};
 use crate::audit::{self, Object};
 use crate::db::DbConnection;
 use crate::db::modified_since;
 use crate::db::participants::{self, Participant, ParticipantFields};
 use crate::domain::access::Principal;
 use crate::domain::lifecycle::Change;
+use crate::domain::limits;
 use crate::domain::{Attendance, MeetingStatus, ParticipantRole};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(update).service(remove);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::Reader)
+        .add(create, Access::Secretary)
+        .add(read, Access::Reader)
+        .add(update, Access::Secretary)
+        .add(remove, Access::Secretary);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -158,9 +164,9 @@ fn object(participant: &Participant, committee: i64) -> Object {
 
 /// The meeting's participants, in the order they were added.
 #[utoipa::path(
-    tag = "participants",
+    tag = "participants", operation_id = "listParticipants",
     params(("id" = i64, Path, description = "Meeting id"), SinceQuery),
-    responses((status = OK, body = Vec<ParticipantView>))
+    responses((status = OK, description = "The meeting's participants.", body = Vec<ParticipantView>))
 )]
 #[get("/meetings/{id}/participants")]
 async fn list(
@@ -182,12 +188,11 @@ async fn list(
 
 /// Add a participant (the committee's secretaries).
 #[utoipa::path(
-    tag = "participants",
+    tag = "participants", operation_id = "createParticipant",
     params(("id" = i64, Path, description = "Meeting id")),
     request_body = NewParticipant,
     responses(
-        (status = CREATED, body = ParticipantView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new participant.", body = ParticipantView, headers(("ETag" = String), ("Location" = String))),
     )
 )]
 #[post("/meetings/{id}/participants")]
@@ -204,6 +209,8 @@ async fn create(
             let (meeting, role) = find_readable(conn, principal, meeting_id)?;
             require_secretary(role)?;
             allow(meeting.status, Change::Participants)?;
+            let count = participants::count_for_meeting(conn, meeting.id)?;
+            ensure_room(count, limits::PARTICIPANTS, "participants of a meeting")?;
             let participant = participants::create(conn, meeting.id, &input.into(), time::now())?;
             let view = ParticipantView::from(participant.clone());
             audit::created(conn, principal, &object(&participant, meeting.committee_id), &view)?;
@@ -216,9 +223,9 @@ async fn create(
 
 /// Read a participant.
 #[utoipa::path(
-    tag = "participants",
+    tag = "participants", operation_id = "getParticipant",
     params(("id" = i64, Path, description = "Meeting id"), ("participant_id" = i64, Path, description = "Participant id")),
-    responses((status = OK, body = ParticipantView, headers(("ETag" = String))))
+    responses((status = OK, description = "The participant.", body = ParticipantView, headers(("ETag" = String))))
 )]
 #[get("/meetings/{id}/participants/{participant_id}")]
 async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
@@ -233,7 +240,7 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
 
 /// Change a participant, e.g. record an absence (the committee's secretaries).
 #[utoipa::path(
-    tag = "participants",
+    tag = "participants", operation_id = "updateParticipant",
     params(
         ("id" = i64, Path, description = "Meeting id"),
         ("participant_id" = i64, Path, description = "Participant id"),
@@ -241,8 +248,7 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
     ),
     request_body(content = ParticipantPatch, content_type = "application/merge-patch+json"),
     responses(
-        (status = OK, body = ParticipantView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The participant as changed.", body = ParticipantView, headers(("ETag" = String))),
     )
 )]
 #[patch("/meetings/{id}/participants/{participant_id}")]
@@ -272,7 +278,7 @@ async fn update(
 
 /// Remove a participant (the committee's secretaries).
 #[utoipa::path(
-    tag = "participants",
+    tag = "participants", operation_id = "deleteParticipant",
     params(
         ("id" = i64, Path, description = "Meeting id"),
         ("participant_id" = i64, Path, description = "Participant id"),
@@ -280,7 +286,6 @@ async fn update(
     ),
     responses(
         (status = NO_CONTENT, description = "Removed."),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/meetings/{id}/participants/{participant_id}")]

@@ -3,14 +3,15 @@
 //! items are number and title only, whoever asks. This is what a municipality's website reads.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::access_groups::ListQuery;
 use super::attachments::file_response;
-use super::extract::{QueryParams, etag};
+use super::extract::{Day, QueryParams, Timestamp, etag};
 use super::pagination::{self, Page};
+use super::policy::{Access, Routes};
 use super::public_versions::Entry;
 use super::published::{AttachmentPath, DiffQuery, Format, VersionPath, find_public_reader, rendered, resolve_from};
 use super::{State, Visitor};
@@ -22,15 +23,15 @@ use crate::domain::{CommitteeKind, DocumentKind, MeetingStatus, Publication};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(committee_list)
-        .service(meeting_list)
-        .service(meeting_detail)
-        .service(version)
-        .service(compare)
-        .service(html)
-        .service(markdown)
-        .service(attachment);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(committee_list, Access::Public)
+        .add(meeting_list, Access::Public)
+        .add(meeting_detail, Access::Public)
+        .add(version, Access::Public)
+        .add(compare, Access::Public)
+        .add(html, Access::Public)
+        .add(markdown, Access::Public)
+        .add(attachment, Access::Public);
 }
 
 /// Publication levels a visitor reads: public, and internal too when signed in.
@@ -111,9 +112,9 @@ fn public_meeting(meeting: Meeting, committee: Committee, versions: Vec<Version>
 
 /// Committees whose agendas and minutes are published.
 #[utoipa::path(
-    tag = "public",
+    tag = "public", operation_id = "listPublicCommittees",
     params(ListQuery),
-    responses((status = OK, body = Page<PublicCommittee>)),
+    responses((status = OK, description = "A page of published committees.", body = Page<PublicCommittee>)),
     security((), ("bearer" = []))
 )]
 #[get("/committees")]
@@ -138,25 +139,25 @@ pub struct PublicMeetingQuery {
     /// Only this committee's meetings.
     pub committee_id: Option<i64>,
     /// Only meetings starting on or after this day (Europe/Copenhagen).
-    pub from: Option<NaiveDate>,
+    pub from: Option<Day>,
     /// Only meetings starting on or before this day (Europe/Copenhagen).
-    pub to: Option<NaiveDate>,
+    pub to: Option<Day>,
     /// Only meetings with a version published at or after this time (RFC 3339; encode `+` as `%2B`).
-    pub modified_since: Option<DateTime<FixedOffset>>,
+    pub modified_since: Option<Timestamp>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    #[param(pattern = r"^t\.-?[0-9]{1,16}\.[0-9]{1,18}$")]
+    #[param(pattern = r"^t\.-?[0-9]{1,16}\.[0-9]{1,18}$", max_length = 38)]
     pub cursor: Option<String>,
 }
 
 /// Meetings with a published agenda or minutes, by start time. What the public sees of a meeting
 /// changes only when a version of it is published, which is what `modified_since` looks at.
 #[utoipa::path(
-    tag = "public",
+    tag = "public", operation_id = "listPublicMeetings",
     params(PublicMeetingQuery),
-    responses((status = OK, body = Page<PublicMeeting>)),
+    responses((status = OK, description = "A page of published meetings.", body = Page<PublicMeeting>)),
     security((), ("bearer" = []))
 )]
 #[get("/meetings")]
@@ -170,9 +171,9 @@ async fn meeting_list(
     let mut filter = PublishedFilter {
         levels: Vec::new(),
         committee_id: query.committee_id,
-        starts_from: query.from.map(time::start_of_local_day),
-        starts_before: query.to.and_then(|day| day.succ_opt()).map(time::start_of_local_day),
-        published_since: query.modified_since.map(time::to_stored),
+        starts_from: query.from.map(Day::start),
+        starts_before: query.to.and_then(Day::end),
+        published_since: query.modified_since.map(Timestamp::stored),
         after: pagination::after_time(query.cursor.as_deref())?,
         limit: i64::from(limit) + 1,
     };
@@ -203,9 +204,9 @@ async fn meeting_list(
 
 /// A published meeting as it was last published, with its versions.
 #[utoipa::path(
-    tag = "public",
+    tag = "public", operation_id = "getPublicMeeting",
     params(("id" = i64, Path, description = "Meeting id")),
-    responses((status = OK, body = PublicMeeting)),
+    responses((status = OK, description = "The meeting as it was last published.", body = PublicMeeting)),
     security((), ("bearer" = []))
 )]
 #[get("/meetings/{id}")]
@@ -233,10 +234,10 @@ async fn public_document(state: &State, visitor: Visitor, path: &VersionPath) ->
 /// A published version: closed items as number and title only. A version never changes, so it is
 /// served from memory once read; `If-None-Match` with its ETag gives 304.
 #[utoipa::path(
-    tag = "public",
+    tag = "public", operation_id = "getPublicVersion",
     params(VersionPath),
     responses(
-        (status = OK, body = Document, headers(("ETag" = String))),
+        (status = OK, description = "The published version.", body = Document, headers(("ETag" = String))),
         (status = NOT_MODIFIED, description = "The client's copy (If-None-Match) is current."),
     ),
     security((), ("bearer" = []))
@@ -282,10 +283,10 @@ async fn version(
 
 /// What changed in this version since an earlier one of the same kind.
 #[utoipa::path(
-    tag = "public",
+    tag = "public", operation_id = "comparePublicVersions",
     params(VersionPath, DiffQuery),
     responses(
-        (status = OK, body = DocumentDiff),
+        (status = OK, description = "What changed between the two versions.", body = DocumentDiff),
         (status = UNPROCESSABLE_ENTITY, description = "`from` names no earlier version.", body = Problem, content_type = "application/problem+json"),
     ),
     security((), ("bearer" = []))
@@ -313,7 +314,7 @@ fn attachments_base(path: &VersionPath) -> String {
 
 /// A published version as a print-friendly HTML page.
 #[utoipa::path(
-    tag = "public",
+    tag = "public", operation_id = "getPublicVersionHtml",
     params(VersionPath),
     responses((status = OK, description = "An HTML page.", content_type = "text/html", body = String, headers(("ETag" = String)))),
     security((), ("bearer" = []))
@@ -327,7 +328,7 @@ async fn html(state: State, visitor: Visitor, path: web::Path<VersionPath>) -> A
 
 /// A published version as Markdown.
 #[utoipa::path(
-    tag = "public",
+    tag = "public", operation_id = "getPublicVersionMarkdown",
     params(VersionPath),
     responses((status = OK, description = "Markdown text.", content_type = "text/markdown", body = String, headers(("ETag" = String)))),
     security((), ("bearer" = []))
@@ -341,7 +342,7 @@ async fn markdown(state: State, visitor: Visitor, path: web::Path<VersionPath>) 
 
 /// Download an attachment of an open item of a published version.
 #[utoipa::path(
-    tag = "public",
+    tag = "public", operation_id = "downloadPublicAttachment",
     params(AttachmentPath),
     responses(
         (status = OK, description = "The file.", content_type = "*/*", body = String,

@@ -12,6 +12,7 @@ use super::Authenticated;
 use super::attachments::file_response;
 use super::extract::QueryParams;
 use super::pagination::SinceQuery;
+use super::policy::{Access, Routes};
 use super::{State, etagged};
 use crate::audit::{self, Auditor};
 use crate::db::committees::Committee;
@@ -32,8 +33,13 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::render;
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(read).service(compare).service(attachment).service(html).service(markdown);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::Reader)
+        .add(read, Access::Reader)
+        .add(compare, Access::Reader)
+        .add(attachment, Access::InFull)
+        .add(html, Access::Reader)
+        .add(markdown, Access::Reader);
 }
 
 /// A published version, without its content.
@@ -280,9 +286,9 @@ impl Reader {
 
 /// Versions, newest of each kind last.
 #[utoipa::path(
-    tag = "published",
+    tag = "published", operation_id = "listPublishedVersions",
     params(("id" = i64, Path, description = "Meeting id"), SinceQuery),
-    responses((status = OK, body = Vec<PublicationSummary>))
+    responses((status = OK, description = "The meeting's published versions.", body = Vec<PublicationSummary>))
 )]
 #[get("/meetings/{id}/published")]
 async fn list(
@@ -316,9 +322,9 @@ pub struct VersionPath {
 
 /// A published version of the agenda or minutes. Closed items are number and title below member.
 #[utoipa::path(
-    tag = "published",
+    tag = "published", operation_id = "getPublishedVersion",
     params(VersionPath),
-    responses((status = OK, body = Document, headers(("ETag" = String))))
+    responses((status = OK, description = "The published version as the caller may see it.", body = Document, headers(("ETag" = String))))
 )]
 #[get("/meetings/{id}/published/{kind}/{number}")]
 async fn read(state: State, principal: Authenticated, path: web::Path<VersionPath>) -> ApiResult<HttpResponse> {
@@ -348,10 +354,10 @@ pub struct DiffQuery {
 /// What changed in this version since an earlier one of the same kind: the meeting's fields, the
 /// participants, and the items added, removed or changed (field by field).
 #[utoipa::path(
-    tag = "published",
+    tag = "published", operation_id = "comparePublishedVersions",
     params(VersionPath, DiffQuery),
     responses(
-        (status = OK, body = DocumentDiff),
+        (status = OK, description = "What changed between the two versions.", body = DocumentDiff),
         (status = UNPROCESSABLE_ENTITY, description = "`from` names no earlier version.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -425,7 +431,7 @@ impl Reader {
 /// Download an attachment of a published version, as it was published (also after it has been
 /// removed from the meeting).
 #[utoipa::path(
-    tag = "published",
+    tag = "published", operation_id = "downloadPublishedAttachment",
     params(AttachmentPath),
     responses(
         (status = OK, description = "The file.", content_type = "*/*", body = String,
@@ -477,7 +483,7 @@ async fn render_version(
 /// The version as a print-friendly HTML page in the shape of the municipality's minutes. Members
 /// see closed items in full; others see them as "Lukket: title".
 #[utoipa::path(
-    tag = "published",
+    tag = "published", operation_id = "getPublishedVersionHtml",
     params(VersionPath),
     responses((status = OK, description = "An HTML page.", content_type = "text/html", body = String, headers(("ETag" = String))))
 )]
@@ -488,7 +494,7 @@ async fn html(state: State, principal: Authenticated, path: web::Path<VersionPat
 
 /// The version as Markdown, in the shape of the municipality's minutes.
 #[utoipa::path(
-    tag = "published",
+    tag = "published", operation_id = "getPublishedVersionMarkdown",
     params(VersionPath),
     responses((status = OK, description = "Markdown text.", content_type = "text/markdown", body = String, headers(("ETag" = String))))
 )]

@@ -2,14 +2,15 @@
 //! caller may read, with highlighted snippets.
 
 use actix_web::{get, web};
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::Authenticated;
 use super::State;
-use super::extract::QueryParams;
+use super::extract::{Day, QueryParams};
 use super::pagination::{self, Page};
+use super::policy::{Access, Routes};
 use crate::audit;
 use crate::db::search::{self as store, Hit, SearchFilter};
 use crate::domain::search::{escape_html, fts5_query, query_stems, snippet};
@@ -17,8 +18,8 @@ use crate::domain::{CaseType, CommitteeRole};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(search);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(search, Access::SignedIn);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -32,9 +33,9 @@ pub struct SearchQuery {
     /// Only this committee's meetings.
     pub committee_id: Option<i64>,
     /// Only meetings on or after this day (Europe/Copenhagen).
-    pub from: Option<NaiveDate>,
+    pub from: Option<Day>,
     /// Only meetings on or before this day (Europe/Copenhagen).
-    pub to: Option<NaiveDate>,
+    pub to: Option<Day>,
     /// Only items with this case number (sagsnr.).
     #[param(max_length = 50, pattern = r"^[^\x00]*$")]
     pub case_number: Option<String>,
@@ -44,7 +45,7 @@ pub struct SearchQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    #[param(pattern = r"^s\.-?[0-9]{1,16}\.[123]\.[0-9]{1,18}$")]
+    #[param(pattern = r"^s\.-?[0-9]{1,16}\.[123]\.[0-9]{1,18}$", max_length = 40)]
     pub cursor: Option<String>,
 }
 
@@ -164,10 +165,10 @@ fn view(hit: Hit, stems: &[String]) -> SearchHit {
 /// depends on text they may not read. Hits come newest meeting first; `title_match` says where the
 /// words were found.
 #[utoipa::path(
-    tag = "search",
+    tag = "search", operation_id = "search",
     params(SearchQuery),
     responses(
-        (status = OK, body = Page<SearchHit>),
+        (status = OK, description = "A page of hits, newest meeting first.", body = Page<SearchHit>),
         (status = UNPROCESSABLE_ENTITY, description = "`q` holds no word to search for (only the most common ones).", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -198,8 +199,8 @@ async fn search(
         fts_all: fts5_query(&stems, None),
         fts_title: fts5_query(&stems, Some("title")),
         committee_id: query.committee_id,
-        starts_from: query.from.map(time::start_of_local_day),
-        starts_before: query.to.and_then(|day| day.succ_opt()).map(time::start_of_local_day),
+        starts_from: query.from.map(Day::start),
+        starts_before: query.to.and_then(Day::end),
         case_number: query.case_number,
         case_type: query.case_type.map(|t| t.as_ref().to_owned()),
         after: after(query.cursor.as_deref())?,

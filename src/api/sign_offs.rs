@@ -13,17 +13,18 @@ use super::Authenticated;
 use super::extract::{IfMatch, JsonBody};
 use super::lifecycle::allow;
 use super::meetings::find_readable;
+use super::policy::{Access, Routes};
 use super::{State, created};
 use crate::audit::{self, Object};
 use crate::db::sign_offs::{self, SignOff};
 use crate::db::{committees, participants};
 use crate::domain::access::Principal;
 use crate::domain::lifecycle::{Change, unsigned_approvers};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(status).service(sign).service(withdraw);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(status, Access::Reader).add(sign, Access::Approver).add(withdraw, Access::Approver);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -79,9 +80,9 @@ pub struct SignRequest {}
 
 /// The approvers and their sign-offs (anyone who may read the meeting).
 #[utoipa::path(
-    tag = "lifecycle",
+    tag = "lifecycle", operation_id = "getSignOffs",
     params(("id" = i64, Path, description = "Meeting id")),
-    responses((status = OK, body = SignOffStatus))
+    responses((status = OK, description = "The approvers and who has signed the current version.", body = SignOffStatus))
 )]
 #[get("/meetings/{id}/sign-offs")]
 async fn status(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<web::Json<SignOffStatus>> {
@@ -121,12 +122,11 @@ async fn status(state: State, principal: Authenticated, id: web::Path<i64>) -> A
 /// Sign off the minutes as the caller, an approver of the meeting, on the version in If-Match (once
 /// the meeting has been held). Signing again replaces a signature on an earlier version.
 #[utoipa::path(
-    tag = "lifecycle",
+    tag = "lifecycle", operation_id = "signMinutes",
     params(("id" = i64, Path, description = "Meeting id"), ("If-Match" = String, Header, description = "ETag of the meeting version being signed")),
     request_body = SignRequest,
     responses(
-        (status = CREATED, body = SignOffView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller is not an approver of the meeting.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The signature.", body = SignOffView, headers(("ETag" = String), ("Location" = String))),
     )
 )]
 #[post("/meetings/{id}/sign-offs")]
@@ -160,7 +160,7 @@ async fn sign(
 
 /// Withdraw one's own sign-off.
 #[utoipa::path(
-    tag = "lifecycle",
+    tag = "lifecycle", operation_id = "withdrawSignOff",
     params(
         ("id" = i64, Path, description = "Meeting id"),
         ("sign_off_id" = i64, Path, description = "Sign-off id"),
@@ -168,7 +168,6 @@ async fn sign(
     ),
     responses(
         (status = NO_CONTENT, description = "Withdrawn."),
-        (status = FORBIDDEN, description = "The sign-off is someone else's.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/meetings/{id}/sign-offs/{sign_off_id}")]

@@ -13,19 +13,25 @@ use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::meetings::require_secretary;
 use super::pagination::SinceQuery;
-use super::{State, created, etagged};
+use super::policy::{Access, Routes};
+use super::{State, created, ensure_room, etagged};
 use crate::audit::{self, Object};
 use crate::db::committees::Committee;
 use crate::db::modified_since;
 use crate::db::standing_items::{self, StandingItem, StandingItemFields};
 use crate::db::{DbConnection, committees};
 use crate::domain::access::{ItemView, Principal, can_read_meetings, item_view};
+use crate::domain::limits;
 use crate::domain::{CaseType, CommitteeRole};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(create).service(read).service(update).service(remove);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::Reader)
+        .add(create, Access::Secretary)
+        .add(read, Access::Reader)
+        .add(update, Access::Secretary)
+        .add(remove, Access::Secretary);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -201,9 +207,9 @@ fn object(item: &StandingItem) -> Object {
 /// The committee's standing items in agenda order (anyone with a role on the committee; closed ones
 /// as title only below member).
 #[utoipa::path(
-    tag = "committees",
+    tag = "committees", operation_id = "listStandingItems",
     params(("id" = i64, Path, description = "Committee id"), SinceQuery),
-    responses((status = OK, body = Vec<StandingItemEntry>))
+    responses((status = OK, description = "The committee's standing items.", body = Vec<StandingItemEntry>))
 )]
 #[get("/committees/{id}/standing-items")]
 async fn list(
@@ -225,12 +231,11 @@ async fn list(
 
 /// Add a standing item (the committee's secretaries).
 #[utoipa::path(
-    tag = "committees",
+    tag = "committees", operation_id = "createStandingItem",
     params(("id" = i64, Path, description = "Committee id")),
     request_body = NewStandingItem,
     responses(
-        (status = CREATED, body = StandingItemView, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new standing item.", body = StandingItemView, headers(("ETag" = String), ("Location" = String))),
     )
 )]
 #[post("/committees/{id}/standing-items")]
@@ -247,6 +252,7 @@ async fn create(
             let (committee, role) = committee_for(conn, principal, committee_id)?;
             require_secretary(role)?;
             let existing = standing_items::list(conn, committee.id)?;
+            ensure_room(existing.len() as i64, limits::STANDING_ITEMS, "standing items of a committee")?;
             let position = input.position.unwrap_or_else(|| existing.last().map_or(1, |last| last.position + 1));
             let item = standing_items::create(conn, committee.id, &input.fields(position), time::now())?;
             audit::created(conn, principal, &object(&item), &StandingItemView::from(item.clone()))?;
@@ -259,9 +265,9 @@ async fn create(
 
 /// Read a standing item.
 #[utoipa::path(
-    tag = "committees",
+    tag = "committees", operation_id = "getStandingItem",
     params(("id" = i64, Path, description = "Committee id"), ("standing_item_id" = i64, Path, description = "Standing item id")),
-    responses((status = OK, body = StandingItemEntry, headers(("ETag" = String))))
+    responses((status = OK, description = "The standing item.", body = StandingItemEntry, headers(("ETag" = String))))
 )]
 #[get("/committees/{id}/standing-items/{standing_item_id}")]
 async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
@@ -280,7 +286,7 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
 
 /// Change a standing item (the committee's secretaries).
 #[utoipa::path(
-    tag = "committees",
+    tag = "committees", operation_id = "updateStandingItem",
     params(
         ("id" = i64, Path, description = "Committee id"),
         ("standing_item_id" = i64, Path, description = "Standing item id"),
@@ -288,8 +294,7 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
     ),
     request_body(content = StandingItemPatch, content_type = "application/merge-patch+json"),
     responses(
-        (status = OK, body = StandingItemView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The standing item as changed.", body = StandingItemView, headers(("ETag" = String))),
     )
 )]
 #[patch("/committees/{id}/standing-items/{standing_item_id}")]
@@ -323,7 +328,7 @@ async fn update(
 
 /// Remove a standing item (the committee's secretaries). Meetings already created keep their items.
 #[utoipa::path(
-    tag = "committees",
+    tag = "committees", operation_id = "deleteStandingItem",
     params(
         ("id" = i64, Path, description = "Committee id"),
         ("standing_item_id" = i64, Path, description = "Standing item id"),
@@ -331,7 +336,6 @@ async fn update(
     ),
     responses(
         (status = NO_CONTENT, description = "Removed."),
-        (status = FORBIDDEN, description = "The caller is not a secretary of the committee.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/committees/{id}/standing-items/{standing_item_id}")]

@@ -12,13 +12,14 @@ use utoipa::ToSchema;
 
 use super::State;
 use super::extract::{BodyRules, read_body};
+use super::policy::{Access, Routes};
 use crate::audit::{self, Object};
 use crate::auth::{Authenticator, secrets};
 use crate::db::clients;
 use crate::error::{ApiError, ApiResult, Problem};
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(token);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(token, Access::ClientCredentials);
 }
 
 /// The only grant the service offers.
@@ -33,10 +34,13 @@ pub enum GrantType {
 pub struct TokenRequest {
     pub grant_type: GrantType,
     /// Unless sent with HTTP Basic authentication.
+    #[schema(max_length = 200, example = "dgs_5b1f0c2e9d8a7b6c5d4e3f2a")]
     pub client_id: Option<String>,
     /// Unless sent with HTTP Basic authentication.
+    #[schema(max_length = 200)]
     pub client_secret: Option<String>,
     /// Ignored: a client's access is what it is registered with.
+    #[schema(max_length = 1000)]
     pub scope: Option<String>,
 }
 
@@ -49,6 +53,11 @@ pub struct TokenResponse {
     /// Seconds until the token expires.
     pub expires_in: u64,
 }
+
+/// The longest client id or secret looked at (the service's own are 28 and 48 characters).
+const MAX_CREDENTIAL: usize = 200;
+/// The longest `scope` read (it is ignored).
+const MAX_SCOPE: usize = 1000;
 
 fn refused(status: StatusCode, error: &'static str, description: &str, basic: bool) -> ApiError {
     ApiError::OAuth { status, error, description: description.to_owned(), basic }
@@ -87,11 +96,11 @@ fn basic_credentials(req: &HttpRequest) -> ApiResult<Option<(String, String)>> {
 
 /// Exchange client credentials for a bearer token (RFC 6749 §4.4).
 #[utoipa::path(
-    tag = "clients",
+    tag = "clients", operation_id = "requestToken",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
     security((), ("client_basic" = [])),
     responses(
-        (status = OK, body = TokenResponse, headers(("Cache-Control" = String, description = "no-store"))),
+        (status = OK, description = "A bearer token for the client.", body = TokenResponse, headers(("Cache-Control" = String, description = "no-store"))),
         (status = BAD_REQUEST, description = "invalid_request or unsupported_grant_type.", body = Problem, content_type = "application/problem+json"),
         (status = UNAUTHORIZED, description = "invalid_client: unknown or disabled client, or a wrong secret.", body = Problem, content_type = "application/problem+json"),
     )
@@ -123,6 +132,9 @@ async fn token(
         }
         None => return Err(invalid_request("grant_type is required")),
     }
+    if param("scope").is_some_and(|scope| scope.len() > MAX_SCOPE) {
+        return Err(invalid_request("scope is too long"));
+    }
     let basic = basic_credentials(&req)?;
     let (client_id, secret, by_basic) = match (basic, param("client_id"), param("client_secret")) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
@@ -139,6 +151,9 @@ async fn token(
             ));
         }
     };
+    if client_id.len() > MAX_CREDENTIAL || secret.len() > MAX_CREDENTIAL {
+        return Err(refused(StatusCode::UNAUTHORIZED, "invalid_client", "no client has such credentials", by_basic));
+    }
     let auditor = state.auditor.clone();
     let client_id = state
         .db

@@ -8,8 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::Authenticated;
-use super::extract::{JsonBody, QueryParams};
+use super::extract::{JsonBody, QueryParams, Timestamp};
 use super::pagination::{self, Page};
+use super::policy::{Access, Routes};
 use super::{State, require_admin};
 use crate::audit::{self, Object};
 use crate::db::users::{self, User};
@@ -18,8 +19,8 @@ use crate::domain::access::Principal;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(read).service(deactivate).service(reactivate);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(list, Access::Admin).add(read, Access::Admin).add(deactivate, Access::Admin).add(reactivate, Access::Admin);
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -70,12 +71,12 @@ pub struct UserQuery {
     pub subject: Option<String>,
     /// Only users who first signed in, or whose name, e-mail, groups or status changed, at or after
     /// this time (RFC 3339; encode `+` as `%2B`).
-    pub modified_since: Option<DateTime<FixedOffset>>,
+    pub modified_since: Option<Timestamp>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    #[param(pattern = r"^id\.[0-9]{1,18}$")]
+    #[param(pattern = r"^id\.[0-9]{1,18}$", max_length = 21)]
     pub cursor: Option<String>,
 }
 
@@ -90,11 +91,10 @@ pub struct Deactivation {
 
 /// List users (admins).
 #[utoipa::path(
-    tag = "users",
+    tag = "users", operation_id = "listUsers",
     params(UserQuery),
     responses(
-        (status = OK, body = Page<UserView>),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "A page of users.", body = Page<UserView>),
     )
 )]
 #[get("/users")]
@@ -129,11 +129,10 @@ async fn list(
 
 /// Read a user (admins).
 #[utoipa::path(
-    tag = "users",
+    tag = "users", operation_id = "getUser",
     params(("id" = i64, Path, description = "User id")),
     responses(
-        (status = OK, body = UserView),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The user.", body = UserView),
     )
 )]
 #[get("/users/{id}")]
@@ -151,12 +150,11 @@ async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> Api
 
 /// Deactivate a user who has left (admins). Every later request with the user's tokens is refused.
 #[utoipa::path(
-    tag = "users",
+    tag = "users", operation_id = "deactivateUser",
     params(("id" = i64, Path, description = "User id")),
     request_body = Deactivation,
     responses(
-        (status = OK, body = UserView),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The user, deactivated.", body = UserView),
         (status = CONFLICT, description = "Admins cannot deactivate themselves.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -188,11 +186,10 @@ async fn deactivate(
 
 /// Reactivate a user (admins).
 #[utoipa::path(
-    tag = "users",
+    tag = "users", operation_id = "reactivateUser",
     params(("id" = i64, Path, description = "User id")),
     responses(
-        (status = OK, body = UserView),
-        (status = FORBIDDEN, description = "The caller is not an admin.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The user, active again.", body = UserView),
     )
 )]
 #[post("/users/{id}/reactivate")]

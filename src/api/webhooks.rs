@@ -20,26 +20,27 @@ use super::Authenticated;
 use super::access_groups::ListQuery;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::pagination::{self, Page};
+use super::policy::{Access, Routes};
 use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::webhooks::{self as store, Delivery, Status, Subscription, SubscriptionFields};
 use crate::db::{DbConnection, changes};
 use crate::domain::access::Principal;
-use crate::domain::events::{EVENTS, parse_events};
+use crate::domain::events::Event;
 use crate::domain::webhooks::{check_addresses, check_url, new_secret};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::time;
 
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(event_names)
-        .service(list)
-        .service(create)
-        .service(read)
-        .service(update)
-        .service(remove)
-        .service(rotate)
-        .service(deliveries)
-        .service(retry);
+pub fn routes(cfg: &mut Routes) {
+    cfg.add(event_names, Access::SignedIn)
+        .add(list, Access::Subscriber)
+        .add(create, Access::Subscriber)
+        .add(read, Access::WebhookViewer)
+        .add(update, Access::WebhookChange)
+        .add(remove, Access::WebhookViewer)
+        .add(rotate, Access::WebhookOwner)
+        .add(deliveries, Access::WebhookOwner)
+        .add(retry, Access::WebhookOwner);
 }
 
 /// Who owns a subscription.
@@ -56,7 +57,8 @@ pub struct WebhookView {
     pub id: i64,
     pub url: String,
     /// The events sent; empty for every event.
-    pub events: Vec<String>,
+    #[schema(max_items = 50)]
+    pub events: Vec<Event>,
     pub description: Option<String>,
     /// A turned-off subscription is sent nothing until it is turned on again; what changes meanwhile
     /// waits for it.
@@ -117,7 +119,7 @@ pub struct NewWebhook {
     #[serde(default)]
     #[validate(length(max = 50))]
     #[schema(max_items = 50)]
-    pub events: Vec<String>,
+    pub events: Vec<Event>,
     #[validate(length(max = 500))]
     #[schema(max_length = 500)]
     pub description: Option<String>,
@@ -135,7 +137,7 @@ pub struct WebhookPatch {
     pub url: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false, max_items = 50)]
-    pub events: Option<Vec<String>>,
+    pub events: Option<Vec<Event>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 500)]
     pub description: Option<Option<String>>,
@@ -160,14 +162,15 @@ impl WebhookPatch {
     }
 }
 
-/// The events named, each once, in the order given; 422 naming the first unknown one.
-fn events_of(events: &[String]) -> ApiResult<Vec<String>> {
-    for (index, event) in events.iter().enumerate() {
-        if !EVENTS.contains(&event.as_str()) {
-            return Err(ApiError::validation(format!("events[{index}]"), format!("`{event}` is not an event")));
+/// The events named, each once, in the order given.
+fn events_of(events: &[Event]) -> Vec<Event> {
+    let mut once = Vec::with_capacity(events.len());
+    for event in events {
+        if !once.contains(event) {
+            once.push(*event);
         }
     }
-    parse_events(&events.join(",")).map_err(|e| ApiError::validation("events", e))
+    once
 }
 
 /// How long a subscription's host may take to resolve.
@@ -226,24 +229,23 @@ fn find_own(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiResul
     }
 }
 
-fn fields(input: NewWebhook, events: Vec<String>) -> SubscriptionFields {
+fn fields(input: NewWebhook, events: Vec<Event>) -> SubscriptionFields {
     SubscriptionFields { url: input.url, events, description: input.description, enabled: input.enabled }
 }
 
 /// The events a subscription can name: every change the feed reports.
-#[utoipa::path(tag = "webhooks", responses((status = OK, body = Vec<String>)))]
+#[utoipa::path(tag = "webhooks", operation_id = "listWebhookEvents", responses((status = OK, description = "Every event name.", body = Vec<Event>)))]
 #[get("/webhooks/events")]
-async fn event_names(_principal: Principal) -> web::Json<Vec<&'static str>> {
-    web::Json(EVENTS.to_vec())
+async fn event_names(_principal: Principal) -> web::Json<Vec<Event>> {
+    web::Json(<Event as strum::IntoEnumIterator>::iter().collect())
 }
 
 /// List subscriptions: the caller's own (admins: every one).
 #[utoipa::path(
-    tag = "webhooks",
+    tag = "webhooks", operation_id = "listWebhooks",
     params(ListQuery),
     responses(
-        (status = OK, body = Page<WebhookView>),
-        (status = FORBIDDEN, description = "The caller is neither an admin nor a service client.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "A page of subscriptions.", body = Page<WebhookView>),
     )
 )]
 #[get("/webhooks")]
@@ -267,11 +269,10 @@ async fn list(
 /// now on that the caller may see, each as the change feed gives it to the caller, signed with the
 /// secret in the answer (shown this once).
 #[utoipa::path(
-    tag = "webhooks",
+    tag = "webhooks", operation_id = "createWebhook",
     request_body = NewWebhook,
     responses(
-        (status = CREATED, body = WebhookWithSecret, headers(("ETag" = String), ("Location" = String))),
-        (status = FORBIDDEN, description = "The caller is neither an admin nor a service client.", body = Problem, content_type = "application/problem+json"),
+        (status = CREATED, description = "The new subscription with its signing secret, shown this once.", body = WebhookWithSecret, headers(("ETag" = String), ("Location" = String))),
     )
 )]
 #[post("/webhooks")]
@@ -279,7 +280,7 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewWebhook>) 
     let mut input = body.into_inner();
     subscriber(&principal)?;
     input.validate()?;
-    let events = events_of(&input.events)?;
+    let events = events_of(&input.events);
     input.url = checked_url(&input.url, state.webhook_networks.clone()).await?;
     let (subscription, secret) = state
         .write(principal, move |conn, principal| {
@@ -299,9 +300,9 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewWebhook>) 
 
 /// Read a subscription (its owner; admins).
 #[utoipa::path(
-    tag = "webhooks",
+    tag = "webhooks", operation_id = "getWebhook",
     params(("id" = i64, Path, description = "Subscription id")),
-    responses((status = OK, body = WebhookView, headers(("ETag" = String))))
+    responses((status = OK, description = "The subscription.", body = WebhookView, headers(("ETag" = String))))
 )]
 #[get("/webhooks/{id}")]
 async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -313,12 +314,11 @@ async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> Api
 /// Change a subscription (its owner; another admin may only turn it on or off). Turned on again, it
 /// is sent what changed while it was off.
 #[utoipa::path(
-    tag = "webhooks",
+    tag = "webhooks", operation_id = "updateWebhook",
     params(("id" = i64, Path, description = "Subscription id"), ("If-Match" = String, Header, description = "ETag of the version being changed")),
     request_body(content = WebhookPatch, content_type = "application/merge-patch+json"),
     responses(
-        (status = OK, body = WebhookView, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "Only the owner points a subscription elsewhere.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The subscription as changed.", body = WebhookView, headers(("ETag" = String))),
     )
 )]
 #[patch("/webhooks/{id}")]
@@ -343,7 +343,7 @@ async fn update(
                 changed.url = url;
             }
             changed.validate()?;
-            let events = events_of(&changed.events)?;
+            let events = events_of(&changed.events);
             let subscription = store::update(conn, &current, &fields(changed, events), time::now())?;
             let (old, new) = (WebhookView::from(current), WebhookView::from(subscription.clone()));
             audit::updated(conn, principal, &object(&subscription), &old, &new)?;
@@ -355,7 +355,7 @@ async fn update(
 
 /// Remove a subscription and its deliveries (its owner; admins).
 #[utoipa::path(
-    tag = "webhooks",
+    tag = "webhooks", operation_id = "deleteWebhook",
     params(("id" = i64, Path, description = "Subscription id"), ("If-Match" = String, Header, description = "ETag of the version being deleted")),
     responses((status = NO_CONTENT, description = "Removed."))
 )]
@@ -376,11 +376,10 @@ async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match
 /// Give a subscription a new signing secret (its owner); deliveries are signed with it from now
 /// on. The answer carries it, this once.
 #[utoipa::path(
-    tag = "webhooks",
+    tag = "webhooks", operation_id = "rotateWebhookSecret",
     params(("id" = i64, Path, description = "Subscription id")),
     responses(
-        (status = OK, body = WebhookWithSecret, headers(("ETag" = String))),
-        (status = FORBIDDEN, description = "Only the owner holds the secret.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The subscription with its new secret, shown this once.", body = WebhookWithSecret, headers(("ETag" = String))),
     )
 )]
 #[post("/webhooks/{id}/secret")]
@@ -486,17 +485,16 @@ pub struct DeliveryQuery {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    #[param(pattern = r"^id\.[0-9]{1,18}$")]
+    #[param(pattern = r"^id\.[0-9]{1,18}$", max_length = 21)]
     pub cursor: Option<String>,
 }
 
 /// A subscription's deliveries, newest first (its owner).
 #[utoipa::path(
-    tag = "webhooks",
+    tag = "webhooks", operation_id = "listWebhookDeliveries",
     params(("id" = i64, Path, description = "Subscription id"), DeliveryQuery),
     responses(
-        (status = OK, body = Page<DeliveryView>),
-        (status = FORBIDDEN, description = "Only the owner sees the deliveries.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "A page of deliveries, newest first.", body = Page<DeliveryView>),
     )
 )]
 #[get("/webhooks/{id}/deliveries")]
@@ -522,11 +520,10 @@ async fn deliveries(
 /// Send a delivery again now (its owner): one that failed, was skipped or went through. It keeps
 /// its `message_id`.
 #[utoipa::path(
-    tag = "webhooks",
+    tag = "webhooks", operation_id = "retryWebhookDelivery",
     params(("id" = i64, Path, description = "Subscription id"), ("delivery_id" = i64, Path, description = "Delivery id")),
     responses(
-        (status = OK, body = DeliveryView),
-        (status = FORBIDDEN, description = "Only the owner sends deliveries again.", body = Problem, content_type = "application/problem+json"),
+        (status = OK, description = "The delivery, due now.", body = DeliveryView),
     )
 )]
 #[post("/webhooks/{id}/deliveries/{delivery_id}/retry")]
@@ -557,16 +554,10 @@ async fn retry(state: State, principal: Principal, path: web::Path<(i64, i64)>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::FieldError;
 
     #[test]
-    fn event_lists_name_the_unknown_one() {
-        assert_eq!(events_of(&["item.updated".into(), "item.updated".into()]).unwrap(), ["item.updated"]);
-        match events_of(&["item.updated".into(), "item.changed".into()]) {
-            Err(ApiError::Validation(errors)) => {
-                assert_eq!(errors, vec![FieldError::new("events[1]", "`item.changed` is not an event")])
-            }
-            other => panic!("{other:?}"),
-        }
+    fn events_are_kept_once_in_the_order_given() {
+        let named = [Event::ItemUpdated, Event::AgendaPublished, Event::ItemUpdated];
+        assert_eq!(events_of(&named), [Event::ItemUpdated, Event::AgendaPublished]);
     }
 }

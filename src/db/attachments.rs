@@ -141,3 +141,12 @@ pub fn mark_published(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<()> {
         .execute(conn)
         .map(drop)
 }
+
+/// How many attachments an item has on the working copy.
+pub fn count_for_item(conn: &mut DbConnection, item_id: i64) -> QueryResult<i64> {
+    attachments::table
+        .filter(attachments::item_id.eq(item_id))
+        .filter(attachments::removed_at.is_null())
+        .count()
+        .get_result(conn)
+}

@@ -79,3 +79,8 @@ pub fn delete(conn: &mut DbConnection, current: &CalendarFeed) -> ApiResult<()> 
             .execute(conn)?;
     if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
 }
+
+/// How many calendar feeds a user has.
+pub fn count(conn: &mut DbConnection, subject: &str) -> QueryResult<i64> {
+    feeds::table.filter(feeds::subject.eq(subject)).count().get_result(conn)
+}

@@ -100,3 +100,8 @@ pub fn delete(conn: &mut DbConnection, exclusion: &Exclusion) -> ApiResult<()> {
     .execute(conn)?;
     if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
 }
+
+/// How many exclusions an item has.
+pub fn count_for_item(conn: &mut DbConnection, item_id: i64) -> QueryResult<i64> {
+    item_exclusions::table.filter(item_exclusions::item_id.eq(item_id)).count().get_result(conn)
+}

@@ -106,3 +106,8 @@ pub fn delete(conn: &mut DbConnection, current: &Grant) -> ApiResult<()> {
     .execute(conn)?;
     if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
 }
+
+/// How many grants a committee has.
+pub fn count_for_committee(conn: &mut DbConnection, committee_id: i64) -> QueryResult<i64> {
+    committee_grants::table.filter(committee_grants::committee_id.eq(committee_id)).count().get_result(conn)
+}

@@ -124,3 +124,8 @@ pub fn delete(conn: &mut DbConnection, meeting_id: i64, current: &ItemAmount, no
             .execute(conn)?;
     if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
 }
+
+/// How many amounts an item has.
+pub fn count_for_item(conn: &mut DbConnection, item_id: i64) -> QueryResult<i64> {
+    amounts::table.filter(amounts::item_id.eq(item_id)).count().get_result(conn)
+}

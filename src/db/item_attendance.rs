@@ -100,3 +100,8 @@ pub fn delete(conn: &mut DbConnection, meeting_id: i64, current: &ItemAttendance
     .execute(conn)?;
     if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
 }
+
+/// How many guests and absences an item has.
+pub fn count_for_item(conn: &mut DbConnection, item_id: i64) -> QueryResult<i64> {
+    attendance::table.filter(attendance::item_id.eq(item_id)).count().get_result(conn)
+}

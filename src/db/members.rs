@@ -80,3 +80,8 @@ pub fn remove(conn: &mut DbConnection, member: &Member) -> ApiResult<()> {
     .execute(conn)?;
     if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
 }
+
+/// How many members were added here to a group.
+pub fn count_for_group(conn: &mut DbConnection, group_id: i64) -> QueryResult<i64> {
+    group_members::table.filter(group_members::group_id.eq(group_id)).count().get_result(conn)
+}

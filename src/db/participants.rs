@@ -116,3 +116,8 @@ pub fn delete(conn: &mut DbConnection, current: &Participant, now: NaiveDateTime
     .execute(conn)?;
     if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
 }
+
+/// How many participants a meeting has.
+pub fn count_for_meeting(conn: &mut DbConnection, meeting_id: i64) -> QueryResult<i64> {
+    participants::table.filter(participants::meeting_id.eq(meeting_id)).count().get_result(conn)
+}

@@ -153,3 +153,8 @@ pub fn published_meetings(conn: &mut DbConnection, filter: &PublishedFilter) -> 
     }
     query.load(conn)
 }
+
+/// How many versions of a meeting have been published, agendas and minutes together.
+pub fn count(conn: &mut DbConnection, meeting_id: i64) -> QueryResult<i64> {
+    published::table.filter(published::meeting_id.eq(meeting_id)).count().get_result(conn)
+}

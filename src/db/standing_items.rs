@@ -137,3 +137,8 @@ impl From<StandingItem> for ItemFields {
         }
     }
 }
+
+/// How many standing items a committee has.
+pub fn count(conn: &mut DbConnection, committee_id: i64) -> QueryResult<i64> {
+    standing::table.filter(standing::committee_id.eq(committee_id)).count().get_result(conn)
+}

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::schema::{webhook_deliveries as deliveries, webhook_subscriptions as subscriptions};
 use super::{DbConnection, IdPage};
+use crate::domain::events::Event;
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -30,8 +31,8 @@ pub struct Subscription {
 }
 
 impl Subscription {
-    pub fn events(&self) -> Vec<String> {
-        self.events.split(',').filter(|e| !e.is_empty()).map(str::to_owned).collect()
+    pub fn events(&self) -> Vec<Event> {
+        self.events.split(',').filter_map(|e| e.parse().ok()).collect()
     }
 
     pub fn owned_by(&self, subject: &str, client: bool) -> bool {
@@ -43,7 +44,7 @@ impl Subscription {
 #[derive(Clone, Debug)]
 pub struct SubscriptionFields {
     pub url: String,
-    pub events: Vec<String>,
+    pub events: Vec<Event>,
     pub description: Option<String>,
     pub enabled: bool,
 }
@@ -68,7 +69,7 @@ pub fn create(
             subscriptions::owner_subject.eq(owner.0),
             subscriptions::owner_is_client.eq(owner.1),
             subscriptions::url.eq(&fields.url),
-            subscriptions::events.eq(fields.events.join(",")),
+            subscriptions::events.eq(event_names(&fields.events)),
             subscriptions::description.eq(&fields.description),
             subscriptions::secret.eq(secret),
             subscriptions::enabled.eq(fields.enabled),
@@ -119,7 +120,7 @@ pub fn update(
     )
     .set((
         subscriptions::url.eq(&fields.url),
-        subscriptions::events.eq(fields.events.join(",")),
+        subscriptions::events.eq(event_names(&fields.events)),
         subscriptions::description.eq(&fields.description),
         subscriptions::enabled.eq(fields.enabled),
         subscriptions::disabled_reason.eq(reason),
@@ -394,4 +395,9 @@ pub fn prune(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usiz
             .filter(deliveries::created_at.lt(before)),
     )
     .execute(conn)
+}
+
+/// Events as stored: their names, comma-separated.
+fn event_names(events: &[Event]) -> String {
+    events.iter().map(|e| e.name()).collect::<Vec<_>>().join(",")
 }

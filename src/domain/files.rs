@@ -63,6 +63,11 @@ const TEXT: FileType =
     FileType { media_type: "text/plain; charset=utf-8", label: "a text file", extensions: &["txt", "md"] };
 const CSV: FileType = FileType { media_type: "text/csv; charset=utf-8", label: "a CSV file", extensions: &["csv"] };
 
+/// Every media type an attachment can be served with.
+pub fn media_types() -> impl Iterator<Item = &'static str> {
+    ACCEPTED.iter().chain([&TEXT, &CSV]).map(|kind| kind.media_type)
+}
+
 /// Why a file is refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FileRefusal {

@@ -10,6 +10,7 @@ pub mod document;
 pub mod events;
 pub mod files;
 pub mod lifecycle;
+pub mod limits;
 pub mod search;
 pub mod webhooks;
 

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::TestApp;
+use crate::common::{Request, TestApp};
 use crate::db_tests;
 use crate::fixtures::{self, id, unique};
 
@@ -408,6 +408,17 @@ fn the_report_sums_each_units_year_as_json_and_as_csv(app: &TestApp) {
     assert_eq!(rows.iter().map(|r| in_ore(&r[8], true)).sum::<i64>(), (193_746 + 48_436 + 120_000) * KR);
     assert!(rows.iter().any(|r| &r[2] == unit_name && &r[8] == "27678,00"));
     assert!(excel.body.contains("\r\n"));
+
+    // Without `format`, Accept decides: CSV when asked for, 406 for what it cannot give.
+    let report = |accept: &str| {
+        app.call(Request::new("GET", "/v1/allocations/report?year=2021").token(&finance).header("Accept", accept))
+    };
+    let negotiated = report("text/csv").expect(200);
+    assert_eq!(negotiated.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert_eq!(negotiated.body, csv.body);
+    assert_eq!(report("application/json, text/csv;q=0.5").expect(200).json()["year"], 2021);
+    let refused = report("application/xml").problem(406, "not-acceptable");
+    assert!(refused["detail"].as_str().unwrap().contains("text/csv"), "{refused}");
 
     // A unit's own staff read their unit's report; not another unit's.
     let staff = app.token("oekonomimedarbejder", &[&units[6].1], &[]);

@@ -369,7 +369,11 @@ impl<'a> World<'a> {
         ] {
             path = path.replace(param, &self.ids[key].to_string());
         }
-        path = path.replace("{kind}", "minutes").replace("{number}", "2").replace("{case_number}", MARKED_CASE);
+        path = path
+            .replace("{kind}", "minutes")
+            .replace("{number}", "2")
+            .replace("{case_number}", MARKED_CASE)
+            .replace("{slug}", "not-found");
         let resource = template.trim_start_matches("/v1/").split('/').next().unwrap_or("");
         // What happens after the agenda is published happens on the meeting taken through its life.
         let later =

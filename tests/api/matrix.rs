@@ -65,7 +65,7 @@ enum Policy {
 fn policy(method: &str, path: &str) -> Option<Policy> {
     use Policy::*;
     Some(match (method, path) {
-        ("get", "/healthz" | "/readyz" | "/metrics") => Probe,
+        ("get", "/healthz" | "/readyz" | "/metrics" | "/problems/{slug}") => Probe,
         ("get", path) if path.starts_with("/v1/public/") => Public,
         ("get", "/v1/me/calendar-feeds") => UsersOnly(200),
         ("post", "/v1/me/calendar-feeds") => UsersOnly(201),

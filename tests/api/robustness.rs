@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use diesel::{Connection, RunQueryDsl};
 use serde_json::{Value, json};
 
-use crate::common::{Request, TestApp};
+use crate::common::{Reply, Request, TestApp};
 use crate::db_tests;
 use crate::fixtures::{self, id};
 
@@ -123,13 +123,33 @@ fn callers_beyond_their_rate_get_429_with_retry_after(app: &TestApp) {
         })
         .start();
     let alice = limited.token("alice", &[], &[]);
-    let statuses: Vec<u16> = (0..8).map(|_| limited.get("/v1/committees", &alice).status).collect();
+    let replies: Vec<Reply> = (0..8).map(|_| limited.get("/v1/committees", &alice)).collect();
+    let statuses: Vec<u16> = replies.iter().map(|r| r.status).collect();
     assert_eq!(&statuses[..6], [200; 6], "a burst of a tenth of a minute's allowance");
+    // Each answer says where the caller stands (IETF RateLimit fields): 6 in 6 seconds, and what is left.
+    for (left, reply) in (0..6).rev().zip(&replies) {
+        assert_eq!(reply.header("ratelimit-policy"), Some("\"caller\";q=6;w=6"));
+        let standing = reply.header("ratelimit").unwrap();
+        assert!(standing.starts_with(&format!("\"caller\";r={left};t=")), "{standing}");
+    }
     let refused = limited.get("/v1/committees", &alice);
     let wait: u64 = refused.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&wait), "{wait}");
+    assert!(refused.header("ratelimit").unwrap().starts_with("\"caller\";r=0;"));
     refused.problem(429, "too-many-requests");
     limited.get("/v1/committees", &limited.token("bob", &[], &[])).expect(200);
+
+    // Requests without a valid token are limited by address, like the public API's visitors.
+    let strangers: Vec<Reply> = (0..8)
+        .map(|i| {
+            let request = Request::new("GET", "/v1/meetings");
+            limited.call(if i % 2 == 0 { request.header("Authorization", "Bearer x.y.z") } else { request })
+        })
+        .collect();
+    let statuses: Vec<u16> = strangers.iter().map(|r| r.status).collect();
+    assert_eq!(&statuses[..6], [401; 6], "{statuses:?}");
+    assert_eq!(strangers[0].header("ratelimit-policy"), Some("\"address\";q=6;w=6"));
+    strangers.into_iter().nth(7).unwrap().problem(429, "too-many-requests");
 
     // The token endpoint is limited by address: guessing secrets is slow.
     let guesses: Vec<u16> = (0..8)
