@@ -6,7 +6,7 @@ use actix_cors::Cors;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger, from_fn};
+use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers, Logger, Next, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
 use regex::Regex;
 use utoipa_actix_web::AppExt;
@@ -15,7 +15,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 use crate::api::extract::BodyRules;
 use crate::api::limits::Limits;
 use crate::api::metrics::Metrics;
-use crate::api::{self, AppState, headers, request_id};
+use crate::api::{self, AppState, extract, headers, request_id};
 use crate::audit::Auditor;
 use crate::auth::Authenticator;
 use crate::config::ServiceOptions;
@@ -96,6 +96,22 @@ impl Routes {
             .iter()
             .find(|(pattern, _)| pattern.as_str() == format!("^{}$", regex::escape(path)))
             .map(|(_, a)| a.as_str())
+    }
+}
+
+/// Refuses an overlong `If-Match` or `If-None-Match` (400) on the operations the service has; a
+/// method the path does not have is still answered 405 by the fallback.
+async fn bounded_preconditions(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let served = req
+        .app_data::<web::Data<Routes>>()
+        .and_then(|routes| routes.allowed(req.path()))
+        .is_some_and(|allow| allow.split(", ").any(|method| method == req.method().as_str()));
+    match extract::overlong_precondition(req.request()).filter(|_| served) {
+        Some(refusal) => Ok(req.error_response(refusal).map_into_boxed_body()),
+        None => Ok(next.call(req).await?.map_into_boxed_body()),
     }
 }
 
@@ -207,6 +223,7 @@ impl Service {
             }))
             .default_service(web::to(fallback))
             .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
+            .wrap(from_fn(bounded_preconditions))
             .wrap(from_fn(headers::middleware))
             .wrap(cors)
             .wrap(from_fn(api::audit::record_denials))

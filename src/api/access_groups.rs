@@ -30,6 +30,7 @@ pub fn routes(cfg: &mut Routes) {
 
 /// An access group: an AD/Entra group (or a local one) whose members share access.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 3, "name": "Borgerservice", "external_id": "9b2e4c1a-5d3f-4e8b-a6c7-1f0e2d3c4b5a", "tier": "unit", "parent_id": null, "description": "Borgerservice i Kalundborg Kommune.", "manages_subtree": false, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
 pub struct AccessGroupView {
     pub id: i64,
     pub name: String,
@@ -67,6 +68,7 @@ impl From<AccessGroup> for AccessGroupView {
 /// A new access group. Also the shape every change is checked against.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"name": "Borgerservice", "external_id": "9b2e4c1a-5d3f-4e8b-a6c7-1f0e2d3c4b5a", "tier": "unit", "description": "Borgerservice i Kalundborg Kommune."})))]
 pub struct NewAccessGroup {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
@@ -100,6 +102,7 @@ impl From<NewAccessGroup> for GroupFields {
 /// Changes to an access group (JSON merge patch): absent fields stay, `null` clears.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"description": "Borgerservice og Kontrolgruppen.", "parent_id": null})))]
 pub struct AccessGroupPatch {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false, min_length = 1, max_length = 200)]

@@ -37,6 +37,7 @@ use crate::time;
 pub fn routes(cfg: &mut Routes) {
     // The report before `/allocations/{id}`, which would otherwise claim it.
     cfg.add(report, Access::SignedIn)
+        .add(report_csv, Access::SignedIn)
         .add(list, Access::SignedIn)
         .add(create, Access::Finance)
         .add(read, Access::AllocationViewer)
@@ -80,6 +81,7 @@ pub struct ShareView {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "title": "MARS – mellemkommunale betalinger", "description": "Løbende driftsudgift, betalt af de berørte partnerskabsholdere.", "total_ore": 19374600, "currency": "DKK", "kind": "annual", "first_year": 2021, "last_year": null, "price_year": 2021, "item_id": 5, "item_amount_id": 1, "status": "approved", "method": "equal", "payers": [{"group_id": 3, "weight": null, "amount_ore": null, "active_users": null}, {"group_id": 4, "weight": null, "amount_ore": null, "active_users": null}, {"group_id": 5, "weight": null, "amount_ore": null, "active_users": null}, {"group_id": 6, "weight": null, "amount_ore": null, "active_users": null}, {"group_id": 7, "weight": null, "amount_ore": null, "active_users": null}, {"group_id": 8, "weight": null, "amount_ore": null, "active_users": null}, {"group_id": 9, "weight": null, "amount_ore": null, "active_users": null}], "counted_at": null, "shares": [{"group_id": 3, "group_name": "Borgerservice", "share_ore": 2767800}, {"group_id": 4, "group_name": "Voksenspecialenheden", "share_ore": 2767800}, {"group_id": 5, "group_name": "Jobcentret", "share_ore": 2767800}, {"group_id": 6, "group_name": "Sundhed og Myndighed", "share_ore": 2767800}, {"group_id": 7, "group_name": "Børn og Familie", "share_ore": 2767800}, {"group_id": 8, "group_name": "Børn, Læring og Uddannelse", "share_ore": 2767800}, {"group_id": 9, "group_name": "Økonomistaben", "share_ore": 2767800}], "version": 1, "created_at": "2021-04-26T15:00:00+02:00", "updated_at": "2021-04-26T15:00:00+02:00"})))]
 pub struct AllocationView {
     pub id: i64,
     pub title: String,
@@ -177,6 +179,7 @@ fn years(input: &AllocationInput) -> Result<(), ValidationError> {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[validate(schema(function = "years", skip_on_field_errors = true))]
+#[schema(examples(json!({"title": "MARS – særligt dyre enkeltsager", "total_ore": 4843600, "kind": "annual", "first_year": 2021, "price_year": 2021, "status": "approved", "method": "equal", "payers": [{"group_id": 4}, {"group_id": 6}, {"group_id": 7}, {"group_id": 9}]})))]
 pub struct AllocationInput {
     /// E.g. "MARS – mellemkommunale betalinger".
     #[validate(length(min = 1, max = 500))]
@@ -227,6 +230,7 @@ fn proposed() -> AllocationStatus {
 /// computed again; the active users are counted again when the method or the payers change.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"status": "ended", "last_year": 2024})))]
 pub struct AllocationPatch {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false, min_length = 1, max_length = 500)]
@@ -270,6 +274,7 @@ pub struct AllocationPatch {
 /// amount, the item is linked.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"first_year": 2021, "status": "approved", "method": "equal", "payers": [{"group_id": 3}, {"group_id": 4}, {"group_id": 5}, {"group_id": 6}, {"group_id": 7}, {"group_id": 8}, {"group_id": 9}]})))]
 pub struct AllocationFromAmount {
     /// The amount's label when absent.
     #[validate(length(min = 1, max = 500))]
@@ -936,6 +941,7 @@ pub struct UnitReport {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"year": 2021, "include_proposed": false, "total_ore": 15978700, "units": [{"group_id": 9, "group_name": "Økonomistaben", "total_ore": 15978700, "lines": [{"allocation_id": 1, "title": "MARS – mellemkommunale betalinger", "kind": "annual", "status": "approved", "method": "equal", "price_year": 2021, "item_id": 5, "share_ore": 2767800}, {"allocation_id": 2, "title": "MARS – særligt dyre enkeltsager", "kind": "annual", "status": "approved", "method": "equal", "price_year": 2021, "item_id": null, "share_ore": 1210900}, {"allocation_id": 3, "title": "MARS – implementering", "kind": "one_off", "status": "approved", "method": "equal", "price_year": null, "item_id": null, "share_ore": 12000000}]}]})))]
 pub struct AllocationReport {
     pub year: i32,
     pub include_proposed: bool,
@@ -948,6 +954,9 @@ pub struct AllocationReport {
 /// What each unit pays in a year across all allocations, with the lines that make it up: for finance
 /// every unit, for others the units they are members of; in both cases from the allocations the
 /// caller may see (one linked to a closed item counts only for those who see the item in full).
+///
+/// As JSON by default; as CSV with `format`, or when `Accept` asks for `text/csv`. A generated client
+/// gets the CSV file from `getAllocationReportCsv`.
 #[utoipa::path(
     tag = "allocations", operation_id = "getAllocationReport",
     params(ReportQuery),
@@ -973,10 +982,64 @@ async fn report(
             _ => ReportFormat::Json,
         },
     };
-    check_year(Some(query.year))?;
-    let (year, group, include_proposed) = (query.year, query.group_id, query.include_proposed);
+    let found = yearly_report(&state, principal, query.year, query.group_id, query.include_proposed).await?;
+    match format {
+        ReportFormat::Json => Ok(HttpResponse::Ok().json(found)),
+        ReportFormat::Csv => csv_file(&found, CsvVariant::Standard),
+        ReportFormat::CsvExcel => csv_file(&found, CsvVariant::DanishExcel),
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ReportCsvQuery {
+    /// The year to report.
+    #[param(minimum = 1900, maximum = 2200)]
+    pub year: i32,
+    /// Only this unit (access group).
+    pub group_id: Option<i64>,
+    /// Count proposed allocations too (default: only approved and ended ones).
+    #[serde(default)]
+    pub include_proposed: bool,
+    /// For a Danish Excel: `;` between fields, a decimal comma, a byte-order mark and Danish column
+    /// names (default: RFC 4180 with a decimal point).
+    #[serde(default)]
+    pub excel: bool,
+}
+
+/// The yearly report as a CSV file to open in a spreadsheet (amounts in kroner with two decimals).
+#[utoipa::path(
+    tag = "allocations", operation_id = "getAllocationReportCsv",
+    params(ReportCsvQuery),
+    responses(
+        (status = OK, description = "The report as a CSV file.", content_type = "text/csv", body = String,
+            headers(("Content-Disposition" = String, description = "The file name, e.g. `fordeling-2021.csv`."))),
+        (status = FORBIDDEN, description = "The caller asked for a unit it is not a member of, without the finance role.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/allocations/report.csv")]
+async fn report_csv(
+    state: State,
+    principal: Authenticated,
+    query: QueryParams<ReportCsvQuery>,
+) -> ApiResult<HttpResponse> {
+    let query = query.0;
+    let found = yearly_report(&state, principal, query.year, query.group_id, query.include_proposed).await?;
+    csv_file(&found, if query.excel { CsvVariant::DanishExcel } else { CsvVariant::Standard })
+}
+
+/// What each unit pays in `year`, as the caller may see it.
+async fn yearly_report(
+    state: &State,
+    principal: Authenticated,
+    year: i32,
+    group: Option<i64>,
+    include_proposed: bool,
+) -> ApiResult<AllocationReport> {
+    check_year(Some(year))?;
     let auditor = state.auditor.clone();
-    let report = state
+    state
         .read(principal, move |conn, principal| {
             let visibility = Visibility::of(principal);
             if let Some(group) = group
@@ -1024,18 +1087,16 @@ async fn report(
             let total_ore = units.iter().map(|u| u.total_ore).sum();
             Ok(AllocationReport { year, include_proposed, units, total_ore })
         })
-        .await?;
-    let variant = match format {
-        ReportFormat::Json => return Ok(HttpResponse::Ok().json(report)),
-        ReportFormat::Csv => CsvVariant::Standard,
-        ReportFormat::CsvExcel => CsvVariant::DanishExcel,
-    };
-    let rows: Vec<ReportRow<'_>> = report
+        .await
+}
+
+fn csv_file(found: &AllocationReport, variant: CsvVariant) -> ApiResult<HttpResponse> {
+    let rows: Vec<ReportRow<'_>> = found
         .units
         .iter()
         .flat_map(|unit| {
             unit.lines.iter().map(move |line| ReportRow {
-                year: report.year,
+                year: found.year,
                 group_id: unit.group_id,
                 group_name: &unit.group_name,
                 allocation_id: line.allocation_id,
@@ -1048,7 +1109,7 @@ async fn report(
         })
         .collect();
     let body = csv_report::csv(&rows, variant).map_err(ApiError::internal)?;
-    let filename = format!("fordeling-{}.csv", report.year);
+    let filename = format!("fordeling-{}.csv", found.year);
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(ContentDisposition {

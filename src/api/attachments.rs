@@ -47,6 +47,7 @@ pub fn routes(cfg: &mut Routes) {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "item_id": 2, "title": "Opgaveinitieringsdokument FirstAgenda implementering", "filename": "Opgaveinitieringsdokument.pdf", "content_type": "application/pdf", "size": 184320, "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "version": 1, "created_at": "2022-04-19T09:15:00+02:00"})))]
 pub struct AttachmentView {
     pub id: i64,
     pub item_id: i64,

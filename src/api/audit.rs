@@ -43,6 +43,7 @@ fn open_keys(object_type: &str) -> &'static [&'static str] {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 912, "occurred_at": "2022-04-25T13:02:11+02:00", "actor": "mvdl@kalundborg.dk", "actor_kind": "user", "action": "read", "object_type": "item", "object_id": "4", "committee_id": 1, "old_value": null, "new_value": null, "redacted": false, "request_id": "3f9a1c0b7d2e4a6f8b1c2d3e", "seq": 905})))]
 pub struct AuditEventView {
     pub id: i64,
     pub occurred_at: DateTime<FixedOffset>,

@@ -55,6 +55,7 @@ const MAX_EVENTS: i64 = 2000;
 const TOKEN_PREFIX: &str = "dgsf_";
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "name": "Min kalender", "last_used_at": "2022-04-25T06:00:00+02:00", "version": 1, "created_at": "2022-04-19T09:15:00+02:00"})))]
 pub struct CalendarFeedView {
     pub id: i64,
     pub name: Option<String>,
@@ -87,6 +88,7 @@ pub struct NewCalendarFeedView {
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"name": "Min kalender"})))]
 pub struct NewCalendarFeed {
     /// What the feed is for, e.g. "Outlook på telefonen".
     #[validate(length(min = 1, max = 200))]

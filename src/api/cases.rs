@@ -58,6 +58,7 @@ pub struct CaseItem {
 /// The case's items. The case number is not repeated: for a caller who may not see a closed item, it
 /// is closed content they only typed.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"items": [{"item_id": 5, "number": 5, "title": "Orientering fra Økonomiudvalgsmødet og koordinering af sager til politisk behandling", "closed": false, "case_type": "information", "decision": {"outcome": "discussed", "text": "Drøftet.", "decided_at": "2022-04-25T14:30:00+02:00"}, "meeting": {"id": 1, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "status": "minutes_published"}, "committee": {"id": 1, "name": "Direktionen"}}]})))]
 pub struct CaseView {
     /// In meeting order. Empty when no item of the case is visible to the caller.
     pub items: Vec<CaseItem>,

@@ -38,8 +38,8 @@ pub struct ChangeQuery {
     /// `next_cursor` of the previous page; from the beginning without it.
     #[param(pattern = r"^id\.[0-9]{1,18}$", max_length = 21)]
     pub cursor: Option<String>,
-    /// The same as `cursor` (its earlier name); send one of the two.
-    #[param(pattern = r"^id\.[0-9]{1,18}$", max_length = 21)]
+    /// The same as `cursor`, its earlier name, still read (send one of the two).
+    #[param(ignore)]
     pub since: Option<String>,
     /// Only these events, comma-separated (e.g. `agenda.published,minutes.published`).
     #[serde(default, deserialize_with = "comma_separated")]
@@ -94,6 +94,7 @@ pub struct ChangeEntry {
 
 /// A page of the feed. `next_cursor` is always given: pass it as `cursor` to get what changed after.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"has_more": false, "next_cursor": "id.4711", "data": [{"cursor": "id.4711", "occurred_at": "2022-04-27T09:00:00+02:00", "event": "minutes.published", "resource": "publication", "id": 2, "committee_id": 1, "meeting_id": 1, "action": "create", "data": {"kind": "minutes", "number": 1, "meeting_version": 21, "published_at": "2022-04-27T09:00:00+02:00", "reason": null}}]})))]
 pub struct ChangePage {
     pub data: Vec<ChangeEntry>,
     #[schema(pattern = r"^id\.[0-9]{1,18}$", max_length = 21)]

@@ -34,6 +34,7 @@ pub fn routes(cfg: &mut Routes) {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "client_id": "dgs_5b1f0c2e9d8a7b6c5d4e3f2a", "name": "ESDH-integration", "roles": [], "group_id": 3, "enabled": true, "secret_rotated_at": "2022-04-19T09:15:00+02:00", "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
 pub struct ClientView {
     pub id: i64,
     /// What the client sends as `client_id`.
@@ -69,6 +70,7 @@ impl From<Client> for ClientView {
 
 /// A client with its secret: only in the answer to registration and to rotation.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "client_id": "dgs_5b1f0c2e9d8a7b6c5d4e3f2a", "name": "ESDH-integration", "roles": [], "group_id": 3, "enabled": true, "secret_rotated_at": "2022-04-19T09:15:00+02:00", "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00", "client_secret": "dgss_4pX0s8Jq3lV7mB2nR6tY1wZ9cF5hK0dG8eA3uI7oP2s"})))]
 pub struct ClientWithSecret {
     #[serde(flatten)]
     pub client: ClientView,
@@ -82,6 +84,7 @@ fn enabled_by_default() -> bool {
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"name": "ESDH-integration", "group_id": 3, "roles": []})))]
 pub struct NewClient {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
@@ -105,6 +108,7 @@ impl From<NewClient> for ClientFields {
 /// Changes to a client (JSON merge patch).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"enabled": false})))]
 pub struct ClientPatch {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false, min_length = 1, max_length = 200)]

@@ -30,6 +30,7 @@ pub fn routes(cfg: &mut Routes) {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "name": "Direktionen", "kind": "executive_board", "owner_group_id": 1, "publication": "internal", "description": "Kommunens direktion.", "requires_sign_off": false, "version": 2, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
 pub struct CommitteeView {
     pub id: i64,
     pub name: String,
@@ -69,6 +70,7 @@ fn not_published() -> Publication {
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"name": "Direktionen", "kind": "executive_board", "owner_group_id": 1, "publication": "internal", "description": "Kommunens direktion."})))]
 pub struct NewCommittee {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
@@ -102,6 +104,7 @@ impl From<NewCommittee> for CommitteeFields {
 /// Changes to a committee (JSON merge patch).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"publication": "public", "requires_sign_off": true})))]
 pub struct CommitteePatch {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false, min_length = 1, max_length = 200)]

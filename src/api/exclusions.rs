@@ -34,6 +34,7 @@ pub fn routes(cfg: &mut Routes) {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "item_id": 4, "subject": "jlt@kalundborg.dk", "reason": "Inhabil: nærtstående part i sagen.", "created_by": "sekretaer@kalundborg.dk", "version": 1, "created_at": "2022-04-21T14:02:00+02:00"})))]
 pub struct ExclusionView {
     pub id: i64,
     pub item_id: i64,
@@ -61,6 +62,7 @@ impl From<Exclusion> for ExclusionView {
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"subject": "jlt@kalundborg.dk", "reason": "Inhabil: nærtstående part i sagen."})))]
 pub struct NewExclusion {
     /// The user's subject (as in a participant's `user_subject`).
     #[validate(length(min = 1, max = 256))]

@@ -226,6 +226,21 @@ impl FromRequest for IfMatch {
     }
 }
 
+/// The longest `If-Match` or `If-None-Match` read: a list of a few dozen entity tags.
+pub const MAX_PRECONDITION: usize = 1024;
+
+/// Why a request's `If-Match` or `If-None-Match` is refused before anything reads it: longer than
+/// [`MAX_PRECONDITION`] (400).
+pub fn overlong_precondition(req: &HttpRequest) -> Option<ApiError> {
+    let name = [header::IF_MATCH, header::IF_NONE_MATCH]
+        .into_iter()
+        .find(|name| req.headers().get(name).is_some_and(|value| value.len() > MAX_PRECONDITION))?;
+    Some(ApiError::Malformed(
+        format!("{name} is longer than {MAX_PRECONDITION} characters."),
+        vec![FieldError::new(name.as_str(), format!("at most {MAX_PRECONDITION} characters"))],
+    ))
+}
+
 /// Whether the request's `If-None-Match` names `etag` (or `*`): the client's copy is current and
 /// the answer is 304.
 pub fn client_has(req: &HttpRequest, etag: &str) -> bool {

@@ -33,6 +33,7 @@ pub fn routes(cfg: &mut Routes) {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 2, "committee_id": 1, "group_id": 2, "role": "member", "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
 pub struct GrantView {
     pub id: i64,
     pub committee_id: i64,
@@ -60,6 +61,7 @@ impl From<Grant> for GrantView {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"group_id": 2, "role": "member"})))]
 pub struct NewGrant {
     pub group_id: i64,
     pub role: CommitteeRole,
@@ -67,6 +69,7 @@ pub struct NewGrant {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"role": "secretary"})))]
 pub struct GrantPatch {
     pub role: CommitteeRole,
 }

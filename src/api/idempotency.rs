@@ -37,15 +37,18 @@ fn valid_key(key: &str) -> bool {
     (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
-/// What identifies "the same request": where it goes and what it carries.
+/// What identifies "the same request": where it goes, what it carries and the version it applies to.
 fn fingerprint(req: &ServiceRequest, body: &[u8]) -> String {
     let content_type = req.headers().get(header::CONTENT_TYPE).map(|v| v.as_bytes()).unwrap_or_default();
+    let if_match = req.headers().get(header::IF_MATCH).map(|v| v.as_bytes()).unwrap_or_default();
     let digest = Sha256::new()
         .chain_update(req.path())
         .chain_update(b"?")
         .chain_update(req.query_string())
         .chain_update(b"\n")
         .chain_update(content_type)
+        .chain_update(b"\n")
+        .chain_update(if_match)
         .chain_update(b"\n")
         .chain_update(body)
         .finalize();

@@ -37,6 +37,7 @@ pub fn routes(cfg: &mut Routes) {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "item_id": 5, "label": "MARS – mellemkommunale betalinger", "kind": "expense", "recurrence": "annual", "amount_ore": 19374600, "price_year": 2021, "version": 1, "created_at": "2021-04-20T10:00:00+02:00", "updated_at": "2021-04-20T10:00:00+02:00"})))]
 pub struct ItemAmountView {
     pub id: i64,
     pub item_id: i64,
@@ -72,6 +73,7 @@ impl From<ItemAmount> for ItemAmountView {
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"label": "MARS – mellemkommunale betalinger", "kind": "expense", "recurrence": "annual", "amount_ore": 19374600, "price_year": 2021})))]
 pub struct NewItemAmount {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
@@ -102,6 +104,7 @@ impl From<NewItemAmount> for ItemAmountFields {
 /// Changes to an amount (JSON merge patch).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"amount_ore": 19400000})))]
 pub struct ItemAmountPatch {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false, min_length = 1, max_length = 200)]

@@ -37,6 +37,7 @@ pub fn routes(cfg: &mut Routes) {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "item_id": 2, "kind": "guest", "name": "Malene Goth", "participant_id": null, "note": "Deltager i behandlingen af punktet.", "version": 1, "created_at": "2022-04-21T14:02:00+02:00"})))]
 pub struct ItemAttendanceView {
     pub id: i64,
     pub item_id: i64,
@@ -80,6 +81,7 @@ fn guest_or_absence(entry: &NewItemAttendance) -> Result<(), ValidationError> {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[validate(schema(function = "guest_or_absence", skip_on_field_errors = true))]
+#[schema(examples(json!({"kind": "guest", "name": "Malene Goth", "note": "Deltager i behandlingen af punktet."})))]
 pub struct NewItemAttendance {
     pub kind: ItemAttendanceKind,
     /// For `absent`: a participant of the item's meeting.

@@ -38,6 +38,7 @@ pub fn routes(cfg: &mut Routes) {
 
 /// A decision (beslutning): its outcome, its wording in the minutes and when it was recorded.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[schema(examples(json!({"outcome": "approved_with_conditions", "text": "Godkendt inden for de rammer og målgrupper, som blev drøftet på mødet.", "decided_at": "2022-04-25T14:05:00+02:00"})))]
 pub struct Decision {
     pub outcome: Option<DecisionOutcome>,
     /// The decision as written in the minutes, e.g. "Taget til efterretning."
@@ -58,6 +59,7 @@ fn outcome_or_text(decision: &NewDecision) -> Result<(), ValidationError> {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[validate(schema(function = "outcome_or_text", skip_on_field_errors = true))]
+#[schema(examples(json!({"outcome": "approved_with_conditions", "text": "Godkendt inden for de rammer og målgrupper, som blev drøftet på mødet."})))]
 pub struct NewDecision {
     pub outcome: Option<DecisionOutcome>,
     /// The decision as written in the minutes, e.g. "Taget til efterretning." (Markdown).
@@ -68,6 +70,7 @@ pub struct NewDecision {
 
 /// An agenda item in full.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 2, "meeting_id": 1, "number": 2, "position": 2, "title": "Implementering af FirstAgenda", "closed": false, "case_number": "22-003462", "journal_number": "00.22.04", "document_number": null, "case_type": "decision", "summary": "Med denne sag skal Direktionen tage stilling til en strategi for implementering af FirstAgenda.", "recommendation": "Sekretariatschefen indstiller, at strategien for implementering af FirstAgenda godkendes.", "handled_by": "Direktionen.", "presentation": "Eftersom FirstAgenda kan implementeres bredt blandt Kalundborg Kommunes enheder og samarbejdspartnere, etableres der såkaldte AD-grupper.", "financial_consequences": "Meromkostningen for ubegrænsede licenser i størrelsesordenen 50.000 kr. bliver fordelt på de enheder, der anvender FirstAgenda.", "decision": {"outcome": "approved_with_conditions", "text": "Godkendt inden for de rammer og målgrupper, som blev drøftet på mødet.", "decided_at": "2022-04-25T14:05:00+02:00"}, "version": 4, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"})))]
 pub struct AgendaItemView {
     pub id: i64,
     pub meeting_id: i64,
@@ -103,6 +106,7 @@ pub struct AgendaItemView {
 /// A closed item as someone below member sees it: these four keys and nothing else.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"number": 4, "position": 4, "title": "Status, Økonomiudvalget", "closed": true})))]
 pub struct ClosedItemView {
     pub number: i32,
     pub position: i32,
@@ -225,6 +229,7 @@ const MAX_SECTION: u64 = 200_000;
 /// A new agenda item. Also the shape every change to an item is checked against.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"title": "Implementering af FirstAgenda", "case_number": "22-003462", "journal_number": "00.22.04", "case_type": "decision", "summary": "Med denne sag skal Direktionen tage stilling til en strategi for implementering af FirstAgenda.", "recommendation": "Sekretariatschefen indstiller, at strategien for implementering af FirstAgenda godkendes.", "handled_by": "Direktionen.", "presentation": "Eftersom FirstAgenda kan implementeres bredt blandt Kalundborg Kommunes enheder og samarbejdspartnere, etableres der såkaldte AD-grupper.", "financial_consequences": "Meromkostningen for ubegrænsede licenser i størrelsesordenen 50.000 kr. bliver fordelt på de enheder, der anvender FirstAgenda."})))]
 pub struct NewItem {
     /// Where to insert it (1 = first); at the end when absent. Later items move down.
     #[validate(range(min = 1))]
@@ -284,6 +289,7 @@ impl From<NewItem> for ItemFields {
 /// item order.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"recommendation": "Sekretariatschefen indstiller, at strategien for implementering af FirstAgenda godkendes med de drøftede ændringer.", "document_number": "326-2022-97139"})))]
 pub struct ItemPatch {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false, min_length = 1, max_length = 500)]
@@ -342,6 +348,7 @@ impl ItemPatch {
 /// A new order for a meeting's agenda: every item id once, first item first.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"item_ids": [1, 2, 3, 5, 6, 10, 4, 7, 8, 9]})))]
 pub struct ItemOrder {
     #[schema(max_items = 1000)]
     pub item_ids: Vec<i64>,

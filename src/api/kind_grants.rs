@@ -29,6 +29,7 @@ pub fn routes(cfg: &mut Routes) {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "committee_kind": "med", "group_id": 12, "role": "reader", "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
 pub struct KindGrantView {
     pub id: i64,
     /// Every committee of this kind, including those created later.
@@ -56,6 +57,7 @@ impl From<KindGrant> for KindGrantView {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"committee_kind": "med", "group_id": 12, "role": "reader"})))]
 pub struct NewKindGrant {
     pub group_id: i64,
     pub committee_kind: CommitteeKind,

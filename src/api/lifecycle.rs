@@ -55,6 +55,7 @@ pub fn allow(status: MeetingStatus, change: Change) -> ApiResult<()> {
 /// Publishing: the reason is required for a correction (version 2 onwards).
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"reason": "Rettelse: punkt 3 manglede bilaget Årsskriv 2021."})))]
 pub struct PublishRequest {
     /// Why this version corrects the published one, e.g. "Rettelse: bilag til punkt 3 tilføjet".
     #[validate(length(min = 1, max = 2000))]
@@ -69,6 +70,7 @@ pub struct HoldRequest {}
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"reason": "Mødet er aflyst; punkterne behandles den 2. maj."})))]
 pub struct CancelRequest {
     /// Why the meeting is cancelled; shown with it.
     #[validate(length(min = 1, max = 2000))]
@@ -78,6 +80,7 @@ pub struct CancelRequest {
 
 /// What an action did: the meeting as it now is, and the version it published, if any.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"meeting": {"id": 1, "committee_id": 1, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "ends_at": "2022-04-25T15:00:00+02:00", "location": "Ung - Sprog Kalundborg", "online_link": null, "status": "agenda_published", "cancellation_reason": null, "version": 13, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"}, "published": {"kind": "agenda", "number": 1, "meeting_version": 12, "published_at": "2022-04-20T10:00:00+02:00", "reason": null}})))]
 pub struct ActionResult {
     pub meeting: MeetingSummary,
     pub published: Option<PublicationSummary>,

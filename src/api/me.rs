@@ -50,6 +50,7 @@ pub struct MyCommittee {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"subject": "mvdl@kalundborg.dk", "name": "Michel van der Linden", "email": "mvdl@kalundborg.dk", "client": false, "roles": [], "groups": [{"id": 2, "name": "Direktionen", "external_id": "direktionen", "tier": "political", "membership": "token", "manages_subtree": false}], "committees": [{"id": 1, "name": "Direktionen", "kind": "executive_board", "role": "member"}]})))]
 pub struct Me {
     pub subject: String,
     /// `true` for a service client.

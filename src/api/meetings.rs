@@ -36,6 +36,7 @@ pub fn routes(cfg: &mut Routes) {
 
 /// A meeting without its participants and agenda, as lists show it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "committee_id": 1, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "ends_at": "2022-04-25T15:00:00+02:00", "location": "Ung - Sprog Kalundborg", "online_link": null, "status": "agenda_published", "cancellation_reason": null, "version": 14, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"})))]
 pub struct MeetingSummary {
     pub id: i64,
     pub committee_id: i64,
@@ -77,6 +78,7 @@ impl From<Meeting> for MeetingSummary {
 /// A meeting with its participants and its agenda in order. Closed items appear as number and title
 /// only to callers below member.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "committee_id": 1, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "ends_at": "2022-04-25T15:00:00+02:00", "location": "Ung - Sprog Kalundborg", "online_link": null, "status": "agenda_published", "cancellation_reason": null, "version": 14, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00", "participants": [{"id": 1, "meeting_id": 1, "name": "Søren Ole Sørensen", "role": "member", "attendance": "absent", "user_subject": null, "approver": false, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"}, {"id": 2, "meeting_id": 1, "name": "Michel van der Linden", "role": "member", "attendance": "present", "user_subject": "mvdl@kalundborg.dk", "approver": true, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"}], "items": [{"id": 2, "meeting_id": 1, "number": 2, "position": 2, "title": "Implementering af FirstAgenda", "closed": false, "case_number": "22-003462", "journal_number": "00.22.04", "document_number": null, "case_type": "decision", "summary": "Med denne sag skal Direktionen tage stilling til en strategi for implementering af FirstAgenda.", "recommendation": "Sekretariatschefen indstiller, at strategien for implementering af FirstAgenda godkendes.", "handled_by": "Direktionen.", "presentation": "Eftersom FirstAgenda kan implementeres bredt blandt Kalundborg Kommunes enheder og samarbejdspartnere, etableres der såkaldte AD-grupper.", "financial_consequences": "Meromkostningen for ubegrænsede licenser i størrelsesordenen 50.000 kr. bliver fordelt på de enheder, der anvender FirstAgenda.", "decision": null, "version": 3, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"}, {"number": 4, "position": 4, "title": "Status, Økonomiudvalget", "closed": true}], "published": [{"kind": "agenda", "number": 1, "meeting_version": 12, "published_at": "2022-04-20T10:00:00+02:00", "reason": null}], "unpublished_changes": false})))]
 pub struct MeetingView {
     #[serde(flatten)]
     pub meeting: MeetingSummary,
@@ -110,6 +112,7 @@ fn web_link(link: &str) -> Result<(), ValidationError> {
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[validate(schema(function = "end_after_start", skip_on_field_errors = true))]
+#[schema(examples(json!({"committee_id": 1, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "ends_at": "2022-04-25T15:00:00+02:00", "location": "Ung - Sprog Kalundborg", "standing_items": true})))]
 pub struct NewMeeting {
     pub committee_id: i64,
     #[validate(length(min = 1, max = 300))]
@@ -144,6 +147,7 @@ impl From<NewMeeting> for MeetingFields {
 /// Changes to a meeting (JSON merge patch). A meeting cannot move to another committee.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"location": "Virtuelt via Teams", "online_link": "https://teams.microsoft.com/l/meetup-join/19%3ameeting"})))]
 pub struct MeetingPatch {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false, min_length = 1, max_length = 300)]

@@ -32,6 +32,7 @@ pub fn routes(cfg: &mut Routes) {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "group_id": 3, "subject": "ekstern.konsulent@kalundborg.dk", "added_by": "alice", "version": 1, "created_at": "2022-04-19T09:15:00+02:00"})))]
 pub struct MemberView {
     pub id: i64,
     pub group_id: i64,
@@ -58,6 +59,7 @@ impl From<Member> for MemberView {
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"subject": "ekstern.konsulent@kalundborg.dk"})))]
 pub struct NewMember {
     /// The user's subject; they need not have signed in yet.
     #[validate(length(min = 1, max = 256))]

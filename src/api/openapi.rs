@@ -115,7 +115,9 @@ fn complete(doc: &mut Value) {
 }
 
 /// Every integer a client sends is bounded as the service reads it: by its type (a 32- or 64-bit
-/// integer), and ids (`id`, `…_id`, the items of `…_ids`) from 1, the first a sequence gives.
+/// integer); and ids (`id`, `…_id`, the items of `…_ids`) in a path or a body from 1, the first a
+/// sequence gives (an id below it names nothing: 404 in a path, 422 in a body). A query's id is a
+/// filter, which any integer may be.
 fn bound_request_integers(doc: &mut Value) {
     let mut names = Vec::new();
     for item in doc["paths"].as_object().expect("paths").values() {
@@ -137,14 +139,15 @@ fn bound_request_integers(doc: &mut Value) {
         }
     }
     for name in names {
-        bound_integers(&mut doc["components"]["schemas"][&name], "");
+        bound_integers(&mut doc["components"]["schemas"][&name], "", true);
     }
     for item in doc["paths"].as_object_mut().expect("paths").values_mut() {
         for operation in item.as_object_mut().expect("path item").values_mut() {
             for parameter in operation["parameters"].as_array_mut().into_iter().flatten() {
                 let name = parameter["name"].as_str().unwrap_or("").to_owned();
+                let names_a_resource = parameter["in"] == "path";
                 if let Some(schema) = parameter.get_mut("schema") {
-                    bound_integers(schema, &name);
+                    bound_integers(schema, &name, names_a_resource);
                 }
             }
         }
@@ -168,7 +171,7 @@ fn referenced(value: &Value, names: &mut Vec<String>) {
     }
 }
 
-fn bound_integers(schema: &mut Value, name: &str) {
+fn bound_integers(schema: &mut Value, name: &str, names_a_resource: bool) {
     let Some(object) = schema.as_object_mut() else { return };
     let integer = match object.get("type") {
         Some(Value::String(kind)) => kind == "integer",
@@ -177,22 +180,22 @@ fn bound_integers(schema: &mut Value, name: &str) {
     };
     if integer {
         let wide = object.get("format").and_then(Value::as_str) != Some("int32");
-        let id = name == "id" || name.ends_with("_id") || name.ends_with("_ids");
+        let id = names_a_resource && (name == "id" || name.ends_with("_id") || name.ends_with("_ids"));
         let (low, high) = if wide { (i64::MIN, i64::MAX) } else { (i64::from(i32::MIN), i64::from(i32::MAX)) };
         object.entry("minimum").or_insert_with(|| json!(if id { 1 } else { low }));
         object.entry("maximum").or_insert_with(|| json!(high));
     }
     if let Some(properties) = object.get_mut("properties").and_then(Value::as_object_mut) {
         for (property, schema) in properties.iter_mut() {
-            bound_integers(schema, property);
+            bound_integers(schema, property, names_a_resource);
         }
     }
     if let Some(items) = object.get_mut("items") {
-        bound_integers(items, name);
+        bound_integers(items, name, names_a_resource);
     }
     for combined in ["oneOf", "anyOf", "allOf"] {
         for schema in object.get_mut(combined).and_then(Value::as_array_mut).into_iter().flatten() {
-            bound_integers(schema, name);
+            bound_integers(schema, name, names_a_resource);
         }
     }
 }
@@ -288,14 +291,14 @@ fn parameters() -> Value {
             "required": true,
             "description": "The ETag of your last read of the resource: the change is made only if it is still \
                 current (412 otherwise, 428 without it).",
-            "schema": {"type": "string", "maxLength": 1024},
+            "schema": {"type": "string", "maxLength": super::extract::MAX_PRECONDITION},
         },
         "IfNoneMatch": {
             "name": "If-None-Match",
             "in": "header",
             "required": false,
             "description": "The ETag of a copy you hold: 304 if it is still current.",
-            "schema": {"type": "string", "maxLength": 1024},
+            "schema": {"type": "string", "maxLength": super::extract::MAX_PRECONDITION},
         },
         "IdempotencyKey": {
             "name": super::idempotency::HEADER_NAME,
@@ -305,15 +308,6 @@ fn parameters() -> Value {
                 first answer (with `Idempotent-Replayed: true`) and changes nothing; the key with another \
                 request is refused (422). An answer of 5xx frees the key.",
             "schema": {"type": "string", "pattern": super::idempotency::KEY_PATTERN, "maxLength": 255},
-        },
-        "XRequestId": {
-            "name": "X-Request-Id",
-            "in": "header",
-            "required": false,
-            "description": "An id of your own for this request, to find it in the service's log: kept when it \
-                is 1–64 characters of `A–Z a–z 0–9 - _ .`, replaced by a generated one otherwise (see the \
-                answer's `X-Request-Id`).",
-            "schema": {"type": "string"},
         },
     })
 }
@@ -417,10 +411,17 @@ fn bound_whole_lists(doc: &mut Value) {
 
 fn bound_embedded_lists(schemas: &mut Map<String, Value>) {
     for (schema, property, max) in EMBEDDED_LISTS {
-        let list = &mut schemas[schema]["properties"][property];
-        if list.is_object() {
-            list["maxItems"] = json!(max);
-        }
+        let schema = schemas.get_mut(schema).unwrap_or_else(|| panic!("no schema {schema}"));
+        // The properties are the schema's own, or in a part of it (a flattened struct is an `allOf`).
+        let parts: Vec<&mut Value> = match schema.get_mut("allOf").and_then(Value::as_array_mut) {
+            Some(parts) => parts.iter_mut().collect(),
+            None => vec![schema],
+        };
+        let list = parts
+            .into_iter()
+            .find_map(|part| part.get_mut("properties").and_then(|p| p.get_mut(property)))
+            .unwrap_or_else(|| panic!("no list {property}"));
+        list["maxItems"] = json!(max);
     }
 }
 
@@ -480,7 +481,6 @@ fn complete_operation(path: &str, method: &str, operation: &mut Value) {
     if idempotent {
         parameters.push(json!({"$ref": "#/components/parameters/IdempotencyKey"}));
     }
-    parameters.push(json!({"$ref": "#/components/parameters/XRequestId"}));
 
     let mut statuses = vec!["500", "503"];
     if limited {

@@ -35,6 +35,7 @@ pub fn routes(cfg: &mut Routes) {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 2, "meeting_id": 1, "name": "Michel van der Linden", "role": "member", "attendance": "present", "user_subject": "mvdl@kalundborg.dk", "approver": true, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
 pub struct ParticipantView {
     pub id: i64,
     pub meeting_id: i64,
@@ -78,6 +79,7 @@ fn approver_is_a_user(participant: &NewParticipant) -> Result<(), ValidationErro
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[validate(schema(function = "approver_is_a_user", skip_on_field_errors = true))]
+#[schema(examples(json!({"name": "Michel van der Linden", "role": "member", "attendance": "present", "user_subject": "mvdl@kalundborg.dk", "approver": true})))]
 pub struct NewParticipant {
     #[validate(length(min = 1, max = 200))]
     #[schema(min_length = 1, max_length = 200)]
@@ -111,6 +113,7 @@ impl From<NewParticipant> for ParticipantFields {
 /// Changes to a participant (JSON merge patch).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"attendance": "apologies"})))]
 pub struct ParticipantPatch {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false, min_length = 1, max_length = 200)]

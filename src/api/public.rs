@@ -40,6 +40,7 @@ fn levels(signed_in: bool) -> Vec<Publication> {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "name": "Direktionen", "kind": "executive_board", "publication": "public"})))]
 pub struct PublicCommittee {
     pub id: i64,
     pub name: String,
@@ -67,6 +68,7 @@ pub struct PublicVersion {
 
 /// A meeting as it was last published.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "committee": {"id": 1, "name": "Direktionen", "kind": "executive_board", "publication": "public"}, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "ends_at": "2022-04-25T15:00:00+02:00", "location": "Ung - Sprog Kalundborg", "status": "minutes_published", "versions": [{"kind": "agenda", "number": 1, "reason": null, "published_at": "2022-04-20T10:00:00+02:00", "href": "/v1/public/meetings/1/published/agenda/1"}, {"kind": "minutes", "number": 1, "reason": null, "published_at": "2022-04-27T09:00:00+02:00", "href": "/v1/public/meetings/1/published/minutes/1"}]})))]
 pub struct PublicMeeting {
     pub id: i64,
     pub committee: PublicCommittee,

@@ -44,6 +44,7 @@ pub fn routes(cfg: &mut Routes) {
 
 /// A published version, without its content.
 #[derive(Clone, Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"kind": "agenda", "number": 1, "meeting_version": 12, "published_at": "2022-04-20T10:00:00+02:00", "reason": null})))]
 pub struct PublicationSummary {
     pub kind: DocumentKind,
     pub number: i32,

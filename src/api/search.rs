@@ -78,6 +78,7 @@ pub struct HitItem {
 
 /// One hit.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"kind": "item", "id": 2, "title": "Implementering af FirstAgenda", "title_match": false, "case_number": "22-003462", "case_type": "decision", "item": {"id": 2, "number": 2, "title": "Implementering af FirstAgenda", "closed": false}, "meeting": {"id": 1, "committee_id": 1, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00"}, "snippet": "… Direktionen tage stilling til en <mark>strategi</mark> for implementering af FirstAgenda.", "href": "/v1/items/2"})))]
 pub struct SearchHit {
     pub kind: HitKind,
     pub id: i64,

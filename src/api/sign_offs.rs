@@ -28,6 +28,7 @@ pub fn routes(cfg: &mut Routes) {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "participant_id": 2, "meeting_version": 21, "current": true, "signed_at": "2022-04-26T16:20:00+02:00", "version": 1})))]
 pub struct SignOffView {
     pub id: i64,
     pub participant_id: i64,
@@ -61,6 +62,7 @@ pub struct Approver {
 
 /// Where the sign-off of the minutes stands.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"meeting_version": 21, "required": true, "complete": false, "unsigned": ["Jan Lysgaard Thomsen"], "approvers": [{"participant_id": 2, "name": "Michel van der Linden", "sign_off": {"id": 1, "participant_id": 2, "meeting_version": 21, "current": true, "signed_at": "2022-04-26T16:20:00+02:00", "version": 1}}, {"participant_id": 3, "name": "Jan Lysgaard Thomsen", "sign_off": null}]})))]
 pub struct SignOffStatus {
     /// The meeting's current version: the one a sign-off must name to count.
     pub meeting_version: i64,

@@ -35,6 +35,7 @@ pub fn routes(cfg: &mut Routes) {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "committee_id": 1, "position": 1, "title": "Eventuelt", "closed": false, "case_type": "information", "summary": null, "recommendation": null, "handled_by": null, "presentation": null, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
 pub struct StandingItemView {
     pub id: i64,
     pub committee_id: i64,
@@ -104,6 +105,7 @@ fn entry(item: StandingItem, role: Option<CommitteeRole>) -> StandingItemEntry {
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"title": "Eventuelt", "case_type": "information"})))]
 pub struct NewStandingItem {
     /// Where it goes among the standing items; after the last one when absent.
     #[validate(range(min = 1, max = 1000))]
@@ -147,6 +149,7 @@ impl NewStandingItem {
 /// Changes to a standing item (JSON merge patch). Meetings already created keep their items.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"title": "Orientering fra Økonomiudvalgsmødet og koordinering af sager til politisk behandling", "position": 1})))]
 pub struct StandingItemPatch {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false, minimum = 1, maximum = 1000)]

@@ -46,6 +46,7 @@ pub struct TokenRequest {
 
 /// A token (RFC 6749 §5.1).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJkZ3NfNWIxZjBjMmU5ZDhhN2I2YzVkNGUzZjJhIn0.c2lnbmF0dXJl", "token_type": "Bearer", "expires_in": 900})))]
 pub struct TokenResponse {
     pub access_token: String,
     /// Always `Bearer`.

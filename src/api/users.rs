@@ -24,6 +24,7 @@ pub fn routes(cfg: &mut Routes) {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 2, "subject": "mvdl@kalundborg.dk", "name": "Michel van der Linden", "email": "mvdl@kalundborg.dk", "groups_seen": ["direktionen"], "local_groups": [], "active": true, "deactivated_at": null, "deactivation_reason": null, "first_seen_at": "2022-04-19T08:01:00+02:00", "last_seen_at": "2022-04-25T12:10:00+02:00", "version": 3})))]
 pub struct UserView {
     pub id: i64,
     /// The token's `sub`.
@@ -82,6 +83,7 @@ pub struct UserQuery {
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"reason": "Fratrådt 30. april 2022."})))]
 pub struct Deactivation {
     /// Why, e.g. "Fratrådt 30.11.2026".
     #[validate(length(min = 1, max = 500))]

@@ -53,6 +53,7 @@ pub struct WebhookOwner {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "url": "https://esdh.kalundborg.dk/hooks/dagsorden", "events": ["agenda.published", "minutes.published"], "description": "Referater til journalisering", "enabled": true, "disabled_reason": null, "owner": {"kind": "client", "subject": "dgs_5b1f0c2e9d8a7b6c5d4e3f2a"}, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
 pub struct WebhookView {
     pub id: i64,
     pub url: String,
@@ -93,6 +94,7 @@ impl From<Subscription> for WebhookView {
 
 /// A subscription with its signing secret: only in the answer to its creation and to rotation.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "url": "https://esdh.kalundborg.dk/hooks/dagsorden", "events": ["agenda.published", "minutes.published"], "description": "Referater til journalisering", "enabled": true, "disabled_reason": null, "owner": {"kind": "client", "subject": "dgs_5b1f0c2e9d8a7b6c5d4e3f2a"}, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00", "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"})))]
 pub struct WebhookWithSecret {
     #[serde(flatten)]
     pub webhook: WebhookView,
@@ -109,6 +111,7 @@ fn enabled_by_default() -> bool {
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"url": "https://esdh.kalundborg.dk/hooks/dagsorden", "events": ["agenda.published", "minutes.published"], "description": "Referater til journalisering"})))]
 pub struct NewWebhook {
     /// Where deliveries are POSTed: `https://`, to a public address (or to a network the operator
     /// allows, where `http://` may do).
@@ -131,6 +134,7 @@ pub struct NewWebhook {
 /// only.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"enabled": false})))]
 pub struct WebhookPatch {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false, min_length = 1, max_length = 2000)]
@@ -435,6 +439,7 @@ impl DeliveryStatus {
 
 /// One change sent to a subscription, with its attempts.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 7, "webhook_id": 1, "message_id": "msg_dgs_7", "change_cursor": "id.4711", "event": "minutes.published", "status": "delivered", "attempts": 1, "last_status": 204, "last_error": null, "last_attempt_at": "2022-04-27T09:00:01+02:00", "next_attempt_at": null, "delivered_at": "2022-04-27T09:00:01+02:00", "created_at": "2022-04-27T09:00:00+02:00"})))]
 pub struct DeliveryView {
     pub id: i64,
     pub webhook_id: i64,

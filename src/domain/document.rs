@@ -20,6 +20,7 @@ use super::{
 
 /// A published version of a meeting's agenda or minutes.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[schema(examples(json!({"kind": "minutes", "number": 1, "published_at": "2022-04-27T09:00:00+02:00", "reason": null, "meeting": {"id": 1, "committee": {"id": 1, "name": "Direktionen", "kind": "executive_board"}, "title": "Direktionsmøde", "status": "minutes_published", "starts_at": "2022-04-25T12:30:00+02:00", "ends_at": "2022-04-25T15:00:00+02:00", "location": "Ung - Sprog Kalundborg", "online_link": null}, "participants": [{"id": 1, "name": "Søren Ole Sørensen", "role": "member", "attendance": "absent"}, {"id": 2, "name": "Michel van der Linden", "role": "member", "attendance": "present"}], "items": [{"id": 2, "number": 2, "title": "Implementering af FirstAgenda", "closed": false, "case_number": "22-003462", "journal_number": null, "document_number": null, "case_type": "decision", "summary": "Med denne sag skal Direktionen tage stilling til en strategi for implementering af FirstAgenda.", "recommendation": "Sekretariatschefen indstiller, at strategien for implementering af FirstAgenda godkendes.", "handled_by": "Direktionen.", "presentation": "Eftersom FirstAgenda kan implementeres bredt blandt Kalundborg Kommunes enheder og samarbejdspartnere, etableres der såkaldte AD-grupper.", "financial_consequences": "Meromkostningen for ubegrænsede licenser i størrelsesordenen 50.000 kr. bliver fordelt på de enheder, der anvender FirstAgenda.", "decision": {"outcome": "approved_with_conditions", "text": "Godkendt inden for de rammer og målgrupper, som blev drøftet på mødet."}, "guests": [{"name": "Malene Goth", "note": null}], "absent": [], "attachments": [{"id": 1, "title": "Opgaveinitieringsdokument FirstAgenda implementering", "filename": "Opgaveinitieringsdokument.pdf", "content_type": "application/pdf", "size": 184320, "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}], "amounts": []}, {"number": 4, "title": "Status, Økonomiudvalget", "closed": true}], "signed_by": [{"name": "Michel van der Linden", "signed_at": "2022-04-26T16:20:00+02:00"}]})))]
 pub struct Document {
     pub kind: DocumentKind,
     /// 1 for the first publication, n+1 for each correction.
@@ -235,9 +236,9 @@ impl Document {
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct FieldChange {
     pub field: String,
-    #[schema(value_type = Object)]
+    /// The value before: any JSON value (text, number, list …), `null` when there was none.
     pub from: Value,
-    #[schema(value_type = Object)]
+    /// The value after.
     pub to: Value,
 }
 
@@ -263,6 +264,7 @@ pub struct EntryChange {
 
 /// What changed from one version to another.
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+#[schema(examples(json!({"kind": "agenda", "from": 1, "to": 2, "reason": "Rettelse: punkt 3 manglede bilaget Årsskriv 2021.", "meeting": [], "participants": [], "items": [{"change": "changed", "label": "Punkt 3", "title": "Afrapportering fra Kontrolgruppen 2021", "fields": [{"field": "attachments", "from": [], "to": ["Årsskriv 2021 Kontrolgruppen (002)"]}]}]})))]
 pub struct DocumentDiff {
     pub kind: DocumentKind,
     pub from: i32,

@@ -177,9 +177,16 @@ pub fn parse_events(list: &str) -> Result<Vec<Event>, String> {
     Ok(events)
 }
 
-/// For a query parameter holding a comma-separated list of events (`events=a,b`).
+/// How many names a list of events may hold: each event once.
+pub const MAX_NAMED: usize = 19;
+
+/// For a query parameter holding a comma-separated list of events (`events=a,b`), of at most
+/// [`MAX_NAMED`] names.
 pub fn comma_separated<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<Event>>, D::Error> {
     let list = Option::<String>::deserialize(deserializer)?;
+    if list.as_deref().is_some_and(|list| list.split(',').count() > MAX_NAMED) {
+        return Err(serde::de::Error::custom(format!("names at most {MAX_NAMED} events")));
+    }
     list.map(|list| parse_events(&list).map_err(serde::de::Error::custom)).transpose()
 }
 
@@ -207,6 +214,6 @@ mod tests {
             assert!(event.name().starts_with(event.resource().name()) || event.resource() == Resource::Publication);
         }
         assert_eq!(Event::AgendaPublished.pascal_case(), "AgendaPublished");
-        assert_eq!(Event::iter().count(), 19);
+        assert_eq!(Event::iter().count(), MAX_NAMED);
     }
 }

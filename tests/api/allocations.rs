@@ -413,6 +413,11 @@ fn the_report_sums_each_units_year_as_json_and_as_csv(app: &TestApp) {
     let report = |accept: &str| {
         app.call(Request::new("GET", "/v1/allocations/report?year=2021").token(&finance).header("Accept", accept))
     };
+    // The same file from the operation that answers only CSV (what a generated client calls).
+    let file = app.get("/v1/allocations/report.csv?year=2021", &finance).expect(200);
+    assert_eq!(file.body, csv.body);
+    let excel_file = app.get("/v1/allocations/report.csv?year=2021&excel=true", &finance).expect(200);
+    assert_eq!(excel_file.bytes, excel.bytes);
     let negotiated = report("text/csv").expect(200);
     assert_eq!(negotiated.header("content-type"), Some("text/csv; charset=utf-8"));
     assert_eq!(negotiated.body, csv.body);

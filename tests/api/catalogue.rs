@@ -348,7 +348,7 @@ impl<'a> World<'a> {
                 .replace("{id}", &self.ids["open_item"].to_string())
                 .replace("{amount_id}", &self.ids["open_amount"].to_string());
         }
-        if template == "/v1/allocations/report" {
+        if template == "/v1/allocations/report" || template == "/v1/allocations/report.csv" {
             path.push_str("?year=2022");
         }
         // Search for the marker: every closed field carries it.

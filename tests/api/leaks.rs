@@ -42,6 +42,7 @@ fn closed_content_never_reaches_a_non_member(app: &TestApp) {
         "/v1/allocations/report?year=2022&include_proposed=true".to_owned(),
         "/v1/allocations/report?year=2022&format=csv".to_owned(),
         "/v1/allocations/report?year=2022&format=csv_excel".to_owned(),
+        "/v1/allocations/report.csv?year=2022&include_proposed=true&excel=true".to_owned(),
         format!("/v1/items/{item}/amounts"),
         "/v1/audit?object_type=allocation".to_owned(),
         "/v1/audit?object_type=item_amount".to_owned(),

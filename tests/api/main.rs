@@ -13,6 +13,7 @@ mod auth;
 mod catalogue;
 mod changes;
 mod committees;
+mod contract;
 mod grants;
 mod items;
 mod leaks;

@@ -168,7 +168,7 @@ fn policy(method: &str, path: &str) -> Option<Policy> {
         ("post", "/v1/clients") => AdminOnly(201),
         ("get", "/v1/audit") => AuditorOnly(200),
         ("patch" | "delete", "/v1/clients/{id}") => AdminOnly(412),
-        ("get", "/v1/allocations" | "/v1/allocations/report") => SignedIn(200),
+        ("get", "/v1/allocations" | "/v1/allocations/report" | "/v1/allocations/report.csv") => SignedIn(200),
         ("post", "/v1/allocations") => FinanceOnly(201),
         ("get", "/v1/allocations/{id}") => ReadAllocation(200),
         ("patch" | "delete", "/v1/allocations/{id}") | ("post", "/v1/allocations/{id}/recount") => {
