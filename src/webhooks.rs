@@ -48,6 +48,7 @@ const ANSWER_KEPT: usize = 500;
 
 /// What a receiver is sent: Standard Webhooks' envelope around the change feed's entry.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"type": "minutes.published", "timestamp": "2022-04-27T09:00:01+02:00", "data": {"cursor": "id.4711", "occurred_at": "2022-04-27T09:00:00+02:00", "event": "minutes.published", "resource": "publication", "id": 2, "committee_id": 1, "meeting_id": 1, "action": "create", "data": {"kind": "minutes", "number": 1, "meeting_version": 21, "published_at": "2022-04-27T09:00:00+02:00", "reason": null}}})))]
 pub struct WebhookPayload {
     /// The event, e.g. `agenda.published`.
     #[serde(rename = "type")]

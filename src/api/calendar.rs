@@ -79,6 +79,7 @@ impl From<CalendarFeed> for CalendarFeedView {
 
 /// A new feed, with its secret URL: shown this once, stored only as a hash.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 1, "name": "Min kalender", "last_used_at": null, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "url": "/v1/public/calendar-feeds/dgsf_q3Rk9sVb7LmX2cT8yN4pW1eJ6hA0dF5gZ3uK8oI7sQw"})))]
 pub struct NewCalendarFeedView {
     #[serde(flatten)]
     pub feed: CalendarFeedView,

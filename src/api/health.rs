@@ -14,6 +14,7 @@ pub fn routes(cfg: &mut Routes) {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"status": "ready"})))]
 pub struct Health {
     #[schema(example = "ok")]
     pub status: &'static str,

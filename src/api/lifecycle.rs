@@ -66,6 +66,7 @@ pub struct PublishRequest {
 /// Holding a meeting takes no fields.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({})))]
 pub struct HoldRequest {}
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]

@@ -432,9 +432,15 @@ fn reference_page_items(schemas: &mut Map<String, Value>) {
         let item = page.trim_start_matches("Page_").to_owned();
         let inlined = schemas[&page]["properties"]["data"]["items"].clone();
         schemas.entry(item.clone()).or_insert(inlined);
-        let data = &mut schemas.get_mut(&page).expect("listed")["properties"]["data"];
+        let example = schemas[&item]["examples"].get(0).cloned();
+        let page = schemas.get_mut(&page).expect("listed");
+        let data = &mut page["properties"]["data"];
         data["items"] = json!({"$ref": format!("#/components/schemas/{item}")});
         data["maxItems"] = json!(super::pagination::MAX_LIMIT);
+        // A page of one, the last.
+        if let Some(example) = example {
+            page["examples"] = json!([{"data": [example], "next_cursor": null}]);
+        }
     }
 }
 
@@ -443,17 +449,17 @@ fn complete_operation(path: &str, method: &str, operation: &mut Value) {
         .unwrap_or_else(|| panic!("{} {path} declares no access rule (register it with Routes::add)", method));
     let op = operation.as_object_mut().expect("operation");
 
-    // Who may call it, in words, after what it does.
+    // The summary is the doc comment's first sentence; the rest of it, and who may call the
+    // operation, are its description.
+    let summary =
+        op.get("summary").and_then(Value::as_str).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+    let (first, rest) = first_sentence(&summary);
     let description = op.get("description").and_then(Value::as_str).unwrap_or("").trim().to_owned();
     let rule = format!("**Access:** {}", access.rule());
-    op.insert(
-        "description".into(),
-        (if description.is_empty() { rule } else { format!("{description}\n\n{rule}") }).into(),
-    );
-    if let Some(summary) = op.get("summary").and_then(Value::as_str) {
-        let one_line = summary.split_whitespace().collect::<Vec<_>>().join(" ");
-        op.insert("summary".into(), one_line.into());
-    }
+    let parts: Vec<&str> = [rest, description.as_str(), rule.as_str()].into_iter().filter(|p| !p.is_empty()).collect();
+    let description = parts.join("\n\n");
+    op.insert("summary".into(), first.into());
+    op.insert("description".into(), description.into());
     op.insert("security".into(), security_for(access));
 
     let limited = path.starts_with("/v1/") || path.starts_with("/problems/");
@@ -527,6 +533,17 @@ fn complete_operation(path: &str, method: &str, operation: &mut Value) {
         complete_response(status, response, limited, idempotent);
     }
     sort_object(responses);
+}
+
+/// A text's first sentence (up to a full stop followed by a capital letter), and the rest.
+fn first_sentence(text: &str) -> (&str, &str) {
+    let ends = text.char_indices().find(|&(at, c)| {
+        c == '.' && text[at + 1..].starts_with(' ') && text[at + 2..].starts_with(|c: char| c.is_uppercase())
+    });
+    match ends {
+        Some((at, _)) => (&text[..=at], text[at + 2..].trim()),
+        None => (text, ""),
+    }
 }
 
 fn access_of(operation: &Value) -> Option<Access> {

@@ -15,11 +15,11 @@ pub fn routes(cfg: &mut Routes) {
 
 /// A kind of problem the service answers with.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
+#[schema(examples(json!({
     "type": "precondition-failed",
     "title": "The resource has changed",
     "description": "The ETag in If-Match is not the current one: someone else changed the resource. Read it again, re-apply the change and retry. Nothing was changed."
-}))]
+})))]
 pub struct ProblemTypeView {
     /// The last segment of the problem's `type`.
     #[schema(max_length = 40, pattern = "^[a-z-]{1,40}$")]

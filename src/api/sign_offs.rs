@@ -78,6 +78,7 @@ pub struct SignOffStatus {
 /// Signing takes no fields: who signs is the caller, what is signed is the version in If-Match.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({})))]
 pub struct SignRequest {}
 
 /// The approvers and their sign-offs (anyone who may read the meeting).

@@ -31,6 +31,7 @@ pub enum GrantType {
 
 /// The form fields of a token request (`application/x-www-form-urlencoded`).
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(examples(json!({"grant_type": "client_credentials", "client_id": "dgs_5b1f0c2e9d8a7b6c5d4e3f2a", "client_secret": "dgss_4pX0s8Jq3lV7mB2nR6tY1wZ9cF5hK0dG8eA3uI7oP2s"})))]
 pub struct TokenRequest {
     pub grant_type: GrantType,
     /// Unless sent with HTTP Basic authentication.
