@@ -2,11 +2,16 @@
 //! the same request gets the first answer again (with `Idempotent-Replayed: true`) and changes
 //! nothing; the same key with another request is refused (422); a retry while the first request is
 //! still being handled is refused (409). Keys belong to the caller and are forgotten after the
-//! configured time. An answer of 5xx frees the key, so that the request can be retried.
+//! configured time.
 //!
-//! If the service stops between carrying out a request and storing its answer, the key stays
-//! reserved until it expires and retries get 409: the client should then check whether the resource
-//! was created before trying with a new key.
+//! The key is taken in the request's own write transaction (see [`AppState::write`]), so that it is
+//! held exactly when the request's changes are: a request that fails, whatever the cause (a 4xx, a
+//! 503 because the database went away, a crash), rolls its key back with its changes and can be
+//! retried with it. A request that changes nothing holds no key. Its answer is stored for retries
+//! once it has committed; if the service stops in between, retries get 409 until the key expires,
+//! and the client should check whether the resource was created before trying with a new key.
+//!
+//! [`AppState::write`]: super::AppState::write
 
 use actix_web::body::{BoxBody, MessageBody, to_bytes};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -66,6 +71,43 @@ fn replay(stored: Stored) -> HttpResponse {
     response.body(stored.body.unwrap_or_default())
 }
 
+/// The key a request holds, for its write transaction to take.
+#[derive(Clone, Debug)]
+pub struct Reservation {
+    pub subject: String,
+    pub key: String,
+    pub fingerprint: String,
+    pub expires_at: chrono::NaiveDateTime,
+}
+
+tokio::task_local! {
+    static RESERVATION: Reservation;
+}
+
+/// The key the request being handled holds, if it came with one.
+pub fn current() -> Option<Reservation> {
+    RESERVATION.try_with(Clone::clone).ok()
+}
+
+/// Takes the request's key in its write transaction: refused if another request with the key has
+/// committed (or commits while this one waits for the write lock).
+pub fn take(conn: &mut crate::db::DbConnection, reservation: &Reservation) -> Result<(), ApiError> {
+    let now = time::now();
+    let held = idempotency::take(
+        conn,
+        &reservation.subject,
+        &reservation.key,
+        &reservation.fingerprint,
+        now,
+        reservation.expires_at,
+    )?;
+    match held {
+        None => Ok(()),
+        Some(stored) if stored.fingerprint != reservation.fingerprint => Err(ApiError::IdempotencyKeyReused),
+        Some(_) => Err(ApiError::RequestInProgress),
+    }
+}
+
 pub async fn middleware(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -89,9 +131,8 @@ pub async fn middleware(
     req.set_payload(Payload::from(body));
 
     let now = time::now();
-    let expires = now + state.idempotency_ttl;
-    let (s, k, f) = (subject.clone(), key.clone(), fingerprint.clone());
-    let held = state.db.read(move |conn| Ok(idempotency::reserve(conn, &s, &k, &f, now, expires)?)).await?;
+    let (s, k) = (subject.clone(), key.clone());
+    let held = state.db.read(move |conn| Ok(idempotency::find(conn, &s, &k, now)?)).await?;
     match held {
         Some(stored) if stored.fingerprint != fingerprint => return Err(ApiError::IdempotencyKeyReused.into()),
         Some(stored) if stored.status.is_none() => return Err(ApiError::RequestInProgress.into()),
@@ -99,16 +140,14 @@ pub async fn middleware(
         None => {}
     }
 
-    let outcome = next.call(req).await;
-    let failed = outcome.as_ref().map_or(true, |response| response.status().is_server_error());
-    if failed {
-        let (s, k) = (subject.clone(), key.clone());
-        if let Err(e) = state.db.read(move |conn| Ok(idempotency::release(conn, &s, &k)?)).await {
-            log::warn!("cannot free an idempotency key after a failed request: {e}");
-        }
-        return outcome.map(ServiceResponse::map_into_boxed_body);
+    let reservation =
+        Reservation { subject: subject.clone(), key: key.clone(), fingerprint, expires_at: now + state.idempotency_ttl };
+    let response = RESERVATION.scope(reservation, next.call(req)).await?;
+    // A failure rolled the key back with the request's changes, or came after they were committed:
+    // either way there is no answer worth replaying.
+    if response.status().is_server_error() {
+        return Ok(response.map_into_boxed_body());
     }
-    let response = outcome?;
     let (request, response) = response.into_parts();
     let (head, body) = response.into_parts();
     let body = to_bytes(body).await.map_err(|_| ApiError::internal("unreadable response body"))?;
@@ -118,6 +157,7 @@ pub async fn middleware(
         .collect();
     let headers = serde_json::to_string(&headers).unwrap_or_else(|_| "[]".into());
     let (status, stored_body) = (i32::from(head.status().as_u16()), body.to_vec());
+    // Stored only where the request took the key, that is where it committed changes.
     let stored = state
         .db
         .read(move |conn| Ok(idempotency::complete(conn, &subject, &key, status, &headers, &stored_body)?))

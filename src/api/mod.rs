@@ -105,19 +105,25 @@ impl AppState {
         self.db.read(move |conn| request_id::in_blocking(request, || f(conn, visitor.as_ref()))).await
     }
 
-    /// Like [`AppState::read`], with `f` in one write transaction (the caller is resolved in it).
+    /// Like [`AppState::read`], with `f` in one write transaction (the caller is resolved in it, and
+    /// the request's `Idempotency-Key` taken in it).
     pub async fn write<T, F>(&self, caller: impl Into<Authenticated>, f: F) -> ApiResult<T>
     where
         F: FnOnce(&mut DbConnection, &Principal) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
         let request = request_id::current();
+        let reservation = idempotency::current();
         let caller = caller.into();
         let written = self
             .db
             .write(move |conn| {
                 request_id::in_blocking(request, || {
                     let principal = caller.principal(conn)?;
+                    // The request's Idempotency-Key is held exactly when its changes are.
+                    if let Some(reservation) = &reservation {
+                        idempotency::take(conn, reservation)?;
+                    }
                     f(conn, &principal)
                 })
             })

@@ -304,9 +304,10 @@ fn parameters() -> Value {
             "name": super::idempotency::HEADER_NAME,
             "in": "header",
             "required": false,
-            "description": "Makes a retry safe: the same key and request within the configured time replays the \
-                first answer (with `Idempotent-Replayed: true`) and changes nothing; the key with another \
-                request is refused (422). An answer of 5xx frees the key.",
+            "description": "Makes a retry safe: once a request with the key has changed something, the same key \
+                and request within the configured time replays its answer (with `Idempotent-Replayed: true`) \
+                and changes nothing, and the key with another request (path, body or If-Match) is refused \
+                (422); while it is under way, 409. A request that fails or changes nothing holds no key.",
             "schema": {"type": "string", "pattern": super::idempotency::KEY_PATTERN, "maxLength": 255},
         },
     })

@@ -2,7 +2,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::DbConnection;
 use super::schema::idempotency_keys as keys;
@@ -22,8 +21,19 @@ pub struct Stored {
     pub expires_at: NaiveDateTime,
 }
 
-/// Reserves the key for a request; if it is taken (and not expired), returns what holds it.
-pub fn reserve(
+/// What holds the key now, if anything (an expired key holds nothing).
+pub fn find(conn: &mut DbConnection, subject: &str, key: &str, now: NaiveDateTime) -> QueryResult<Option<Stored>> {
+    keys::table
+        .find((subject, key))
+        .filter(keys::expires_at.gt(now))
+        .select(Stored::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Takes the key for a request, in its write transaction; if it is held (and not expired), returns
+/// what holds it.
+pub fn take(
     conn: &mut DbConnection,
     subject: &str,
     key: &str,
@@ -31,15 +41,13 @@ pub fn reserve(
     now: NaiveDateTime,
     expires_at: NaiveDateTime,
 ) -> QueryResult<Option<Stored>> {
-    let held =
-        |conn: &mut DbConnection| keys::table.find((subject, key)).select(Stored::as_select()).first(conn).optional();
-    if let Some(existing) = held(conn)? {
+    if let Some(existing) = keys::table.find((subject, key)).select(Stored::as_select()).first(conn).optional()? {
         if existing.expires_at > now {
             return Ok(Some(existing));
         }
         diesel::delete(keys::table.find((subject, key))).execute(conn)?;
     }
-    let inserted = diesel::insert_into(keys::table)
+    diesel::insert_into(keys::table)
         .values((
             keys::subject.eq(subject),
             keys::request_key.eq(key),
@@ -47,13 +55,8 @@ pub fn reserve(
             keys::created_at.eq(now),
             keys::expires_at.eq(expires_at),
         ))
-        .execute(conn);
-    match inserted {
-        Ok(_) => Ok(None),
-        // Another request with the same key reserved it in between.
-        Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => held(conn),
-        Err(other) => Err(other),
-    }
+        .execute(conn)?;
+    Ok(None)
 }
 
 /// Stores the answer to the request that reserved the key.
@@ -69,11 +72,6 @@ pub fn complete(
         .set((keys::status.eq(status), keys::headers.eq(headers), keys::body.eq(body)))
         .execute(conn)
         .map(drop)
-}
-
-/// Frees the key after a failure the client may retry (a 5xx).
-pub fn release(conn: &mut DbConnection, subject: &str, key: &str) -> QueryResult<()> {
-    diesel::delete(keys::table.find((subject, key))).execute(conn).map(drop)
 }
 
 /// Forgets expired keys.

@@ -505,3 +505,76 @@ impl Drop for StaticServer {
         drop(self.handle.stop(false));
     }
 }
+
+/// A PostgreSQL cluster of the test's own, which it may stop and start.
+pub struct PrivateCluster {
+    bin: std::path::PathBuf,
+    dir: tempfile::TempDir,
+    port: u16,
+    as_postgres: bool,
+}
+
+impl PrivateCluster {
+    /// A new cluster, or `None` where PostgreSQL's server programs are not installed.
+    pub fn create() -> Option<PrivateCluster> {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .flatten()
+            .map(|v| v.path().join("bin"))
+            .find(|b| b.join("pg_ctl").exists())?;
+        let as_postgres = String::from_utf8(std::process::Command::new("id").arg("-u").output().ok()?.stdout).ok()?.trim() == "0";
+        let dir = tempfile::tempdir().ok()?;
+        if as_postgres {
+            // initdb refuses to run as root; the cluster belongs to the postgres user.
+            std::process::Command::new("chown").args(["-R", "postgres", &dir.path().to_string_lossy()]).status().ok()?;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let cluster = PrivateCluster { bin, dir, port, as_postgres };
+        let data = cluster.data();
+        assert!(cluster.run("initdb", &["-D", &data, "-A", "trust", "-U", "postgres"]), "initdb");
+        cluster.start();
+        Some(cluster)
+    }
+
+    fn data(&self) -> String {
+        self.dir.path().join("data").to_string_lossy().into_owned()
+    }
+
+    fn run(&self, program: &str, args: &[&str]) -> bool {
+        let program = self.bin.join(program);
+        let mut command = if self.as_postgres {
+            let mut c = std::process::Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(program);
+            c
+        } else {
+            std::process::Command::new(program)
+        };
+        command
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    pub fn start(&self) {
+        let options = format!("-p {} -k {} -c listen_addresses=127.0.0.1", self.port, self.dir.path().display());
+        let log = self.dir.path().join("log").to_string_lossy().into_owned();
+        assert!(self.run("pg_ctl", &["-D", &self.data(), "-o", &options, "-l", &log, "-w", "start"]), "pg_ctl start");
+    }
+
+    pub fn stop(&self) {
+        assert!(self.run("pg_ctl", &["-D", &self.data(), "-m", "fast", "-w", "stop"]), "pg_ctl stop");
+    }
+
+    pub fn url(&self) -> dagsorden::db::DatabaseUrl {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port).parse().unwrap()
+    }
+}
+
+impl Drop for PrivateCluster {
+    fn drop(&mut self) {
+        self.run("pg_ctl", &["-D", &self.data(), "-m", "immediate", "stop"]);
+    }
+}
+

@@ -15,6 +15,7 @@ mod changes;
 mod committees;
 mod contract;
 mod grants;
+mod hardening;
 mod items;
 mod leaks;
 mod lifecycle;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use diesel::{Connection, RunQueryDsl};
 use serde_json::{Value, json};
 
-use crate::common::{Reply, Request, TestApp};
+use crate::common::{PrivateCluster, Reply, Request, TestApp};
 use crate::db_tests;
 use crate::fixtures::{self, id};
 
@@ -200,16 +200,19 @@ fn idempotent_creates_are_replayed_not_repeated(app: &TestApp) {
     .expect(201);
     assert_eq!(meeting_count(app, &committee.secretary), 2);
 
-    // A refusal is an answer too, and is replayed as such.
+    // A refused request changed nothing and holds no key: its retry is refused again, as itself,
+    // and the key serves the corrected request.
     let invalid = json!({"committee_id": committee.id, "title": ""});
     post("bad-1", invalid.clone()).problem(422, "validation-failed");
-    let replayed = post("bad-1", invalid);
-    assert_eq!(replayed.header("idempotent-replayed"), Some("true"));
-    replayed.problem(422, "validation-failed");
+    let refused_again = post("bad-1", invalid);
+    assert_eq!(refused_again.header("idempotent-replayed"), None);
+    refused_again.problem(422, "validation-failed");
+    post("bad-1", meeting_body(committee.id, "Rettet møde")).expect(201);
+    assert_eq!(meeting_count(app, &committee.secretary), 3);
 
     let reply = post(&"k".repeat(256), meeting_body(committee.id, "x"));
     assert_eq!(reply.error_fields(400), ["Idempotency-Key"]);
-    assert_eq!(meeting_count(app, &committee.secretary), 2);
+    assert_eq!(meeting_count(app, &committee.secretary), 3);
 }
 
 /// An integrating system that retries at once, several times over: one meeting, and every retry is
@@ -510,78 +513,6 @@ fn audit_verify_detects_removed_and_altered_records(app: &TestApp) {
     let (ok, report) = run_verify(app);
     assert!(!ok);
     assert!(report.contains("missing"), "{report}");
-}
-
-/// A PostgreSQL cluster of the test's own, which it may stop and start.
-struct PrivateCluster {
-    bin: std::path::PathBuf,
-    dir: tempfile::TempDir,
-    port: u16,
-    as_postgres: bool,
-}
-
-impl PrivateCluster {
-    /// A new cluster, or `None` where PostgreSQL's server programs are not installed.
-    fn create() -> Option<PrivateCluster> {
-        let bin = std::fs::read_dir("/usr/lib/postgresql")
-            .ok()?
-            .flatten()
-            .map(|v| v.path().join("bin"))
-            .find(|b| b.join("pg_ctl").exists())?;
-        let as_postgres = String::from_utf8(Command::new("id").arg("-u").output().ok()?.stdout).ok()?.trim() == "0";
-        let dir = tempfile::tempdir().ok()?;
-        if as_postgres {
-            // initdb refuses to run as root; the cluster belongs to the postgres user.
-            Command::new("chown").args(["-R", "postgres", &dir.path().to_string_lossy()]).status().ok()?;
-        }
-        let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
-        let cluster = PrivateCluster { bin, dir, port, as_postgres };
-        let data = cluster.data();
-        assert!(cluster.run("initdb", &["-D", &data, "-A", "trust", "-U", "postgres"]), "initdb");
-        cluster.start();
-        Some(cluster)
-    }
-
-    fn data(&self) -> String {
-        self.dir.path().join("data").to_string_lossy().into_owned()
-    }
-
-    fn run(&self, program: &str, args: &[&str]) -> bool {
-        let program = self.bin.join(program);
-        let mut command = if self.as_postgres {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(program);
-            c
-        } else {
-            Command::new(program)
-        };
-        command
-            .args(args)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    }
-
-    fn start(&self) {
-        let options = format!("-p {} -k {} -c listen_addresses=127.0.0.1", self.port, self.dir.path().display());
-        let log = self.dir.path().join("log").to_string_lossy().into_owned();
-        assert!(self.run("pg_ctl", &["-D", &self.data(), "-o", &options, "-l", &log, "-w", "start"]), "pg_ctl start");
-    }
-
-    fn stop(&self) {
-        assert!(self.run("pg_ctl", &["-D", &self.data(), "-m", "fast", "-w", "stop"]), "pg_ctl stop");
-    }
-
-    fn url(&self) -> dagsorden::db::DatabaseUrl {
-        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port).parse().unwrap()
-    }
-}
-
-impl Drop for PrivateCluster {
-    fn drop(&mut self) {
-        self.run("pg_ctl", &["-D", &self.data(), "-m", "immediate", "stop"]);
-    }
 }
 
 /// PostgreSQL goes away under load and comes back: meanwhile every answer is a quick 503 (never a
