@@ -190,6 +190,8 @@ fn municipality(
                 version: 1,
                 created_at: starts_at - Duration::days(30),
                 updated_at: starts_at - Duration::days(7),
+                open_version: 1,
+                open_updated_at: starts_at - Duration::days(7),
             })
             .collect();
         let counts =

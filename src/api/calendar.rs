@@ -237,7 +237,7 @@ fn published_event(meeting: &Meeting, committee: &str, latest: &Version, origin:
     let cancelled = meeting.status == MeetingStatus::Cancelled;
     MeetingEvent {
         uid: format!("meeting-{}@{host}", meeting.id),
-        sequence: if cancelled { meeting.version } else { latest.meeting_version },
+        sequence: if cancelled { meeting.open_version } else { latest.open_meeting_version },
         summary: format!("{committee}: {}", latest.title),
         starts_at: latest.starts_at,
         ends_at: latest.ends_at,
@@ -250,7 +250,7 @@ fn published_event(meeting: &Meeting, committee: &str, latest: &Version, origin:
             latest.number
         )),
         status: if cancelled { EventStatus::Cancelled } else { EventStatus::Confirmed },
-        last_modified: if cancelled { meeting.updated_at } else { latest.published_at },
+        last_modified: if cancelled { meeting.open_updated_at } else { latest.published_at },
     }
 }
 
@@ -312,7 +312,7 @@ fn personal_events(conn: &mut DbConnection, principal: &Principal, host: &str) -
         limit: MAX_EVENTS,
         ..MeetingFilter::default()
     };
-    let rows = meetings::list(conn, &filter)?;
+    let rows: Vec<Meeting> = meetings::list(conn, &filter)?.into_iter().map(|(meeting, _)| meeting).collect();
     let mut names: HashMap<i64, String> = HashMap::new();
     for meeting in &rows {
         if !names.contains_key(&meeting.committee_id)
@@ -325,7 +325,9 @@ fn personal_events(conn: &mut DbConnection, principal: &Principal, host: &str) -
         .into_iter()
         .map(|m| MeetingEvent {
             uid: format!("meeting-{}@{host}", m.id),
-            sequence: m.version,
+            // What a calendar shows of a meeting is its open part: its sequence and time of change
+            // move only with that, whoever reads the feed.
+            sequence: m.open_version,
             summary: format!("{}: {}", names.get(&m.committee_id).map_or("", String::as_str), m.title),
             starts_at: m.starts_at,
             ends_at: m.ends_at,
@@ -337,7 +339,7 @@ fn personal_events(conn: &mut DbConnection, principal: &Principal, host: &str) -
                 MeetingStatus::Cancelled => EventStatus::Cancelled,
                 _ => EventStatus::Confirmed,
             },
-            last_modified: m.updated_at,
+            last_modified: m.open_updated_at,
         })
         .collect())
 }

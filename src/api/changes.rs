@@ -13,7 +13,7 @@ use super::attachments::AttachmentView;
 use super::committees::CommitteeView;
 use super::extract::QueryParams;
 use super::items::{AgendaEntry, entry};
-use super::meetings::MeetingSummary;
+use super::meetings::{Extent, MeetingSummary};
 use super::pagination;
 use super::participants::ParticipantView;
 use super::policy::{Access, Routes};
@@ -93,6 +93,8 @@ pub struct ChangeEntry {
 }
 
 /// A page of the feed. `next_cursor` is always given: pass it as `cursor` to get what changed after.
+/// It is the last entry's cursor, or the one sent when there is nothing new: it moves only when
+/// something the caller may see has changed.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(examples(json!({"has_more": false, "next_cursor": "id.4711", "data": [{"cursor": "id.4711", "occurred_at": "2022-04-27T09:00:00+02:00", "event": "minutes.published", "resource": "publication", "id": 2, "committee_id": 1, "meeting_id": 1, "action": "create", "data": {"kind": "minutes", "number": 1, "meeting_version": 21, "published_at": "2022-04-27T09:00:00+02:00", "reason": null}}]})))]
 pub struct ChangePage {
@@ -127,8 +129,9 @@ pub fn filter_for(principal: &Principal, after: i64, limit: i64, events: Vec<Eve
 }
 
 /// A page of changes as `principal` may see them. The newest id is read first and the page stops
-/// there, so that `next_cursor` can move past changes the caller is not shown without passing one
-/// committed after the read began.
+/// there, so that a page is a consistent prefix of what was committed when the read began.
+/// `next_cursor` names the last entry shown (the cursor sent, when none is): it moves only when the
+/// caller is shown something, so that it does not tell when changes the caller may not see happen.
 pub fn page(
     conn: &mut DbConnection,
     principal: &Principal,
@@ -141,7 +144,7 @@ pub fn page(
     let mut rows = changes::list(conn, &filter)?;
     let has_more = rows.len() > limit;
     rows.truncate(limit);
-    let next = if has_more { rows.last().map_or(filter.after, |(c, _)| c.id) } else { filter.until.max(filter.after) };
+    let next = rows.last().map_or(filter.after, |(c, _)| c.id);
     let plain: Vec<Change> = rows.iter().map(|(c, _)| c.clone()).collect();
     let current = changes::current(conn, &plain, &principal.subject)?;
     let mut closed_shown: Vec<(i64, i64)> = Vec::new();
@@ -185,6 +188,7 @@ fn render(
     let id = change.resource_id;
     let committee = change.committee_id.unwrap_or_default();
     let role = kind.and_then(|kind| principal.role_on(committee, kind));
+    let extent = Extent::of(role, change.meeting_id.is_some_and(|m| current.excluded_meetings.contains(&m)));
     // The caller's view of an item: full, or its allowlisted fields.
     let view_of = |item: i64| -> Option<ItemView> {
         let closed = current.closed_items.iter().find(|(i, _)| *i == item).map(|(_, closed)| *closed)?;
@@ -194,9 +198,11 @@ fn render(
         "committee" => {
             current.committees.iter().find(|c| c.id == id).map(|c| ChangeData::Committee(Box::new(c.clone().into())))
         }
-        "meeting" => {
-            current.meetings.iter().find(|m| m.id == id).map(|m| ChangeData::Meeting(Box::new(m.clone().into())))
-        }
+        "meeting" => current
+            .meetings
+            .iter()
+            .find(|m| m.id == id)
+            .map(|m| ChangeData::Meeting(Box::new(MeetingSummary::seen(m.clone(), extent)))),
         "item" => {
             let item = current.items.iter().find(|i| i.id == id)?;
             let item_role = item_role(role, current.excluded.contains(&id));
@@ -213,9 +219,11 @@ fn render(
             // An attachment of a closed item is closed content: shown only with the item in full.
             (view_of(attachment.item_id?)? == ItemView::Full).then(|| ChangeData::Attachment(attachment.clone().into()))
         }
-        "publication" => {
-            current.publications.iter().find(|(p, _)| *p == id).map(|(_, p)| ChangeData::Publication(p.clone().into()))
-        }
+        "publication" => current
+            .publications
+            .iter()
+            .find(|(p, _)| *p == id)
+            .map(|(_, p)| ChangeData::Publication(PublicationSummary::seen(p.clone(), extent))),
         _ => None,
     }
 }

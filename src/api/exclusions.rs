@@ -19,6 +19,7 @@ use super::{State, created, ensure_room, etagged};
 use crate::audit::{self, Object};
 use crate::db::exclusions::{self, Exclusion};
 use crate::db::items::Item;
+use crate::db::meetings::Seen;
 use crate::db::modified_since;
 use crate::db::{DbConnection, meetings};
 use crate::domain::access::Principal;
@@ -131,7 +132,7 @@ async fn create(
             ensure_room(exclusions::count_for_item(conn, item.id)?, limits::EXCLUSIONS, "exclusions from an item")?;
             let now = time::now();
             // What the excluded user sees of the meeting changes with it.
-            meetings::touch(conn, item.meeting_id, now)?;
+            meetings::touch(conn, item.meeting_id, now, Seen::ByMembers)?;
             let exclusion =
                 exclusions::create(conn, item.id, &input.subject, input.reason.as_deref(), &principal.subject, now)?;
             let view = ExclusionView::from(exclusion.clone());
@@ -193,7 +194,7 @@ async fn remove(
             let (item, committee) = item_for_secretary(conn, principal, item_id)?;
             let exclusion = exclusions::find(conn, item.id, id)?.ok_or(ApiError::NotFound)?;
             if_match.check(exclusion.version)?;
-            meetings::touch(conn, item.meeting_id, time::now())?;
+            meetings::touch(conn, item.meeting_id, time::now(), Seen::ByMembers)?;
             exclusions::delete(conn, &exclusion)?;
             let object = Object::of_committee("exclusion", exclusion.id, committee, item.closed);
             audit::deleted(conn, principal, &object, &ExclusionView::from(exclusion.clone()))

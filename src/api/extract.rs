@@ -256,6 +256,15 @@ pub fn etag(version: i64, full: bool) -> String {
     if full { format!("\"{version}\"") } else { format!("\"{version}-title-only\"") }
 }
 
+/// The entity tag of a representation that carries no version (a closed item's number and title):
+/// a digest of what it shows, which moves exactly when that does.
+pub fn content_etag(label: &str, content: &impl serde::Serialize) -> String {
+    use sha2::{Digest, Sha256};
+    let bytes = serde_json::to_vec(content).unwrap_or_default();
+    let digest: String = Sha256::digest(&bytes).iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("\"{label}-{digest}\"")
+}
+
 /// For PATCH bodies, on fields that must have a value: absent is `None`, `null` is refused (in a
 /// merge patch `null` removes a field, which a required field cannot be).
 pub fn not_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>

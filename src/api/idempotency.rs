@@ -140,8 +140,12 @@ pub async fn middleware(
         None => {}
     }
 
-    let reservation =
-        Reservation { subject: subject.clone(), key: key.clone(), fingerprint, expires_at: now + state.idempotency_ttl };
+    let reservation = Reservation {
+        subject: subject.clone(),
+        key: key.clone(),
+        fingerprint,
+        expires_at: now + state.idempotency_ttl,
+    };
     let response = RESERVATION.scope(reservation, next.call(req)).await?;
     // A failure rolled the key back with the request's changes, or came after they were committed:
     // either way there is no answer worth replaying.

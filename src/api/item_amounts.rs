@@ -20,6 +20,7 @@ use super::{State, created, ensure_room, etagged};
 use crate::audit::{self, Object};
 use crate::db::item_amounts::{self, ItemAmount, ItemAmountFields};
 use crate::db::items::{Item, ItemPlace};
+use crate::db::meetings::Seen;
 use crate::db::modified_since;
 use crate::domain::access::Principal;
 use crate::domain::allocation::{AmountKind, MAX_TOTAL_ORE, Recurrence};
@@ -199,7 +200,14 @@ async fn create(
             let (item, place) = item_in_full(conn, principal, item_id, true)?;
             allow(place.status, Change::ItemContent)?;
             ensure_room(item_amounts::count_for_item(conn, item.id)?, limits::AMOUNTS, "amounts on an item")?;
-            let amount = item_amounts::create(conn, item.meeting_id, item.id, &input.into(), time::now())?;
+            let amount = item_amounts::create(
+                conn,
+                item.meeting_id,
+                Seen::content_of(item.closed),
+                item.id,
+                &input.into(),
+                time::now(),
+            )?;
             audit::created(conn, principal, &object(&amount, &item, &place), &ItemAmountView::from(amount.clone()))?;
             Ok(amount)
         })
@@ -255,7 +263,14 @@ async fn update(
             allow(place.status, Change::ItemContent)?;
             let changed = patch.apply(current.fields());
             changed.validate()?;
-            let amount = item_amounts::update(conn, item.meeting_id, &current, &changed.into(), time::now())?;
+            let amount = item_amounts::update(
+                conn,
+                item.meeting_id,
+                Seen::content_of(item.closed),
+                &current,
+                &changed.into(),
+                time::now(),
+            )?;
             let (old, new) = (ItemAmountView::from(current), ItemAmountView::from(amount.clone()));
             audit::updated(conn, principal, &object(&amount, &item, &place), &old, &new)?;
             Ok(amount)
@@ -289,7 +304,7 @@ async fn remove(
             let (current, item, place) = find_to_change(conn, principal, item_id, id)?;
             if_match.check(current.version)?;
             allow(place.status, Change::ItemContent)?;
-            item_amounts::delete(conn, item.meeting_id, &current, time::now())?;
+            item_amounts::delete(conn, item.meeting_id, Seen::content_of(item.closed), &current, time::now())?;
             audit::deleted(conn, principal, &object(&current, &item, &place), &ItemAmountView::from(current.clone()))
         })
         .await?;

@@ -20,6 +20,7 @@ use super::{State, created, ensure_room, etagged};
 use crate::audit::{self, Object};
 use crate::db::item_attendance::{self, ItemAttendance, ItemAttendanceFields};
 use crate::db::items::{Item, ItemPlace};
+use crate::db::meetings::Seen;
 use crate::db::modified_since;
 use crate::db::participants;
 use crate::domain::ItemAttendanceKind;
@@ -159,7 +160,14 @@ async fn create(
             };
             let count = item_attendance::count_for_item(conn, item.id)?;
             ensure_room(count, limits::ITEM_ATTENDANCE, "guests and absences for an item")?;
-            let entry = item_attendance::create(conn, item.meeting_id, item.id, &fields, time::now())?;
+            let entry = item_attendance::create(
+                conn,
+                item.meeting_id,
+                Seen::content_of(item.closed),
+                item.id,
+                &fields,
+                time::now(),
+            )?;
             let view = ItemAttendanceView::from(entry.clone());
             audit::created(conn, principal, &object(&entry, &item, &place), &view)?;
             Ok(entry)
@@ -214,7 +222,7 @@ async fn remove(
             let entry = item_attendance::find(conn, item.id, id)?.ok_or(ApiError::NotFound)?;
             if_match.check(entry.version)?;
             allow(place.status, Change::ItemContent)?;
-            item_attendance::delete(conn, item.meeting_id, &entry, time::now())?;
+            item_attendance::delete(conn, item.meeting_id, Seen::content_of(item.closed), &entry, time::now())?;
             audit::deleted(conn, principal, &object(&entry, &item, &place), &ItemAttendanceView::from(entry.clone()))
         })
         .await?;

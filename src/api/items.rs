@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
 use super::Authenticated;
-use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
+use super::extract::{IfMatch, JsonBody, QueryParams, content_etag, not_null, present};
 use super::lifecycle::allow;
 use super::meetings::{find_readable, require_secretary};
 use super::pagination::SinceQuery;
@@ -407,11 +407,17 @@ fn object(item: &Item, committee: i64) -> Object {
     Object::of_committee("item", item.id, committee, item.closed)
 }
 
+/// An item as the caller may see it, with its ETag: its version when seen in full; for the number and
+/// title only, a digest of those, so that the tag moves only when they do.
 fn entry_response(status: StatusCode, item: Item, role: Option<CommitteeRole>) -> HttpResponse {
     let version = item.version;
-    let entry = entry(item, role);
-    let full = matches!(entry, AgendaEntry::Full(_));
-    etagged(status, version, full).json(entry)
+    match entry(item, role) {
+        AgendaEntry::Full(item) => etagged(status, version, true).json(item),
+        AgendaEntry::TitleOnly(closed) => {
+            let tag = content_etag("title-only", &closed);
+            HttpResponse::build(status).insert_header((actix_web::http::header::ETAG, tag)).json(closed)
+        }
+    }
 }
 
 /// The meeting's agenda in order. With `modified_since`, the open items changed since then and every

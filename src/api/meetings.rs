@@ -1,6 +1,6 @@
 //! `/v1/meetings`: meetings with their participants and agenda.
 
-use actix_web::http::StatusCode;
+use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -15,10 +15,10 @@ use super::pagination::{self, Page};
 use super::participants::ParticipantView;
 use super::policy::{Access, Routes};
 use super::published::PublicationSummary;
-use super::{State, created, etagged};
+use super::{State, created};
 use crate::audit::{self, Auditor, Object};
 use crate::db::meetings::{self, Meeting, MeetingFields, MeetingFilter};
-use crate::db::{DbConnection, committees, items, participants, published, standing_items};
+use crate::db::{DbConnection, committees, exclusions, items, participants, published, standing_items};
 use crate::domain::access::{Principal, can_edit_meetings, can_read_meetings};
 use crate::domain::agenda::{can_delete_meeting, is_web_link};
 use crate::domain::lifecycle::Change;
@@ -50,14 +50,73 @@ pub struct MeetingSummary {
     pub status: MeetingStatus,
     /// Why the meeting was cancelled, when it was.
     pub cancellation_reason: Option<String>,
-    /// Changes with every change to the meeting, its participants or its agenda.
+    /// Changes with every change to the meeting, its participants or its agenda that the caller can
+    /// see (a closed item's hidden content changes it only for those who read it).
     pub version: i64,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
 }
 
-impl From<Meeting> for MeetingSummary {
-    fn from(m: Meeting) -> Self {
+/// How much of a meeting a caller sees, which decides the version and time of change it is shown:
+/// the whole meeting, or what those who do not read closed items see. A member of the committee who
+/// is excluded from none of the meeting's items sees the whole; a reader, or a member excluded from
+/// an item, sees the open part, whose version and time move only when that part changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extent {
+    Whole,
+    Open,
+}
+
+impl Extent {
+    /// The extent of a caller with `role`, excluded from some item of the meeting or not.
+    pub fn of(role: Option<CommitteeRole>, excluded: bool) -> Extent {
+        if role >= Some(CommitteeRole::Member) && !excluded { Extent::Whole } else { Extent::Open }
+    }
+
+    /// The caller's extent on `meeting`.
+    pub fn on(
+        conn: &mut DbConnection,
+        principal: &Principal,
+        meeting: &Meeting,
+        role: Option<CommitteeRole>,
+    ) -> ApiResult<Extent> {
+        let excluded = role >= Some(CommitteeRole::Member)
+            && !exclusions::excluded_items(conn, meeting.id, &principal.subject)?.is_empty();
+        Ok(Extent::of(role, excluded))
+    }
+
+    pub fn version(self, meeting: &Meeting) -> i64 {
+        match self {
+            Extent::Whole => meeting.version,
+            Extent::Open => meeting.open_version,
+        }
+    }
+
+    pub fn updated_at(self, meeting: &Meeting) -> chrono::NaiveDateTime {
+        match self {
+            Extent::Whole => meeting.updated_at,
+            Extent::Open => meeting.open_updated_at,
+        }
+    }
+
+    /// The meeting version a publication or a sign-off was made from, as this extent counts it.
+    pub fn of_copy(self, whole: i64, open: i64) -> i64 {
+        match self {
+            Extent::Whole => whole,
+            Extent::Open => open,
+        }
+    }
+
+    /// The meeting's ETag: only the whole meeting's can be written.
+    pub fn etag(self, meeting: &Meeting) -> String {
+        super::extract::etag(self.version(meeting), self == Extent::Whole)
+    }
+}
+
+impl MeetingSummary {
+    /// The meeting as a caller with `extent` sees it.
+    pub fn seen(m: Meeting, extent: Extent) -> Self {
+        let (version, updated_at) = (extent.version(&m), extent.updated_at(&m));
         MeetingSummary {
             id: m.id,
             committee_id: m.committee_id,
@@ -68,10 +127,17 @@ impl From<Meeting> for MeetingSummary {
             online_link: m.online_link,
             status: m.status,
             cancellation_reason: m.cancellation_reason,
-            version: m.version,
+            version,
             created_at: time::to_api(m.created_at),
-            updated_at: time::to_api(m.updated_at),
+            updated_at: time::to_api(updated_at),
         }
+    }
+}
+
+impl From<Meeting> for MeetingSummary {
+    /// The whole meeting, as its secretaries (and the audit trail) see it.
+    fn from(m: Meeting) -> Self {
+        MeetingSummary::seen(m, Extent::Whole)
     }
 }
 
@@ -225,30 +291,33 @@ pub fn require_secretary(role: Option<CommitteeRole>) -> ApiResult<()> {
     }
 }
 
-/// A meeting as the caller sees it, with whether that view is complete (for its ETag). The meeting is
-/// read before its parts: a concurrent change then shows up as newer parts under an older version,
-/// never as an older agenda under the newer version's tag.
+/// A meeting as the caller sees it, with its ETag. The meeting is read before its parts: a
+/// concurrent change then shows up as newer parts under an older version, never as an older agenda
+/// under the newer version's tag.
 fn view(
     conn: &mut DbConnection,
     principal: &Principal,
     auditor: &Auditor,
     meeting: Meeting,
     role: Option<CommitteeRole>,
-) -> ApiResult<(MeetingView, bool)> {
+) -> ApiResult<(MeetingView, String)> {
+    let extent = Extent::on(conn, principal, &meeting, role)?;
     let people = participants::list_for_meeting(conn, meeting.id)?;
     let items = items::list_for_meeting(conn, meeting.id)?;
     let versions = published::list(conn, meeting.id)?;
     let agenda = Agenda { meeting: meeting.id, committee: meeting.committee_id, role, principal, auditor };
-    let (items, full) = entries(conn, &agenda, items)?;
-    let latest = versions.iter().max_by_key(|v| v.published_at).map(|v| v.meeting_version);
+    let (items, _) = entries(conn, &agenda, items)?;
+    let latest = versions.iter().max_by_key(|v| v.published_at);
+    let etag = extent.etag(&meeting);
     let view = MeetingView {
-        unpublished_changes: latest.is_some_and(|v| v != meeting.version),
-        meeting: meeting.into(),
+        unpublished_changes: latest
+            .is_some_and(|v| extent.of_copy(v.meeting_version, v.open_meeting_version) != extent.version(&meeting)),
+        meeting: MeetingSummary::seen(meeting, extent),
         participants: people.into_iter().map(ParticipantView::from).collect(),
         items,
-        published: versions.into_iter().map(PublicationSummary::from).collect(),
+        published: versions.into_iter().map(|v| PublicationSummary::seen(v, extent)).collect(),
     };
-    Ok((view, full))
+    Ok((view, etag))
 }
 
 /// List the meetings the caller may read, by start time.
@@ -269,16 +338,32 @@ async fn list(
         modified_since: query.modified_since.map(Timestamp::stored),
         after: pagination::after_time(query.cursor.as_deref())?,
         limit: i64::from(limit) + 1,
-        committees: Vec::new(),
-        kinds: Vec::new(),
+        ..MeetingFilter::default()
     };
     let rows = state
         .read(principal, move |conn, principal| {
             (filter.committees, filter.kinds) = principal.readable_committees();
-            Ok(meetings::list(conn, &filter)?)
+            (filter.whole_committees, filter.whole_kinds) = principal.committees_with(CommitteeRole::Member);
+            filter.subject = principal.subject.clone();
+            let rows = meetings::list(conn, &filter)?;
+            let ids: Vec<i64> = rows.iter().map(|(m, _)| m.id).collect();
+            let excluded = exclusions::meetings_with_exclusions(conn, &principal.subject, &ids)?;
+            Ok(rows
+                .into_iter()
+                .map(|(meeting, kind)| {
+                    let role = principal.role_on(meeting.committee_id, kind);
+                    let extent = Extent::of(role, excluded.contains(&meeting.id));
+                    (meeting, extent)
+                })
+                .collect::<Vec<_>>())
         })
         .await?;
-    Ok(web::Json(pagination::page(rows, limit, |m| pagination::time_cursor(m.starts_at, m.id), MeetingSummary::from)))
+    Ok(web::Json(pagination::page(
+        rows,
+        limit,
+        |(m, _)| pagination::time_cursor(m.starts_at, m.id),
+        |(m, extent)| MeetingSummary::seen(m, extent),
+    )))
 }
 
 /// Create a meeting (the committee's secretaries). It starts as a draft.
@@ -294,7 +379,7 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewMeeting>) 
     let input = body.into_inner();
     input.validate()?;
     let auditor = state.auditor.clone();
-    let (view, version) = state
+    let (view, etag) = state
         .write(principal, move |conn, principal| {
             let committee = committees::find(conn, input.committee_id)?
                 .filter(|c| can_read_meetings(principal.role_on(c.id, c.kind)))
@@ -311,11 +396,11 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewMeeting>) 
             }
             meeting = meetings::find(conn, meeting.id)?.ok_or(ApiError::NotFound)?;
             audit::created(conn, principal, &object(&meeting), &MeetingSummary::from(meeting.clone()))?;
-            let version = meeting.version;
-            Ok((view(conn, principal, &auditor, meeting, role)?.0, version))
+            view(conn, principal, &auditor, meeting, role)
         })
         .await?;
-    Ok(created(format!("/v1/meetings/{}", view.meeting.id), version).json(view))
+    let location = format!("/v1/meetings/{}", view.meeting.id);
+    Ok(created(location, view.meeting.version).insert_header((header::ETAG, etag)).json(view))
 }
 
 /// Read a meeting with its participants and agenda.
@@ -328,14 +413,13 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewMeeting>) 
 async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let auditor = state.auditor.clone();
-    let ((view, full), version) = state
+    let (view, etag) = state
         .read(principal, move |conn, principal| {
             let (meeting, role) = find_readable(conn, principal, id)?;
-            let version = meeting.version;
-            Ok((view(conn, principal, &auditor, meeting, role)?, version))
+            view(conn, principal, &auditor, meeting, role)
         })
         .await?;
-    Ok(etagged(StatusCode::OK, version, full).json(view))
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag)).json(view))
 }
 
 /// Change a meeting (the committee's secretaries).
@@ -357,7 +441,7 @@ async fn update(
 ) -> ApiResult<HttpResponse> {
     let (id, patch) = (id.into_inner(), body.into_inner());
     let auditor = state.auditor.clone();
-    let (view, version) = state
+    let (view, etag) = state
         .write(principal, move |conn, principal| {
             let (current, role) = find_readable(conn, principal, id)?;
             require_secretary(role)?;
@@ -368,11 +452,10 @@ async fn update(
             let meeting = meetings::update(conn, &current, &changed.into(), time::now())?;
             let summary = MeetingSummary::from(meeting.clone());
             audit::updated(conn, principal, &object(&meeting), &MeetingSummary::from(current), &summary)?;
-            let version = meeting.version;
-            Ok((view(conn, principal, &auditor, meeting, role)?.0, version))
+            view(conn, principal, &auditor, meeting, role)
         })
         .await?;
-    Ok(etagged(StatusCode::OK, version, true).json(view))
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag)).json(view))
 }
 
 /// Delete a draft meeting with its agenda and participants (the committee's secretaries).

@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::Authenticated;
 use super::attachments::file_response;
 use super::extract::QueryParams;
+use super::meetings::Extent;
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, etagged};
@@ -72,9 +73,11 @@ impl PublicationSummary {
     }
 }
 
-impl From<Publication> for PublicationSummary {
-    fn from(p: Publication) -> Self {
-        PublicationSummary::new(p.kind, p.number, p.reason, p.meeting_version, p.published_at)
+impl PublicationSummary {
+    /// The version as a caller with `extent` on its meeting sees it.
+    pub fn seen(p: Publication, extent: Extent) -> Self {
+        let version = extent.of_copy(p.meeting_version, p.open_meeting_version);
+        PublicationSummary::new(p.kind, p.number, p.reason, version, p.published_at)
     }
 }
 
@@ -303,10 +306,12 @@ async fn list(
     let rows = state
         .read(principal, move |conn, principal| {
             let reader = find_reader(conn, Some(principal), id)?;
-            Ok(modified_since(published::list(conn, reader.meeting.id)?, since))
+            let extent = Extent::of(reader.role, !reader.excluded.is_empty());
+            let rows = modified_since(published::list(conn, reader.meeting.id)?, since);
+            Ok(rows.into_iter().map(|p| PublicationSummary::seen(p, extent)).collect())
         })
         .await?;
-    Ok(web::Json(rows.into_iter().map(PublicationSummary::from).collect()))
+    Ok(web::Json(rows))
 }
 
 /// The path of one published version.

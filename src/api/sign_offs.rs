@@ -12,10 +12,11 @@ use utoipa::ToSchema;
 use super::Authenticated;
 use super::extract::{IfMatch, JsonBody};
 use super::lifecycle::allow;
-use super::meetings::find_readable;
+use super::meetings::{Extent, find_readable};
 use super::policy::{Access, Routes};
 use super::{State, created};
 use crate::audit::{self, Object};
+use crate::db::meetings::Meeting;
 use crate::db::sign_offs::{self, SignOff};
 use crate::db::{committees, participants};
 use crate::domain::access::Principal;
@@ -41,12 +42,13 @@ pub struct SignOffView {
 }
 
 impl SignOffView {
-    fn new(s: &SignOff, meeting_version: i64) -> Self {
+    /// The sign-off of `meeting` as a caller with `extent` on it sees it.
+    fn new(s: &SignOff, meeting: &Meeting, extent: Extent) -> Self {
         SignOffView {
             id: s.id,
             participant_id: s.participant_id,
-            meeting_version: s.meeting_version,
-            current: s.meeting_version == meeting_version,
+            meeting_version: extent.of_copy(s.meeting_version, s.open_meeting_version),
+            current: s.meeting_version == meeting.version,
             signed_at: time::to_api(s.signed_at),
             version: s.version,
         }
@@ -92,7 +94,8 @@ async fn status(state: State, principal: Authenticated, id: web::Path<i64>) -> A
     let id = id.into_inner();
     let status = state
         .read(principal, move |conn, principal| {
-            let (meeting, _) = find_readable(conn, principal, id)?;
+            let (meeting, role) = find_readable(conn, principal, id)?;
+            let extent = Extent::on(conn, principal, &meeting, role)?;
             let committee = committees::find(conn, meeting.committee_id)?.ok_or(ApiError::NotFound)?;
             let signatures = sign_offs::list_for_meeting(conn, meeting.id)?;
             let approvers: Vec<Approver> = participants::list_for_meeting(conn, meeting.id)?
@@ -102,16 +105,21 @@ async fn status(state: State, principal: Authenticated, id: web::Path<i64>) -> A
                     sign_off: signatures
                         .iter()
                         .find(|s| s.participant_id == p.id)
-                        .map(|s| SignOffView::new(s, meeting.version)),
+                        .map(|s| SignOffView::new(s, &meeting, extent)),
                     participant_id: p.id,
                     name: p.name,
                 })
                 .collect();
-            let named: Vec<(String, Option<i64>)> =
-                approvers.iter().map(|a| (a.name.clone(), a.sign_off.as_ref().map(|s| s.meeting_version))).collect();
+            let named: Vec<(String, Option<i64>)> = approvers
+                .iter()
+                .map(|a| {
+                    let signed = signatures.iter().find(|s| s.participant_id == a.participant_id);
+                    (a.name.clone(), signed.map(|s| s.meeting_version))
+                })
+                .collect();
             let unsigned = unsigned_approvers(&named, meeting.version);
             Ok(SignOffStatus {
-                meeting_version: meeting.version,
+                meeting_version: extent.version(&meeting),
                 required: committee.requires_sign_off,
                 complete: !approvers.is_empty() && unsigned.is_empty(),
                 approvers,
@@ -150,9 +158,8 @@ async fn sign(
                 .ok_or_else(|| ApiError::Forbidden("Only the meeting's approvers sign off its minutes.".into()))?;
             if_match.check(meeting.version)?;
             allow(meeting.status, Change::SignOff)?;
-            let signed =
-                sign_offs::sign(conn, meeting.id, approver.id, &principal.subject, meeting.version, time::now())?;
-            let view = SignOffView::new(&signed, meeting.version);
+            let signed = sign_offs::sign(conn, &meeting, approver.id, &principal.subject, time::now())?;
+            let view = SignOffView::new(&signed, &meeting, Extent::Whole);
             let object = Object::of_committee("sign_off", signed.id, meeting.committee_id, false);
             audit::created(conn, principal, &object, &view)?;
             Ok((view, signed.version))
@@ -192,7 +199,7 @@ async fn withdraw(
             allow(meeting.status, Change::SignOff)?;
             sign_offs::withdraw(conn, &signed)?;
             let object = Object::of_committee("sign_off", signed.id, meeting.committee_id, false);
-            audit::deleted(conn, principal, &object, &SignOffView::new(&signed, meeting.version))
+            audit::deleted(conn, principal, &object, &SignOffView::new(&signed, &meeting, Extent::Whole))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())

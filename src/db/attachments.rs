@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::meetings::Seen;
 use super::schema::{attachment_contents as contents, attachments};
 use super::{DbConnection, meetings};
 use crate::error::{ApiError, ApiResult};
@@ -96,7 +97,7 @@ pub fn create(
     content: &[u8],
     now: NaiveDateTime,
 ) -> ApiResult<Attachment> {
-    meetings::touch(conn, new.meeting_id, now)?;
+    meetings::touch(conn, new.meeting_id, now, Seen::content_of(new.closed))?;
     let attachment: Attachment = diesel::insert_into(attachments::table)
         .values((new, attachments::version.eq(1), attachments::created_at.eq(now)))
         .returning(attachments::all_columns)
@@ -110,7 +111,7 @@ pub fn create(
 /// Takes an attachment off the working copy. One that a published version names is kept (removed
 /// from the working copy only); any other is deleted with its content.
 pub fn remove(conn: &mut DbConnection, current: &Attachment, now: NaiveDateTime) -> ApiResult<()> {
-    meetings::touch(conn, current.meeting_id, now)?;
+    meetings::touch(conn, current.meeting_id, now, Seen::content_of(current.closed))?;
     let target =
         attachments::table.filter(attachments::id.eq(current.id)).filter(attachments::version.eq(current.version));
     let changed = if current.published {

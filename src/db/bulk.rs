@@ -55,6 +55,8 @@ pub struct MeetingRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub open_version: i64,
+    pub open_updated_at: NaiveDateTime,
 }
 
 #[derive(Insertable)]

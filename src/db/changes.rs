@@ -90,11 +90,19 @@ pub fn list(conn: &mut DbConnection, filter: &ChangeFilter) -> QueryResult<Vec<(
         .assume_not_null()
         .eq_any(filter.member_ids.clone())
         .or(committees::kind.nullable().assume_not_null().eq_any(filter.member_kinds.clone()));
+    // Excluded from the item changed or, for a meeting's update that only its closed content caused,
+    // from any of its items: such a member is shown the meeting's open part only.
     let excluded = exists(
         item_exclusions::table
             .filter(item_exclusions::item_id.nullable().eq(changes::item_id))
             .filter(item_exclusions::subject.eq(filter.subject.clone())),
-    );
+    )
+    .or(changes::resource.eq("meeting").and(exists(
+        item_exclusions::table
+            .inner_join(agenda_items::table)
+            .filter(agenda_items::meeting_id.nullable().eq(changes::meeting_id))
+            .filter(item_exclusions::subject.eq(filter.subject.clone())),
+    )));
     // A committee is known to whoever holds a role on it, to every employee when its publication says
     // so, and to admins; that one was deleted tells nothing.
     let committee_visible = filter
@@ -127,6 +135,8 @@ pub struct Current {
     pub closed_items: Vec<(i64, bool)>,
     /// Of those items, the ones the caller is excluded from.
     pub excluded: Vec<i64>,
+    /// Of the meetings the changes name, those with an item the caller is excluded from.
+    pub excluded_meetings: Vec<i64>,
 }
 
 /// Loads what the changes name: one query per kind of resource, not one per change.
@@ -171,5 +181,11 @@ pub fn current(conn: &mut DbConnection, page: &[Change], subject: &str) -> Query
             .filter(item_exclusions::subject.eq(subject))
             .select(item_exclusions::item_id)
             .load(conn)?,
+        excluded_meetings: {
+            let mut meetings: Vec<i64> = page.iter().filter_map(|c| c.meeting_id).collect();
+            meetings.sort_unstable();
+            meetings.dedup();
+            super::exclusions::meetings_with_exclusions(conn, subject, &meetings)?
+        },
     })
 }

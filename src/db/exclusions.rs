@@ -105,3 +105,17 @@ pub fn delete(conn: &mut DbConnection, exclusion: &Exclusion) -> ApiResult<()> {
 pub fn count_for_item(conn: &mut DbConnection, item_id: i64) -> QueryResult<i64> {
     item_exclusions::table.filter(item_exclusions::item_id.eq(item_id)).count().get_result(conn)
 }
+
+/// Of these meetings, those with an item `subject` is excluded from.
+pub fn meetings_with_exclusions(conn: &mut DbConnection, subject: &str, meeting_ids: &[i64]) -> QueryResult<Vec<i64>> {
+    if meeting_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    item_exclusions::table
+        .inner_join(agenda_items::table)
+        .filter(agenda_items::meeting_id.eq_any(meeting_ids))
+        .filter(item_exclusions::subject.eq(subject))
+        .select(agenda_items::meeting_id)
+        .distinct()
+        .load(conn)
+}

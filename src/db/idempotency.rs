@@ -23,12 +23,7 @@ pub struct Stored {
 
 /// What holds the key now, if anything (an expired key holds nothing).
 pub fn find(conn: &mut DbConnection, subject: &str, key: &str, now: NaiveDateTime) -> QueryResult<Option<Stored>> {
-    keys::table
-        .find((subject, key))
-        .filter(keys::expires_at.gt(now))
-        .select(Stored::as_select())
-        .first(conn)
-        .optional()
+    keys::table.find((subject, key)).filter(keys::expires_at.gt(now)).select(Stored::as_select()).first(conn).optional()
 }
 
 /// Takes the key for a request, in its write transaction; if it is held (and not expired), returns

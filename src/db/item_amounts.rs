@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::meetings::Seen;
 use super::schema::{agenda_items, item_amounts as amounts};
 use super::{DbConnection, meetings};
 use crate::domain::allocation::{AmountKind, Recurrence};
@@ -84,11 +85,12 @@ pub fn find_any(conn: &mut DbConnection, id: i64) -> QueryResult<Option<ItemAmou
 pub fn create(
     conn: &mut DbConnection,
     meeting_id: i64,
+    seen: Seen,
     item_id: i64,
     fields: &ItemAmountFields,
     now: NaiveDateTime,
 ) -> ApiResult<ItemAmount> {
-    meetings::touch(conn, meeting_id, now)?;
+    meetings::touch(conn, meeting_id, now, seen)?;
     Ok(diesel::insert_into(amounts::table)
         .values((
             fields,
@@ -104,11 +106,12 @@ pub fn create(
 pub fn update(
     conn: &mut DbConnection,
     meeting_id: i64,
+    seen: Seen,
     current: &ItemAmount,
     fields: &ItemAmountFields,
     now: NaiveDateTime,
 ) -> ApiResult<ItemAmount> {
-    meetings::touch(conn, meeting_id, now)?;
+    meetings::touch(conn, meeting_id, now, seen)?;
     diesel::update(amounts::table.filter(amounts::id.eq(current.id)).filter(amounts::version.eq(current.version)))
         .set((fields, amounts::version.eq(current.version + 1), amounts::updated_at.eq(now)))
         .returning(amounts::all_columns)
@@ -117,8 +120,14 @@ pub fn update(
         .ok_or(ApiError::PreconditionFailed)
 }
 
-pub fn delete(conn: &mut DbConnection, meeting_id: i64, current: &ItemAmount, now: NaiveDateTime) -> ApiResult<()> {
-    meetings::touch(conn, meeting_id, now)?;
+pub fn delete(
+    conn: &mut DbConnection,
+    meeting_id: i64,
+    seen: Seen,
+    current: &ItemAmount,
+    now: NaiveDateTime,
+) -> ApiResult<()> {
+    meetings::touch(conn, meeting_id, now, seen)?;
     let deleted =
         diesel::delete(amounts::table.filter(amounts::id.eq(current.id)).filter(amounts::version.eq(current.version)))
             .execute(conn)?;

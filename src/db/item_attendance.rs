@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use super::meetings::Seen;
 use super::schema::{agenda_items, item_attendance as attendance};
 use super::{DbConnection, meetings};
 use crate::domain::ItemAttendanceKind;
@@ -69,11 +70,12 @@ pub fn find(conn: &mut DbConnection, item_id: i64, id: i64) -> QueryResult<Optio
 pub fn create(
     conn: &mut DbConnection,
     meeting_id: i64,
+    seen: Seen,
     item_id: i64,
     fields: &ItemAttendanceFields,
     now: NaiveDateTime,
 ) -> ApiResult<ItemAttendance> {
-    meetings::touch(conn, meeting_id, now)?;
+    meetings::touch(conn, meeting_id, now, seen)?;
     let inserted = diesel::insert_into(attendance::table)
         .values((
             fields,
@@ -92,8 +94,14 @@ pub fn create(
     }
 }
 
-pub fn delete(conn: &mut DbConnection, meeting_id: i64, current: &ItemAttendance, now: NaiveDateTime) -> ApiResult<()> {
-    meetings::touch(conn, meeting_id, now)?;
+pub fn delete(
+    conn: &mut DbConnection,
+    meeting_id: i64,
+    seen: Seen,
+    current: &ItemAttendance,
+    now: NaiveDateTime,
+) -> ApiResult<()> {
+    meetings::touch(conn, meeting_id, now, seen)?;
     let deleted = diesel::delete(
         attendance::table.filter(attendance::id.eq(current.id)).filter(attendance::version.eq(current.version)),
     )

@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::committees::Committee;
-use super::meetings::Meeting;
+use super::meetings::{Meeting, Seen};
 use super::schema::{agenda_items as items, committees, meetings as meetings_table};
 use super::{DbConnection, allocations, attachments, meetings};
 use crate::domain::{CaseType, CommitteeKind, DecisionOutcome, MeetingStatus};
@@ -155,7 +155,7 @@ pub fn create(
     position: Option<i32>,
     now: NaiveDateTime,
 ) -> ApiResult<Item> {
-    meetings::touch(conn, meeting_id, now)?;
+    meetings::touch(conn, meeting_id, now, Seen::ByReaders)?;
     let end = count(conn, meeting_id)? + 1;
     let position = match position {
         None => end,
@@ -179,7 +179,9 @@ pub fn create(
 }
 
 pub fn update(conn: &mut DbConnection, current: &Item, fields: &ItemFields, now: NaiveDateTime) -> ApiResult<Item> {
-    meetings::touch(conn, current.meeting_id, now)?;
+    // Those who do not read closed items see a closed item's number and title, and whether it is closed.
+    let hidden = current.closed && fields.closed && current.title == fields.title;
+    meetings::touch(conn, current.meeting_id, now, if hidden { Seen::ByMembers } else { Seen::ByReaders })?;
     diesel::update(items::table.filter(items::id.eq(current.id)).filter(items::version.eq(current.version)))
         .set((fields, items::version.eq(current.version + 1), items::updated_at.eq(now)))
         .returning(items::all_columns)
@@ -196,7 +198,7 @@ pub fn set_decision(
     text: Option<String>,
     now: NaiveDateTime,
 ) -> ApiResult<Item> {
-    meetings::touch(conn, current.meeting_id, now)?;
+    meetings::touch(conn, current.meeting_id, now, Seen::content_of(current.closed))?;
     let decided_at = (outcome.is_some() || text.is_some()).then_some(now);
     diesel::update(items::table.filter(items::id.eq(current.id)).filter(items::version.eq(current.version)))
         .set((
@@ -217,7 +219,7 @@ pub fn delete(conn: &mut DbConnection, current: &Item, now: NaiveDateTime) -> Ap
     if allocations::any_linked_to(conn, &[current.id])? {
         return Err(ApiError::Conflict("Cost allocations are linked to the item; unlink or delete them first.".into()));
     }
-    meetings::touch(conn, current.meeting_id, now)?;
+    meetings::touch(conn, current.meeting_id, now, Seen::ByReaders)?;
     attachments::release_item(conn, current.id)?;
     let deleted =
         diesel::delete(items::table.filter(items::id.eq(current.id)).filter(items::version.eq(current.version)))
@@ -231,7 +233,7 @@ pub fn delete(conn: &mut DbConnection, current: &Item, now: NaiveDateTime) -> Ap
 
 /// Gives the meeting's items the order of `ids` (already checked to be a permutation of them).
 pub fn reorder(conn: &mut DbConnection, meeting_id: i64, ids: &[i64], now: NaiveDateTime) -> ApiResult<()> {
-    meetings::touch(conn, meeting_id, now)?;
+    meetings::touch(conn, meeting_id, now, Seen::ByReaders)?;
     let current: Vec<(i64, i32)> =
         items::table.filter(items::meeting_id.eq(meeting_id)).select((items::id, items::position)).load(conn)?;
     let mut moved = 0;

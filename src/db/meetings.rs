@@ -1,11 +1,13 @@
 //! Meetings. A meeting is the aggregate root of its items and participants: any change to them
 //! bumps the meeting's version and `updated_at` (see [`touch`]), so that the meeting's ETag and
-//! `modified_since` see every change to what a meeting read returns.
+//! `modified_since` see every change to what a meeting read returns. A change that those who do not
+//! read closed items can see bumps `open_version` and `open_updated_at` too: what they are shown of
+//! a meeting moves only when what they may see of it does.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{agenda_items, committees, meetings};
+use super::schema::{agenda_items, committees, item_exclusions, meetings};
 use super::{DbConnection, allocations};
 use crate::domain::{CommitteeKind, MeetingStatus};
 use crate::error::{ApiError, ApiResult};
@@ -25,6 +27,24 @@ pub struct Meeting {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub cancellation_reason: Option<String>,
+    /// Changes only with what those who do not read closed items see of the meeting.
+    pub open_version: i64,
+    pub open_updated_at: NaiveDateTime,
+}
+
+/// Who sees a change of a meeting's part: everyone who reads the meeting, or only those who read
+/// closed items (the change is to a closed item's content).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seen {
+    ByReaders,
+    ByMembers,
+}
+
+impl Seen {
+    /// A change to an item's content (its text, decision, attachments, amounts, attendance).
+    pub fn content_of(closed: bool) -> Seen {
+        if closed { Seen::ByMembers } else { Seen::ByReaders }
+    }
 }
 
 #[derive(Clone, Debug, Insertable, AsChangeset)]
@@ -60,18 +80,25 @@ pub struct MeetingFilter {
     pub starts_from: Option<NaiveDateTime>,
     pub starts_before: Option<NaiveDateTime>,
     pub status: Option<MeetingStatus>,
+    /// Changed at or after this time, as the caller sees the meeting: the whole of it on the committees
+    /// below (unless the caller is excluded from one of its items), its open part elsewhere.
     pub modified_since: Option<NaiveDateTime>,
+    pub whole_committees: Vec<i64>,
+    pub whole_kinds: Vec<CommitteeKind>,
+    /// The caller, whose exclusions from items keep it to a meeting's open part.
+    pub subject: String,
     pub after: Option<(NaiveDateTime, i64)>,
     pub limit: i64,
 }
 
-pub fn list(conn: &mut DbConnection, filter: &MeetingFilter) -> QueryResult<Vec<Meeting>> {
+/// The meetings the filter lets through, each with its committee's kind.
+pub fn list(conn: &mut DbConnection, filter: &MeetingFilter) -> QueryResult<Vec<(Meeting, CommitteeKind)>> {
     let mut query = meetings::table
         .inner_join(committees::table)
         .filter(meetings::committee_id.eq_any(&filter.committees).or(committees::kind.eq_any(&filter.kinds)))
         .order((meetings::starts_at, meetings::id))
         .limit(filter.limit)
-        .select(Meeting::as_select())
+        .select((Meeting::as_select(), committees::kind))
         .into_boxed();
     if let Some(committee) = filter.committee_id {
         query = query.filter(meetings::committee_id.eq(committee));
@@ -86,7 +113,16 @@ pub fn list(conn: &mut DbConnection, filter: &MeetingFilter) -> QueryResult<Vec<
         query = query.filter(meetings::status.eq(status));
     }
     if let Some(since) = filter.modified_since {
-        query = query.filter(meetings::updated_at.ge(since));
+        let whole = meetings::committee_id
+            .eq_any(&filter.whole_committees)
+            .or(committees::kind.eq_any(&filter.whole_kinds))
+            .and(diesel::dsl::not(diesel::dsl::exists(
+                item_exclusions::table
+                    .inner_join(agenda_items::table)
+                    .filter(agenda_items::meeting_id.eq(meetings::id))
+                    .filter(item_exclusions::subject.eq(&filter.subject)),
+            )));
+        query = query.filter(meetings::open_updated_at.ge(since).or(whole.and(meetings::updated_at.ge(since))));
     }
     if let Some((starts_at, id)) = filter.after {
         query = query
@@ -121,6 +157,8 @@ pub fn create(
             meetings::committee_id.eq(committee_id),
             meetings::status.eq(MeetingStatus::Draft),
             meetings::version.eq(1),
+            meetings::open_version.eq(1),
+            meetings::open_updated_at.eq(now),
             meetings::created_at.eq(now),
             meetings::updated_at.eq(now),
         ))
@@ -135,7 +173,13 @@ pub fn update(
     now: NaiveDateTime,
 ) -> ApiResult<Meeting> {
     diesel::update(meetings::table.filter(meetings::id.eq(current.id)).filter(meetings::version.eq(current.version)))
-        .set((fields, meetings::version.eq(current.version + 1), meetings::updated_at.eq(now)))
+        .set((
+            fields,
+            meetings::version.eq(current.version + 1),
+            meetings::updated_at.eq(now),
+            meetings::open_version.eq(current.open_version + 1),
+            meetings::open_updated_at.eq(now),
+        ))
         .returning(meetings::all_columns)
         .get_result(conn)
         .optional()?
@@ -157,6 +201,8 @@ pub fn set_status(
             meetings::cancellation_reason.eq(cancellation_reason),
             meetings::version.eq(current.version + 1),
             meetings::updated_at.eq(now),
+            meetings::open_version.eq(current.open_version + 1),
+            meetings::open_updated_at.eq(now),
         ))
         .returning(meetings::all_columns)
         .get_result(conn)
@@ -164,13 +210,25 @@ pub fn set_status(
         .ok_or(ApiError::PreconditionFailed)
 }
 
-/// Records that something inside the meeting changed. On PostgreSQL this also locks the meeting row
-/// until the transaction ends, which serialises concurrent changes to one agenda's positions.
-pub fn touch(conn: &mut DbConnection, meeting_id: i64, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(meetings::table.find(meeting_id))
-        .set((meetings::version.eq(meetings::version + 1), meetings::updated_at.eq(now)))
-        .execute(conn)
-        .map(drop)
+/// Records that something inside the meeting changed, seen by `seen`. On PostgreSQL this also locks
+/// the meeting row until the transaction ends, which serialises concurrent changes to one agenda's
+/// positions.
+pub fn touch(conn: &mut DbConnection, meeting_id: i64, now: NaiveDateTime, seen: Seen) -> QueryResult<()> {
+    let meeting = meetings::table.find(meeting_id);
+    match seen {
+        Seen::ByReaders => diesel::update(meeting)
+            .set((
+                meetings::version.eq(meetings::version + 1),
+                meetings::updated_at.eq(now),
+                meetings::open_version.eq(meetings::open_version + 1),
+                meetings::open_updated_at.eq(now),
+            ))
+            .execute(conn),
+        Seen::ByMembers => diesel::update(meeting)
+            .set((meetings::version.eq(meetings::version + 1), meetings::updated_at.eq(now)))
+            .execute(conn),
+    }
+    .map(drop)
 }
 
 /// Deletes a meeting with its items and participants.

@@ -6,6 +6,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::meetings::Seen;
 use super::schema::meeting_participants as participants;
 use super::{DbConnection, meetings};
 use crate::domain::{Attendance, ParticipantRole};
@@ -78,7 +79,7 @@ pub fn create(
     fields: &ParticipantFields,
     now: NaiveDateTime,
 ) -> ApiResult<Participant> {
-    meetings::touch(conn, meeting_id, now)?;
+    meetings::touch(conn, meeting_id, now, Seen::ByReaders)?;
     Ok(diesel::insert_into(participants::table)
         .values((
             fields,
@@ -97,7 +98,7 @@ pub fn update(
     fields: &ParticipantFields,
     now: NaiveDateTime,
 ) -> ApiResult<Participant> {
-    meetings::touch(conn, current.meeting_id, now)?;
+    meetings::touch(conn, current.meeting_id, now, Seen::ByReaders)?;
     diesel::update(
         participants::table.filter(participants::id.eq(current.id)).filter(participants::version.eq(current.version)),
     )
@@ -109,7 +110,7 @@ pub fn update(
 }
 
 pub fn delete(conn: &mut DbConnection, current: &Participant, now: NaiveDateTime) -> ApiResult<()> {
-    meetings::touch(conn, current.meeting_id, now)?;
+    meetings::touch(conn, current.meeting_id, now, Seen::ByReaders)?;
     let deleted = diesel::delete(
         participants::table.filter(participants::id.eq(current.id)).filter(participants::version.eq(current.version)),
     )

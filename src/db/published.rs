@@ -27,6 +27,8 @@ pub struct Publication {
     pub starts_at: NaiveDateTime,
     pub ends_at: Option<NaiveDateTime>,
     pub location: Option<String>,
+    /// The meeting's open version it was published from (see `meetings::Meeting::open_version`).
+    pub open_meeting_version: i64,
 }
 
 impl super::Modified for Publication {
@@ -94,6 +96,7 @@ pub fn insert(
             published::number.eq(document.number),
             published::reason.eq(&document.reason),
             published::meeting_version.eq(meeting.version),
+            published::open_meeting_version.eq(meeting.open_version),
             published::published_at.eq(published_at),
             published::published_by.eq(published_by),
             published::title.eq(&meeting.title),

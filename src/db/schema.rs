@@ -66,6 +66,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         cancellation_reason -> Nullable<Text>,
+        open_version -> BigInt,
+        open_updated_at -> Timestamp,
     }
 }
 
@@ -234,6 +236,7 @@ diesel::table! {
         ends_at -> Nullable<Timestamp>,
         location -> Nullable<Text>,
         content -> Text,
+        open_meeting_version -> BigInt,
     }
 }
 
@@ -246,6 +249,7 @@ diesel::table! {
         meeting_version -> BigInt,
         signed_at -> Timestamp,
         version -> BigInt,
+        open_meeting_version -> BigInt,
     }
 }
 

@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::meetings::Meeting;
 use super::schema::sign_offs;
 use crate::error::{ApiError, ApiResult};
 
@@ -19,6 +20,8 @@ pub struct SignOff {
     pub meeting_version: i64,
     pub signed_at: NaiveDateTime,
     pub version: i64,
+    /// The meeting's open version when it was signed (see `meetings::Meeting::open_version`).
+    pub open_meeting_version: i64,
 }
 
 pub fn list_for_meeting(conn: &mut DbConnection, meeting_id: i64) -> QueryResult<Vec<SignOff>> {
@@ -38,15 +41,15 @@ pub fn find(conn: &mut DbConnection, meeting_id: i64, id: i64) -> QueryResult<Op
         .optional()
 }
 
-/// Records the participant's signature on `meeting_version`, replacing one on an earlier version.
+/// Records the participant's signature on the meeting as it is, replacing one on an earlier version.
 pub fn sign(
     conn: &mut DbConnection,
-    meeting_id: i64,
+    meeting: &Meeting,
     participant_id: i64,
     subject: &str,
-    meeting_version: i64,
     now: NaiveDateTime,
 ) -> ApiResult<SignOff> {
+    let (meeting_id, meeting_version) = (meeting.id, meeting.version);
     let existing = sign_offs::table
         .filter(sign_offs::participant_id.eq(participant_id))
         .select(SignOff::as_select())
@@ -57,6 +60,7 @@ pub fn sign(
             .set((
                 sign_offs::subject.eq(subject),
                 sign_offs::meeting_version.eq(meeting_version),
+                sign_offs::open_meeting_version.eq(meeting.open_version),
                 sign_offs::signed_at.eq(now),
                 sign_offs::version.eq(current.version + 1),
             ))
@@ -68,6 +72,7 @@ pub fn sign(
                 sign_offs::participant_id.eq(participant_id),
                 sign_offs::subject.eq(subject),
                 sign_offs::meeting_version.eq(meeting_version),
+                sign_offs::open_meeting_version.eq(meeting.open_version),
                 sign_offs::signed_at.eq(now),
                 sign_offs::version.eq(1),
             ))

@@ -522,11 +522,15 @@ impl PrivateCluster {
             .flatten()
             .map(|v| v.path().join("bin"))
             .find(|b| b.join("pg_ctl").exists())?;
-        let as_postgres = String::from_utf8(std::process::Command::new("id").arg("-u").output().ok()?.stdout).ok()?.trim() == "0";
+        let as_postgres =
+            String::from_utf8(std::process::Command::new("id").arg("-u").output().ok()?.stdout).ok()?.trim() == "0";
         let dir = tempfile::tempdir().ok()?;
         if as_postgres {
             // initdb refuses to run as root; the cluster belongs to the postgres user.
-            std::process::Command::new("chown").args(["-R", "postgres", &dir.path().to_string_lossy()]).status().ok()?;
+            std::process::Command::new("chown")
+                .args(["-R", "postgres", &dir.path().to_string_lossy()])
+                .status()
+                .ok()?;
         }
         let port = std::net::TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
         let cluster = PrivateCluster { bin, dir, port, as_postgres };
@@ -577,4 +581,3 @@ impl Drop for PrivateCluster {
         self.run("pg_ctl", &["-D", &self.data(), "-m", "immediate", "stop"]);
     }
 }
-

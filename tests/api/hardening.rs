@@ -3,10 +3,14 @@
 use std::time::Duration;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::common::{PrivateCluster, Request, TestApp};
+use crate::db_tests;
 use crate::fixtures;
+use crate::receiver::WebhookReceiver;
+
+db_tests!(what_a_reader_is_shown_moves_only_when_it_may_see_the_change);
 
 /// A POST answered 503 because the database went away mid-request created nothing, and its
 /// Idempotency-Key is free again: the retry the client rightly makes is carried out, once. (Before,
@@ -21,7 +25,8 @@ fn an_idempotency_key_is_free_again_after_its_request_failed_with_the_database()
     let app =
         TestApp::builder(crate::common::Backend::Postgres).pool(2, Duration::from_secs(2)).start_on(cluster.url());
     let committee = fixtures::committee(&app, "Direktionen", "none");
-    let body = json!({"committee_id": committee.id, "title": "Ekstraordinært møde", "starts_at": "2022-05-02T12:30:00+02:00"});
+    let body =
+        json!({"committee_id": committee.id, "title": "Ekstraordinært møde", "starts_at": "2022-05-02T12:30:00+02:00"});
     let create = || {
         app.call(
             Request::new("POST", "/v1/meetings")
@@ -53,4 +58,155 @@ fn an_idempotency_key_is_free_again_after_its_request_failed_with_the_database()
     assert_eq!(again.json()["id"], retried.json()["id"]);
     let meetings = app.get(&format!("/v1/meetings?committee_id={}", committee.id), &committee.secretary).json();
     assert_eq!(meetings["data"].as_array().unwrap().len(), 1, "one meeting, made once");
+}
+
+/// What a reader is shown of a meeting, by every way it can look.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    item: (Option<String>, Value),
+    meeting: (Option<String>, Value, Value, Value),
+    listed: Value,
+    published: Value,
+    sign_offs: Value,
+    calendar: String,
+    feed: (Value, Value),
+}
+
+fn seen(app: &TestApp, token: &str, meeting: i64, closed: i64, cursor: &str, calendar: &str) -> Seen {
+    let item = app.get(&format!("/v1/items/{closed}"), token).expect(200);
+    let whole = app.get(&format!("/v1/meetings/{meeting}"), token).expect(200);
+    let body = whole.json();
+    let listed = app.get("/v1/meetings?limit=200", token).json()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == meeting)
+        .cloned()
+        .unwrap();
+    let feed = app.get(&format!("/v1/changes?limit=200&cursor={cursor}"), token).json();
+    // A calendar's DTSTAMP is when it was made; everything else is what it shows. (A service client
+    // has none.)
+    let calendar = if calendar.is_empty() {
+        String::new()
+    } else {
+        let path = &calendar[calendar.find("/v1/").unwrap()..];
+        let body = app.call(Request::new("GET", path)).expect(200).body;
+        body.lines().filter(|l| !l.starts_with("DTSTAMP")).collect::<Vec<_>>().join("\n")
+    };
+    Seen {
+        item: (item.header("etag").map(str::to_owned), item.json()),
+        meeting: (
+            whole.header("etag").map(str::to_owned),
+            body["version"].clone(),
+            body["updated_at"].clone(),
+            body["unpublished_changes"].clone(),
+        ),
+        listed,
+        published: app.get(&format!("/v1/meetings/{meeting}/published"), token).json(),
+        sign_offs: app.get(&format!("/v1/meetings/{meeting}/sign-offs"), token).json(),
+        calendar,
+        feed: (feed["data"].clone(), feed["next_cursor"].clone()),
+    }
+}
+
+/// The end of the change feed as `token` sees it now.
+fn feed_end(app: &TestApp, token: &str) -> String {
+    let mut cursor = "id.0".to_owned();
+    loop {
+        let page = app.get(&format!("/v1/changes?limit=200&cursor={cursor}"), token).json();
+        cursor = page["next_cursor"].as_str().unwrap().to_owned();
+        if !page["has_more"].as_bool().unwrap() {
+            return cursor;
+        }
+    }
+}
+
+/// A secretary's edits of a closed item's hidden content move nothing a reader (or a member excluded
+/// from the item) is shown: not the item's or the meeting's ETag, version or time of change, not
+/// `unpublished_changes`, not the lists, the published versions, the sign-offs, the calendar, the
+/// change feed (neither an entry nor its cursor) nor a webhook. A change they can see moves them.
+fn what_a_reader_is_shown_moves_only_when_it_may_see_the_change(app: &TestApp) {
+    let c = fixtures::committee(app, "Direktionen", "none");
+    // Ahead, so that it is in the calendars.
+    let m = fixtures::id(&fixtures::meeting(app, &c, "2031-04-28T12:30:00+02:00"));
+    let closed = fixtures::id(&fixtures::item(
+        app,
+        &c,
+        m,
+        json!({"title": "Personalesag", "closed": true, "summary": "Første udkast."}),
+    ));
+    let open = fixtures::id(&fixtures::item(app, &c, m, json!({"title": "Eventuelt"})));
+    fixtures::act(app, &c.secretary, m, "publish-agenda", json!({})).expect(201);
+    // A member excluded from the closed item sees it as a reader does.
+    let excluded_subject = fixtures::unique("inhabil");
+    let excluded = app.token(&excluded_subject, &[&c.member_external], &[]);
+    app.post(&format!("/v1/items/{closed}/exclusions"), &c.secretary, json!({"subject": excluded_subject})).expect(201);
+    // The readers' integrating system is subscribed to everything.
+    let (client_id, client_secret) = app.register_client("Intranet", &[], Some(c.reader_group));
+    let client = app.client_token(&client_id, &client_secret);
+    let receiver = WebhookReceiver::start(Vec::new());
+    let hook = app.post("/v1/webhooks", &client, json!({"url": receiver.url})).expect(201).json();
+
+    let watchers = [("reader", &c.reader), ("excluded member", &excluded), ("client", &client)];
+    let before: Vec<(String, Seen)> = watchers
+        .iter()
+        .map(|(who, token)| {
+            let calendar = if *who == "client" {
+                String::new()
+            } else {
+                app.post("/v1/me/calendar-feeds", token, json!({})).expect(201).json()["url"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            };
+            let cursor = feed_end(app, token);
+            ((*who).to_owned(), (calendar, cursor))
+        })
+        .map(|(who, (calendar, cursor))| {
+            let token = watchers.iter().find(|(w, _)| *w == who).unwrap().1;
+            let state = seen(app, token, m, closed, &cursor, &calendar);
+            (format!("{who}\n{calendar}\n{cursor}"), state)
+        })
+        .collect();
+    let member_version = app.get(&format!("/v1/meetings/{m}"), &c.member).json()["version"].clone();
+    // Let the subscription catch up with what happened before it.
+    std::thread::sleep(Duration::from_millis(800));
+    let delivered = receiver.received().len();
+
+    // Only hidden content changes: the text, an attachment, an amount, a guest.
+    let etag = app.get(&format!("/v1/items/{closed}"), &c.secretary).etag();
+    app.patch(&format!("/v1/items/{closed}"), &c.secretary, &etag, json!({"summary": "Andet udkast, fortroligt."}))
+        .expect(200);
+    app.upload(closed, &c.secretary, "notat.txt", b"Fortroligt notat\n", None).expect(201);
+    let amount = json!({"label": "Fratrædelse", "kind": "expense", "recurrence": "one_off", "amount_ore": 12_000_000});
+    app.post(&format!("/v1/items/{closed}/amounts"), &c.secretary, amount).expect(201);
+    app.post(&format!("/v1/items/{closed}/attendance"), &c.secretary, json!({"kind": "guest", "name": "HR-chefen"}))
+        .expect(201);
+
+    for (key, was) in &before {
+        let mut parts = key.split('\n');
+        let (who, calendar, cursor) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+        let token = watchers.iter().find(|(w, _)| *w == who).unwrap().1;
+        let now = seen(app, token, m, closed, cursor, calendar);
+        assert_eq!(&now, was, "{who} was shown that hidden content changed");
+        assert_eq!(now.feed.0, json!([]), "{who}");
+        assert_eq!(now.feed.1, json!(cursor), "{who}: the feed's cursor did not move");
+        assert!(who == "client" || now.calendar.contains("SEQUENCE:"), "{who}: the meeting is in the calendar");
+    }
+    assert_ne!(app.get(&format!("/v1/meetings/{m}"), &c.member).json()["version"], member_version, "members see it");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(receiver.received().len(), delivered, "the readers' system was sent nothing");
+
+    // A change they may see moves what they are shown, and reaches their system.
+    let etag = app.get(&format!("/v1/items/{open}"), &c.secretary).etag();
+    app.patch(&format!("/v1/items/{open}"), &c.secretary, &etag, json!({"title": "Eventuelt og meddelelser"}))
+        .expect(200);
+    let reader_before = &before.iter().find(|(k, _)| k.starts_with("reader\n")).unwrap().1;
+    let reader_now = app.get(&format!("/v1/meetings/{m}"), &c.reader).json();
+    assert_ne!(reader_now["version"], reader_before.meeting.1);
+    assert_eq!(reader_now["unpublished_changes"], true);
+    let got = receiver.wait_for(delivered + 2, Duration::from_secs(10));
+    let events: Vec<String> = got[delivered..].iter().map(|r| r.json()["type"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(events, ["meeting.updated", "item.updated"], "the visible change, once");
+    assert_eq!(hook["url"], json!(receiver.url));
 }
