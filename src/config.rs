@@ -57,9 +57,28 @@ pub struct GenerateArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Check that no sealed audit record has been removed or altered; prints the chain's head, to
-    /// keep elsewhere so that removing the newest records shows too. Exits 1 if the chain is broken.
-    Verify,
+    /// Check that no sealed audit record has been removed or altered: none from the start (beyond
+    /// what retention recorded it removed), none in between, and, given a head kept elsewhere (the
+    /// service logs its head as it seals), none from the end. Prints the chain's head. Exits 1 if
+    /// the chain is broken.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A head kept elsewhere, `SEQ:HASH` (as `audit verify` prints it, or the service's log line
+    /// "audit chain head SEQ:HASH"): the chain must still hold that record.
+    #[arg(long, value_parser = parse_head)]
+    pub expect_head: Option<(i64, String)>,
+}
+
+fn parse_head(text: &str) -> Result<(i64, String), String> {
+    let (seq, hash) = text.split_once(':').ok_or("expected SEQ:HASH")?;
+    let seq = seq.parse::<i64>().map_err(|_| "SEQ is not a number")?;
+    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err("HASH is not 64 hexadecimal digits".into());
+    }
+    Ok((seq, hash.to_ascii_lowercase()))
 }
 
 /// Settings shared by every command.

@@ -21,6 +21,9 @@ const TICK: Duration = Duration::from_millis(250);
 const CLEANUP: Duration = Duration::from_secs(600);
 /// The most records sealed in one transaction.
 const BATCH: usize = 1000;
+/// How often the chain's head is logged while records are being sealed: the log is kept apart from
+/// the database, so a head there shows it if the newest records are removed later.
+const HEAD_LOGGED: Duration = Duration::from_secs(60);
 
 pub struct Housekeeping {
     pub db: Database,
@@ -39,6 +42,7 @@ impl Housekeeping {
     fn run(self) {
         let mut pending: Vec<NewEvent> = Vec::new();
         let mut last_cleanup = Instant::now();
+        let mut head_logged: Option<Instant> = None;
         loop {
             std::thread::sleep(TICK);
             let open = loop {
@@ -49,7 +53,10 @@ impl Housekeeping {
                 }
             };
             self.write(&mut pending);
-            self.seal();
+            if self.seal() > 0 && head_logged.is_none_or(|at| at.elapsed() >= HEAD_LOGGED) {
+                self.log_head();
+                head_logged = Some(Instant::now());
+            }
             if last_cleanup.elapsed() >= CLEANUP {
                 self.cleanup();
                 last_cleanup = Instant::now();
@@ -80,17 +87,31 @@ impl Housekeeping {
         }
     }
 
-    /// Seals what is unsealed, a batch at a time.
-    fn seal(&self) {
+    /// Seals what is unsealed, a batch at a time; how many it sealed.
+    fn seal(&self) -> usize {
+        let mut total = 0;
         loop {
             match self.db.blocking(|conn| Ok(audit::seal(conn, BATCH as i64)?)) {
-                Ok(sealed) if sealed == BATCH => continue,
-                Ok(_) => break,
+                Ok(sealed) => {
+                    total += sealed;
+                    if sealed < BATCH {
+                        break;
+                    }
+                }
                 Err(e) => {
                     log::warn!("cannot seal audit records yet: {e}");
                     break;
                 }
             }
+        }
+        total
+    }
+
+    /// Logs the chain's head (`dagsorden audit verify --expect-head SEQ:HASH` checks one).
+    fn log_head(&self) {
+        match self.db.blocking(|conn| Ok(audit::current_head(conn)?)) {
+            Ok((seq, hash)) => log::info!("audit chain head {seq}:{hash}"),
+            Err(e) => log::warn!("cannot read the audit chain's head: {e}"),
         }
     }
 
@@ -104,7 +125,7 @@ impl Housekeeping {
         }
         if self.audit_retention_days > 0 {
             let before = now - chrono::Duration::days(i64::from(self.audit_retention_days));
-            match self.db.blocking(|conn| Ok(audit::prune(conn, before)?)) {
+            match self.db.blocking(|conn| Ok(audit::prune(conn, before, now)?)) {
                 Ok(n) if n > 0 => log::info!("removed {n} audit records past their retention"),
                 Ok(_) => {}
                 Err(e) => log::warn!("cannot prune audit records: {e}"),

@@ -17,7 +17,7 @@ fn main() -> ExitCode {
         Command::Token(args) => token(&cli.settings, args),
         Command::Migrate => migrate(&cli.settings),
         Command::Openapi => openapi(),
-        Command::Audit(AuditCommand::Verify) => verify_audit(&cli.settings),
+        Command::Audit(AuditCommand::Verify(args)) => verify_audit(&cli.settings, args.expect_head),
         Command::Generate(args) => generate(&cli.settings, args),
     };
     match result {
@@ -114,14 +114,18 @@ fn migrate(settings: &Settings) -> Result<(), String> {
     Ok(())
 }
 
-fn verify_audit(settings: &Settings) -> Result<(), String> {
+fn verify_audit(settings: &Settings, expected_head: Option<(i64, String)>) -> Result<(), String> {
     let db = Database::open(&settings.database_url, 1, std::time::Duration::from_secs(settings.db_timeout_seconds))
         .map_err(|e| e.to_string())?;
-    let report = db.blocking(|conn| Ok(db::audit::verify(conn)?)).map_err(|e| e.to_string())?;
+    let report = db.blocking(|conn| Ok(db::audit::verify(conn, expected_head)?)).map_err(|e| e.to_string())?;
     match report.fault {
         None => {
             println!("audit trail intact: {} sealed records, {} not yet sealed", report.sealed, report.unsealed);
             println!("head: seq {} hash {}", report.head_seq, report.head_hash);
+            println!(
+                "  (keep it, and check later: dagsorden audit verify --expect-head {}:{})",
+                report.head_seq, report.head_hash
+            );
             Ok(())
         }
         Some(fault) => {
@@ -130,6 +134,11 @@ fn verify_audit(settings: &Settings) -> Result<(), String> {
                 Fault::Gap { expected, found } => format!("records {expected} to {} are missing", found - 1),
                 Fault::BrokenLink { seq } => format!("record {seq} does not follow the record before it"),
                 Fault::Altered { seq, id } => format!("record {seq} (id {id}) was changed after it was sealed"),
+                Fault::Truncated { anchor_seq } => {
+                    format!("records 1 to {anchor_seq} were removed from its start without a retention record of it")
+                }
+                Fault::HeadMissing { seq } => format!("records up to {seq}, the head kept elsewhere, are missing"),
+                Fault::HeadChanged { seq } => format!("record {seq}, the head kept elsewhere, is not the one it was"),
             };
             Err(format!("the audit trail is broken after {} intact records: {what}", report.sealed))
         }

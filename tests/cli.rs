@@ -5,12 +5,31 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
+use diesel::{Connection, RunQueryDsl};
+
 const BINARY: &str = env!("CARGO_BIN_EXE_dagsorden");
 
 /// The service as a child process, stopped when dropped.
 struct Running {
     child: Child,
     base: String,
+    /// What the service writes after it started, a line at a time.
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Running {
+    /// The first line the service writes from now on that contains `text`.
+    fn wait_for_line(&self, text: &str, timeout: std::time::Duration) -> Option<String> {
+        let deadline = std::time::Instant::now() + timeout;
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return Some(line),
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+        None
+    }
 }
 
 impl Drop for Running {
@@ -54,7 +73,7 @@ fn serve(dir: &Path, envs: &[(&str, &str)]) -> Running {
     let mut seen = Vec::new();
     while let Ok(line) = received.recv_timeout(std::time::Duration::from_secs(30)) {
         if let Some(url) = line.split("listening on ").nth(1) {
-            return Running { child, base: url.trim().to_owned() };
+            return Running { child, base: url.trim().to_owned(), lines: received };
         }
         seen.push(line);
     }
@@ -477,4 +496,38 @@ fn webhooks_across_a_kill(database_url: &str) {
         assert_eq!(by_message[id].len(), delivery["attempts"].as_u64().unwrap() as usize + lost, "{delivery:#?}");
     }
     assert!(by_message[&held].len() >= 2, "{by_message:?}");
+}
+
+/// The service logs the audit trail's head as it seals records (the log is kept apart from the
+/// database), and `audit verify --expect-head` finds it gone when the newest records are removed.
+#[test]
+fn the_logged_audit_head_shows_records_removed_from_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = serve(dir.path(), &[]);
+    let admin = String::from_utf8(token(dir.path(), &[], &["--sub", "alice", "--roles", "admin"]).stdout).unwrap();
+    for name in ["Sekretariatet", "Direktionen"] {
+        let created = agent()
+            .post(format!("{}/v1/access-groups", running.base))
+            .header("Authorization", format!("Bearer {}", admin.trim()))
+            .header("Content-Type", "application/json")
+            .send(format!(r#"{{"name": "{name}", "tier": "staff"}}"#))
+            .unwrap();
+        assert_eq!(created.status().as_u16(), 201);
+    }
+    let line =
+        running.wait_for_line("audit chain head ", std::time::Duration::from_secs(10)).expect("the head is logged");
+    let head = line.split("audit chain head ").nth(1).unwrap().trim().to_owned();
+    drop(running);
+
+    let verify =
+        |head: &str| command(dir.path(), &[]).args(["audit", "verify", "--expect-head", head]).output().unwrap();
+    assert!(verify(&head).status.success(), "the logged head is in the chain");
+    let database = dir.path().join("data/dagsorden.db");
+    let mut conn = diesel::SqliteConnection::establish(&database.to_string_lossy()).unwrap();
+    diesel::sql_query("DELETE FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events)")
+        .execute(&mut conn)
+        .unwrap();
+    let refused = verify(&head);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("head kept elsewhere"), "{refused:?}");
 }

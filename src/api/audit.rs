@@ -49,7 +49,7 @@ pub struct AuditEventView {
     pub occurred_at: DateTime<FixedOffset>,
     /// Who: a user's or a client's subject, or `anonymous`.
     pub actor: String,
-    /// `user`, `client` or `anonymous`.
+    /// `user`, `client`, `anonymous`, or `service` (the service itself: its retention records).
     pub actor_kind: String,
     /// What: `create`, `update`, `delete`, `read` (of closed content), `denied`, `deactivate`, …
     pub action: String,

@@ -14,6 +14,7 @@ use super::State;
 use super::extract::{BodyRules, read_body};
 use super::policy::{Access, Routes};
 use crate::audit::{self, Object};
+use crate::auth::secret_generation;
 use crate::auth::{Authenticator, secrets};
 use crate::db::clients;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -157,7 +158,7 @@ async fn token(
         return Err(refused(StatusCode::UNAUTHORIZED, "invalid_client", "no client has such credentials", by_basic));
     }
     let auditor = state.auditor.clone();
-    let client_id = state
+    let (client_id, generation) = state
         .db
         .read(move |conn| {
             let client = clients::find_by_client_id(conn, &client_id)?;
@@ -174,7 +175,7 @@ async fn token(
                     let actor = audit::Actor { subject: &client.client_id, kind: "client" };
                     let object = Object::new("client", client.id);
                     auditor.later(audit::event(actor, "issue_token", &object, None::<&()>, None::<&()>));
-                    Ok(client.client_id)
+                    Ok((client.client_id, secret_generation(client.secret_rotated_at)))
                 }
                 _ => Err(refused(
                     StatusCode::UNAUTHORIZED,
@@ -185,7 +186,7 @@ async fn token(
             }
         })
         .await?;
-    let access_token = authenticator.mint_client_token(&client_id).map_err(ApiError::internal)?;
+    let access_token = authenticator.mint_client_token(&client_id, generation).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::PRAGMA, "no-cache"))

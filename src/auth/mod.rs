@@ -48,6 +48,16 @@ pub struct Caller {
     pub groups: Vec<String>,
     /// Service roles the token carries (users only; a client's come from its registration).
     pub roles: Vec<ServiceRole>,
+    /// For a client's token: the generation of the client's secret it was issued under (see
+    /// [`secret_generation`]); a token of an earlier secret is refused.
+    pub secret_generation: Option<i64>,
+}
+
+/// The generation of a client's secret: when it was last set, in microseconds. A client token
+/// carries the generation it was issued under, so that rotating the secret ends the tokens the
+/// old one got at once.
+pub fn secret_generation(rotated_at: chrono::NaiveDateTime) -> i64 {
+    rotated_at.and_utc().timestamp_micros()
 }
 
 /// The claims the service reads. `exp`, `iss`, `aud` and `sub` are checked by the validation.
@@ -64,6 +74,9 @@ struct IncomingClaims {
     roles: Vec<String>,
     #[serde(default)]
     token_use: Option<String>,
+    /// The service's client tokens: the client's secret generation.
+    #[serde(default)]
+    sgen: Option<i64>,
     /// Entra ID's group overage: the groups are not in the token but behind a Graph call.
     #[serde(default, rename = "_claim_names")]
     claim_names: Option<serde_json::Map<String, serde_json::Value>>,
@@ -89,6 +102,8 @@ struct LocalClaims {
     roles: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     token_use: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sgen: Option<i64>,
 }
 
 /// What the `token` command (and tests) put into a user token.
@@ -202,14 +217,15 @@ impl Authenticator {
         if !local.accept_user_tokens {
             return Err("local user tokens are turned off (DAGSORDEN_LOCAL_TOKENS=false)".into());
         }
-        local.sign(user, seconds, None)
+        local.sign(user, seconds, None, None)
     }
 
-    /// Signs a short-lived token for a registered service client (the client-credentials grant).
-    pub fn mint_client_token(&self, client_id: &str) -> Result<String, String> {
+    /// Signs a short-lived token for a registered service client (the client-credentials grant),
+    /// under the generation of its secret.
+    pub fn mint_client_token(&self, client_id: &str, secret_generation: i64) -> Result<String, String> {
         let local = self.local.as_ref().ok_or("the service has no signing key: set DAGSORDEN_TOKEN_SECRET")?;
         let claims = UserClaims { sub: client_id.to_owned(), ..UserClaims::default() };
-        local.sign(claims, self.client_token_lifetime.as_secs(), Some(CLIENT_TOKEN_USE))
+        local.sign(claims, self.client_token_lifetime.as_secs(), Some(CLIENT_TOKEN_USE), Some(secret_generation))
     }
 
     /// Verifies a bearer token.
@@ -303,6 +319,7 @@ fn caller_from_claims(claims: IncomingClaims, client: bool) -> Result<Caller, Re
         groups: if client { Vec::new() } else { claims.groups },
         // Roles this service does not know are someone else's business, not an error.
         roles: if client { Vec::new() } else { claims.roles.iter().filter_map(|r| r.parse().ok()).collect() },
+        secret_generation: if client { claims.sgen } else { None },
     })
 }
 
@@ -323,7 +340,13 @@ impl LocalIssuer {
         }
     }
 
-    fn sign(&self, user: UserClaims, seconds: u64, token_use: Option<&'static str>) -> Result<String, String> {
+    fn sign(
+        &self,
+        user: UserClaims,
+        seconds: u64,
+        token_use: Option<&'static str>,
+        sgen: Option<i64>,
+    ) -> Result<String, String> {
         let now = jsonwebtoken::get_current_timestamp();
         let claims = LocalClaims {
             iss: self.issuer.clone(),
@@ -336,6 +359,7 @@ impl LocalIssuer {
             groups: user.groups,
             roles: user.roles,
             token_use,
+            sgen,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|e| e.to_string())
     }

@@ -28,8 +28,15 @@ impl DirectGroups {
 /// Resolves the caller; 401 for a deactivated user or an unknown or disabled client.
 pub fn resolve(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime) -> ApiResult<Principal> {
     if caller.client {
-        return resolve_stored_client(conn, &caller.subject)?
-            .ok_or_else(|| ApiError::Unauthorized("The client is not registered or has been disabled.".into()));
+        let client = clients::find_by_client_id(conn, &caller.subject)?
+            .filter(|c| c.enabled)
+            .ok_or_else(|| ApiError::Unauthorized("The client is not registered or has been disabled.".into()))?;
+        if caller.secret_generation != Some(crate::auth::secret_generation(client.secret_rotated_at)) {
+            return Err(ApiError::Unauthorized(
+                "The client's secret has been replaced since this token was issued; request a new token.".into(),
+            ));
+        }
+        return client_principal(conn, client);
     }
     let user = users::record_seen(conn, caller, now)?;
     if !user.active {
@@ -45,6 +52,10 @@ pub fn resolve_stored_client(conn: &mut DbConnection, client_id: &str) -> ApiRes
     let Some(client) = clients::find_by_client_id(conn, client_id)?.filter(|c| c.enabled) else {
         return Ok(None);
     };
+    client_principal(conn, client).map(Some)
+}
+
+fn client_principal(conn: &mut DbConnection, client: clients::Client) -> ApiResult<Principal> {
     let direct = match client.group_id {
         Some(group) => access_groups::table
             .filter(access_groups::id.eq(group))
@@ -52,7 +63,7 @@ pub fn resolve_stored_client(conn: &mut DbConnection, client_id: &str) -> ApiRes
             .load(conn)?,
         None => Vec::new(),
     };
-    Ok(Some(principal(conn, client.client_id.clone(), true, client.roles(), DirectGroups(direct))?))
+    Ok(principal(conn, client.client_id.clone(), true, client.roles(), DirectGroups(direct))?)
 }
 
 /// A user as their last token left them (its groups and service roles), for what reaches them
@@ -64,7 +75,15 @@ pub fn resolve_stored_user(conn: &mut DbConnection, subject: &str) -> ApiResult<
     };
     let groups: Vec<String> = serde_json::from_str(&user.groups_seen).unwrap_or_default();
     let roles: Vec<ServiceRole> = serde_json::from_str(&user.roles_seen).unwrap_or_default();
-    let caller = Caller { subject: user.subject, client: false, name: None, email: None, groups, roles };
+    let caller = Caller {
+        subject: user.subject,
+        client: false,
+        name: None,
+        email: None,
+        groups,
+        roles,
+        secret_generation: None,
+    };
     let direct = direct_groups(conn, &caller)?;
     Ok(Some(principal(conn, caller.subject, false, caller.roles, direct)?))
 }

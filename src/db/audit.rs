@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use super::schema::{audit_anchor, audit_events};
 use super::{DbConnection, write_transaction};
-use crate::domain::audit::{self, Fault, GENESIS, Record, Sealed, Walker};
+use crate::domain::audit::{self, Fault, GENESIS, Record, Removal, Sealed, Walker};
 
 /// A record to append.
 #[derive(Clone, Debug, Insertable)]
@@ -183,8 +183,36 @@ pub struct Verification {
     pub fault: Option<Fault>,
 }
 
-/// Walks the chain from its anchor, in pages.
-pub fn verify(conn: &mut DbConnection) -> QueryResult<Verification> {
+/// The removal the latest retention record names, if any.
+fn latest_removal(conn: &mut DbConnection) -> QueryResult<Option<Removal>> {
+    let value: Option<Option<String>> = audit_events::table
+        .filter(audit_events::action.eq(PRUNE_ACTION))
+        .filter(audit_events::object_type.eq(PRUNE_OBJECT))
+        .order(audit_events::id.desc())
+        .select(audit_events::new_value)
+        .first(conn)
+        .optional()?;
+    Ok(value.flatten().and_then(|json| serde_json::from_str(&json).ok()))
+}
+
+/// The hash of the sealed record at `seq`, if the chain has one there.
+fn hash_at(conn: &mut DbConnection, seq: i64) -> QueryResult<Option<String>> {
+    Ok(audit_events::table
+        .filter(audit_events::seq.eq(seq))
+        .select(audit_events::hash)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten())
+}
+
+/// The chain's head now: the last sealed position and hash.
+pub fn current_head(conn: &mut DbConnection) -> QueryResult<(i64, String)> {
+    head(conn)
+}
+
+/// Walks the chain from its anchor, in pages; checks that the anchor is where retention left it and,
+/// given a head kept elsewhere, that the chain still holds it.
+pub fn verify(conn: &mut DbConnection, expected_head: Option<(i64, String)>) -> QueryResult<Verification> {
     const PAGE: i64 = 1000;
     let (anchor_seq, anchor_hash) = anchor(conn)?;
     let mut walker = Walker::from(anchor_seq, &anchor_hash);
@@ -215,14 +243,26 @@ pub fn verify(conn: &mut DbConnection) -> QueryResult<Verification> {
             break;
         }
     }
+    if fault.is_none() {
+        fault = audit::anchor_attested(anchor_seq, &anchor_hash, latest_removal(conn)?.as_ref()).err();
+    }
+    if let (None, Some((seq, hash))) = (&fault, &expected_head) {
+        let found = if *seq <= walker.head().0 { hash_at(conn, *seq)? } else { None };
+        fault = audit::head_kept((*seq, hash), found.as_deref()).err();
+    }
     let unsealed = audit_events::table.filter(audit_events::seq.is_null()).count().get_result(conn)?;
     let (head_seq, head_hash) = walker.head();
     Ok(Verification { sealed, unsealed, head_seq, head_hash: head_hash.to_owned(), fault })
 }
 
+/// What a retention record is: the service removed records from the start of the chain.
+const PRUNE_ACTION: &str = "prune";
+const PRUNE_OBJECT: &str = "audit";
+
 /// Removes sealed records older than `before` from the start of the chain, moving the anchor to the
-/// last one removed so that the rest still verifies. Returns how many were removed.
-pub fn prune(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
+/// last one removed so that the rest still verifies, and records that in the chain (the record that
+/// lets `verify` tell retention from tampering). Returns how many were removed.
+pub fn prune(conn: &mut DbConnection, before: NaiveDateTime, now: NaiveDateTime) -> QueryResult<usize> {
     write_transaction(conn, |conn| {
         let last: Option<(Option<i64>, Option<String>)> = audit_events::table
             .filter(audit_events::seq.is_not_null())
@@ -235,8 +275,25 @@ pub fn prune(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usiz
         let removed = diesel::delete(audit_events::table.filter(audit_events::seq.le(seq))).execute(conn)?;
         diesel::delete(audit_anchor::table).execute(conn)?;
         diesel::insert_into(audit_anchor::table)
-            .values((audit_anchor::id.eq(1), audit_anchor::seq.eq(seq), audit_anchor::hash.eq(hash)))
+            .values((audit_anchor::id.eq(1), audit_anchor::seq.eq(seq), audit_anchor::hash.eq(&hash)))
             .execute(conn)?;
+        let removal = Removal { through_seq: seq, through_hash: hash };
+        append(
+            conn,
+            &NewEvent {
+                occurred_at: now,
+                actor: "dagsorden".into(),
+                actor_kind: "service".into(),
+                action: PRUNE_ACTION.into(),
+                object_type: PRUNE_OBJECT.into(),
+                object_id: None,
+                committee_id: None,
+                closed: false,
+                old_value: None,
+                new_value: Some(serde_json::json!({"through_seq": removal.through_seq, "through_hash": removal.through_hash, "removed": removed, "before": before}).to_string()),
+                request_id: None,
+            },
+        )?;
         Ok(removed)
     })
 }

@@ -1,7 +1,10 @@
 //! The audit trail's hash chain: each sealed record's hash covers the record, its place in the chain
 //! and the previous record's hash, so that removing, inserting or altering a sealed record shows.
-//! (Removing the newest records shows only against a head hash kept elsewhere: `audit verify`
-//! prints it for that purpose.)
+//!
+//! The chain may begin after its first records only where retention removed them: removal moves the
+//! chain's anchor and is itself recorded in the chain, naming the anchor it left; an anchor no such
+//! record names is a removal from the start. Removing the newest records shows against a head kept
+//! elsewhere: the service logs its head as it seals, and `audit verify --expect-head` checks one.
 
 use chrono::NaiveDateTime;
 use serde::Serialize;
@@ -58,6 +61,43 @@ pub enum Fault {
     BrokenLink { seq: i64 },
     /// The record at `seq` was changed after it was sealed.
     Altered { seq: i64, id: i64 },
+    /// The chain begins after `anchor_seq`, and no retention record says that records were removed
+    /// up to there: records were removed from its start.
+    Truncated { anchor_seq: i64 },
+    /// The chain does not reach the head kept elsewhere: records were removed from its end.
+    HeadMissing { seq: i64 },
+    /// The record at the head kept elsewhere is not the one that was there.
+    HeadChanged { seq: i64 },
+}
+
+/// What a retention record says it removed: every record up to and including `through_seq`, the
+/// last of which had `through_hash`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, Serialize)]
+pub struct Removal {
+    pub through_seq: i64,
+    pub through_hash: String,
+}
+
+/// Whether the chain's anchor is where retention left it: no anchor (a chain from its first record),
+/// or the one the latest retention record names.
+pub fn anchor_attested(anchor_seq: i64, anchor_hash: &str, latest_removal: Option<&Removal>) -> Result<(), Fault> {
+    if anchor_seq == 0 && anchor_hash == GENESIS {
+        return Ok(());
+    }
+    match latest_removal {
+        Some(removal) if removal.through_seq == anchor_seq && removal.through_hash == anchor_hash => Ok(()),
+        _ => Err(Fault::Truncated { anchor_seq }),
+    }
+}
+
+/// Whether the head kept elsewhere (`expected`) is still in the chain: the chain reaches it and the
+/// record there is the same.
+pub fn head_kept(expected: (i64, &str), found: Option<&str>) -> Result<(), Fault> {
+    match found {
+        None => Err(Fault::HeadMissing { seq: expected.0 }),
+        Some(hash) if hash != expected.1 => Err(Fault::HeadChanged { seq: expected.0 }),
+        Some(_) => Ok(()),
+    }
 }
 
 /// Walks the chain from `anchor` (the position and hash before the first record present);
@@ -157,6 +197,24 @@ mod tests {
         let mut renumbered = removed.clone();
         renumbered[1].0 = 2;
         assert_eq!(walk(&renumbered, &["a", "c", "d"]), Err(Fault::BrokenLink { seq: 2 }));
+    }
+
+    #[test]
+    fn an_anchor_needs_the_retention_record_that_left_it() {
+        assert_eq!(anchor_attested(0, GENESIS, None), Ok(()));
+        let removal = Removal { through_seq: 40, through_hash: "ab".repeat(32) };
+        assert_eq!(anchor_attested(40, &"ab".repeat(32), Some(&removal)), Ok(()));
+        // Moved further without a record of it, or with none at all: removed from the start.
+        assert_eq!(anchor_attested(55, &"cd".repeat(32), Some(&removal)), Err(Fault::Truncated { anchor_seq: 55 }));
+        assert_eq!(anchor_attested(40, &"ab".repeat(32), None), Err(Fault::Truncated { anchor_seq: 40 }));
+        assert_eq!(anchor_attested(40, &"cd".repeat(32), Some(&removal)), Err(Fault::Truncated { anchor_seq: 40 }));
+    }
+
+    #[test]
+    fn a_head_kept_elsewhere_must_still_be_there() {
+        assert_eq!(head_kept((9, "h9"), Some("h9")), Ok(()));
+        assert_eq!(head_kept((9, "h9"), None), Err(Fault::HeadMissing { seq: 9 }));
+        assert_eq!(head_kept((9, "h9"), Some("other")), Err(Fault::HeadChanged { seq: 9 }));
     }
 
     #[test]

@@ -9,8 +9,13 @@ use crate::common::{PrivateCluster, Request, TestApp};
 use crate::db_tests;
 use crate::fixtures;
 use crate::receiver::WebhookReceiver;
+use crate::robustness::{run_verify, run_verify_with, sealed_audit_with};
 
-db_tests!(what_a_reader_is_shown_moves_only_when_it_may_see_the_change);
+db_tests!(
+    what_a_reader_is_shown_moves_only_when_it_may_see_the_change,
+    rotating_a_clients_secret_ends_the_tokens_it_got,
+    the_audit_trail_shows_removal_from_either_end,
+);
 
 /// A POST answered 503 because the database went away mid-request created nothing, and its
 /// Idempotency-Key is free again: the retry the client rightly makes is carried out, once. (Before,
@@ -209,4 +214,100 @@ fn what_a_reader_is_shown_moves_only_when_it_may_see_the_change(app: &TestApp) {
     let events: Vec<String> = got[delivered..].iter().map(|r| r.json()["type"].as_str().unwrap().to_owned()).collect();
     assert_eq!(events, ["meeting.updated", "item.updated"], "the visible change, once");
     assert_eq!(hook["url"], json!(receiver.url));
+}
+
+/// Rotating a client's secret is what an operator does when it has leaked: the tokens the old secret
+/// got stop at once, as a deactivated user's do. (Before, they worked until they expired.)
+fn rotating_a_clients_secret_ends_the_tokens_it_got(app: &TestApp) {
+    let (client_id, secret) = app.register_client("ESDH-integration", &[], None);
+    let issued = app.client_token(&client_id, &secret);
+    app.get("/v1/me", &issued).expect(200);
+    let record = app.get("/v1/clients?limit=200", &app.admin()).json()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["client_id"] == json!(client_id))
+        .unwrap()["id"]
+        .clone();
+    let rotated = app.post(&format!("/v1/clients/{record}/secret"), &app.admin(), json!({})).expect(200).json();
+    let new_secret = rotated["client_secret"].as_str().unwrap();
+
+    let refused = app.get("/v1/me", &issued).problem(401, "unauthorized");
+    assert!(refused["detail"].as_str().unwrap().contains("secret"), "{refused}");
+    app.get("/v1/changes", &issued).problem(401, "unauthorized");
+    let fresh = app.client_token(&client_id, new_secret);
+    assert_eq!(app.get("/v1/me", &fresh).expect(200).json()["subject"], json!(client_id));
+    // The old secret itself gets nothing more.
+    let form = format!("grant_type=client_credentials&client_id={client_id}&client_secret={secret}");
+    let old =
+        app.call(Request::new("POST", "/v1/auth/token").raw("application/x-www-form-urlencoded", form.into_bytes()));
+    assert_eq!(old.problem(401, "token-request-refused")["error"], "invalid_client");
+}
+
+/// Runs SQL on the test's database, as an attacker with access to it would.
+fn tamper(app: &TestApp, sql: &str) {
+    match &app.database_url {
+        dagsorden::db::DatabaseUrl::Sqlite(path) => {
+            let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+            diesel::sql_query(sql).execute(&mut conn).unwrap();
+        }
+        dagsorden::db::DatabaseUrl::Postgres(url) => {
+            let mut conn = PgConnection::establish(url).unwrap();
+            diesel::sql_query(sql).execute(&mut conn).unwrap();
+        }
+    }
+}
+
+/// Records removed from either end of the audit trail show: from its start, however the anchor is
+/// moved, unless retention recorded the removal; from its end, against a head kept elsewhere.
+/// (Before, deleting the oldest records and moving the anchor to the last one deleted verified.)
+fn the_audit_trail_shows_removal_from_either_end(app: &TestApp) {
+    let c = fixtures::committee(app, "Direktionen", "none");
+    for month in 4..=6 {
+        fixtures::meeting(app, &c, &format!("2022-0{month}-25T12:30:00+02:00"));
+    }
+    let auditor = app.token("revisor", &[], &["auditor"]);
+    let events = sealed_audit_with(app, &auditor, "", |_| true);
+    let (ok, report) = run_verify(app);
+    assert!(ok, "{report}");
+    let head = report.split("--expect-head ").nth(1).unwrap().split(')').next().unwrap().trim().to_owned();
+    let (ok, report) = run_verify_with(app, &["--expect-head", &head]);
+    assert!(ok, "the head kept elsewhere is there: {report}");
+
+    // The newest record goes: the chain left is intact, but it no longer holds the head kept.
+    let newest = events.iter().map(|e| e["seq"].as_i64().unwrap()).max().unwrap();
+    tamper(app, &format!("DELETE FROM audit_events WHERE seq = {newest}"));
+    let (ok, report) = run_verify_with(app, &["--expect-head", &head]);
+    assert!(!ok && report.contains("head kept elsewhere"), "{report}");
+
+    // The oldest two go, and the anchor is moved to the second as retention would: no retention
+    // record says so.
+    let second = stored_hash(app, 2);
+    tamper(app, "DELETE FROM audit_events WHERE seq <= 2");
+    tamper(app, "DELETE FROM audit_anchor");
+    tamper(app, &format!("INSERT INTO audit_anchor (id, seq, hash) VALUES (1, 2, '{second}')"));
+    let (ok, report) = run_verify(app);
+    assert!(!ok && report.contains("removed from its start"), "{report}");
+}
+
+/// The hash the sealed record at `seq` carries (the API does not show it), read as an attacker with
+/// access to the database would.
+fn stored_hash(app: &TestApp, seq: i64) -> String {
+    #[derive(diesel::QueryableByName)]
+    struct Hash {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        hash: String,
+    }
+    let sql = format!("SELECT hash FROM audit_events WHERE seq = {seq}");
+    let stored: Vec<Hash> = match &app.database_url {
+        dagsorden::db::DatabaseUrl::Sqlite(path) => {
+            let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+            diesel::sql_query(sql).load(&mut conn).unwrap()
+        }
+        dagsorden::db::DatabaseUrl::Postgres(url) => {
+            let mut conn = PgConnection::establish(url).unwrap();
+            diesel::sql_query(sql).load(&mut conn).unwrap()
+        }
+    };
+    stored.into_iter().next().expect("a sealed record").hash
 }

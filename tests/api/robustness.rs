@@ -450,30 +450,38 @@ fn the_audit_trail_records_changes_reads_and_denials(app: &TestApp) {
     app.get("/v1/audit", &app.admin()).problem(403, "forbidden");
 }
 
-/// Retention removes the oldest records; the chain still verifies from the anchor they leave, and
-/// grows on from it.
+/// Retention removes the oldest records and records that it did; the chain still verifies from the
+/// anchor they leave, and grows on from it.
 fn audit_records_past_retention_are_pruned_and_the_rest_still_verifies(app: &TestApp) {
     let committee = fixtures::committee(app, "Direktionen", "none");
     let auditor = app.token("revisor", &[], &["auditor"]);
     let before = sealed_audit(app, &auditor, "").len();
     let cutoff = dagsorden::time::now() + chrono::Duration::seconds(1);
     let db = dagsorden::db::Database::open(&app.database_url, 1, Duration::from_secs(5)).unwrap();
-    let removed = db.blocking(|conn| Ok(dagsorden::db::audit::prune(conn, cutoff)?)).unwrap();
+    let now = dagsorden::time::now();
+    let removed = db.blocking(|conn| Ok(dagsorden::db::audit::prune(conn, cutoff, now)?)).unwrap();
     assert_eq!(removed, before);
     let (ok, report) = run_verify(app);
-    assert!(ok && report.contains("0 sealed records"), "{report}");
+    assert!(ok && report.contains("0 sealed records, 1 not yet sealed"), "{report}");
 
     fixtures::meeting(app, &committee, "2022-04-25T12:30:00+02:00");
     let after = sealed_audit(app, &auditor, "");
-    assert_eq!(after.len(), 1);
+    assert_eq!(after.len(), 2);
+    assert_eq!(after[0]["action"], "prune", "the removal is itself in the chain");
+    assert_eq!(after[0]["new_value"]["through_seq"], before as i64);
     assert_eq!(after[0]["seq"], before as i64 + 1, "the chain goes on from the anchor");
     let (ok, report) = run_verify(app);
-    assert!(ok && report.contains("1 sealed records"), "{report}");
+    assert!(ok && report.contains("2 sealed records"), "{report}");
 }
 
-fn run_verify(app: &TestApp) -> (bool, String) {
+pub fn run_verify(app: &TestApp) -> (bool, String) {
+    run_verify_with(app, &[])
+}
+
+pub fn run_verify_with(app: &TestApp, args: &[&str]) -> (bool, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_dagsorden"))
         .args(["audit", "verify"])
+        .args(args)
         .env("DATABASE_URL", app.database_url.unredacted())
         .output()
         .unwrap();
