@@ -229,7 +229,7 @@ pub fn markdown(document: &Document, attachment_link: AttachmentLink<'_>) -> Str
         for section in &item.sections {
             line(format!("{} {}", "#".repeat(section.level), section.heading));
             if !section.markdown.is_empty() {
-                line(section.markdown.trim().to_owned());
+                line(section_markdown(&section.markdown, section.level).trim().to_owned());
             }
         }
         if !item.attachments.is_empty() {
@@ -261,27 +261,47 @@ fn shifted(level: HeadingLevel, by: usize) -> HeadingLevel {
     HeadingLevel::try_from(shifted).unwrap_or(HeadingLevel::H6)
 }
 
-/// A section's Markdown as HTML: raw HTML is shown as text, links go to the web or mail only, images
-/// become their description, and headings sit below the section's own.
+/// The Markdown a section's text is read as.
+const MARKDOWN: Options = Options::ENABLE_TABLES.union(Options::ENABLE_STRIKETHROUGH);
+
+/// A section's Markdown, made safe to render anywhere: raw HTML becomes text, links go to the web
+/// or mail only, images become their description, and headings sit below the section's own.
+fn safe_events(markdown: &str, heading_offset: usize) -> impl Iterator<Item = Event<'_>> {
+    Parser::new_ext(markdown, MARKDOWN).map(move |event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        // A block of HTML is a paragraph of its text.
+        Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
+        Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            let dest_url = if safe_link(&dest_url) { dest_url } else { CowStr::Borrowed("#") };
+            Event::Start(Tag::Link { link_type, dest_url, title, id })
+        }
+        Event::Start(Tag::Image { .. }) => Event::Start(Tag::Emphasis),
+        Event::End(TagEnd::Image) => Event::End(TagEnd::Emphasis),
+        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level: shifted(level, heading_offset), id, classes, attrs })
+        }
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shifted(level, heading_offset))),
+        other => other,
+    })
+}
+
+/// A section's Markdown as HTML, made safe (see [`safe_events`]).
 pub fn section_html(markdown: &str, heading_offset: usize) -> String {
-    let events =
-        Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|event| match event {
-            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = if safe_link(&dest_url) { dest_url } else { CowStr::Borrowed("#") };
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
-            }
-            Event::Start(Tag::Image { .. }) => Event::Start(Tag::Emphasis),
-            Event::End(TagEnd::Image) => Event::End(TagEnd::Emphasis),
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-                Event::Start(Tag::Heading { level: shifted(level, heading_offset), id, classes, attrs })
-            }
-            Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shifted(level, heading_offset))),
-            other => other,
-        });
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events);
+    pulldown_cmark::html::push_html(&mut html, safe_events(markdown, heading_offset));
     html
+}
+
+/// A section's Markdown as Markdown again, made safe (see [`safe_events`]): whatever renders the
+/// published Markdown (a municipality's website) gets no HTML, script or image from it.
+pub fn section_markdown(markdown: &str, heading_offset: usize) -> String {
+    let mut out = String::new();
+    if pulldown_cmark_to_cmark::cmark(safe_events(markdown, heading_offset), &mut out, MARKDOWN).is_err() {
+        // The writer refuses only event streams no parser makes; fall back to the text, escaped.
+        return escape_markdown(markdown);
+    }
+    out
 }
 
 struct HtmlSection {
@@ -333,6 +353,25 @@ mod tests {
         assert!(!html.contains("<img"), "{html}");
         assert!(section_html("# Overskrift", 3).contains("<h4>"));
         assert!(section_html("- en\n- to", 3).contains("<li>en</li>"));
+    }
+
+    #[test]
+    fn published_markdown_carries_no_html_scripts_or_images() {
+        let text = "Indledning <script>alert(1)</script> og <iframe src=\"https://evil\"></iframe>\n\n\
+                    <div onclick=\"x()\">blok</div>\n\n[klik](javascript:alert(1)) ![x](https://evil/x.png)";
+        let markdown = section_markdown(text, 3);
+        // Rendered by any CommonMark renderer, it holds no element of the attacker's.
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, Parser::new(&markdown));
+        for element in ["<script", "<iframe", "<div", "<img", "javascript:"] {
+            assert!(!html.contains(element), "{element} in {html} (from {markdown})");
+        }
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        // What Markdown is for stays: emphasis, lists, tables, links to the web, headings below the section's.
+        let kept = section_markdown("*Vigtigt*\n\n- en\n- to\n\n[KL](https://www.kl.dk)\n\n# Baggrund", 3);
+        for part in ["*Vigtigt*", "* en", "[KL](https://www.kl.dk)", "#### Baggrund"] {
+            assert!(kept.contains(part), "{part} in {kept}");
+        }
     }
 
     #[test]

