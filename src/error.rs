@@ -81,6 +81,9 @@ pub enum ApiError {
     PreconditionRequired,
     #[error("payload too large (limit {0} bytes)")]
     PayloadTooLarge(usize),
+    /// The request's header fields are larger than the service reads (the limit in bytes).
+    #[error("header fields too large (limit {0} bytes)")]
+    HeadersTooLarge(usize),
     #[error("unsupported media type")]
     UnsupportedMediaType(String),
     /// None of the media types the client accepts can be given; the string lists those that can.
@@ -134,6 +137,7 @@ impl ApiError {
             ApiError::PreconditionFailed => "precondition-failed",
             ApiError::PreconditionRequired => "precondition-required",
             ApiError::PayloadTooLarge(_) => "payload-too-large",
+            ApiError::HeadersTooLarge(_) => "headers-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::NotAcceptable(_) => "not-acceptable",
             ApiError::MethodNotAllowed(_) => "method-not-allowed",
@@ -170,6 +174,9 @@ impl ApiError {
                 (Some("Send If-Match with the ETag from your last read of this resource.".to_owned()), Vec::new())
             }
             ApiError::PayloadTooLarge(limit) => (Some(format!("The limit is {limit} bytes.")), Vec::new()),
+            ApiError::HeadersTooLarge(limit) => {
+                (Some(format!("The header fields together may hold at most {limit} bytes.")), Vec::new())
+            }
             ApiError::UnsupportedMediaType(detail) => (Some(detail.clone()), Vec::new()),
             ApiError::NotAcceptable(offered) => (Some(format!("This answers as {offered}.")), Vec::new()),
             ApiError::MethodNotAllowed(allow) => (Some(format!("This resource supports {allow}.")), Vec::new()),
@@ -278,6 +285,12 @@ pub const PROBLEM_TYPES: &[ProblemType] = &[
         description: "The body exceeds the configured limit. Nothing was changed.",
     },
     ProblemType {
+        slug: "headers-too-large",
+        title: "The request's header fields are too large",
+        description: "The header fields together (a token, say) are larger than the service reads. Nothing was \
+                      read or changed.",
+    },
+    ProblemType {
         slug: "unsupported-media-type",
         title: "Unsupported media type",
         description: "The body must be sent as `application/json` (or `application/merge-patch+json` for PATCH).",
@@ -348,6 +361,7 @@ impl ResponseError for ApiError {
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,

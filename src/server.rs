@@ -115,6 +115,22 @@ async fn bounded_preconditions(
     }
 }
 
+/// The most bytes of header fields a request may carry: a token from an identity provider is a few
+/// kilobytes. (Beyond 128 KiB the HTTP layer answers 431 itself, before the service sees the request.)
+const MAX_HEADER_BYTES: usize = 64 * 1024;
+
+/// Refuses a request whose header fields are too large, with a problem (431).
+async fn bounded_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let size: usize = req.headers().iter().map(|(name, value)| name.as_str().len() + value.len() + 4).sum();
+    if size > MAX_HEADER_BYTES {
+        return Ok(req.error_response(ApiError::HeadersTooLarge(MAX_HEADER_BYTES)).map_into_boxed_body());
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
 /// What answers a request no route took.
 async fn fallback(req: HttpRequest, routes: web::Data<Routes>) -> HttpResponse {
     match routes.allowed(req.path()) {
@@ -224,6 +240,7 @@ impl Service {
             .default_service(web::to(fallback))
             .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
             .wrap(from_fn(bounded_preconditions))
+            .wrap(from_fn(bounded_headers))
             .wrap(from_fn(headers::middleware))
             .wrap(cors)
             .wrap(from_fn(api::audit::record_denials))

@@ -9,6 +9,7 @@ use validator::Validate;
 
 use super::Authenticated;
 use super::extract::{IfMatch, JsonBody, QueryParams, Timestamp, not_null, present};
+use super::extract::{line, text};
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
 use super::{State, created, etagged, manages, require_manager};
@@ -70,16 +71,16 @@ impl From<AccessGroup> for AccessGroupView {
 #[serde(deny_unknown_fields)]
 #[schema(examples(json!({"name": "Borgerservice", "external_id": "9b2e4c1a-5d3f-4e8b-a6c7-1f0e2d3c4b5a", "tier": "unit", "description": "Borgerservice i Kalundborg Kommune."})))]
 pub struct NewAccessGroup {
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200), custom(function = line))]
+    #[schema(min_length = 1, max_length = 200, extensions(("x-text" = json!("line"))))]
     pub name: String,
-    #[validate(length(min = 1, max = 256))]
-    #[schema(min_length = 1, max_length = 256)]
+    #[validate(length(min = 1, max = 256), custom(function = line))]
+    #[schema(min_length = 1, max_length = 256, extensions(("x-text" = json!("line"))))]
     pub external_id: Option<String>,
     pub tier: Tier,
     pub parent_id: Option<i64>,
-    #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
+    #[validate(length(max = 2000), custom(function = text))]
+    #[schema(max_length = 2000, extensions(("x-text" = json!("text"))))]
     pub description: Option<String>,
     /// Only admins set this (default `false`).
     #[serde(default)]
@@ -105,10 +106,10 @@ impl From<NewAccessGroup> for GroupFields {
 #[schema(examples(json!({"description": "Borgerservice og Kontrolgruppen.", "parent_id": null})))]
 pub struct AccessGroupPatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    #[schema(nullable = false, min_length = 1, max_length = 200, extensions(("x-text" = json!("line"))))]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 256)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 256, extensions(("x-text" = json!("line"))))]
     pub external_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
@@ -117,7 +118,7 @@ pub struct AccessGroupPatch {
     #[schema(value_type = Option<i64>)]
     pub parent_id: Option<Option<i64>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 2000)]
+    #[schema(value_type = Option<String>, max_length = 2000, extensions(("x-text" = json!("text"))))]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]

@@ -18,6 +18,7 @@ use validator::{Validate, ValidationError};
 
 use super::Authenticated;
 use super::extract::{IfMatch, JsonBody, QueryParams, Timestamp, negotiate, not_null, present};
+use super::extract::{line, text};
 use super::items::item_in_full;
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
@@ -182,11 +183,11 @@ fn years(input: &AllocationInput) -> Result<(), ValidationError> {
 #[schema(examples(json!({"title": "MARS – særligt dyre enkeltsager", "total_ore": 4843600, "kind": "annual", "first_year": 2021, "price_year": 2021, "status": "approved", "method": "equal", "payers": [{"group_id": 4}, {"group_id": 6}, {"group_id": 7}, {"group_id": 9}]})))]
 pub struct AllocationInput {
     /// E.g. "MARS – mellemkommunale betalinger".
-    #[validate(length(min = 1, max = 500))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[validate(length(min = 1, max = 500), custom(function = line))]
+    #[schema(min_length = 1, max_length = 500, extensions(("x-text" = json!("line"))))]
     pub title: String,
-    #[validate(length(max = 20000))]
-    #[schema(max_length = 20000)]
+    #[validate(length(max = 20000), custom(function = text))]
+    #[schema(max_length = 20000, extensions(("x-text" = json!("text"))))]
     pub description: Option<String>,
     /// In øre (1 kr. = 100 øre): for an annual allocation, each year.
     #[validate(range(min = 0, max = MAX_TOTAL_ORE))]
@@ -233,10 +234,10 @@ fn proposed() -> AllocationStatus {
 #[schema(examples(json!({"status": "ended", "last_year": 2024})))]
 pub struct AllocationPatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false, min_length = 1, max_length = 500)]
+    #[schema(nullable = false, min_length = 1, max_length = 500, extensions(("x-text" = json!("line"))))]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 20000)]
+    #[schema(value_type = Option<String>, max_length = 20000, extensions(("x-text" = json!("text"))))]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false, minimum = 0, maximum = 1_000_000_000_000_000_i64)]
@@ -277,11 +278,11 @@ pub struct AllocationPatch {
 #[schema(examples(json!({"first_year": 2021, "status": "approved", "method": "equal", "payers": [{"group_id": 3}, {"group_id": 4}, {"group_id": 5}, {"group_id": 6}, {"group_id": 7}, {"group_id": 8}, {"group_id": 9}]})))]
 pub struct AllocationFromAmount {
     /// The amount's label when absent.
-    #[validate(length(min = 1, max = 500))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[validate(length(min = 1, max = 500), custom(function = line))]
+    #[schema(min_length = 1, max_length = 500, extensions(("x-text" = json!("line"))))]
     pub title: Option<String>,
-    #[validate(length(max = 20000))]
-    #[schema(max_length = 20000)]
+    #[validate(length(max = 20000), custom(function = text))]
+    #[schema(max_length = 20000, extensions(("x-text" = json!("text"))))]
     pub description: Option<String>,
     #[validate(range(min = 1900, max = 2200))]
     #[schema(minimum = 1900, maximum = 2200)]

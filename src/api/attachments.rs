@@ -35,6 +35,7 @@ use crate::domain::access::{ItemView, Principal, item_view};
 use crate::domain::files::{classify, clean_filename};
 use crate::domain::lifecycle::Change;
 use crate::domain::limits;
+use crate::domain::text::{self, Shape};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::time;
 
@@ -88,7 +89,7 @@ impl From<Attachment> for AttachmentView {
 pub struct AttachmentUpload {
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
-    #[schema(min_length = 1, max_length = 300, required = false)]
+    #[schema(min_length = 1, max_length = 300, required = false, extensions(("x-text" = json!("line"))))]
     title: String,
 }
 
@@ -260,9 +261,11 @@ async fn receive(req: &HttpRequest, payload: web::Payload, rules: BodyRules) -> 
         .and_then(clean_filename)
         .ok_or_else(|| ApiError::validation("file", "the file part needs a file name (e.g. notat.pdf)"))?;
     if let Some(text) = &title {
-        let length = text.chars().count();
-        if length == 0 || length > 300 || text.chars().any(char::is_control) {
-            return Err(ApiError::validation("title", "must be 1 to 300 characters without control characters"));
+        if text.chars().count() > 300 {
+            return Err(ApiError::validation("title", "must be at most 300 characters"));
+        }
+        if let Some(reason) = text::refusal(text, Shape::Line) {
+            return Err(ApiError::validation("title", reason));
         }
     }
     Ok(Received { content, filename, title })

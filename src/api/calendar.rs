@@ -19,6 +19,7 @@ use validator::Validate;
 
 use super::Authenticated;
 use super::extract::QueryParams;
+use super::extract::line;
 use super::extract::{IfMatch, JsonBody};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
@@ -92,8 +93,8 @@ pub struct NewCalendarFeedView {
 #[schema(examples(json!({"name": "Min kalender"})))]
 pub struct NewCalendarFeed {
     /// What the feed is for, e.g. "Outlook på telefonen".
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200), custom(function = line))]
+    #[schema(min_length = 1, max_length = 200, extensions(("x-text" = json!("line"))))]
     pub name: Option<String>,
 }
 

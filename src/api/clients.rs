@@ -11,6 +11,7 @@ use validator::Validate;
 
 use super::Authenticated;
 use super::access_groups::ListQuery;
+use super::extract::line;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
@@ -86,8 +87,8 @@ fn enabled_by_default() -> bool {
 #[serde(deny_unknown_fields)]
 #[schema(examples(json!({"name": "ESDH-integration", "group_id": 3, "roles": []})))]
 pub struct NewClient {
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200), custom(function = line))]
+    #[schema(min_length = 1, max_length = 200, extensions(("x-text" = json!("line"))))]
     pub name: String,
     /// Service roles the client holds (each at most once).
     #[serde(default)]
@@ -111,7 +112,7 @@ impl From<NewClient> for ClientFields {
 #[schema(examples(json!({"enabled": false})))]
 pub struct ClientPatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    #[schema(nullable = false, min_length = 1, max_length = 200, extensions(("x-text" = json!("line"))))]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false, max_items = 3)]

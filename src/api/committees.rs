@@ -10,6 +10,7 @@ use validator::Validate;
 use super::Authenticated;
 use super::access_groups::ListQuery;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
+use super::extract::{line, text};
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
 use super::{State, created, etagged, manages, require_manager};
@@ -72,16 +73,16 @@ fn not_published() -> Publication {
 #[serde(deny_unknown_fields)]
 #[schema(examples(json!({"name": "Direktionen", "kind": "executive_board", "owner_group_id": 1, "publication": "internal", "description": "Kommunens direktion."})))]
 pub struct NewCommittee {
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200), custom(function = line))]
+    #[schema(min_length = 1, max_length = 200, extensions(("x-text" = json!("line"))))]
     pub name: String,
     pub kind: CommitteeKind,
     pub owner_group_id: i64,
     /// Defaults to `none`: nothing is published until someone decides otherwise.
     #[serde(default = "not_published")]
     pub publication: Publication,
-    #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
+    #[validate(length(max = 2000), custom(function = text))]
+    #[schema(max_length = 2000, extensions(("x-text" = json!("text"))))]
     pub description: Option<String>,
     /// Whether the minutes wait for every approver's sign-off; defaults to `false`.
     #[serde(default)]
@@ -107,7 +108,7 @@ impl From<NewCommittee> for CommitteeFields {
 #[schema(examples(json!({"publication": "public", "requires_sign_off": true})))]
 pub struct CommitteePatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    #[schema(nullable = false, min_length = 1, max_length = 200, extensions(("x-text" = json!("line"))))]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
@@ -119,7 +120,7 @@ pub struct CommitteePatch {
     #[schema(nullable = false)]
     pub publication: Option<Publication>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 2000)]
+    #[schema(value_type = Option<String>, max_length = 2000, extensions(("x-text" = json!("text"))))]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]

@@ -11,6 +11,7 @@ use validator::Validate;
 use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
+use super::extract::{filled_text, line};
 use super::items::find_readable_item;
 use super::meetings::require_secretary;
 use super::pagination::SinceQuery;
@@ -66,11 +67,11 @@ impl From<Exclusion> for ExclusionView {
 #[schema(examples(json!({"subject": "jlt@kalundborg.dk", "reason": "Inhabil: nærtstående part i sagen."})))]
 pub struct NewExclusion {
     /// The user's subject (as in a participant's `user_subject`).
-    #[validate(length(min = 1, max = 256))]
-    #[schema(min_length = 1, max_length = 256)]
+    #[validate(length(min = 1, max = 256), custom(function = line))]
+    #[schema(min_length = 1, max_length = 256, extensions(("x-text" = json!("line"))))]
     pub subject: String,
-    #[validate(length(min = 1, max = 500))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[validate(length(min = 1, max = 500), custom(function = filled_text))]
+    #[schema(min_length = 1, max_length = 500, extensions(("x-text" = json!("filled-text"))))]
     pub reason: Option<String>,
 }
 

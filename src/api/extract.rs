@@ -18,6 +18,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use validator::ValidationError;
+
+use crate::domain::text::{self, Shape};
 use crate::error::{ApiError, FieldError};
 
 /// How request bodies are read, as configured: JSON bodies of at most `limit` bytes within
@@ -513,5 +516,29 @@ mod time_tests {
         let day: Result<Day, _> = serde_json::from_str("\"2022-04-25\"");
         assert_eq!(day.unwrap().0, NaiveDate::from_ymd_opt(2022, 4, 25).unwrap());
         assert!(serde_json::from_str::<Day>("\"+02022-04-25\"").is_err());
+    }
+}
+
+/// The field rules for free text (see `domain::text`), for `#[validate(custom(function = …))]`; the
+/// field's schema carries the matching `x-text` mark, which the document turns into a `pattern`.
+pub fn line(value: &str) -> Result<(), ValidationError> {
+    shaped(value, Shape::Line)
+}
+
+pub fn text(value: &str) -> Result<(), ValidationError> {
+    shaped(value, Shape::Text)
+}
+
+pub fn filled_text(value: &str) -> Result<(), ValidationError> {
+    shaped(value, Shape::FilledText)
+}
+
+fn shaped(value: &str, shape: Shape) -> Result<(), ValidationError> {
+    if value.is_empty() {
+        return Ok(()); // the field's length rule says what an empty value lacks, once
+    }
+    match text::refusal(value, shape) {
+        None => Ok(()),
+        Some(reason) => Err(ValidationError::new(shape.name()).with_message(reason.into())),
     }
 }

@@ -11,6 +11,7 @@ use validator::Validate;
 
 use super::Authenticated;
 use super::extract::QueryParams;
+use super::extract::line;
 use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::items::{item_in_full, read_item_in_full};
 use super::lifecycle::allow;
@@ -76,8 +77,8 @@ impl From<ItemAmount> for ItemAmountView {
 #[serde(deny_unknown_fields)]
 #[schema(examples(json!({"label": "MARS – mellemkommunale betalinger", "kind": "expense", "recurrence": "annual", "amount_ore": 19374600, "price_year": 2021})))]
 pub struct NewItemAmount {
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200), custom(function = line))]
+    #[schema(min_length = 1, max_length = 200, extensions(("x-text" = json!("line"))))]
     pub label: String,
     pub kind: AmountKind,
     pub recurrence: Recurrence,
@@ -108,7 +109,7 @@ impl From<NewItemAmount> for ItemAmountFields {
 #[schema(examples(json!({"amount_ore": 19400000})))]
 pub struct ItemAmountPatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    #[schema(nullable = false, min_length = 1, max_length = 200, extensions(("x-text" = json!("line"))))]
     pub label: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]

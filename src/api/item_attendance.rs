@@ -12,6 +12,7 @@ use validator::{Validate, ValidationError};
 use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
+use super::extract::{filled_text, line};
 use super::items::{item_in_full, read_item_in_full};
 use super::lifecycle::allow;
 use super::pagination::SinceQuery;
@@ -88,11 +89,11 @@ pub struct NewItemAttendance {
     /// For `absent`: a participant of the item's meeting.
     pub participant_id: Option<i64>,
     /// For `guest`.
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200), custom(function = line))]
+    #[schema(min_length = 1, max_length = 200, extensions(("x-text" = json!("line"))))]
     pub name: Option<String>,
-    #[validate(length(min = 1, max = 500))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[validate(length(min = 1, max = 500), custom(function = filled_text))]
+    #[schema(min_length = 1, max_length = 500, extensions(("x-text" = json!("filled-text"))))]
     pub note: Option<String>,
 }
 

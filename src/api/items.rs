@@ -9,6 +9,7 @@ use validator::{Validate, ValidationError};
 
 use super::Authenticated;
 use super::extract::{IfMatch, JsonBody, QueryParams, content_etag, not_null, present};
+use super::extract::{filled_text, line, text};
 use super::lifecycle::allow;
 use super::meetings::{find_readable, require_secretary};
 use super::pagination::SinceQuery;
@@ -63,8 +64,8 @@ fn outcome_or_text(decision: &NewDecision) -> Result<(), ValidationError> {
 pub struct NewDecision {
     pub outcome: Option<DecisionOutcome>,
     /// The decision as written in the minutes, e.g. "Taget til efterretning." (Markdown).
-    #[validate(length(min = 1, max = 20000))]
-    #[schema(min_length = 1, max_length = 20000)]
+    #[validate(length(min = 1, max = 20000), custom(function = filled_text))]
+    #[schema(min_length = 1, max_length = 20000, extensions(("x-text" = json!("filled-text"))))]
     pub text: Option<String>,
 }
 
@@ -235,8 +236,8 @@ pub struct NewItem {
     #[validate(range(min = 1))]
     #[schema(minimum = 1)]
     pub position: Option<i32>,
-    #[validate(length(min = 1, max = 500))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[validate(length(min = 1, max = 500), custom(function = line))]
+    #[schema(min_length = 1, max_length = 500, extensions(("x-text" = json!("line"))))]
     pub title: String,
     #[serde(default)]
     pub closed: bool,
@@ -250,20 +251,20 @@ pub struct NewItem {
     #[schema(pattern = r"^[0-9A-Za-z](?:[0-9A-Za-z./-]{0,62}[0-9A-Za-z])?$", max_length = 64)]
     pub document_number: Option<String>,
     pub case_type: Option<CaseType>,
-    #[validate(length(max = MAX_SECTION))]
-    #[schema(max_length = 200000)]
+    #[validate(length(max = MAX_SECTION), custom(function = text))]
+    #[schema(max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub summary: Option<String>,
-    #[validate(length(max = MAX_SECTION))]
-    #[schema(max_length = 200000)]
+    #[validate(length(max = MAX_SECTION), custom(function = text))]
+    #[schema(max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub recommendation: Option<String>,
-    #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
+    #[validate(length(max = 2000), custom(function = text))]
+    #[schema(max_length = 2000, extensions(("x-text" = json!("text"))))]
     pub handled_by: Option<String>,
-    #[validate(length(max = MAX_SECTION))]
-    #[schema(max_length = 200000)]
+    #[validate(length(max = MAX_SECTION), custom(function = text))]
+    #[schema(max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub presentation: Option<String>,
-    #[validate(length(max = MAX_SECTION))]
-    #[schema(max_length = 200000)]
+    #[validate(length(max = MAX_SECTION), custom(function = text))]
+    #[schema(max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub financial_consequences: Option<String>,
 }
 
@@ -292,7 +293,7 @@ impl From<NewItem> for ItemFields {
 #[schema(examples(json!({"recommendation": "Sekretariatschefen indstiller, at strategien for implementering af FirstAgenda godkendes med de drøftede ændringer.", "document_number": "326-2022-97139"})))]
 pub struct ItemPatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false, min_length = 1, max_length = 500)]
+    #[schema(nullable = false, min_length = 1, max_length = 500, extensions(("x-text" = json!("line"))))]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
@@ -310,19 +311,19 @@ pub struct ItemPatch {
     #[schema(value_type = Option<CaseType>)]
     pub case_type: Option<Option<CaseType>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 200000)]
+    #[schema(value_type = Option<String>, max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub summary: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 200000)]
+    #[schema(value_type = Option<String>, max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub recommendation: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 2000)]
+    #[schema(value_type = Option<String>, max_length = 2000, extensions(("x-text" = json!("text"))))]
     pub handled_by: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 200000)]
+    #[schema(value_type = Option<String>, max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub presentation: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 200000)]
+    #[schema(value_type = Option<String>, max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub financial_consequences: Option<Option<String>>,
 }
 

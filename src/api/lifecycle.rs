@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::extract::filled_text;
 use super::extract::{IfMatch, JsonBody};
 use super::meetings::{MeetingSummary, find_readable, require_secretary};
 use super::policy::{Access, Routes};
@@ -58,8 +59,8 @@ pub fn allow(status: MeetingStatus, change: Change) -> ApiResult<()> {
 #[schema(examples(json!({"reason": "Rettelse: punkt 3 manglede bilaget Årsskriv 2021."})))]
 pub struct PublishRequest {
     /// Why this version corrects the published one, e.g. "Rettelse: bilag til punkt 3 tilføjet".
-    #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
+    #[validate(length(min = 1, max = 2000), custom(function = filled_text))]
+    #[schema(min_length = 1, max_length = 2000, extensions(("x-text" = json!("filled-text"))))]
     pub reason: Option<String>,
 }
 
@@ -74,8 +75,8 @@ pub struct HoldRequest {}
 #[schema(examples(json!({"reason": "Mødet er aflyst; punkterne behandles den 2. maj."})))]
 pub struct CancelRequest {
     /// Why the meeting is cancelled; shown with it.
-    #[validate(length(min = 1, max = 2000))]
-    #[schema(min_length = 1, max_length = 2000)]
+    #[validate(length(min = 1, max = 2000), custom(function = filled_text))]
+    #[schema(min_length = 1, max_length = 2000, extensions(("x-text" = json!("filled-text"))))]
     pub reason: Option<String>,
 }
 

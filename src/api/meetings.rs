@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
 use super::Authenticated;
+use super::extract::line;
 use super::extract::{Day, IfMatch, JsonBody, QueryParams, Timestamp, not_null, present};
 use super::items::{Agenda, AgendaEntry, AgendaItemView, entries};
 use super::lifecycle::allow;
@@ -181,14 +182,14 @@ fn web_link(link: &str) -> Result<(), ValidationError> {
 #[schema(examples(json!({"committee_id": 1, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "ends_at": "2022-04-25T15:00:00+02:00", "location": "Ung - Sprog Kalundborg", "standing_items": true})))]
 pub struct NewMeeting {
     pub committee_id: i64,
-    #[validate(length(min = 1, max = 300))]
-    #[schema(min_length = 1, max_length = 300)]
+    #[validate(length(min = 1, max = 300), custom(function = line))]
+    #[schema(min_length = 1, max_length = 300, extensions(("x-text" = json!("line"))))]
     pub title: String,
     /// RFC 3339 with an offset, e.g. `2022-04-25T12:30:00+02:00`.
     pub starts_at: Timestamp,
     pub ends_at: Option<Timestamp>,
-    #[validate(length(min = 1, max = 300))]
-    #[schema(min_length = 1, max_length = 300)]
+    #[validate(length(min = 1, max = 300), custom(function = line))]
+    #[schema(min_length = 1, max_length = 300, extensions(("x-text" = json!("line"))))]
     pub location: Option<String>,
     #[validate(length(max = 2000), custom(function = "web_link"))]
     #[schema(max_length = 2000, pattern = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/\S*)?$")]
@@ -216,7 +217,7 @@ impl From<NewMeeting> for MeetingFields {
 #[schema(examples(json!({"location": "Virtuelt via Teams", "online_link": "https://teams.microsoft.com/l/meetup-join/19%3ameeting"})))]
 pub struct MeetingPatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false, min_length = 1, max_length = 300)]
+    #[schema(nullable = false, min_length = 1, max_length = 300, extensions(("x-text" = json!("line"))))]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
@@ -225,7 +226,7 @@ pub struct MeetingPatch {
     #[schema(value_type = Option<Timestamp>)]
     pub ends_at: Option<Option<Timestamp>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 300)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 300, extensions(("x-text" = json!("line"))))]
     pub location: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 2000, pattern = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/\S*)?$")]

@@ -11,6 +11,7 @@ use validator::Validate;
 
 use super::Authenticated;
 use super::extract::QueryParams;
+use super::extract::line;
 use super::extract::{IfMatch, JsonBody};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
@@ -62,8 +63,8 @@ impl From<Member> for MemberView {
 #[schema(examples(json!({"subject": "ekstern.konsulent@kalundborg.dk"})))]
 pub struct NewMember {
     /// The user's subject; they need not have signed in yet.
-    #[validate(length(min = 1, max = 256))]
-    #[schema(min_length = 1, max_length = 256)]
+    #[validate(length(min = 1, max = 256), custom(function = line))]
+    #[schema(min_length = 1, max_length = 256, extensions(("x-text" = json!("line"))))]
     pub subject: String,
 }
 

@@ -80,7 +80,7 @@ impl AppState {
     /// first, in the same call: one trip to the blocking pool and one connection for the request.
     pub async fn read<T, F>(&self, caller: impl Into<Authenticated>, f: F) -> ApiResult<T>
     where
-        F: FnOnce(&mut DbConnection, &Principal) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&mut DbConnection, &Principal) -> ApiResult<T> + Clone + Send + 'static,
         T: Send + 'static,
     {
         let request = request_id::current();
@@ -98,7 +98,7 @@ impl AppState {
     /// Like [`AppState::read`], for the public API: the visitor may be anonymous.
     pub async fn read_public<T, F>(&self, visitor: Option<Principal>, f: F) -> ApiResult<T>
     where
-        F: FnOnce(&mut DbConnection, Option<&Principal>) -> ApiResult<T> + Send + 'static,
+        F: FnOnce(&mut DbConnection, Option<&Principal>) -> ApiResult<T> + Clone + Send + 'static,
         T: Send + 'static,
     {
         let request = request_id::current();
@@ -187,6 +187,7 @@ async fn resolve(state: Option<&State>, caller: Caller) -> Result<Principal, Api
 /// The caller of a request to the protected API, as its handler takes it: verified by its token,
 /// and resolved by the database in the handler's own call ([`AppState::read`]), so that the request
 /// makes one trip to the blocking pool and takes one connection, not two.
+#[derive(Clone)]
 pub enum Authenticated {
     Verified(Caller),
     Resolved(Principal),

@@ -16,6 +16,7 @@ use utoipa_actix_web::AppExt;
 use super::policy::{self, Access};
 use crate::domain::events::Event;
 use crate::domain::limits;
+use crate::domain::text::{self, Shape};
 use crate::error::{PROBLEM_BASE, PROBLEM_TYPES};
 
 #[derive(OpenApi)]
@@ -102,6 +103,7 @@ fn complete(doc: &mut Value) {
     type_problems(schemas);
     reference_page_items(schemas);
     bound_embedded_lists(schemas);
+    shape_texts(doc);
 
     let paths = doc["paths"].as_object_mut().expect("paths");
     for (path, item) in paths.iter_mut() {
@@ -112,6 +114,22 @@ fn complete(doc: &mut Value) {
     bound_request_integers(doc);
     bound_whole_lists(doc);
     doc["webhooks"] = webhooks();
+}
+
+/// A free-text field is marked with its shape (`x-text`, see `domain::text`); the document states
+/// the shape as the `pattern` the service checks.
+fn shape_texts(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            if let Some(shape) = object.remove("x-text") {
+                let shape = shape.as_str().and_then(Shape::from_name).expect("a known text shape");
+                object.insert("pattern".into(), json!(text::pattern(shape)));
+            }
+            object.values_mut().for_each(shape_texts);
+        }
+        Value::Array(values) => values.iter_mut().for_each(shape_texts),
+        _ => {}
+    }
 }
 
 /// Every integer a client sends is bounded as the service reads it: by its type (a 32- or 64-bit

@@ -9,6 +9,7 @@ use validator::{Validate, ValidationError};
 
 use super::Authenticated;
 use super::extract::QueryParams;
+use super::extract::line;
 use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::lifecycle::allow;
 use super::meetings::{find_readable, require_secretary};
@@ -81,11 +82,11 @@ fn approver_is_a_user(participant: &NewParticipant) -> Result<(), ValidationErro
 #[validate(schema(function = "approver_is_a_user", skip_on_field_errors = true))]
 #[schema(examples(json!({"name": "Michel van der Linden", "role": "member", "attendance": "present", "user_subject": "mvdl@kalundborg.dk", "approver": true})))]
 pub struct NewParticipant {
-    #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200)]
+    #[validate(length(min = 1, max = 200), custom(function = line))]
+    #[schema(min_length = 1, max_length = 200, extensions(("x-text" = json!("line"))))]
     pub name: String,
-    #[validate(length(min = 1, max = 256))]
-    #[schema(min_length = 1, max_length = 256)]
+    #[validate(length(min = 1, max = 256), custom(function = line))]
+    #[schema(min_length = 1, max_length = 256, extensions(("x-text" = json!("line"))))]
     pub user_subject: Option<String>,
     /// Defaults to `member`.
     #[serde(default)]
@@ -116,10 +117,10 @@ impl From<NewParticipant> for ParticipantFields {
 #[schema(examples(json!({"attendance": "apologies"})))]
 pub struct ParticipantPatch {
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false, min_length = 1, max_length = 200)]
+    #[schema(nullable = false, min_length = 1, max_length = 200, extensions(("x-text" = json!("line"))))]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 256)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 256, extensions(("x-text" = json!("line"))))]
     pub user_subject: Option<Option<String>>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]

@@ -11,6 +11,7 @@ use validator::Validate;
 use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody, not_null, present};
+use super::extract::{line, text};
 use super::meetings::require_secretary;
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
@@ -111,23 +112,23 @@ pub struct NewStandingItem {
     #[validate(range(min = 1, max = 1000))]
     #[schema(minimum = 1, maximum = 1000)]
     pub position: Option<i32>,
-    #[validate(length(min = 1, max = 500))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[validate(length(min = 1, max = 500), custom(function = line))]
+    #[schema(min_length = 1, max_length = 500, extensions(("x-text" = json!("line"))))]
     pub title: String,
     #[serde(default)]
     pub closed: bool,
     pub case_type: Option<CaseType>,
-    #[validate(length(max = 200000))]
-    #[schema(max_length = 200000)]
+    #[validate(length(max = 200000), custom(function = text))]
+    #[schema(max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub summary: Option<String>,
-    #[validate(length(max = 200000))]
-    #[schema(max_length = 200000)]
+    #[validate(length(max = 200000), custom(function = text))]
+    #[schema(max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub recommendation: Option<String>,
-    #[validate(length(max = 2000))]
-    #[schema(max_length = 2000)]
+    #[validate(length(max = 2000), custom(function = text))]
+    #[schema(max_length = 2000, extensions(("x-text" = json!("text"))))]
     pub handled_by: Option<String>,
-    #[validate(length(max = 200000))]
-    #[schema(max_length = 200000)]
+    #[validate(length(max = 200000), custom(function = text))]
+    #[schema(max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub presentation: Option<String>,
 }
 
@@ -155,7 +156,7 @@ pub struct StandingItemPatch {
     #[schema(nullable = false, minimum = 1, maximum = 1000)]
     pub position: Option<i32>,
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(nullable = false, min_length = 1, max_length = 500)]
+    #[schema(nullable = false, min_length = 1, max_length = 500, extensions(("x-text" = json!("line"))))]
     pub title: Option<String>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
@@ -164,16 +165,16 @@ pub struct StandingItemPatch {
     #[schema(value_type = Option<CaseType>)]
     pub case_type: Option<Option<CaseType>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 200000)]
+    #[schema(value_type = Option<String>, max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub summary: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 200000)]
+    #[schema(value_type = Option<String>, max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub recommendation: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 2000)]
+    #[schema(value_type = Option<String>, max_length = 2000, extensions(("x-text" = json!("text"))))]
     pub handled_by: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 200000)]
+    #[schema(value_type = Option<String>, max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub presentation: Option<Option<String>>,
 }
 

@@ -89,7 +89,14 @@ fn form(body: &[u8]) -> ApiResult<Vec<(String, String)>> {
 fn basic_credentials(req: &HttpRequest) -> ApiResult<Option<(String, String)>> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else { return Ok(None) };
     let malformed = || refused(StatusCode::UNAUTHORIZED, "invalid_client", "malformed Basic authentication", true);
-    let encoded = value.to_str().ok().and_then(|v| v.strip_prefix("Basic ")).ok_or_else(malformed)?;
+    // The scheme's name is case-insensitive (RFC 9110 §11.1).
+    let encoded = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
+        .map(|(_, credentials)| credentials)
+        .ok_or_else(malformed)?;
     let decoded = STANDARD.decode(encoded.trim()).ok().and_then(|b| String::from_utf8(b).ok()).ok_or_else(malformed)?;
     let (id, secret) = decoded.split_once(':').ok_or_else(malformed)?;
     let unescape =

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::Authenticated;
+use super::extract::filled_text;
 use super::extract::{JsonBody, QueryParams, Timestamp};
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
@@ -86,8 +87,8 @@ pub struct UserQuery {
 #[schema(examples(json!({"reason": "Fratrådt 30. april 2022."})))]
 pub struct Deactivation {
     /// Why, e.g. "Fratrådt 30.11.2026".
-    #[validate(length(min = 1, max = 500))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[validate(length(min = 1, max = 500), custom(function = filled_text))]
+    #[schema(min_length = 1, max_length = 500, extensions(("x-text" = json!("filled-text"))))]
     pub reason: String,
 }
 

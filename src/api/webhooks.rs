@@ -18,6 +18,7 @@ use validator::Validate;
 
 use super::Authenticated;
 use super::access_groups::ListQuery;
+use super::extract::text;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
@@ -123,8 +124,8 @@ pub struct NewWebhook {
     #[validate(length(max = 50))]
     #[schema(max_items = 50)]
     pub events: Vec<Event>,
-    #[validate(length(max = 500))]
-    #[schema(max_length = 500)]
+    #[validate(length(max = 500), custom(function = text))]
+    #[schema(max_length = 500, extensions(("x-text" = json!("text"))))]
     pub description: Option<String>,
     #[serde(default = "enabled_by_default")]
     pub enabled: bool,
@@ -143,7 +144,7 @@ pub struct WebhookPatch {
     #[schema(nullable = false, max_items = 50)]
     pub events: Option<Vec<Event>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 500)]
+    #[schema(value_type = Option<String>, max_length = 500, extensions(("x-text" = json!("text"))))]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]

@@ -299,7 +299,7 @@ pub fn prune(conn: &mut DbConnection, before: NaiveDateTime, now: NaiveDateTime)
 }
 
 /// Which records to list.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Filter {
     pub actor: Option<String>,
     pub action: Option<String>,

@@ -71,7 +71,7 @@ impl Meeting {
 
 /// Which meetings to list. Results are ordered by start time, then id; `after` is the last
 /// (start, id) of the previous page.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MeetingFilter {
     /// Only meetings of these committees and of committees of these kinds: the ones the caller may read.
     pub committees: Vec<i64>,

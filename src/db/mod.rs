@@ -236,7 +236,7 @@ impl Pooled {
 }
 
 /// Opens connections for the pool with the concrete backend's `establish`.
-struct Manager(DatabaseUrl);
+pub struct Manager(DatabaseUrl);
 
 impl r2d2::ManageConnection for Manager {
     type Connection = Pooled;
@@ -298,35 +298,70 @@ impl Database {
         self.backend
     }
 
-    /// Runs `f` on a pooled connection, off the async workers.
+    /// Runs `f` once on a pooled connection, off the async workers.
+    pub async fn once<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || checkout(&pool)?.run(f))
+            .await
+            .map_err(|e| ApiError::internal(format!("blocking task: {e}")))?
+    }
+
+    /// Runs `f`, which reads, on a pooled connection, off the async workers. A connection the
+    /// database has closed (a restart, `pg_terminate_backend`) fails the first request that uses
+    /// it; `f` is then tried once more on a fresh connection, which a read can be.
     pub async fn read<T, F>(&self, f: F) -> ApiResult<T>
+    where
+        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Clone + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = checkout(&pool)?;
+            let first = conn.run(f.clone());
+            if first.is_ok() || !conn.dead {
+                return first;
+            }
+            drop(conn);
+            live_checkout(&pool)?.run(f)
+        })
+        .await
+        .map_err(|e| ApiError::internal(format!("blocking task: {e}")))?
+    }
+
+    /// Runs `f` in one write transaction: all of it is stored, or none of it. A connection the
+    /// database has closed is found when the transaction begins, before anything is sent; the
+    /// transaction then begins on a fresh connection. (Once `f` has run, a lost connection is a 503:
+    /// whether the commit reached the database before it went is not known.)
+    pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
     where
         F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
-            let mut conn = pool.get().map_err(|e| ApiError::Unavailable(format!("database pool: {e}")))?;
-            conn.run(f)
+            let mut conn = checkout(&pool)?;
+            if let Err(refused) = conn.run(|conn| Ok(begin_write(conn)?)) {
+                if !conn.dead {
+                    return Err(refused);
+                }
+                drop(conn);
+                conn = live_checkout(&pool)?;
+                conn.run(|conn| Ok(begin_write(conn)?))?;
+            }
+            conn.run(|conn| finish_write(conn, f))
         })
         .await
         .map_err(|e| ApiError::internal(format!("blocking task: {e}")))?
     }
 
-    /// Runs `f` in one write transaction: all of it is stored, or none of it.
-    pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
-    where
-        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
-        T: Send + 'static,
-    {
-        self.read(move |conn| write_transaction(conn, f)).await
-    }
-
     /// Runs `f` on a pooled connection on the calling thread: for background threads, never for
     /// the async workers.
     pub fn blocking<T>(&self, f: impl FnOnce(&mut DbConnection) -> ApiResult<T>) -> ApiResult<T> {
-        let mut conn = self.pool.get().map_err(|e| ApiError::Unavailable(format!("database pool: {e}")))?;
-        conn.run(f)
+        checkout(&self.pool)?.run(f)
     }
 
     /// The pool's connections and how many of them are idle.
@@ -341,6 +376,23 @@ impl Database {
     }
 }
 
+fn checkout(pool: &r2d2::Pool<Manager>) -> ApiResult<r2d2::PooledConnection<Manager>> {
+    pool.get().map_err(|e| ApiError::Unavailable(format!("database pool: {e}")))
+}
+
+/// A pooled connection that answers, after one was found closed: the others may have been closed
+/// with it, so each is checked (and a closed one discarded) before it is used.
+fn live_checkout(pool: &r2d2::Pool<Manager>) -> ApiResult<r2d2::PooledConnection<Manager>> {
+    for _ in 0..=pool.max_size() {
+        let mut conn = checkout(pool)?;
+        if conn.connection.ping().is_ok() {
+            return Ok(conn);
+        }
+        conn.dead = true;
+    }
+    Err(ApiError::Unavailable("no database connection answers".into()))
+}
+
 /// A write transaction. On SQLite it begins IMMEDIATE, taking the write lock up front: a deferred
 /// transaction that reads first and writes later fails outright (SQLITE_BUSY_SNAPSHOT) when
 /// another writer committed in between, whereas an immediate one waits its turn (busy_timeout).
@@ -349,22 +401,41 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<DieselError>,
 {
+    begin_write(conn)?;
+    finish_write(conn, f)
+}
+
+// The multi-connection's transaction manager delegates to the backend connection's state, so the
+// transaction begun here is committed or rolled back by it, and nested transactions in `f` nest.
+type TransactionManagerOf = <DbConnection as Connection>::TransactionManager;
+
+/// Begins a write transaction: on PostgreSQL with the writers' lock (see [`WRITE_LOCK_KEY`]).
+fn begin_write(conn: &mut DbConnection) -> QueryResult<()> {
     match conn {
         DbConnection::Postgresql(_) => {
-            return conn.transaction(|conn| {
-                if let DbConnection::Postgresql(pg) = conn {
-                    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
-                        .bind::<diesel::sql_types::BigInt, _>(WRITE_LOCK_KEY)
-                        .execute(pg)?;
+            TransactionManagerOf::begin_transaction(conn)?;
+            if let DbConnection::Postgresql(pg) = conn {
+                let locked = diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+                    .bind::<diesel::sql_types::BigInt, _>(WRITE_LOCK_KEY)
+                    .execute(pg);
+                if let Err(error) = locked {
+                    let _ = TransactionManagerOf::rollback_transaction(conn);
+                    return Err(error);
                 }
-                f(conn)
-            });
+            }
+            Ok(())
         }
-        DbConnection::Sqlite(sqlite) => AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?,
+        DbConnection::Sqlite(sqlite) => AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE"),
     }
-    // The multi-connection's transaction manager delegates to the SQLite connection's state, so the
-    // transaction begun above is committed or rolled back here, and nested transactions in `f` nest.
-    type Manager = <DbConnection as Connection>::TransactionManager;
+}
+
+/// Runs `f` in the write transaction begun, and commits it, or rolls it back when `f` fails.
+fn finish_write<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<DieselError>,
+{
+    type Manager = TransactionManagerOf;
     match f(conn) {
         Ok(value) => {
             Manager::commit_transaction(conn)?;

@@ -111,7 +111,7 @@ pub fn insert(
 
 /// Which published meetings to list: those of committees published at these levels, ordered by
 /// start, then id; `after` is the last (start, id) of the previous page.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PublishedFilter {
     pub levels: Vec<Level>,
     pub committee_id: Option<i64>,

@@ -12,6 +12,7 @@ pub mod files;
 pub mod lifecycle;
 pub mod limits;
 pub mod search;
+pub mod text;
 pub mod webhooks;
 
 use diesel::sql_types::Text;

@@ -16,6 +16,9 @@ db_tests!(
     rotating_a_clients_secret_ends_the_tokens_it_got,
     the_audit_trail_shows_removal_from_either_end,
     published_markdown_carries_no_html,
+    the_bearer_scheme_is_read_whatever_its_case,
+    header_fields_too_large_get_a_problem,
+    titles_are_one_line_without_controls_or_overrides,
 );
 
 /// A POST answered 503 because the database went away mid-request created nothing, and its
@@ -336,4 +339,122 @@ fn published_markdown_carries_no_html(app: &TestApp) {
         }
         assert!(html.contains("Orientering"), "{html}");
     }
+}
+
+/// PostgreSQL closes the service's pooled connections (a restart, an operator's
+/// `pg_terminate_backend`): the next requests are served on fresh connections, not answered 503. A
+/// read is tried again; a write finds the connection closed as its transaction begins, before it
+/// has sent anything. (Before, the first request on each closed connection got a 503.)
+#[test]
+fn requests_on_connections_the_database_closed_are_served_on_fresh_ones() {
+    crate::common::run(crate::common::Backend::Postgres, |app| {
+        let app = &TestApp::builder(app.backend).pool(3, Duration::from_secs(2)).start_on(app.database_url.clone());
+        let c = fixtures::committee(app, "Direktionen", "none");
+        let url = app.database_url.unredacted();
+        let mut admin = PgConnection::establish(&url).unwrap();
+        let close_the_services_connections = |admin: &mut PgConnection| {
+            diesel::sql_query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+            .execute(admin)
+            .unwrap();
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        for round in 0..3 {
+            // Every pooled connection has been used, and then closed under the service.
+            for _ in 0..6 {
+                app.get("/v1/committees", &c.member).expect(200);
+            }
+            close_the_services_connections(&mut admin);
+            for _ in 0..3 {
+                app.get(&format!("/v1/committees/{}", c.id), &c.member).expect(200);
+            }
+            close_the_services_connections(&mut admin);
+            let body = json!({"committee_id": c.id, "title": format!("Møde {round}"), "starts_at": "2022-05-02T12:30:00+02:00"});
+            app.post("/v1/meetings", &c.secretary, body).expect(201);
+        }
+        let meetings = app.get(&format!("/v1/meetings?committee_id={}", c.id), &c.member).json();
+        assert_eq!(meetings["data"].as_array().unwrap().len(), 3, "each write made once");
+    });
+}
+
+/// The Bearer scheme is read whatever its case (RFC 9110 §11.1). (Before, only `Bearer` and
+/// `bearer` were.)
+fn the_bearer_scheme_is_read_whatever_its_case(app: &TestApp) {
+    let c = fixtures::committee(app, "Direktionen", "none");
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        let me = app.call(Request::new("GET", "/v1/me").header("Authorization", &format!("{scheme} {}", c.member)));
+        assert_eq!(me.expect(200).json()["subject"], json!(c.member_subject), "{scheme}");
+    }
+    let basic = app.call(Request::new("GET", "/v1/me").header("Authorization", &format!("Basic {}", c.member)));
+    basic.problem(401, "unauthorized");
+}
+
+/// Header fields larger than the service reads (a 70 kB token) are refused with a problem that says
+/// so. (Before, a 431 with an empty body.)
+fn header_fields_too_large_get_a_problem(app: &TestApp) {
+    let oversized = format!("{}.{}.{}", "e".repeat(30_000), "p".repeat(30_000), "s".repeat(10_000));
+    let reply = app.get("/v1/me", &oversized);
+    assert!(!reply.body.contains("eeeeeeee"), "the token is not repeated back");
+    let problem = reply.problem(431, "headers-too-large");
+    assert!(problem["detail"].as_str().unwrap().contains("65536 bytes"), "{problem}");
+    // On the public API too, and a token of ordinary size is read as before.
+    app.call(Request::new("GET", "/v1/public/committees").header("X-Padding", &"x".repeat(70_000)))
+        .problem(431, "headers-too-large");
+    app.get("/v1/me", &app.admin()).expect(200);
+}
+
+/// A title is one line that shows something; no text holds control characters or directional
+/// overrides. Each is refused with 422 naming the field, and nothing changes. (Before, all were
+/// stored.)
+fn titles_are_one_line_without_controls_or_overrides(app: &TestApp) {
+    let c = fixtures::committee(app, "Direktionen", "none");
+    let meeting = fixtures::meeting(app, &c, "2022-04-25T12:30:00+02:00");
+    let id = fixtures::id(&meeting);
+    let item =
+        fixtures::item(app, &c, id, json!({"title": "Orientering", "summary": "Første afsnit.\n\nAndet\tafsnit."}));
+    let items = format!("/v1/meetings/{id}/items");
+
+    for title in [
+        "   ",
+        "\u{a0}\u{200b}",
+        "Evil\u{202e}txt.exe",
+        "Isolate\u{2067}x\u{2069}",
+        "Bell\u{7}",
+        "Two\nlines",
+        "Tab\there",
+    ] {
+        let refused = app.post(&items, &c.secretary, json!({"title": title}));
+        assert_eq!(refused.error_fields(422), ["title"], "{title:?}");
+    }
+    let escape = app.post(&items, &c.secretary, json!({"title": "Budget", "summary": "Rød \u{1b}[31mtekst"}));
+    assert_eq!(escape.error_fields(422), ["summary"]);
+    assert_eq!(app.get(&items, &c.member).json().as_array().unwrap().len(), 1, "nothing was created");
+
+    let path = format!("/v1/meetings/{id}");
+    let before = app.get(&path, &c.member);
+    let etag = before.header("etag").unwrap().to_owned();
+    let patched = app.patch(&path, &c.secretary, &etag, json!({"title": "Direktions\u{202e}møde"}));
+    assert_eq!(patched.error_fields(422), ["title"]);
+    let patched = app.patch(&path, &c.secretary, &etag, json!({"location": " "}));
+    assert_eq!(patched.error_fields(422), ["location"]);
+    let after = app.get(&path, &c.member);
+    assert_eq!(after.header("etag"), Some(etag.as_str()), "nothing changed");
+    assert_eq!(after.json()["title"], "Direktionsmøde");
+
+    let upload = app.upload(fixtures::id(&item), &c.secretary, "notat.txt", b"Notat\n", Some("notat\u{202e}fdp.exe"));
+    assert_eq!(upload.error_fields(422), ["title"]);
+    let reason = app.post(
+        &format!("/v1/items/{}/exclusions", fixtures::id(&item)),
+        &c.secretary,
+        json!({"subject": c.member_subject, "reason": "\n \n"}),
+    );
+    assert_eq!(reason.error_fields(422), ["reason"]);
+    // Paragraphs, tabs and right-to-left names with their marks are text like any other.
+    let stored = app.get(&format!("/v1/items/{}", fixtures::id(&item)), &c.member).json();
+    assert_eq!(stored["summary"], "Første afsnit.\n\nAndet\tafsnit.");
+    let name = "مجلس البلدية\u{200f}";
+    let participant = app.post(&format!("{path}/participants"), &c.secretary, json!({"name": name})).expect(201).json();
+    assert_eq!(participant["name"], name);
 }
