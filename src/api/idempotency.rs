@@ -20,6 +20,8 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse};
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::State;
 use super::extract::{BodyRules, read_body};
@@ -78,6 +80,20 @@ pub struct Reservation {
     pub key: String,
     pub fingerprint: String,
     pub expires_at: chrono::NaiveDateTime,
+    /// Set once the request's write transaction, which took the key, has committed: only then is
+    /// its answer the key's to replay (a request refused because another holds the key has none).
+    committed: Arc<AtomicBool>,
+}
+
+impl Reservation {
+    /// Records that the request's write transaction, key and all, has committed.
+    pub fn committed(&self) {
+        self.committed.store(true, Ordering::Release);
+    }
+
+    fn has_committed(&self) -> bool {
+        self.committed.load(Ordering::Acquire)
+    }
 }
 
 tokio::task_local! {
@@ -145,11 +161,13 @@ pub async fn middleware(
         key: key.clone(),
         fingerprint,
         expires_at: now + state.idempotency_ttl,
+        committed: Arc::default(),
     };
-    let response = RESERVATION.scope(reservation, next.call(req)).await?;
-    // A failure rolled the key back with the request's changes, or came after they were committed:
-    // either way there is no answer worth replaying.
-    if response.status().is_server_error() {
+    let response = RESERVATION.scope(reservation.clone(), next.call(req)).await?;
+    // Without a commit the key was never taken (or was rolled back with the request's changes), and
+    // after a server error there is no answer worth replaying. A refusal such as 409 because another
+    // request holds the key must not become the key's answer.
+    if !reservation.has_committed() || response.status().is_server_error() {
         return Ok(response.map_into_boxed_body());
     }
     let (request, response) = response.into_parts();

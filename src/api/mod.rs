@@ -114,6 +114,7 @@ impl AppState {
     {
         let request = request_id::current();
         let reservation = idempotency::current();
+        let taken = reservation.clone();
         let caller = caller.into();
         let written = self
             .db
@@ -129,6 +130,9 @@ impl AppState {
             })
             .await;
         if written.is_ok() {
+            if let Some(reservation) = taken {
+                reservation.committed();
+            }
             self.webhooks.now();
         }
         written

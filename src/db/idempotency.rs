@@ -63,7 +63,8 @@ pub fn complete(
     headers: &str,
     body: &[u8],
 ) -> QueryResult<()> {
-    diesel::update(keys::table.find((subject, key)))
+    // Only a key still waiting for its answer: one answer per key, never overwritten.
+    diesel::update(keys::table.find((subject, key)).filter(keys::status.is_null()))
         .set((keys::status.eq(status), keys::headers.eq(headers), keys::body.eq(body)))
         .execute(conn)
         .map(drop)
