@@ -1,102 +1,13 @@
 //! The binary as a user runs it: `dagsorden` starts the service on an SQLite file it creates, and
 //! `dagsorden token` prints a token that service accepts, with nothing configured.
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use diesel::{Connection, RunQueryDsl};
 
-const BINARY: &str = env!("CARGO_BIN_EXE_dagsorden");
-
-/// The service as a child process, stopped when dropped.
-struct Running {
-    child: Child,
-    base: String,
-    /// What the service writes after it started, a line at a time.
-    lines: std::sync::mpsc::Receiver<String>,
-}
-
-impl Running {
-    /// The first line the service writes from now on that contains `text`.
-    fn wait_for_line(&self, text: &str, timeout: std::time::Duration) -> Option<String> {
-        let deadline = std::time::Instant::now() + timeout;
-        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
-            match self.lines.recv_timeout(left) {
-                Ok(line) if line.contains(text) => return Some(line),
-                Ok(_) => {}
-                Err(_) => return None,
-            }
-        }
-        None
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn command(dir: &Path, envs: &[(&str, &str)]) -> Command {
-    let mut command = Command::new(BINARY);
-    command.current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
-    for (key, value) in envs {
-        command.env(key, value);
-    }
-    command
-}
-
-/// Starts `dagsorden` (no arguments) and waits for the line that says where it listens. Its output
-/// keeps being read, so that the service never writes into a closed pipe.
-fn serve(dir: &Path, envs: &[(&str, &str)]) -> Running {
-    let mut child = command(dir, envs)
-        .env("DAGSORDEN_BIND", "127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start dagsorden");
-    let (lines, received) = std::sync::mpsc::channel();
-    for stream in [
-        Box::new(child.stdout.take().unwrap()) as Box<dyn std::io::Read + Send>,
-        Box::new(child.stderr.take().unwrap()),
-    ] {
-        let lines = lines.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                let _ = lines.send(line);
-            }
-        });
-    }
-    drop(lines);
-    let mut seen = Vec::new();
-    while let Ok(line) = received.recv_timeout(std::time::Duration::from_secs(30)) {
-        if let Some(url) = line.split("listening on ").nth(1) {
-            return Running { child, base: url.trim().to_owned(), lines: received };
-        }
-        seen.push(line);
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("dagsorden did not start: {seen:#?}");
-}
-
-fn token(dir: &Path, envs: &[(&str, &str)], args: &[&str]) -> std::process::Output {
-    command(dir, envs).arg("token").args(args).output().expect("run dagsorden token")
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder().http_status_as_error(false).build().into()
-}
-
-fn status(base: &str, path: &str, token: &str) -> u16 {
-    let mut request = agent().get(format!("{base}{path}"));
-    if !token.is_empty() {
-        request = request.header("Authorization", format!("Bearer {token}"));
-    }
-    request.call().expect("answer").status().as_u16()
-}
+#[path = "support/process.rs"]
+mod process;
+use process::{PostgresDatabase, agent, call, command, serve, status, token};
 
 #[test]
 fn the_quick_start_works_with_nothing_configured() {
@@ -185,30 +96,17 @@ fn migrate_applies_once_and_openapi_prints_the_document() {
 /// The same binary on PostgreSQL, nothing else changed.
 #[test]
 fn the_service_runs_on_postgresql() {
-    let Ok(admin_url) = std::env::var("DAGSORDEN_TEST_POSTGRES_URL") else {
-        assert!(std::env::var_os("CI").is_none(), "CI must run the PostgreSQL tests");
-        return;
-    };
-    use diesel::{Connection, PgConnection, RunQueryDsl};
-    let name = format!("dagsorden_test_cli_{}", std::process::id());
-    let mut admin = PgConnection::establish(&admin_url).unwrap();
-    diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).unwrap();
-    let mut url = url::Url::parse(&admin_url).unwrap();
-    url.set_path(&name);
+    let Some(database) = PostgresDatabase::create("cli") else { return };
     let dir = tempfile::tempdir().unwrap();
     let envs = [
-        ("DATABASE_URL", url.as_str()),
+        ("DATABASE_URL", database.url.as_str()),
         ("DAGSORDEN_TOKEN_SECRET", "a production secret of at least thirty-two bytes"),
     ];
-    {
-        let running = serve(dir.path(), &envs);
-        let admin_token =
-            String::from_utf8(token(dir.path(), &envs, &["--sub", "a", "--roles", "admin"]).stdout).unwrap();
-        assert_eq!(status(&running.base, "/v1/committees", admin_token.trim()), 200);
-        assert_eq!(status(&running.base, "/readyz", ""), 200);
-        assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "no SQLite file beside it");
-    }
-    diesel::sql_query(format!("DROP DATABASE {name} WITH (FORCE)")).execute(&mut admin).unwrap();
+    let running = serve(dir.path(), &envs);
+    let admin_token = String::from_utf8(token(dir.path(), &envs, &["--sub", "a", "--roles", "admin"]).stdout).unwrap();
+    assert_eq!(status(&running.base, "/v1/committees", admin_token.trim()), 200);
+    assert_eq!(status(&running.base, "/readyz", ""), 200);
+    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "no SQLite file beside it");
 }
 
 /// SIGTERM: the service stops accepting connections, finishes the request in flight (here, one
@@ -290,63 +188,6 @@ fn the_generator_fills_an_empty_database_that_the_service_then_serves() {
     assert_eq!(public["items"].as_array().unwrap().len(), 10);
     let report = read(&format!("/v1/allocations/report?year={}", manifest["report_year"]), &token_of("payer"));
     assert!(!report["units"].as_array().unwrap().is_empty(), "{report}");
-}
-
-/// A JSON request to the running service; the status and the body.
-fn call(
-    base: &str,
-    method: &str,
-    path: &str,
-    token: &str,
-    body: Option<serde_json::Value>,
-) -> (u16, serde_json::Value) {
-    let mut request = ureq::http::Request::builder()
-        .method(method)
-        .uri(format!("{base}{path}"))
-        .header("Authorization", format!("Bearer {token}"));
-    let body = match body {
-        Some(body) => {
-            request = request.header("Content-Type", "application/json");
-            body.to_string().into_bytes()
-        }
-        None => Vec::new(),
-    };
-    let mut answer = agent().run(request.body(body).unwrap()).expect("an answer");
-    let text = answer.body_mut().read_to_string().unwrap_or_default();
-    (answer.status().as_u16(), serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
-}
-
-/// A fresh PostgreSQL database for one test, dropped after it; `None` where no server is named.
-struct PostgresDatabase {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl PostgresDatabase {
-    fn create(label: &str) -> Option<PostgresDatabase> {
-        use diesel::{Connection, PgConnection, RunQueryDsl};
-        let Ok(admin) = std::env::var("DAGSORDEN_TEST_POSTGRES_URL") else {
-            assert!(std::env::var_os("CI").is_none(), "CI must run the PostgreSQL tests");
-            return None;
-        };
-        let name = format!("dagsorden_test_{label}_{}", std::process::id());
-        let mut connection = PgConnection::establish(&admin).unwrap();
-        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut connection).unwrap();
-        let mut url = url::Url::parse(&admin).unwrap();
-        url.set_path(&name);
-        Some(PostgresDatabase { admin, name, url: url.to_string() })
-    }
-}
-
-impl Drop for PostgresDatabase {
-    fn drop(&mut self) {
-        use diesel::{Connection, PgConnection, RunQueryDsl};
-        if let Ok(mut connection) = PgConnection::establish(&self.admin) {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
-                .execute(&mut connection);
-        }
-    }
 }
 
 #[path = "support/receiver.rs"]
