@@ -120,6 +120,12 @@ pub struct Settings {
     #[arg(long, env = "DAGSORDEN_TOKEN_RATE_LIMIT_PER_MINUTE", default_value_t = 60, global = true)]
     pub token_rate_limit_per_minute: u32,
 
+    /// Reverse proxies (load balancers) in front of the service, comma-separated addresses or
+    /// networks: a request from one of them is limited by the client address it names in
+    /// `X-Forwarded-For`. None by default: the header is then ignored.
+    #[arg(long, env = "DAGSORDEN_TRUSTED_PROXIES", value_delimiter = ',', value_parser = network, global = true)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
     /// How long an `Idempotency-Key` is remembered, in hours.
     #[arg(long, env = "DAGSORDEN_IDEMPOTENCY_HOURS", default_value_t = 24, global = true)]
     pub idempotency_hours: u32,
@@ -178,6 +184,7 @@ impl Settings {
             cors_origins: self.cors_origins.clone(),
             rate_limit_per_minute: self.rate_limit_per_minute,
             token_rate_limit_per_minute: self.token_rate_limit_per_minute,
+            trusted_proxies: self.trusted_proxies.clone(),
             idempotency_hours: self.idempotency_hours,
             request_timeout: std::time::Duration::from_secs(self.request_timeout_seconds),
             audit_retention_days: self.audit_retention_days,
@@ -193,7 +200,7 @@ impl Settings {
     }
 }
 
-/// A network webhooks may go to: `10.20.0.0/16`, or one address (`10.20.1.5`).
+/// A network (`10.20.0.0/16`) or one address (`10.20.1.5`).
 fn network(text: &str) -> Result<ipnet::IpNet, String> {
     let text = text.trim();
     text.parse::<ipnet::IpNet>()
@@ -234,6 +241,8 @@ pub struct ServiceOptions {
     pub cors_origins: Vec<String>,
     pub rate_limit_per_minute: u32,
     pub token_rate_limit_per_minute: u32,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub idempotency_hours: u32,
     pub request_timeout: std::time::Duration,
     pub audit_retention_days: u32,
@@ -249,6 +258,7 @@ impl Default for ServiceOptions {
             cors_origins: Vec::new(),
             rate_limit_per_minute: 1200,
             token_rate_limit_per_minute: 60,
+            trusted_proxies: Vec::new(),
             idempotency_hours: 24,
             request_timeout: std::time::Duration::from_secs(15),
             audit_retention_days: 0,

@@ -143,7 +143,11 @@ impl Service {
     /// The service's shared state, and its housekeeping thread (which ends with the state).
     pub fn new(db: Database, authenticator: Authenticator, options: ServiceOptions) -> Self {
         let openapi = api::openapi();
-        let limits = web::Data::new(Limits::new(options.rate_limit_per_minute, options.token_rate_limit_per_minute));
+        let limits = web::Data::new(Limits::new(
+            options.rate_limit_per_minute,
+            options.token_rate_limit_per_minute,
+            options.trusted_proxies.clone(),
+        ));
         let (auditor, events, queued) = Auditor::new();
         let housekeeping = Housekeeping {
             db: db.clone(),
@@ -248,7 +252,9 @@ impl Service {
             .wrap(from_fn(api::metrics::middleware))
             .wrap(
                 // The path only: query strings may carry search terms, which are nobody's business.
-                Logger::new("%a \"%{method}xi %{path}xi\" %s %b %Dms %{x-request-id}o")
+                // The client's address, as far as the trusted proxies tell it.
+                Logger::new("%{client}xi \"%{method}xi %{path}xi\" %s %b %Dms %{x-request-id}o")
+                    .custom_request_replace("client", api::limits::client_for_log)
                     .custom_request_replace("method", |req| req.method().to_string())
                     .custom_request_replace("path", |req| api::shown_path(req.path()).into_owned()),
             )

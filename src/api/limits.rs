@@ -3,6 +3,9 @@
 //! limit, when to come back (429 with `Retry-After`). Signed-in callers are limited by subject;
 //! callers without a valid token (the public API, a missing or bad token on the rest) by address;
 //! the token endpoint by address at its own rate. Limits are per instance of the service.
+//!
+//! Behind a reverse proxy every request comes from the proxy's address, so a request from a proxy
+//! named in `DAGSORDEN_TRUSTED_PROXIES` is counted against the client its `X-Forwarded-For` names.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -16,6 +19,7 @@ use actix_web::{HttpMessage, web};
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
 use governor::{Quota, RateLimiter};
+use ipnet::IpNet;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -115,15 +119,29 @@ pub struct Limits {
     token_requests: Option<Bucket<IpAddr>>,
     /// Callers without a valid token, by address, at the callers' rate.
     addresses: Option<Bucket<IpAddr>>,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    trusted_proxies: Vec<IpNet>,
 }
 
 impl Limits {
-    pub fn new(per_caller_per_minute: u32, token_requests_per_minute: u32) -> Limits {
+    pub fn new(per_caller_per_minute: u32, token_requests_per_minute: u32, trusted_proxies: Vec<IpNet>) -> Limits {
         Limits {
             callers: Bucket::new("caller", per_caller_per_minute),
             token_requests: Bucket::new("token", token_requests_per_minute),
             addresses: Bucket::new("address", per_caller_per_minute),
+            trusted_proxies,
         }
+    }
+
+    /// The address `req` comes from, as far as the trusted proxies tell it.
+    pub fn client_of(&self, req: &ServiceRequest) -> Option<IpAddr> {
+        let forwarded: Vec<&str> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .collect();
+        client_address(req.peer_addr().map(|a| a.ip()), &forwarded, &self.trusted_proxies)
     }
 
     /// Forgets callers that have been quiet long enough to be back at their full allowance.
@@ -150,6 +168,34 @@ impl Limits {
     fn token_request(&self, address: Option<IpAddr>) -> Option<Result<Standing, Standing>> {
         Some(self.token_requests.as_ref()?.take(&address?))
     }
+}
+
+/// The client's address: the peer's, or where the peer is a trusted proxy, the address that proxy
+/// says it received the request from. Each proxy appends the address it received from to
+/// `X-Forwarded-For`, so the header is read from its end, past every trusted proxy, and the first
+/// address that is not one is the client. What comes before it the client may have written itself.
+pub fn client_address(peer: Option<IpAddr>, forwarded_for: &[&str], trusted: &[IpNet]) -> Option<IpAddr> {
+    let mut address = peer?;
+    let mut hops = forwarded_for.iter().rev();
+    while trusted.iter().any(|network| network.contains(&address)) {
+        let Some(hop) = hops.next().and_then(|hop| parse_hop(hop.trim())) else { break };
+        address = hop;
+    }
+    Some(address)
+}
+
+/// One `X-Forwarded-For` entry: an address, perhaps with a port (`[2001:db8::1]:443`, `10.0.0.1:80`).
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    hop.parse::<IpAddr>().ok().or_else(|| hop.parse::<std::net::SocketAddr>().ok().map(|a| a.ip()))
+}
+
+/// The client address of a request, for the log.
+pub fn client_for_log(req: &ServiceRequest) -> String {
+    let client = match req.app_data::<web::Data<Limits>>() {
+        Some(limits) => limits.client_of(req),
+        None => req.peer_addr().map(|a| a.ip()),
+    };
+    client.map_or_else(|| "-".to_owned(), |a| a.to_string())
 }
 
 fn limits(req: &ServiceRequest) -> Result<Arc<Limits>, ApiError> {
@@ -196,7 +242,8 @@ pub async fn per_address(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let standing = limits(&req)?.token_request(req.peer_addr().map(|a| a.ip()));
+    let limits = limits(&req)?;
+    let standing = limits.token_request(limits.client_of(&req));
     answer(req, next, standing).await
 }
 
@@ -210,7 +257,7 @@ pub async fn per_visitor(
     let subject = req.extensions().get::<Caller>().map(|c| c.subject.clone());
     let standing = match subject {
         Some(subject) => limits.caller(&subject),
-        None => limits.address(req.peer_addr().map(|a| a.ip())),
+        None => limits.address(limits.client_of(&req)),
     };
     answer(req, next, standing).await
 }
@@ -219,7 +266,7 @@ pub async fn per_visitor(
 /// who may no longer sign in) is limited by address: answered 429 beyond the limit, its refusal
 /// otherwise, with the standing in its headers either way.
 pub fn refused_by_address(req: ServiceRequest, refusal: ApiError) -> ServiceResponse<BoxBody> {
-    let standing = limits(&req).ok().and_then(|limits| limits.address(req.peer_addr().map(|a| a.ip())));
+    let standing = limits(&req).ok().and_then(|limits| limits.address(limits.client_of(&req)));
     let (error, standing) = match standing {
         Some(Err(refused)) => (refused.refusal(), Some(refused)),
         Some(Ok(standing)) => (refusal, Some(standing)),
@@ -238,7 +285,7 @@ mod tests {
 
     #[test]
     fn a_caller_beyond_its_burst_is_told_when_to_come_back() {
-        let limits = Limits::new(60, 0);
+        let limits = Limits::new(60, 0, Vec::new());
         for expected_left in (0..6).rev() {
             let standing = limits.caller("alice").unwrap().unwrap();
             assert_eq!(standing.remaining, expected_left);
@@ -253,11 +300,30 @@ mod tests {
 
     #[test]
     fn the_quota_and_its_window_describe_the_steady_rate() {
-        let limits = Limits::new(1200, 60);
+        let limits = Limits::new(1200, 60, Vec::new());
         let standing = limits.caller("alice").unwrap().unwrap();
         assert_eq!(standing.policy(), "\"caller\";q=120;w=6");
         assert_eq!(standing.current(), "\"caller\";r=119;t=1");
         let token = limits.token_request(Some("10.0.0.1".parse().unwrap())).unwrap().unwrap();
         assert_eq!(token.policy(), "\"token\";q=6;w=6");
+    }
+
+    #[test]
+    fn the_client_is_the_first_address_before_the_trusted_proxies() {
+        let ip = |text: &str| text.parse::<IpAddr>().unwrap();
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let peer = Some(ip("10.0.0.5"));
+        // Without a trusted proxy in between, the peer is the client, whatever the header says.
+        assert_eq!(client_address(Some(ip("203.0.113.9")), &["198.51.100.1"], &trusted), Some(ip("203.0.113.9")));
+        assert_eq!(client_address(peer, &["198.51.100.1"], &[]), peer);
+        // Through one proxy, and through two (the second trusted one appended the first's address).
+        assert_eq!(client_address(peer, &["198.51.100.1"], &trusted), Some(ip("198.51.100.1")));
+        assert_eq!(client_address(peer, &["198.51.100.1", " 10.0.0.7"], &trusted), Some(ip("198.51.100.1")));
+        // What the client wrote at the start of the header is not believed.
+        assert_eq!(client_address(peer, &["1.2.3.4", "198.51.100.1"], &trusted), Some(ip("198.51.100.1")));
+        // Ports and brackets are allowed; rubbish stops the walk at the last proxy.
+        assert_eq!(client_address(peer, &["[2001:db8::1]:443"], &trusted), Some(ip("2001:db8::1")));
+        assert_eq!(client_address(peer, &["unknown"], &trusted), peer);
+        assert_eq!(client_address(peer, &[], &trusted), peer);
     }
 }

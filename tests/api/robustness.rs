@@ -19,6 +19,7 @@ db_tests!(
     a_wrong_method_gets_405_with_allow,
     metrics_count_requests_by_route_and_status,
     callers_beyond_their_rate_get_429_with_retry_after,
+    behind_a_trusted_proxy_each_client_is_limited_by_its_own_address,
     idempotent_creates_are_replayed_not_repeated,
     concurrent_retries_with_one_key_create_one_resource,
     idempotency_keys_are_forgotten_when_they_expire,
@@ -160,6 +161,32 @@ fn callers_beyond_their_rate_get_429_with_retry_after(app: &TestApp) {
         .collect();
     assert_eq!(&guesses[..6], [401; 6]);
     assert_eq!(guesses[7], 429);
+}
+
+/// Behind a load balancer every request comes from its address: where it is a trusted proxy, each
+/// client is limited by the address the proxy names, and a client cannot name itself anew.
+fn behind_a_trusted_proxy_each_client_is_limited_by_its_own_address(app: &TestApp) {
+    let anonymous = |app: &TestApp, forwarded: &str| {
+        let request = Request::new("GET", "/v1/meetings").header("X-Forwarded-For", forwarded);
+        app.call(request.header("Authorization", "Bearer x.y.z")).status
+    };
+    let proxied = TestApp::builder(app.backend)
+        .options(|o| {
+            o.rate_limit_per_minute = 60;
+            o.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+        })
+        .start();
+    let first: Vec<u16> = (0..7).map(|_| anonymous(&proxied, "203.0.113.7")).collect();
+    assert_eq!(first, [401, 401, 401, 401, 401, 401, 429]);
+    // Another client behind the same proxy has its own allowance.
+    assert_eq!(anonymous(&proxied, "203.0.113.8"), 401);
+    // A client that writes an address of its own before the proxy's entry is still itself.
+    assert_eq!(anonymous(&proxied, "198.51.100.1, 203.0.113.7"), 429);
+
+    // Where the peer is not a trusted proxy, the header is the client's own word and is ignored.
+    let direct = TestApp::builder(app.backend).options(|o| o.rate_limit_per_minute = 60).start();
+    let spoofed: Vec<u16> = (0..7).map(|i| anonymous(&direct, &format!("203.0.113.{i}"))).collect();
+    assert_eq!(spoofed, [401, 401, 401, 401, 401, 401, 429]);
 }
 
 fn meeting_body(committee: i64, title: &str) -> Value {
