@@ -12,11 +12,11 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 
 use serde::Serialize;
 
-use crate::api::request_id;
 use crate::db::DbConnection;
 use crate::db::audit::{self as store, NewEvent};
 use crate::domain::access::Principal;
 use crate::error::ApiResult;
+use crate::request_context;
 use crate::time;
 
 /// What a record is about.
@@ -75,7 +75,7 @@ pub fn event(
         closed: object.closed,
         old_value: json(old),
         new_value: json(new),
-        request_id: request_id::current(),
+        request_id: request_context::current(),
     }
 }
 

@@ -210,7 +210,7 @@ impl ApiError {
             errors,
             error,
             error_description,
-            request_id: crate::api::request_id::current(),
+            request_id: crate::request_context::current(),
         }
     }
 }

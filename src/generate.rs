@@ -11,7 +11,6 @@
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
-use crate::api::published::build_document;
 use crate::db::bulk::{self, AmountRow, ItemRow, MeetingRow, ParticipantRow, UserRow};
 use crate::db::committees::{self, CommitteeFields};
 use crate::db::groups::{self, GroupFields};
@@ -22,6 +21,7 @@ use crate::domain::{
     Publication, Tier,
 };
 use crate::error::{ApiError, ApiResult};
+use crate::service::publishing::build_document;
 
 /// What to generate.
 #[derive(Clone, Debug)]

@@ -8,7 +8,6 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::api::limits::Limits;
 use crate::db::audit::{self, NewEvent};
 use crate::db::{Database, idempotency, write_transaction};
 use crate::time;
@@ -29,7 +28,9 @@ pub struct Housekeeping {
     pub db: Database,
     pub events: Receiver<NewEvent>,
     pub queued: Arc<AtomicUsize>,
-    pub limits: Arc<Limits>,
+    /// Lets the HTTP layer's rate limiters forget callers that have gone quiet (kept as a closure,
+    /// so that this thread needs nothing of the HTTP layer).
+    pub forget_quiet_callers: Box<dyn Fn() + Send>,
     /// Audit records older than this many days are removed; 0 keeps them forever.
     pub audit_retention_days: u32,
 }
@@ -116,7 +117,7 @@ impl Housekeeping {
     }
 
     fn cleanup(&self) {
-        self.limits.forget_quiet_callers();
+        (self.forget_quiet_callers)();
         let now = time::now();
         match self.db.blocking(|conn| Ok(idempotency::purge_expired(conn, now)?)) {
             Ok(n) if n > 0 => log::info!("forgot {n} expired idempotency keys"),

@@ -48,7 +48,7 @@ fn init_logging() {
     use std::io::Write;
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info"))
         .format(|buf, record| {
-            let request = dagsorden::api::request_id::current().map(|id| format!(" request={id}")).unwrap_or_default();
+            let request = dagsorden::request_context::current().map(|id| format!(" request={id}")).unwrap_or_default();
             writeln!(
                 buf,
                 "[{} {} {}{request}] {}",

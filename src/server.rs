@@ -153,7 +153,10 @@ impl Service {
             db: db.clone(),
             events,
             queued,
-            limits: limits.clone().into_inner(),
+            forget_quiet_callers: {
+                let limits = limits.clone();
+                Box::new(move || limits.forget_quiet_callers())
+            },
             audit_retention_days: options.audit_retention_days,
         }
         .spawn();
@@ -297,7 +300,7 @@ fn problem_for_bare_errors<B>(res: ServiceResponse<B>) -> actix_web::Result<Erro
         "type": "about:blank",
         "title": status.canonical_reason().unwrap_or("Error"),
         "status": status.as_u16(),
-        "request_id": request_id::current(),
+        "request_id": crate::request_context::current(),
     });
     let (req, mut response) = res.into_parts();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));

@@ -23,7 +23,6 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::api::changes::{ChangeEntry, filter_for, page};
 use crate::audit::Auditor;
 use crate::config::WebhookOptions;
 use crate::db::webhooks::{self as store, Attempt, Delivery, Status, Subscription};
@@ -31,7 +30,9 @@ use crate::db::{Database, DbConnection, access, changes, write_transaction};
 use crate::domain::access::Principal;
 use crate::domain::webhooks::{AfterAttempt, after_attempt, signature};
 use crate::error::ApiResult;
+use crate::service::changes::{filter_for, page};
 use crate::time;
+use crate::views::change::ChangeEntry;
 
 /// How often the worker looks for work when nothing wakes it.
 const TICK: Duration = Duration::from_millis(500);
@@ -191,7 +192,7 @@ impl Work {
             let entry = page(conn, &owner, &self.auditor, filter)?
                 .data
                 .into_iter()
-                .find(|entry| entry.cursor == crate::api::pagination::id_cursor(delivery.change_id));
+                .find(|entry| entry.cursor == crate::views::id_cursor(delivery.change_id));
             let Some(entry) = entry else {
                 store::skip(conn, delivery, "its owner no longer sees the change")?;
                 return Ok(None);

@@ -4,21 +4,22 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use validator::Validate;
 
 use super::Authenticated;
-use super::extract::{IfMatch, JsonBody, QueryParams, Timestamp, not_null, present};
+use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::extract::{line, text};
-use super::pagination::{self, Page};
+use super::pagination::{self, ListQuery, Page};
 use super::policy::{Access, Routes};
-use super::{State, created, etagged, manages, require_manager};
+use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::DbConnection;
 use crate::db::groups::{self, AccessGroup, GroupFields};
 use crate::domain::Tier;
 use crate::domain::access::Principal;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::service::access::{manages, require_manager};
 use crate::time;
 
 pub fn routes(cfg: &mut Routes) {
@@ -135,28 +136,6 @@ impl AccessGroupPatch {
             description: self.description.unwrap_or(current.description),
             manages_subtree: self.manages_subtree.unwrap_or(current.manages_subtree),
         }
-    }
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ListQuery {
-    /// Only those created or changed at or after this time (RFC 3339; encode `+` as `%2B`).
-    /// Deletions are not listed: the change feed (`GET /v1/changes`) has them.
-    pub modified_since: Option<Timestamp>,
-    /// Page size, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200)]
-    pub limit: Option<u32>,
-    /// `next_cursor` of the previous page.
-    #[param(pattern = r"^id\.[0-9]{1,18}$", max_length = 21)]
-    pub cursor: Option<String>,
-}
-
-impl ListQuery {
-    /// The page asked for, and the page size to cut it to (see [`pagination::id_page`]).
-    pub fn page(&self) -> ApiResult<(u32, crate::db::IdPage)> {
-        pagination::id_page(self.limit, self.cursor.as_deref(), self.modified_since)
     }
 }
 

@@ -19,7 +19,6 @@ use validator::{Validate, ValidationError};
 use super::Authenticated;
 use super::extract::{IfMatch, JsonBody, QueryParams, Timestamp, negotiate, not_null, present};
 use super::extract::{line, text};
-use super::items::item_in_full;
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
 use super::{State, created, etagged};
@@ -33,6 +32,7 @@ use crate::domain::allocation::{
 use crate::domain::{CommitteeRole, ServiceRole, Tier};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::render::report::{self as csv_report, CsvVariant, ReportRow};
+use crate::service::access::item_in_full;
 use crate::time;
 
 pub fn routes(cfg: &mut Routes) {
@@ -689,7 +689,7 @@ async fn from_amount(
     request.validate()?;
     let view = state
         .write(principal, move |conn, principal| {
-            let (item, _) = item_in_full(conn, principal, item_id, false)?;
+            let (item, ..) = item_in_full(conn, principal, item_id, false)?;
             let amount = item_amounts::find(conn, item.id, amount_id)?.ok_or(ApiError::NotFound)?;
             require_finance(principal)?;
             if amount.kind != AmountKind::Expense {

@@ -10,18 +10,13 @@ use actix_web::http::header::{
     self, CacheControl, CacheDirective, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
 };
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
-use chrono::{DateTime, FixedOffset};
 use futures_util::StreamExt;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{BodyRules, IfMatch, UPLOAD_TIME, client_has};
-use super::items::find_readable_item;
-use super::lifecycle::allow;
-use super::meetings::require_secretary;
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, ensure_room, etagged};
@@ -30,14 +25,15 @@ use crate::db::DbConnection;
 use crate::db::attachments::{self, Attachment, NewAttachment};
 use crate::db::items::{Item, ItemPlace};
 use crate::db::modified_since;
-use crate::domain::CommitteeRole;
-use crate::domain::access::{ItemView, Principal, item_view};
+use crate::domain::access::Principal;
 use crate::domain::files::{classify, clean_filename};
 use crate::domain::lifecycle::Change;
 use crate::domain::limits;
 use crate::domain::text::{self, Shape};
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::service::access::{allow, item_in_full};
 use crate::time;
+use crate::views::attachment::AttachmentView;
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(list, Access::InFull)
@@ -45,41 +41,6 @@ pub fn routes(cfg: &mut Routes) {
         .add(read, Access::InFull)
         .add(download, Access::InFull)
         .add(remove, Access::Secretary);
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 1, "item_id": 2, "title": "Opgaveinitieringsdokument FirstAgenda implementering", "filename": "Opgaveinitieringsdokument.pdf", "content_type": "application/pdf", "size": 184320, "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "version": 1, "created_at": "2022-04-19T09:15:00+02:00"})))]
-pub struct AttachmentView {
-    pub id: i64,
-    pub item_id: i64,
-    /// What the attachment is called in the agenda ("Opgaveinitieringsdokument FirstAgenda
-    /// implementering"); the file name without its extension unless given.
-    pub title: String,
-    pub filename: String,
-    /// The type found in the content, which downloads are served as.
-    pub content_type: String,
-    /// In bytes.
-    pub size: i64,
-    /// Hex SHA-256 of the content; also the download's ETag.
-    pub sha256: String,
-    pub version: i64,
-    pub created_at: DateTime<FixedOffset>,
-}
-
-impl From<Attachment> for AttachmentView {
-    fn from(a: Attachment) -> Self {
-        AttachmentView {
-            id: a.id,
-            item_id: a.item_id.unwrap_or_default(),
-            title: a.title,
-            filename: a.filename,
-            content_type: a.content_type,
-            size: a.size,
-            sha256: a.sha256,
-            version: a.version,
-            created_at: time::to_api(a.created_at),
-        }
-    }
 }
 
 /// An upload: `multipart/form-data` with the file in a part named `file` (its file name is kept)
@@ -91,24 +52,6 @@ pub struct AttachmentUpload {
     file: Vec<u8>,
     #[schema(min_length = 1, max_length = 300, required = false, extensions(("x-text" = json!("line"))))]
     title: String,
-}
-
-/// The item, if the caller sees it in full (an attachment of a closed item is closed content); with
-/// `edit`, for the committee's secretaries only.
-fn item_in_full(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: i64,
-    edit: bool,
-) -> ApiResult<(Item, Option<CommitteeRole>, ItemPlace)> {
-    let (item, role, place) = find_readable_item(conn, principal, id)?;
-    if edit {
-        require_secretary(role)?;
-    }
-    if item_view(item.closed, role) == ItemView::TitleOnly {
-        return Err(ApiError::Hidden);
-    }
-    Ok((item, role, place))
 }
 
 /// An attachment on the working copy, with its item, if the caller sees the item in full.

@@ -11,7 +11,6 @@ use utoipa::ToSchema;
 
 use super::Authenticated;
 use super::State;
-use super::items::Decision;
 use super::policy::{Access, Routes};
 use crate::audit;
 use crate::db::{exclusions, items};
@@ -20,6 +19,7 @@ use crate::domain::agenda::is_case_reference;
 use crate::domain::{CaseType, CommitteeRole, MeetingStatus};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::time;
+use crate::views::item::Decision;
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(read, Access::SignedIn);

@@ -10,12 +10,12 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::Authenticated;
-use super::access_groups::ListQuery;
 use super::extract::line;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
+use super::pagination::ListQuery;
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
-use super::{State, created, etagged, require_admin};
+use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::auth::secrets;
 use crate::db::DbConnection;
@@ -23,6 +23,7 @@ use crate::db::clients::{self, Client, ClientFields};
 use crate::domain::ServiceRole;
 use crate::domain::access::Principal;
 use crate::error::{ApiError, ApiResult};
+use crate::service::access::require_admin;
 use crate::time;
 
 pub fn routes(cfg: &mut Routes) {

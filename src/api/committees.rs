@@ -2,25 +2,26 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
 use super::Authenticated;
-use super::access_groups::ListQuery;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
 use super::extract::{line, text};
+use super::pagination::ListQuery;
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
-use super::{State, created, etagged, manages, require_manager};
+use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::DbConnection;
 use crate::db::committees::{self, Committee, CommitteeFields};
-use crate::domain::access::{Principal, can_see_committee};
+use crate::domain::access::Principal;
 use crate::domain::{CommitteeKind, Publication};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
+use crate::service::access::{find_visible, require_manager};
 use crate::time;
+use crate::views::committee::CommitteeView;
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(list, Access::SignedIn)
@@ -28,41 +29,6 @@ pub fn routes(cfg: &mut Routes) {
         .add(read, Access::CommitteeViewer)
         .add(update, Access::CommitteeManager)
         .add(remove, Access::CommitteeManager);
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 1, "name": "Direktionen", "kind": "executive_board", "owner_group_id": 1, "publication": "internal", "description": "Kommunens direktion.", "requires_sign_off": false, "version": 2, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
-pub struct CommitteeView {
-    pub id: i64,
-    pub name: String,
-    pub kind: CommitteeKind,
-    /// The access group that owns the committee (e.g. the secretariat or the unit it belongs to).
-    pub owner_group_id: i64,
-    /// Who may read its published agendas and minutes without a grant.
-    pub publication: Publication,
-    pub description: Option<String>,
-    /// Whether the minutes may be published only once every approver has signed them off.
-    pub requires_sign_off: bool,
-    pub version: i64,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-}
-
-impl From<Committee> for CommitteeView {
-    fn from(c: Committee) -> Self {
-        CommitteeView {
-            id: c.id,
-            name: c.name,
-            kind: c.kind,
-            owner_group_id: c.owner_group_id,
-            publication: c.publication,
-            description: c.description,
-            requires_sign_off: c.requires_sign_off,
-            version: c.version,
-            created_at: time::to_api(c.created_at),
-            updated_at: time::to_api(c.updated_at),
-        }
-    }
 }
 
 fn not_published() -> Publication {
@@ -142,18 +108,6 @@ impl CommitteePatch {
 
 fn object(committee: &Committee) -> Object {
     Object::of_committee("committee", committee.id, committee.id, false)
-}
-
-/// The committee if the caller may see it; not found otherwise, as if it did not exist.
-pub fn find_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiResult<Committee> {
-    let committee = committees::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    let role = principal.role_on(committee.id, committee.kind);
-    // Management is looked up only when neither a role nor the publication level decides.
-    if can_see_committee(committee.publication, role, false) || manages(conn, principal, committee.owner_group_id)? {
-        Ok(committee)
-    } else {
-        Err(ApiError::Hidden)
-    }
 }
 
 /// List the committees visible to the caller: those it holds a role on, those published to every

@@ -12,8 +12,6 @@ use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
 use super::extract::{filled_text, line};
-use super::items::find_readable_item;
-use super::meetings::require_secretary;
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, ensure_room, etagged};
@@ -26,6 +24,7 @@ use crate::db::{DbConnection, meetings};
 use crate::domain::access::Principal;
 use crate::domain::limits;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::service::access::{find_readable_item, require_secretary};
 use crate::time;
 
 pub fn routes(cfg: &mut Routes) {

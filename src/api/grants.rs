@@ -7,12 +7,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::Authenticated;
-use super::committees::find_visible;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, created, ensure_room, etagged, manages, require_manager};
+use super::{State, created, ensure_room, etagged};
 use crate::audit::{self, Object};
 use crate::db::DbConnection;
 use crate::db::committees::Committee;
@@ -22,6 +21,7 @@ use crate::domain::CommitteeRole;
 use crate::domain::access::{Principal, can_list_grants};
 use crate::domain::limits;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::service::access::{find_visible, manages, require_manager};
 use crate::time;
 
 pub fn routes(cfg: &mut Routes) {

@@ -13,8 +13,6 @@ use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::line;
 use super::extract::{IfMatch, JsonBody, not_null, present};
-use super::items::{item_in_full, read_item_in_full};
-use super::lifecycle::allow;
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, ensure_room, etagged};
@@ -28,6 +26,7 @@ use crate::domain::allocation::{AmountKind, MAX_TOTAL_ORE, Recurrence};
 use crate::domain::lifecycle::Change;
 use crate::domain::limits;
 use crate::error::{ApiError, ApiResult};
+use crate::service::access::{allow, item_in_full, read_item_in_full};
 use crate::time;
 
 pub fn routes(cfg: &mut Routes) {
@@ -148,7 +147,7 @@ fn find_to_change(
     item_id: i64,
     id: i64,
 ) -> ApiResult<(ItemAmount, Item, ItemPlace)> {
-    let (item, place) = item_in_full(conn, principal, item_id, true)?;
+    let (item, _, place) = item_in_full(conn, principal, item_id, true)?;
     let amount = item_amounts::find(conn, item.id, id)?.ok_or(ApiError::NotFound)?;
     Ok((amount, item, place))
 }
@@ -198,7 +197,7 @@ async fn create(
     input.validate()?;
     let amount = state
         .write(principal, move |conn, principal| {
-            let (item, place) = item_in_full(conn, principal, item_id, true)?;
+            let (item, _, place) = item_in_full(conn, principal, item_id, true)?;
             allow(place.status, Change::ItemContent)?;
             ensure_room(item_amounts::count_for_item(conn, item.id)?, limits::AMOUNTS, "amounts on an item")?;
             let amount = item_amounts::create(

@@ -13,8 +13,6 @@ use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
 use super::extract::{filled_text, line};
-use super::items::{item_in_full, read_item_in_full};
-use super::lifecycle::allow;
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, ensure_room, etagged};
@@ -29,6 +27,7 @@ use crate::domain::access::Principal;
 use crate::domain::lifecycle::Change;
 use crate::domain::limits;
 use crate::error::{ApiError, ApiResult};
+use crate::service::access::{allow, item_in_full, read_item_in_full};
 use crate::time;
 
 pub fn routes(cfg: &mut Routes) {
@@ -146,7 +145,7 @@ async fn create(
     input.validate()?;
     let entry = state
         .write(principal, move |conn, principal| {
-            let (item, place) = item_in_full(conn, principal, item_id, true)?;
+            let (item, _, place) = item_in_full(conn, principal, item_id, true)?;
             allow(place.status, Change::ItemContent)?;
             if let Some(participant) = input.participant_id
                 && participants::find(conn, item.meeting_id, participant)?.is_none()
@@ -219,7 +218,7 @@ async fn remove(
     let (item_id, id) = path.into_inner();
     state
         .write(principal, move |conn, principal| {
-            let (item, place) = item_in_full(conn, principal, item_id, true)?;
+            let (item, _, place) = item_in_full(conn, principal, item_id, true)?;
             let entry = item_attendance::find(conn, item.id, id)?.ok_or(ApiError::NotFound)?;
             if_match.check(entry.version)?;
             allow(place.status, Change::ItemContent)?;

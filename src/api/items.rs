@@ -2,29 +2,29 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
-use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
 use super::Authenticated;
 use super::extract::{IfMatch, JsonBody, QueryParams, content_etag, not_null, present};
 use super::extract::{filled_text, line, text};
-use super::lifecycle::allow;
-use super::meetings::{find_readable, require_secretary};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, ensure_room, etagged};
-use crate::audit::{self, Auditor, Object};
-use crate::db::items::{self, Item, ItemFields, ItemPlace};
-use crate::db::{DbConnection, exclusions, meetings};
-use crate::domain::access::{ItemView, Principal, can_read_meetings, item_role, item_view};
+use crate::audit::{self, Object};
+use crate::db::items::{self, Item, ItemFields};
+use crate::db::meetings;
+use crate::domain::access::{ItemView, Principal, item_view};
 use crate::domain::agenda::{OrderError, check_reordering, is_case_reference, is_journal_number};
 use crate::domain::lifecycle::Change;
 use crate::domain::limits;
 use crate::domain::{CaseType, CommitteeRole, DecisionOutcome};
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::service::access::{allow, find_readable, find_readable_item, require_secretary};
+use crate::service::agenda::{Agenda, entries};
 use crate::time;
+use crate::views::item::{AgendaEntry, AgendaItemView, entry};
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(list, Access::Reader)
@@ -35,16 +35,6 @@ pub fn routes(cfg: &mut Routes) {
         .add(remove, Access::Secretary)
         .add(decide, Access::Secretary)
         .add(undecide, Access::Secretary);
-}
-
-/// A decision (beslutning): its outcome, its wording in the minutes and when it was recorded.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-#[schema(examples(json!({"outcome": "approved_with_conditions", "text": "Godkendt inden for de rammer og målgrupper, som blev drøftet på mødet.", "decided_at": "2022-04-25T14:05:00+02:00"})))]
-pub struct Decision {
-    pub outcome: Option<DecisionOutcome>,
-    /// The decision as written in the minutes, e.g. "Taget til efterretning."
-    pub text: Option<String>,
-    pub decided_at: Option<DateTime<FixedOffset>>,
 }
 
 fn outcome_or_text(decision: &NewDecision) -> Result<(), ValidationError> {
@@ -67,140 +57,6 @@ pub struct NewDecision {
     #[validate(length(min = 1, max = 20000), custom(function = filled_text))]
     #[schema(min_length = 1, max_length = 20000, extensions(("x-text" = json!("filled-text"))))]
     pub text: Option<String>,
-}
-
-/// An agenda item in full.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 2, "meeting_id": 1, "number": 2, "position": 2, "title": "Implementering af FirstAgenda", "closed": false, "case_number": "22-003462", "journal_number": "00.22.04", "document_number": null, "case_type": "decision", "summary": "Med denne sag skal Direktionen tage stilling til en strategi for implementering af FirstAgenda.", "recommendation": "Sekretariatschefen indstiller, at strategien for implementering af FirstAgenda godkendes.", "handled_by": "Direktionen.", "presentation": "Eftersom FirstAgenda kan implementeres bredt blandt Kalundborg Kommunes enheder og samarbejdspartnere, etableres der såkaldte AD-grupper.", "financial_consequences": "Meromkostningen for ubegrænsede licenser i størrelsesordenen 50.000 kr. bliver fordelt på de enheder, der anvender FirstAgenda.", "decision": {"outcome": "approved_with_conditions", "text": "Godkendt inden for de rammer og målgrupper, som blev drøftet på mødet.", "decided_at": "2022-04-25T14:05:00+02:00"}, "version": 4, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"})))]
-pub struct AgendaItemView {
-    pub id: i64,
-    pub meeting_id: i64,
-    /// The item's number in the agenda ("Punkt 3"): its position.
-    pub number: i32,
-    pub position: i32,
-    pub title: String,
-    /// A closed (lukket) item's content is shown only to the committee's members.
-    pub closed: bool,
-    /// Sagsnr., e.g. `21-046857K` or `326-2021-15058`.
-    pub case_number: Option<String>,
-    /// J.nr.: KLE classification `NN.NN.NN`.
-    pub journal_number: Option<String>,
-    /// Dokumentnr.
-    pub document_number: Option<String>,
-    pub case_type: Option<CaseType>,
-    /// Resume og sagens baggrund.
-    pub summary: Option<String>,
-    /// Indstilling(er).
-    pub recommendation: Option<String>,
-    /// Behandling: the bodies that treat the case.
-    pub handled_by: Option<String>,
-    /// Sagsfremstilling.
-    pub presentation: Option<String>,
-    /// Økonomiske konsekvenser.
-    pub financial_consequences: Option<String>,
-    pub decision: Option<Decision>,
-    pub version: i64,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-}
-
-/// A closed item as someone below member sees it: these four keys and nothing else.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(examples(json!({"number": 4, "position": 4, "title": "Status, Økonomiudvalget", "closed": true})))]
-pub struct ClosedItemView {
-    pub number: i32,
-    pub position: i32,
-    pub title: String,
-    /// Always `true`.
-    pub closed: bool,
-}
-
-/// An agenda item as the caller may see it.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum AgendaEntry {
-    Full(Box<AgendaItemView>),
-    TitleOnly(ClosedItemView),
-}
-
-impl From<Item> for AgendaItemView {
-    fn from(i: Item) -> Self {
-        let decision = (i.decision_outcome.is_some() || i.decision_text.is_some()).then_some(Decision {
-            outcome: i.decision_outcome,
-            text: i.decision_text,
-            decided_at: i.decided_at.map(time::to_api),
-        });
-        AgendaItemView {
-            id: i.id,
-            meeting_id: i.meeting_id,
-            number: i.position,
-            position: i.position,
-            title: i.title,
-            closed: i.closed,
-            case_number: i.case_number,
-            journal_number: i.journal_number,
-            document_number: i.document_number,
-            case_type: i.case_type,
-            summary: i.summary,
-            recommendation: i.recommendation,
-            handled_by: i.handled_by,
-            presentation: i.presentation,
-            financial_consequences: i.financial_consequences,
-            decision,
-            version: i.version,
-            created_at: time::to_api(i.created_at),
-            updated_at: time::to_api(i.updated_at),
-        }
-    }
-}
-
-/// The item as a caller holding `role` may see it. Built from an allowlist: the title-only view
-/// copies the four fields it shows and drops the item.
-pub fn entry(item: Item, role: Option<CommitteeRole>) -> AgendaEntry {
-    match item_view(item.closed, role) {
-        ItemView::Full => AgendaEntry::Full(Box::new(item.into())),
-        ItemView::TitleOnly => AgendaEntry::TitleOnly(ClosedItemView {
-            number: item.position,
-            position: item.position,
-            title: item.title,
-            closed: true,
-        }),
-    }
-}
-
-/// A meeting's agenda and who it is shown to: the meeting, its committee, the caller and its role.
-pub struct Agenda<'a> {
-    pub meeting: i64,
-    pub committee: i64,
-    pub role: Option<CommitteeRole>,
-    pub principal: &'a Principal,
-    pub auditor: &'a Auditor,
-}
-
-/// The agenda as the caller may see it, and whether every item is shown in full. Items the caller is
-/// excluded from are shown as to a reader; exclusions are looked up only for those they would change.
-/// Closed items shown in full are recorded in the audit trail as read.
-pub fn entries(conn: &mut DbConnection, agenda: &Agenda<'_>, items: Vec<Item>) -> ApiResult<(Vec<AgendaEntry>, bool)> {
-    let excluded = if agenda.role > Some(CommitteeRole::Reader) {
-        exclusions::excluded_items(conn, agenda.meeting, &agenda.principal.subject)?
-    } else {
-        Vec::new()
-    };
-    let mut closed_shown = Vec::new();
-    let entries: Vec<AgendaEntry> = items
-        .into_iter()
-        .map(|item| {
-            let role = item_role(agenda.role, excluded.contains(&item.id));
-            if item.closed && item_view(true, role) == ItemView::Full {
-                closed_shown.push(item.id);
-            }
-            entry(item, role)
-        })
-        .collect();
-    audit::closed_reads(agenda.auditor, agenda.principal, agenda.committee, &closed_shown);
-    let full = entries.iter().all(|e| matches!(e, AgendaEntry::Full(_)));
-    Ok((entries, full))
 }
 
 fn valid_journal_number(value: &str) -> Result<(), ValidationError> {
@@ -353,55 +209,6 @@ impl ItemPatch {
 pub struct ItemOrder {
     #[schema(max_items = 1000)]
     pub item_ids: Vec<i64>,
-}
-
-/// An item the caller may read, with the role the caller holds for it (its committee role, capped
-/// if the caller is excluded from the item) and its committee; not found otherwise.
-pub fn find_readable_item(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: i64,
-) -> ApiResult<(Item, Option<CommitteeRole>, ItemPlace)> {
-    let (item, place) = items::find_with_committee(conn, id)?.ok_or(ApiError::NotFound)?;
-    let role = principal.role_on(place.committee_id, place.kind);
-    if !can_read_meetings(role) {
-        return Err(ApiError::Hidden);
-    }
-    let excluded = role > Some(CommitteeRole::Reader) && exclusions::is_excluded(conn, item.id, &principal.subject)?;
-    Ok((item, item_role(role, excluded), place))
-}
-
-/// The item, if the caller sees it in full (its attendance and amounts are part of its content); with `edit`, for
-/// the committee's secretaries only.
-pub fn item_in_full(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: i64,
-    edit: bool,
-) -> ApiResult<(Item, ItemPlace)> {
-    let (item, role, place) = find_readable_item(conn, principal, id)?;
-    if edit {
-        require_secretary(role)?;
-    }
-    if item_view(item.closed, role) == ItemView::TitleOnly {
-        return Err(ApiError::Hidden);
-    }
-    Ok((item, place))
-}
-
-/// Like [`item_in_full`], for reading the item's content (its amounts, its attendance): the read of
-/// a closed item's is audited as a read of the item.
-pub fn read_item_in_full(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    auditor: &Auditor,
-    id: i64,
-) -> ApiResult<(Item, ItemPlace)> {
-    let (item, place) = item_in_full(conn, principal, id, false)?;
-    if item.closed {
-        audit::closed_reads(auditor, principal, place.committee_id, &[item.id]);
-    }
-    Ok((item, place))
 }
 
 fn object(item: &Item, committee: i64) -> Object {

@@ -12,12 +12,13 @@ use super::extract::{IfMatch, JsonBody, QueryParams, Timestamp};
 use super::grants::GrantPatch;
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
-use super::{State, created, etagged, require_admin};
+use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::kind_grants::{self, KindGrant};
 use crate::domain::access::Principal;
 use crate::domain::{CommitteeKind, CommitteeRole};
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::service::access::require_admin;
 use crate::time;
 
 pub fn routes(cfg: &mut Routes) {

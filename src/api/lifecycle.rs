@@ -10,21 +10,19 @@ use validator::Validate;
 
 use super::extract::filled_text;
 use super::extract::{IfMatch, JsonBody};
-use super::meetings::{MeetingSummary, find_readable, require_secretary};
 use super::policy::{Access, Routes};
-use super::published::{PublicationSummary, build_document};
 use super::{State, ensure_room, etagged};
 use crate::audit::{self, Object};
-use crate::db::meetings::Meeting;
-use crate::db::{DbConnection, committees, items, meetings, participants, published, sign_offs};
-use crate::domain::MeetingStatus;
+use crate::db::{committees, items, meetings, published};
 use crate::domain::access::Principal;
-use crate::domain::lifecycle::{
-    Action, Change, Facts, Refusal, SignOffFacts, may_change, transition, unsigned_approvers,
-};
+use crate::domain::lifecycle::{Action, Facts, Refusal, transition};
 use crate::domain::limits;
 use crate::error::{ApiError, ApiResult};
+use crate::service::access::{find_readable, require_secretary};
+use crate::service::publishing::{build_document, sign_off_facts};
 use crate::time;
+use crate::views::meeting::MeetingSummary;
+use crate::views::publication::PublicationSummary;
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(publish_agenda, Access::Secretary)
@@ -46,11 +44,6 @@ impl From<Refusal> for ApiError {
             )),
         }
     }
-}
-
-/// Refuses a change the meeting's state does not allow.
-pub fn allow(status: MeetingStatus, change: Change) -> ApiResult<()> {
-    Ok(may_change(status, change)?)
 }
 
 /// Publishing: the reason is required for a correction (version 2 onwards).
@@ -86,23 +79,6 @@ pub struct CancelRequest {
 pub struct ActionResult {
     pub meeting: MeetingSummary,
     pub published: Option<PublicationSummary>,
-}
-
-/// Where the sign-off of the meeting stands, when its committee requires one.
-fn sign_off_facts(conn: &mut DbConnection, meeting: &Meeting, required: bool) -> ApiResult<Option<SignOffFacts>> {
-    if !required {
-        return Ok(None);
-    }
-    let signatures = sign_offs::list_for_meeting(conn, meeting.id)?;
-    let approvers: Vec<(String, Option<i64>)> = participants::list_for_meeting(conn, meeting.id)?
-        .into_iter()
-        .filter(|p| p.approver)
-        .map(|p| {
-            let signed = signatures.iter().find(|s| s.participant_id == p.id).map(|s| s.meeting_version);
-            (p.name, signed)
-        })
-        .collect();
-    Ok(Some(SignOffFacts { approvers: approvers.len(), unsigned: unsigned_approvers(&approvers, meeting.version) }))
 }
 
 /// Takes `action` on the meeting: checks who asks and the lifecycle rules, moves the meeting and

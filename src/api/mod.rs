@@ -58,9 +58,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit::Auditor;
 use crate::auth::{Authenticator, Caller, bearer_token};
-use crate::db::{Database, DbConnection, access, groups};
-use crate::domain::access::{Principal, can_manage_group};
+use crate::db::{Database, DbConnection, access};
+use crate::domain::access::Principal;
 use crate::error::{ApiError, ApiResult};
+use crate::request_context;
 use crate::time;
 
 /// What every handler shares.
@@ -83,11 +84,11 @@ impl AppState {
         F: FnOnce(&mut DbConnection, &Principal) -> ApiResult<T> + Clone + Send + 'static,
         T: Send + 'static,
     {
-        let request = request_id::current();
+        let request = request_context::current();
         let caller = caller.into();
         self.db
             .read(move |conn| {
-                request_id::in_blocking(request, || {
+                request_context::in_blocking(request, || {
                     let principal = caller.principal(conn)?;
                     f(conn, &principal)
                 })
@@ -101,8 +102,8 @@ impl AppState {
         F: FnOnce(&mut DbConnection, Option<&Principal>) -> ApiResult<T> + Clone + Send + 'static,
         T: Send + 'static,
     {
-        let request = request_id::current();
-        self.db.read(move |conn| request_id::in_blocking(request, || f(conn, visitor.as_ref()))).await
+        let request = request_context::current();
+        self.db.read(move |conn| request_context::in_blocking(request, || f(conn, visitor.as_ref()))).await
     }
 
     /// Like [`AppState::read`], with `f` in one write transaction (the caller is resolved in it, and
@@ -112,14 +113,14 @@ impl AppState {
         F: FnOnce(&mut DbConnection, &Principal) -> ApiResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        let request = request_id::current();
+        let request = request_context::current();
         let reservation = idempotency::current();
         let taken = reservation.clone();
         let caller = caller.into();
         let written = self
             .db
             .write(move |conn| {
-                request_id::in_blocking(request, || {
+                request_context::in_blocking(request, || {
                     let principal = caller.principal(conn)?;
                     // The request's Idempotency-Key is held exactly when its changes are.
                     if let Some(reservation) = &reservation {
@@ -184,8 +185,11 @@ async fn identify(req: &ServiceRequest) -> Result<Principal, ApiError> {
 
 async fn resolve(state: Option<&State>, caller: Caller) -> Result<Principal, ApiError> {
     let state = state.cloned().ok_or_else(|| ApiError::internal("no application state"))?;
-    let request = request_id::current();
-    state.db.read(move |conn| request_id::in_blocking(request, || access::resolve(conn, &caller, time::now()))).await
+    let request = request_context::current();
+    state
+        .db
+        .read(move |conn| request_context::in_blocking(request, || access::resolve(conn, &caller, time::now())))
+        .await
 }
 
 /// The caller of a request to the protected API, as its handler takes it: verified by its token,
@@ -388,30 +392,6 @@ pub fn ensure_room(count: i64, max: usize, what: &str) -> ApiResult<()> {
         Ok(())
     } else {
         Err(ApiError::Conflict(format!("There may be at most {max} {what}; remove one first.")))
-    }
-}
-
-pub fn require_admin(principal: &Principal) -> ApiResult<()> {
-    if principal.is_admin() { Ok(()) } else { Err(ApiError::Forbidden("This needs the admin role.".into())) }
-}
-
-/// Whether the caller manages the group: an admin, or a member of a group managing an ancestor.
-pub fn manages(conn: &mut DbConnection, principal: &Principal, group_id: i64) -> ApiResult<bool> {
-    if principal.is_admin() {
-        return Ok(true);
-    }
-    if principal.managed_roots.is_empty() {
-        return Ok(false);
-    }
-    Ok(can_manage_group(principal, &groups::ancestors_of(conn, group_id)?))
-}
-
-/// Refuses a caller that does not manage the group.
-pub fn require_manager(conn: &mut DbConnection, principal: &Principal, group_id: i64) -> ApiResult<()> {
-    if manages(conn, principal, group_id)? {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden("This needs the admin role or management of the group.".into()))
     }
 }
 

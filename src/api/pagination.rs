@@ -82,10 +82,7 @@ fn not_a_cursor() -> ApiError {
 /// The form of the cursors of lists ordered by id.
 pub const ID_CURSOR: &str = r"^id\.[0-9]{1,18}$";
 
-/// Cursors of lists ordered by id.
-pub fn id_cursor(id: i64) -> String {
-    format!("id.{id}")
-}
+pub use crate::views::id_cursor;
 
 pub fn after_id(cursor: Option<&str>) -> ApiResult<Option<i64>> {
     cursor.map(|c| c.strip_prefix("id.").and_then(|id| id.parse().ok()).ok_or_else(not_a_cursor)).transpose()
@@ -106,6 +103,28 @@ pub fn after_time(cursor: Option<&str>) -> ApiResult<Option<(NaiveDateTime, i64)
         Some((DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc(), id.parse().ok()?))
     };
     cursor.map(|c| parse(c).ok_or_else(not_a_cursor)).transpose()
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Only those created or changed at or after this time (RFC 3339; encode `+` as `%2B`).
+    /// Deletions are not listed: the change feed (`GET /v1/changes`) has them.
+    pub modified_since: Option<Timestamp>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    #[param(pattern = r"^id\.[0-9]{1,18}$", max_length = 21)]
+    pub cursor: Option<String>,
+}
+
+impl ListQuery {
+    /// The page asked for, and the page size to cut it to (see [`id_page`]).
+    pub fn page(&self) -> ApiResult<(u32, IdPage)> {
+        id_page(self.limit, self.cursor.as_deref(), self.modified_since)
+    }
 }
 
 #[cfg(test)]

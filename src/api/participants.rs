@@ -2,8 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
@@ -11,8 +10,6 @@ use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::line;
 use super::extract::{IfMatch, JsonBody, not_null, present};
-use super::lifecycle::allow;
-use super::meetings::{find_readable, require_secretary};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, ensure_room, etagged};
@@ -25,7 +22,9 @@ use crate::domain::lifecycle::Change;
 use crate::domain::limits;
 use crate::domain::{Attendance, MeetingStatus, ParticipantRole};
 use crate::error::{ApiError, ApiResult};
+use crate::service::access::{allow, find_readable, require_secretary};
 use crate::time;
+use crate::views::participant::ParticipantView;
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(list, Access::Reader)
@@ -33,40 +32,6 @@ pub fn routes(cfg: &mut Routes) {
         .add(read, Access::Reader)
         .add(update, Access::Secretary)
         .add(remove, Access::Secretary);
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 2, "meeting_id": 1, "name": "Michel van der Linden", "role": "member", "attendance": "present", "user_subject": "mvdl@kalundborg.dk", "approver": true, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
-pub struct ParticipantView {
-    pub id: i64,
-    pub meeting_id: i64,
-    pub name: String,
-    /// The participant's user subject (`sub`), when the person is a user of the service.
-    pub user_subject: Option<String>,
-    pub role: ParticipantRole,
-    pub attendance: Attendance,
-    /// Signs off the minutes (needs `user_subject`: the approver signs as that user).
-    pub approver: bool,
-    pub version: i64,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-}
-
-impl From<Participant> for ParticipantView {
-    fn from(p: Participant) -> Self {
-        ParticipantView {
-            id: p.id,
-            meeting_id: p.meeting_id,
-            name: p.name,
-            user_subject: p.user_subject,
-            role: p.role,
-            attendance: p.attendance,
-            approver: p.approver,
-            version: p.version,
-            created_at: time::to_api(p.created_at),
-            updated_at: time::to_api(p.updated_at),
-        }
-    }
 }
 
 fn approver_is_a_user(participant: &NewParticipant) -> Result<(), ValidationError> {

@@ -7,9 +7,9 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::access_groups::ListQuery;
 use super::attachments::file_response;
 use super::extract::{Day, QueryParams, Timestamp, etag};
+use super::pagination::ListQuery;
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
 use super::public_versions::Entry;

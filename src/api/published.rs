@@ -4,14 +4,12 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::{DateTime, FixedOffset, NaiveDateTime};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::Authenticated;
 use super::attachments::file_response;
 use super::extract::QueryParams;
-use super::meetings::Extent;
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, etagged};
@@ -19,20 +17,14 @@ use crate::audit::{self, Auditor};
 use crate::db::committees::Committee;
 use crate::db::meetings::Meeting;
 use crate::db::modified_since;
-use crate::db::published::Publication;
-use crate::db::{
-    DbConnection, attachments, committees, exclusions, item_amounts, item_attendance, items, meetings, participants,
-    published, sign_offs,
-};
+use crate::db::{DbConnection, attachments, committees, exclusions, meetings, published};
 use crate::domain::access::{Principal, can_read_published};
-use crate::domain::document::{
-    Document, DocumentAbsence, DocumentAmount, DocumentAttachment, DocumentCommittee, DocumentDecision, DocumentDiff,
-    DocumentEntry, DocumentGuest, DocumentItem, DocumentMeeting, DocumentParticipant, DocumentSignature, diff,
-};
-use crate::domain::{CommitteeRole, DocumentKind, ItemAttendanceKind};
+use crate::domain::document::{Document, DocumentAttachment, DocumentDiff, DocumentEntry, diff};
+use crate::domain::{CommitteeRole, DocumentKind};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::render;
-use crate::time;
+use crate::views::meeting::Extent;
+use crate::views::publication::PublicationSummary;
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(list, Access::Reader)
@@ -41,153 +33,6 @@ pub fn routes(cfg: &mut Routes) {
         .add(attachment, Access::InFull)
         .add(html, Access::Reader)
         .add(markdown, Access::Reader);
-}
-
-/// A published version, without its content.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"kind": "agenda", "number": 1, "meeting_version": 12, "published_at": "2022-04-20T10:00:00+02:00", "reason": null})))]
-pub struct PublicationSummary {
-    pub kind: DocumentKind,
-    pub number: i32,
-    /// Why this version corrects the one before it.
-    pub reason: Option<String>,
-    /// The meeting's version (ETag) this is a copy of.
-    pub meeting_version: i64,
-    pub published_at: DateTime<FixedOffset>,
-}
-
-impl PublicationSummary {
-    pub fn new(
-        kind: DocumentKind,
-        number: i32,
-        reason: Option<String>,
-        meeting_version: i64,
-        at: NaiveDateTime,
-    ) -> Self {
-        PublicationSummary { kind, number, reason, meeting_version, published_at: time::to_api(at) }
-    }
-
-    /// Where a signed-in caller reads this version.
-    pub fn location(&self, meeting_id: i64) -> String {
-        format!("/v1/meetings/{meeting_id}/published/{}/{}", self.kind.as_ref(), self.number)
-    }
-}
-
-impl PublicationSummary {
-    /// The version as a caller with `extent` on its meeting sees it.
-    pub fn seen(p: Publication, extent: Extent) -> Self {
-        let version = extent.of_copy(p.meeting_version, p.open_meeting_version);
-        PublicationSummary::new(p.kind, p.number, p.reason, version, p.published_at)
-    }
-}
-
-/// The meeting as it now stands, as a document of `kind` numbered `number`. Minutes carry the
-/// decisions and the approvers who signed `signed_version` of the meeting.
-pub fn build_document(
-    conn: &mut DbConnection,
-    meeting: &Meeting,
-    committee: &Committee,
-    kind: DocumentKind,
-    number: i32,
-    reason: Option<String>,
-    signed_version: i64,
-) -> ApiResult<Document> {
-    let people = participants::list_for_meeting(conn, meeting.id)?;
-    let attendance = item_attendance::list_for_meeting(conn, meeting.id)?;
-    let files = attachments::list_for_meeting(conn, meeting.id)?;
-    let amounts = item_amounts::list_for_meeting(conn, meeting.id)?;
-    attachments::mark_published(conn, &files.iter().map(|f| f.id).collect::<Vec<_>>())?;
-    let name_of = |id: i64| people.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_default();
-    let minutes = kind == DocumentKind::Minutes;
-    let entries = items::list_for_meeting(conn, meeting.id)?
-        .into_iter()
-        .map(|item| {
-            let here = attendance.iter().filter(|a| a.item_id == item.id);
-            let guests = here
-                .clone()
-                .filter(|a| a.kind == ItemAttendanceKind::Guest)
-                .map(|a| DocumentGuest { name: a.name.clone().unwrap_or_default(), note: a.note.clone() })
-                .collect();
-            let absent = here
-                .filter_map(|a| a.participant_id.map(|p| (p, a)))
-                .map(|(p, a)| DocumentAbsence { participant_id: p, name: name_of(p), note: a.note.clone() })
-                .collect();
-            let decision = (minutes && (item.decision_outcome.is_some() || item.decision_text.is_some()))
-                .then(|| DocumentDecision { outcome: item.decision_outcome, text: item.decision_text.clone() });
-            DocumentEntry::Full(Box::new(DocumentItem {
-                id: item.id,
-                number: item.position,
-                title: item.title,
-                closed: item.closed,
-                case_number: item.case_number,
-                journal_number: item.journal_number,
-                document_number: item.document_number,
-                case_type: item.case_type,
-                summary: item.summary,
-                recommendation: item.recommendation,
-                handled_by: item.handled_by,
-                presentation: item.presentation,
-                financial_consequences: item.financial_consequences,
-                decision,
-                guests,
-                absent,
-                attachments: files
-                    .iter()
-                    .filter(|f| f.item_id == Some(item.id))
-                    .map(|f| DocumentAttachment {
-                        id: f.id,
-                        title: f.title.clone(),
-                        filename: f.filename.clone(),
-                        content_type: f.content_type.clone(),
-                        size: f.size,
-                        sha256: f.sha256.clone(),
-                    })
-                    .collect(),
-                amounts: amounts
-                    .iter()
-                    .filter(|a| a.item_id == item.id)
-                    .map(|a| DocumentAmount {
-                        label: a.label.clone(),
-                        kind: a.kind,
-                        recurrence: a.recurrence,
-                        amount_ore: a.amount_ore,
-                        price_year: a.price_year,
-                    })
-                    .collect(),
-            }))
-        })
-        .collect();
-    let signed_by = if minutes {
-        sign_offs::list_for_meeting(conn, meeting.id)?
-            .into_iter()
-            .filter(|s| s.meeting_version == signed_version)
-            .map(|s| DocumentSignature { name: name_of(s.participant_id), signed_at: time::to_api(s.signed_at) })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok(Document {
-        kind,
-        number,
-        reason,
-        published_at: time::to_api(time::now()),
-        meeting: DocumentMeeting {
-            id: meeting.id,
-            committee: DocumentCommittee { id: committee.id, name: committee.name.clone(), kind: committee.kind },
-            title: meeting.title.clone(),
-            status: meeting.status,
-            starts_at: time::to_api(meeting.starts_at),
-            ends_at: meeting.ends_at.map(time::to_api),
-            location: meeting.location.clone(),
-            online_link: meeting.online_link.clone(),
-        },
-        participants: people
-            .iter()
-            .map(|p| DocumentParticipant { id: p.id, name: p.name.clone(), role: p.role, attendance: p.attendance })
-            .collect(),
-        items: entries,
-        signed_by,
-    })
 }
 
 /// Who reads a meeting's published documents, and as what.

@@ -1,36 +1,16 @@
 //! Request ids: taken from `X-Request-Id` when a client (or a proxy) sends a sensible one, generated
 //! otherwise; returned in the response header, in every problem, and in the log lines written while
-//! the request is handled, so that a user's report and the operator's log meet.
+//! the request is handled (through `request_context`), so that a user's report and the operator's
+//! log meet.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 
+use crate::request_context;
+
 pub const HEADER: &str = "x-request-id";
-
-tokio::task_local! {
-    static REQUEST_ID: String;
-}
-
-std::thread_local! {
-    /// The id of the request whose database work a blocking thread is doing.
-    static BLOCKING_ID: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-}
-
-/// The id of the request being handled, if any: on the async worker handling it, or on a blocking
-/// thread doing its database work (see [`in_blocking`]).
-pub fn current() -> Option<String> {
-    REQUEST_ID.try_with(Clone::clone).ok().or_else(|| BLOCKING_ID.with(|id| id.borrow().clone()))
-}
-
-/// Runs `f` (on a blocking thread) as part of the request `id`, for its log lines and audit records.
-pub fn in_blocking<T>(id: Option<String>, f: impl FnOnce() -> T) -> T {
-    BLOCKING_ID.with(|cell| *cell.borrow_mut() = id);
-    let result = f();
-    BLOCKING_ID.with(|cell| *cell.borrow_mut() = None);
-    result
-}
 
 /// A client's id is kept if it is short and plain (it ends up in logs); otherwise one is made.
 fn accept(candidate: &str) -> bool {
@@ -53,7 +33,7 @@ pub async fn middleware(
         .and_then(|v| v.to_str().ok())
         .filter(|v| accept(v))
         .map_or_else(generate, str::to_owned);
-    let mut response = REQUEST_ID.scope(id.clone(), next.call(req)).await?;
+    let mut response = request_context::scope(id.clone(), next.call(req)).await?;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HeaderName::from_static(HEADER), value);
     }

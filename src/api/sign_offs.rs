@@ -11,8 +11,6 @@ use utoipa::ToSchema;
 
 use super::Authenticated;
 use super::extract::{IfMatch, JsonBody};
-use super::lifecycle::allow;
-use super::meetings::{Extent, find_readable};
 use super::policy::{Access, Routes};
 use super::{State, created};
 use crate::audit::{self, Object};
@@ -22,7 +20,10 @@ use crate::db::{committees, participants};
 use crate::domain::access::Principal;
 use crate::domain::lifecycle::{Change, unsigned_approvers};
 use crate::error::{ApiError, ApiResult};
+use crate::service::access;
+use crate::service::access::{allow, find_readable};
 use crate::time;
+use crate::views::meeting::Extent;
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(status, Access::Reader).add(sign, Access::Approver).add(withdraw, Access::Approver);
@@ -95,7 +96,7 @@ async fn status(state: State, principal: Authenticated, id: web::Path<i64>) -> A
     let status = state
         .read(principal, move |conn, principal| {
             let (meeting, role) = find_readable(conn, principal, id)?;
-            let extent = Extent::on(conn, principal, &meeting, role)?;
+            let extent = access::extent(conn, principal, &meeting, role)?;
             let committee = committees::find(conn, meeting.committee_id)?.ok_or(ApiError::NotFound)?;
             let signatures = sign_offs::list_for_meeting(conn, meeting.id)?;
             let approvers: Vec<Approver> = participants::list_for_meeting(conn, meeting.id)?

@@ -12,7 +12,6 @@ use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::extract::{line, text};
-use super::meetings::require_secretary;
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, ensure_room, etagged};
@@ -25,6 +24,7 @@ use crate::domain::access::{ItemView, Principal, can_read_meetings, item_view};
 use crate::domain::limits;
 use crate::domain::{CaseType, CommitteeRole};
 use crate::error::{ApiError, ApiResult};
+use crate::service::access::require_secretary;
 use crate::time;
 
 pub fn routes(cfg: &mut Routes) {

@@ -8,16 +8,17 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::Authenticated;
+use super::State;
 use super::extract::filled_text;
 use super::extract::{JsonBody, QueryParams, Timestamp};
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
-use super::{State, require_admin};
 use crate::audit::{self, Object};
 use crate::db::users::{self, User};
 use crate::db::{DbConnection, members};
 use crate::domain::access::Principal;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::service::access::require_admin;
 use crate::time;
 
 pub fn routes(cfg: &mut Routes) {

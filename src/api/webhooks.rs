@@ -17,9 +17,9 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::Authenticated;
-use super::access_groups::ListQuery;
 use super::extract::text;
 use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
+use super::pagination::ListQuery;
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
 use super::{State, created, etagged};

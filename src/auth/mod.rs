@@ -25,40 +25,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::TokenSettings;
 use crate::db::DatabaseUrl;
-use crate::domain::ServiceRole;
 use crate::error::ApiError;
 
 use jwks::Jwks;
 pub use jwks::JwksSource;
 pub use local_key::local_secret;
+// Who a verified token names is plain data the persistence and domain floors read too.
+pub use crate::domain::identity::{Caller, secret_generation};
 
 /// `token_use` of the tokens the client-credentials grant issues.
 const CLIENT_TOKEN_USE: &str = "client";
-
-/// The caller a token names, before the database has had its say.
-#[derive(Clone, Debug)]
-pub struct Caller {
-    /// The token's `sub`: a user's id, or a service client's `client_id`.
-    pub subject: String,
-    /// Set for the service's own client-credentials tokens.
-    pub client: bool,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    /// External ids of the access groups the token says the caller belongs to (users only).
-    pub groups: Vec<String>,
-    /// Service roles the token carries (users only; a client's come from its registration).
-    pub roles: Vec<ServiceRole>,
-    /// For a client's token: the generation of the client's secret it was issued under (see
-    /// [`secret_generation`]); a token of an earlier secret is refused.
-    pub secret_generation: Option<i64>,
-}
-
-/// The generation of a client's secret: when it was last set, in microseconds. A client token
-/// carries the generation it was issued under, so that rotating the secret ends the tokens the
-/// old one got at once.
-pub fn secret_generation(rotated_at: chrono::NaiveDateTime) -> i64 {
-    rotated_at.and_utc().timestamp_micros()
-}
 
 /// The claims the service reads. `exp`, `iss`, `aud` and `sub` are checked by the validation.
 #[derive(Debug, Deserialize)]

@@ -11,8 +11,8 @@ use diesel::prelude::*;
 
 use super::schema::{access_group_ancestors as ancestors, access_groups, committee_grants, group_members, kind_grants};
 use super::{DbConnection, clients, plan_stable, users};
-use crate::auth::Caller;
 use crate::domain::access::{Principal, effective_role};
+use crate::domain::identity::{Caller, secret_generation};
 use crate::domain::{CommitteeKind, CommitteeRole, ServiceRole};
 use crate::error::{ApiError, ApiResult};
 
@@ -31,7 +31,7 @@ pub fn resolve(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime) -> 
         let client = clients::find_by_client_id(conn, &caller.subject)?
             .filter(|c| c.enabled)
             .ok_or_else(|| ApiError::Unauthorized("The client is not registered or has been disabled.".into()))?;
-        if caller.secret_generation != Some(crate::auth::secret_generation(client.secret_rotated_at)) {
+        if caller.secret_generation != Some(secret_generation(client.secret_rotated_at)) {
             return Err(ApiError::Unauthorized(
                 "The client's secret has been replaced since this token was issued; request a new token.".into(),
             ));

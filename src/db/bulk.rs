@@ -1,5 +1,5 @@
 //! Batch inserts: the data generator's, and the audit records the housekeeping thread writes. The
-//! multi-backend connection cannot insert several rows in one statement (STACK.md), so each batch
+//! multi-backend connection cannot insert several rows in one statement (see ARCHITECTURE.md), so each batch
 //! goes to the concrete connection; this is the one place that does that.
 
 use chrono::NaiveDateTime;

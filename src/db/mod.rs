@@ -2,7 +2,9 @@
 //!
 //! Handlers reach the database only through [`Database::read`] and [`Database::write`], which run
 //! diesel on the blocking thread pool, never on the async workers. The repository modules below hold
-//! all SQL; what differs between the backends is kept in this file.
+//! all SQL, written once for both backends; what the multi-backend connection cannot express is done
+//! on the concrete connection in this file (connections, locks, retries), `bulk` (batch inserts),
+//! `search` (full-text search) and `audit` (the chain's lock), and nowhere else.
 
 pub mod access;
 pub mod allocations;

@@ -6,7 +6,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::schema::users;
 use super::{DbConnection, IdPage};
-use crate::auth::Caller;
+use crate::domain::identity::Caller;
 use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]

@@ -1,4 +1,4 @@
-//! The domain: the vocabulary of municipal meetings (see `DOMAIN.md` in the design brief) and the
+//! The domain: the vocabulary of municipal meetings (see `docs/DOMAIN.md`) and the
 //! rules that do not depend on HTTP or on a database. Everything here is plain data and functions;
 //! the enumerations only declare that they are stored as text (the conversions live in `db`).
 
@@ -9,6 +9,7 @@ pub mod audit;
 pub mod document;
 pub mod events;
 pub mod files;
+pub mod identity;
 pub mod lifecycle;
 pub mod limits;
 pub mod search;

@@ -1,0 +1,10 @@
+//! The application layer: what the service does, as named functions that take a database
+//! connection, the caller (a `Principal`) and plain inputs, and return domain values, views or an
+//! error. The HTTP handlers in `api` extract a request, call one of these and respond; the webhook
+//! worker and the data generator call them too. Access is decided here, with the rules of
+//! `domain::access`, before anything is read or changed.
+
+pub mod access;
+pub mod agenda;
+pub mod changes;
+pub mod publishing;

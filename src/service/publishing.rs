@@ -1,0 +1,140 @@
+//! Publishing: the document a published agenda or minutes is, made from the meeting as it stands
+//! (and stored whole, never changed after), and where the minutes' sign-off stands.
+
+use crate::db::committees::Committee;
+use crate::db::meetings::Meeting;
+use crate::db::{DbConnection, attachments, item_amounts, item_attendance, items, participants, sign_offs};
+use crate::domain::document::{
+    Document, DocumentAbsence, DocumentAmount, DocumentAttachment, DocumentCommittee, DocumentDecision, DocumentEntry,
+    DocumentGuest, DocumentItem, DocumentMeeting, DocumentParticipant, DocumentSignature,
+};
+use crate::domain::lifecycle::{SignOffFacts, unsigned_approvers};
+use crate::domain::{DocumentKind, ItemAttendanceKind};
+use crate::error::ApiResult;
+use crate::time;
+
+/// The meeting as it now stands, as a document of `kind` numbered `number`. Minutes carry the
+/// decisions and the approvers who signed `signed_version` of the meeting.
+pub fn build_document(
+    conn: &mut DbConnection,
+    meeting: &Meeting,
+    committee: &Committee,
+    kind: DocumentKind,
+    number: i32,
+    reason: Option<String>,
+    signed_version: i64,
+) -> ApiResult<Document> {
+    let people = participants::list_for_meeting(conn, meeting.id)?;
+    let attendance = item_attendance::list_for_meeting(conn, meeting.id)?;
+    let files = attachments::list_for_meeting(conn, meeting.id)?;
+    let amounts = item_amounts::list_for_meeting(conn, meeting.id)?;
+    attachments::mark_published(conn, &files.iter().map(|f| f.id).collect::<Vec<_>>())?;
+    let name_of = |id: i64| people.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_default();
+    let minutes = kind == DocumentKind::Minutes;
+    let entries = items::list_for_meeting(conn, meeting.id)?
+        .into_iter()
+        .map(|item| {
+            let here = attendance.iter().filter(|a| a.item_id == item.id);
+            let guests = here
+                .clone()
+                .filter(|a| a.kind == ItemAttendanceKind::Guest)
+                .map(|a| DocumentGuest { name: a.name.clone().unwrap_or_default(), note: a.note.clone() })
+                .collect();
+            let absent = here
+                .filter_map(|a| a.participant_id.map(|p| (p, a)))
+                .map(|(p, a)| DocumentAbsence { participant_id: p, name: name_of(p), note: a.note.clone() })
+                .collect();
+            let decision = (minutes && (item.decision_outcome.is_some() || item.decision_text.is_some()))
+                .then(|| DocumentDecision { outcome: item.decision_outcome, text: item.decision_text.clone() });
+            DocumentEntry::Full(Box::new(DocumentItem {
+                id: item.id,
+                number: item.position,
+                title: item.title,
+                closed: item.closed,
+                case_number: item.case_number,
+                journal_number: item.journal_number,
+                document_number: item.document_number,
+                case_type: item.case_type,
+                summary: item.summary,
+                recommendation: item.recommendation,
+                handled_by: item.handled_by,
+                presentation: item.presentation,
+                financial_consequences: item.financial_consequences,
+                decision,
+                guests,
+                absent,
+                attachments: files
+                    .iter()
+                    .filter(|f| f.item_id == Some(item.id))
+                    .map(|f| DocumentAttachment {
+                        id: f.id,
+                        title: f.title.clone(),
+                        filename: f.filename.clone(),
+                        content_type: f.content_type.clone(),
+                        size: f.size,
+                        sha256: f.sha256.clone(),
+                    })
+                    .collect(),
+                amounts: amounts
+                    .iter()
+                    .filter(|a| a.item_id == item.id)
+                    .map(|a| DocumentAmount {
+                        label: a.label.clone(),
+                        kind: a.kind,
+                        recurrence: a.recurrence,
+                        amount_ore: a.amount_ore,
+                        price_year: a.price_year,
+                    })
+                    .collect(),
+            }))
+        })
+        .collect();
+    let signed_by = if minutes {
+        sign_offs::list_for_meeting(conn, meeting.id)?
+            .into_iter()
+            .filter(|s| s.meeting_version == signed_version)
+            .map(|s| DocumentSignature { name: name_of(s.participant_id), signed_at: time::to_api(s.signed_at) })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Document {
+        kind,
+        number,
+        reason,
+        published_at: time::to_api(time::now()),
+        meeting: DocumentMeeting {
+            id: meeting.id,
+            committee: DocumentCommittee { id: committee.id, name: committee.name.clone(), kind: committee.kind },
+            title: meeting.title.clone(),
+            status: meeting.status,
+            starts_at: time::to_api(meeting.starts_at),
+            ends_at: meeting.ends_at.map(time::to_api),
+            location: meeting.location.clone(),
+            online_link: meeting.online_link.clone(),
+        },
+        participants: people
+            .iter()
+            .map(|p| DocumentParticipant { id: p.id, name: p.name.clone(), role: p.role, attendance: p.attendance })
+            .collect(),
+        items: entries,
+        signed_by,
+    })
+}
+
+/// Where the sign-off of the meeting stands, when its committee requires one.
+pub fn sign_off_facts(conn: &mut DbConnection, meeting: &Meeting, required: bool) -> ApiResult<Option<SignOffFacts>> {
+    if !required {
+        return Ok(None);
+    }
+    let signatures = sign_offs::list_for_meeting(conn, meeting.id)?;
+    let approvers: Vec<(String, Option<i64>)> = participants::list_for_meeting(conn, meeting.id)?
+        .into_iter()
+        .filter(|p| p.approver)
+        .map(|p| {
+            let signed = signatures.iter().find(|s| s.participant_id == p.id).map(|s| s.meeting_version);
+            (p.name, signed)
+        })
+        .collect();
+    Ok(Some(SignOffFacts { approvers: approvers.len(), unsigned: unsigned_approvers(&approvers, meeting.version) }))
+}

@@ -1,0 +1,120 @@
+//! An agenda item as a caller is shown it: in full, or a closed item as its number and title.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::items::Item;
+use crate::domain::access::{ItemView, item_view};
+use crate::domain::{CaseType, CommitteeRole, DecisionOutcome};
+use crate::time;
+
+/// A decision (beslutning): its outcome, its wording in the minutes and when it was recorded.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[schema(examples(json!({"outcome": "approved_with_conditions", "text": "Godkendt inden for de rammer og målgrupper, som blev drøftet på mødet.", "decided_at": "2022-04-25T14:05:00+02:00"})))]
+pub struct Decision {
+    pub outcome: Option<DecisionOutcome>,
+    /// The decision as written in the minutes, e.g. "Taget til efterretning."
+    pub text: Option<String>,
+    pub decided_at: Option<DateTime<FixedOffset>>,
+}
+
+/// An agenda item in full.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"id": 2, "meeting_id": 1, "number": 2, "position": 2, "title": "Implementering af FirstAgenda", "closed": false, "case_number": "22-003462", "journal_number": "00.22.04", "document_number": null, "case_type": "decision", "summary": "Med denne sag skal Direktionen tage stilling til en strategi for implementering af FirstAgenda.", "recommendation": "Sekretariatschefen indstiller, at strategien for implementering af FirstAgenda godkendes.", "handled_by": "Direktionen.", "presentation": "Eftersom FirstAgenda kan implementeres bredt blandt Kalundborg Kommunes enheder og samarbejdspartnere, etableres der såkaldte AD-grupper.", "financial_consequences": "Meromkostningen for ubegrænsede licenser i størrelsesordenen 50.000 kr. bliver fordelt på de enheder, der anvender FirstAgenda.", "decision": {"outcome": "approved_with_conditions", "text": "Godkendt inden for de rammer og målgrupper, som blev drøftet på mødet.", "decided_at": "2022-04-25T14:05:00+02:00"}, "version": 4, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"})))]
+pub struct AgendaItemView {
+    pub id: i64,
+    pub meeting_id: i64,
+    /// The item's number in the agenda ("Punkt 3"): its position.
+    pub number: i32,
+    pub position: i32,
+    pub title: String,
+    /// A closed (lukket) item's content is shown only to the committee's members.
+    pub closed: bool,
+    /// Sagsnr., e.g. `21-046857K` or `326-2021-15058`.
+    pub case_number: Option<String>,
+    /// J.nr.: KLE classification `NN.NN.NN`.
+    pub journal_number: Option<String>,
+    /// Dokumentnr.
+    pub document_number: Option<String>,
+    pub case_type: Option<CaseType>,
+    /// Resume og sagens baggrund.
+    pub summary: Option<String>,
+    /// Indstilling(er).
+    pub recommendation: Option<String>,
+    /// Behandling: the bodies that treat the case.
+    pub handled_by: Option<String>,
+    /// Sagsfremstilling.
+    pub presentation: Option<String>,
+    /// Økonomiske konsekvenser.
+    pub financial_consequences: Option<String>,
+    pub decision: Option<Decision>,
+    pub version: i64,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// A closed item as someone below member sees it: these four keys and nothing else.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(examples(json!({"number": 4, "position": 4, "title": "Status, Økonomiudvalget", "closed": true})))]
+pub struct ClosedItemView {
+    pub number: i32,
+    pub position: i32,
+    pub title: String,
+    /// Always `true`.
+    pub closed: bool,
+}
+
+/// An agenda item as the caller may see it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum AgendaEntry {
+    Full(Box<AgendaItemView>),
+    TitleOnly(ClosedItemView),
+}
+
+impl From<Item> for AgendaItemView {
+    fn from(i: Item) -> Self {
+        let decision = (i.decision_outcome.is_some() || i.decision_text.is_some()).then_some(Decision {
+            outcome: i.decision_outcome,
+            text: i.decision_text,
+            decided_at: i.decided_at.map(time::to_api),
+        });
+        AgendaItemView {
+            id: i.id,
+            meeting_id: i.meeting_id,
+            number: i.position,
+            position: i.position,
+            title: i.title,
+            closed: i.closed,
+            case_number: i.case_number,
+            journal_number: i.journal_number,
+            document_number: i.document_number,
+            case_type: i.case_type,
+            summary: i.summary,
+            recommendation: i.recommendation,
+            handled_by: i.handled_by,
+            presentation: i.presentation,
+            financial_consequences: i.financial_consequences,
+            decision,
+            version: i.version,
+            created_at: time::to_api(i.created_at),
+            updated_at: time::to_api(i.updated_at),
+        }
+    }
+}
+
+/// The item as a caller holding `role` may see it. Built from an allowlist: the title-only view
+/// copies the four fields it shows and drops the item.
+pub fn entry(item: Item, role: Option<CommitteeRole>) -> AgendaEntry {
+    match item_view(item.closed, role) {
+        ItemView::Full => AgendaEntry::Full(Box::new(item.into())),
+        ItemView::TitleOnly => AgendaEntry::TitleOnly(ClosedItemView {
+            number: item.position,
+            position: item.position,
+            title: item.title,
+            closed: true,
+        }),
+    }
+}

@@ -1,0 +1,16 @@
+//! What the API shows of each resource: the response shapes, made from what persistence returns and
+//! what the domain rules decide the caller may see. Handlers, the services below them and the webhook
+//! worker all send these, so they live apart from any one of them (as crates.io keeps its `views`).
+
+pub mod attachment;
+pub mod change;
+pub mod committee;
+pub mod item;
+pub mod meeting;
+pub mod participant;
+pub mod publication;
+
+/// The cursor of a list ordered by id, as lists and the change feed give it (`id.4711`).
+pub fn id_cursor(id: i64) -> String {
+    format!("id.{id}")
+}
