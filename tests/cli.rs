@@ -7,7 +7,7 @@ use diesel::{Connection, RunQueryDsl};
 
 #[path = "support/process.rs"]
 mod process;
-use process::{PostgresDatabase, agent, call, command, serve, status, token};
+use process::{PostgresDatabase, agent, call, command, secretariat, serve, status, token};
 
 #[test]
 fn the_quick_start_works_with_nothing_configured() {
@@ -236,35 +236,8 @@ fn webhooks_across_a_kill(database_url: &str) {
         assert_eq!(status, want, "{body}");
         body
     };
-    let group = ok(
-        call(
-            &base,
-            "POST",
-            "/v1/access-groups",
-            &admin,
-            Some(json!({"name": "Sekretariatet", "external_id": "sekretariatet", "tier": "staff"})),
-        ),
-        201,
-    );
-    let body = json!({"name": "Direktionen", "kind": "executive_board", "owner_group_id": group["id"], "publication": "internal"});
-    let committee = ok(call(&base, "POST", "/v1/committees", &admin, Some(body)), 201);
-    let grants = format!("/v1/committees/{}/grants", committee["id"]);
-    ok(call(&base, "POST", &grants, &admin, Some(json!({"group_id": group["id"], "role": "secretary"}))), 201);
     // The integrating system acts as the secretariat, and subscribes to everything it may see.
-    let client =
-        ok(call(&base, "POST", "/v1/clients", &admin, Some(json!({"name": "ESDH", "group_id": group["id"]}))), 201);
-    let form = format!(
-        "grant_type=client_credentials&client_id={}&client_secret={}",
-        client["client_id"].as_str().unwrap(),
-        client["client_secret"].as_str().unwrap()
-    );
-    let mut answer = agent()
-        .post(format!("{base}/v1/auth/token"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .send(form)
-        .unwrap();
-    let system: serde_json::Value = serde_json::from_str(&answer.body_mut().read_to_string().unwrap()).unwrap();
-    let system = system["access_token"].as_str().unwrap().to_owned();
+    let (committee, system) = secretariat(&[&base], &admin);
     let subscription = ok(call(&base, "POST", "/v1/webhooks", &system, Some(json!({"url": hook.url}))), 201);
     let secret = subscription["secret"].as_str().unwrap().to_owned();
     let start =

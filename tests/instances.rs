@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use process::{PostgresDatabase, Running, agent, call, command, send, serve, token};
+use process::{PostgresDatabase, Running, call, command, secretariat, send, serve, token};
 use receiver::WebhookReceiver;
 use serde_json::{Value, json};
 
@@ -90,34 +90,7 @@ fn two_instances_on_one_postgresql_act_as_one() {
     let member = mint(&["--sub", "medlem", "--groups", "sekretariatet"]);
 
     // The setup alternates between the instances too.
-    let group = ok(
-        call(
-            &bases[0],
-            "POST",
-            "/v1/access-groups",
-            &admin,
-            Some(json!({"name": "Sekretariatet", "external_id": "sekretariatet", "tier": "staff"})),
-        ),
-        201,
-    );
-    let body = json!({"name": "Direktionen", "kind": "executive_board", "owner_group_id": group["id"], "publication": "internal"});
-    let committee = ok(call(&bases[1], "POST", "/v1/committees", &admin, Some(body)), 201);
-    let grants = format!("/v1/committees/{}/grants", committee["id"]);
-    ok(call(&bases[0], "POST", &grants, &admin, Some(json!({"group_id": group["id"], "role": "secretary"}))), 201);
-    let client =
-        ok(call(&bases[1], "POST", "/v1/clients", &admin, Some(json!({"name": "ESDH", "group_id": group["id"]}))), 201);
-    let form = format!(
-        "grant_type=client_credentials&client_id={}&client_secret={}",
-        client["client_id"].as_str().unwrap(),
-        client["client_secret"].as_str().unwrap()
-    );
-    let mut answer = agent()
-        .post(format!("{}/v1/auth/token", bases[0]))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .send(form)
-        .unwrap();
-    let system: Value = serde_json::from_str(&answer.body_mut().read_to_string().unwrap()).unwrap();
-    let system = system["access_token"].as_str().unwrap().to_owned();
+    let (committee, system) = secretariat(&[&bases[0], &bases[1]], &admin);
     // The system subscribes on one instance; the feed from here on is what it must be sent.
     let hook = WebhookReceiver::start(Vec::new());
     let subscription = ok(call(&bases[1], "POST", "/v1/webhooks", &system, Some(json!({"url": hook.url}))), 201);

@@ -155,6 +155,39 @@ pub fn send(
     }
 }
 
+/// What the webhook tests set up through the API, spread over `bases` in turn (one instance or
+/// several): the secretariat's access group, the committee Direktionen it is secretary of, and the
+/// case system registered as a client acting as the secretariat. The committee, and the client's token.
+pub fn secretariat(bases: &[&str], admin: &str) -> (serde_json::Value, String) {
+    use serde_json::json;
+    let mut turn = bases.iter().cycle();
+    let mut post = |path: &str, body: serde_json::Value| {
+        let (status, created) = call(turn.next().unwrap(), "POST", path, admin, Some(body));
+        assert_eq!(status, 201, "{created}");
+        created
+    };
+    let group =
+        post("/v1/access-groups", json!({"name": "Sekretariatet", "external_id": "sekretariatet", "tier": "staff"}));
+    let committee = post(
+        "/v1/committees",
+        json!({"name": "Direktionen", "kind": "executive_board", "owner_group_id": group["id"], "publication": "internal"}),
+    );
+    post(&format!("/v1/committees/{}/grants", committee["id"]), json!({"group_id": group["id"], "role": "secretary"}));
+    let client = post("/v1/clients", json!({"name": "ESDH", "group_id": group["id"]}));
+    let form = format!(
+        "grant_type=client_credentials&client_id={}&client_secret={}",
+        client["client_id"].as_str().unwrap(),
+        client["client_secret"].as_str().unwrap()
+    );
+    let mut answer = agent()
+        .post(format!("{}/v1/auth/token", turn.next().unwrap()))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send(form)
+        .unwrap();
+    let token: serde_json::Value = serde_json::from_str(&answer.body_mut().read_to_string().unwrap()).unwrap();
+    (committee, token["access_token"].as_str().unwrap().to_owned())
+}
+
 /// A fresh PostgreSQL database for one test, dropped after it; `None` where no server is named.
 pub struct PostgresDatabase {
     admin: String,
