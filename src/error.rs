@@ -10,6 +10,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::db::{RunError, StoreError};
+
 /// One invalid field of a request: where it is and what is wrong with it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FieldError {
@@ -414,18 +416,37 @@ impl ResponseError for ApiError {
 
 impl From<diesel::result::Error> for ApiError {
     fn from(error: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
         match error {
-            Error::NotFound => ApiError::NotFound,
-            busy if crate::db::is_busy(&busy) => ApiError::Unavailable(busy.to_string()),
-            Error::DatabaseError(
-                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-                info,
-            ) => ApiError::Unavailable(info.message().to_owned()),
-            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
-                ApiError::Conflict("A concurrent change conflicted with this one; retry the request.".to_owned())
-            }
-            other => ApiError::Internal(format!("database: {other}")),
+            diesel::result::Error::NotFound => ApiError::NotFound,
+            other => StoreError::from(other).into(),
+        }
+    }
+}
+
+/// What persistence reports, as the answer it makes.
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Stale => ApiError::PreconditionFailed,
+            StoreError::Conflict(why) => ApiError::Conflict(why),
+            StoreError::Invalid { field, message } => ApiError::validation(field, message),
+            StoreError::Unavailable(why) => ApiError::Unavailable(why),
+            StoreError::Database(diesel::result::Error::NotFound) => ApiError::NotFound,
+            StoreError::Database(other) => ApiError::Internal(format!("database: {other}")),
+            StoreError::Internal(why) => ApiError::Internal(why),
+        }
+    }
+}
+
+impl RunError for ApiError {
+    fn may_be_lost_connection(&self) -> bool {
+        matches!(self, ApiError::Unavailable(_) | ApiError::Internal(_))
+    }
+
+    fn lost(self) -> Self {
+        match self {
+            ApiError::Internal(cause) => ApiError::Unavailable(format!("lost the database connection: {cause}")),
+            other => other,
         }
     }
 }

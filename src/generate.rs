@@ -11,6 +11,7 @@
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
+use crate::db::StoreError;
 use crate::db::bulk::{self, AmountRow, ItemRow, MeetingRow, ParticipantRow, UserRow};
 use crate::db::committees::{self, CommitteeFields};
 use crate::db::groups::{self, GroupFields};
@@ -64,7 +65,7 @@ pub struct Person {
 
 /// Fills an empty database; refuses one that holds committees already.
 pub fn generate(db: &Database, plan: &Plan, progress: impl Fn(&str) + Sync) -> ApiResult<Manifest> {
-    let empty = db.blocking(|conn| Ok(committees::count(conn)? == 0))?;
+    let empty = db.blocking::<_, StoreError, _>(|conn| Ok(committees::count(conn)? == 0))?;
     if !empty {
         return Err(ApiError::Conflict("the database already holds committees; generate into an empty one".into()));
     }
@@ -103,7 +104,7 @@ pub fn generate(db: &Database, plan: &Plan, progress: impl Fn(&str) + Sync) -> A
         all.extend(result?);
     }
     // The planner needs to know the tables are no longer small.
-    db.blocking(|conn| Ok(crate::db::analyze(conn)?))?;
+    db.blocking::<_, StoreError, _>(|conn| Ok(crate::db::analyze(conn)?))?;
     let (meetings, items) = all.iter().fold((0, 0), |(m, i), (_, made)| (m + made.meetings, i + made.items));
     let mut manifest = all
         .into_iter()

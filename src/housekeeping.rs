@@ -8,6 +8,7 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::db::StoreError;
 use crate::db::audit::{self, NewEvent};
 use crate::db::{Database, idempotency, write_transaction};
 use crate::time;
@@ -78,7 +79,9 @@ impl Housekeeping {
         if pending.is_empty() {
             return;
         }
-        let written = self.db.blocking(|conn| write_transaction(conn, |conn| Ok(audit::append_all(conn, pending)?)));
+        let written = self
+            .db
+            .blocking::<_, StoreError, _>(|conn| write_transaction(conn, |conn| Ok(audit::append_all(conn, pending)?)));
         match written {
             Ok(_) => {
                 self.queued.fetch_sub(pending.len(), Ordering::Relaxed);
@@ -92,7 +95,7 @@ impl Housekeeping {
     fn seal(&self) -> usize {
         let mut total = 0;
         loop {
-            match self.db.blocking(|conn| Ok(audit::seal(conn, BATCH as i64)?)) {
+            match self.db.blocking::<_, StoreError, _>(|conn| Ok(audit::seal(conn, BATCH as i64)?)) {
                 Ok(sealed) => {
                     total += sealed;
                     if sealed < BATCH {
@@ -110,7 +113,7 @@ impl Housekeeping {
 
     /// Logs the chain's head (`dagsorden audit verify --expect-head SEQ:HASH` checks one).
     fn log_head(&self) {
-        match self.db.blocking(|conn| Ok(audit::current_head(conn)?)) {
+        match self.db.blocking::<_, StoreError, _>(|conn| Ok(audit::current_head(conn)?)) {
             Ok((seq, hash)) => log::info!("audit chain head {seq}:{hash}"),
             Err(e) => log::warn!("cannot read the audit chain's head: {e}"),
         }
@@ -119,14 +122,14 @@ impl Housekeeping {
     fn cleanup(&self) {
         (self.forget_quiet_callers)();
         let now = time::now();
-        match self.db.blocking(|conn| Ok(idempotency::purge_expired(conn, now)?)) {
+        match self.db.blocking::<_, StoreError, _>(|conn| Ok(idempotency::purge_expired(conn, now)?)) {
             Ok(n) if n > 0 => log::info!("forgot {n} expired idempotency keys"),
             Ok(_) => {}
             Err(e) => log::warn!("cannot forget expired idempotency keys: {e}"),
         }
         if self.audit_retention_days > 0 {
             let before = now - chrono::Duration::days(i64::from(self.audit_retention_days));
-            match self.db.blocking(|conn| Ok(audit::prune(conn, before, now)?)) {
+            match self.db.blocking::<_, StoreError, _>(|conn| Ok(audit::prune(conn, before, now)?)) {
                 Ok(n) if n > 0 => log::info!("removed {n} audit records past their retention"),
                 Ok(_) => {}
                 Err(e) => log::warn!("cannot prune audit records: {e}"),

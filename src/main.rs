@@ -117,7 +117,9 @@ fn migrate(settings: &Settings) -> Result<(), String> {
 fn verify_audit(settings: &Settings, expected_head: Option<(i64, String)>) -> Result<(), String> {
     let db = Database::open(&settings.database_url, 1, std::time::Duration::from_secs(settings.db_timeout_seconds))
         .map_err(|e| e.to_string())?;
-    let report = db.blocking(|conn| Ok(db::audit::verify(conn, expected_head)?)).map_err(|e| e.to_string())?;
+    let report = db
+        .blocking::<_, db::StoreError, _>(|conn| Ok(db::audit::verify(conn, expected_head)?))
+        .map_err(|e| e.to_string())?;
     match report.fault {
         None => {
             println!("audit trail intact: {} sealed records, {} not yet sealed", report.sealed, report.unsealed);

@@ -25,6 +25,7 @@ use utoipa::ToSchema;
 
 use crate::audit::Auditor;
 use crate::config::WebhookOptions;
+use crate::db::StoreError;
 use crate::db::webhooks::{self as store, Attempt, Delivery, Status, Subscription};
 use crate::db::{Database, DbConnection, access, changes, write_transaction};
 use crate::domain::access::Principal;
@@ -161,9 +162,9 @@ impl Work {
         // Long enough for the attempt to end (the agent's timeout) before anyone else takes it.
         let lease = chrono::Duration::from_std(self.options.timeout * 2 + Duration::from_secs(5))
             .unwrap_or(chrono::Duration::seconds(60));
-        let claimed = self
-            .db
-            .blocking(|conn| Ok(write_transaction(conn, |conn| store::claim_due(conn, now, now + lease, PARALLEL))?))?;
+        let claimed = self.db.blocking::<_, StoreError, _>(|conn| {
+            Ok(write_transaction(conn, |conn| store::claim_due(conn, now, now + lease, PARALLEL))?)
+        })?;
         let count = claimed.len();
         std::thread::scope(|scope| {
             for delivery in claimed {
@@ -180,7 +181,7 @@ impl Work {
 
     /// Makes one attempt at a delivery and records how it went.
     fn deliver(&self, agent: &ureq::Agent, delivery: &Delivery) -> ApiResult<()> {
-        let prepared = self.db.blocking(|conn| {
+        let prepared = self.db.blocking(|conn| -> ApiResult<_> {
             let Some(subscription) = store::find(conn, delivery.subscription_id)? else { return Ok(None) };
             let Some(owner) = owner(conn, &subscription)? else {
                 store::skip(conn, delivery, "its owner can no longer sign in")?;
@@ -237,7 +238,7 @@ impl Work {
             return;
         }
         let before = time::now() - chrono::Duration::days(i64::from(self.options.retention_days));
-        match self.db.blocking(|conn| Ok(store::prune(conn, before)?)) {
+        match self.db.blocking::<_, StoreError, _>(|conn| Ok(store::prune(conn, before)?)) {
             Ok(n) if n > 0 => log::info!("removed {n} webhook delivery records past their retention"),
             Ok(_) => {}
             Err(e) => log::warn!("cannot remove old webhook delivery records: {e}"),
@@ -248,9 +249,9 @@ impl Work {
 /// The subscription's owner as it is now: `None` when it can no longer sign in.
 fn owner(conn: &mut DbConnection, subscription: &Subscription) -> ApiResult<Option<Principal>> {
     if subscription.owner_is_client {
-        access::resolve_stored_client(conn, &subscription.owner_subject)
+        Ok(access::resolve_stored_client(conn, &subscription.owner_subject)?)
     } else {
-        access::resolve_stored_user(conn, &subscription.owner_subject)
+        Ok(access::resolve_stored_user(conn, &subscription.owner_subject)?)
     }
 }
 

@@ -26,6 +26,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::State;
 use super::extract::{BodyRules, read_body};
 use crate::auth::Caller;
+use crate::db::StoreError;
 use crate::db::idempotency::{self, Stored};
 use crate::error::{ApiError, FieldError};
 use crate::time;
@@ -148,7 +149,11 @@ pub async fn middleware(
 
     let now = time::now();
     let (s, k) = (subject.clone(), key.clone());
-    let held = state.db.read(move |conn| Ok(idempotency::find(conn, &s, &k, now)?)).await?;
+    let held = state
+        .db
+        .read::<_, StoreError, _>(move |conn| Ok(idempotency::find(conn, &s, &k, now)?))
+        .await
+        .map_err(ApiError::from)?;
     match held {
         Some(stored) if stored.fingerprint != fingerprint => return Err(ApiError::IdempotencyKeyReused.into()),
         Some(stored) if stored.status.is_none() => return Err(ApiError::RequestInProgress.into()),
@@ -182,7 +187,9 @@ pub async fn middleware(
     // Stored only where the request took the key, that is where it committed changes.
     let stored = state
         .db
-        .read(move |conn| Ok(idempotency::complete(conn, &subject, &key, status, &headers, &stored_body)?))
+        .read::<_, StoreError, _>(move |conn| {
+            Ok(idempotency::complete(conn, &subject, &key, status, &headers, &stored_body)?)
+        })
         .await;
     if let Err(e) = stored {
         // The request took effect; only its replay is lost. Say so in the log, answer as usual.

@@ -13,6 +13,7 @@ use prometheus::{
 
 use super::State;
 use super::policy::{Access, Routes};
+use crate::db::StoreError;
 use crate::db::audit;
 use crate::error::ApiResult;
 use crate::time;
@@ -104,7 +105,7 @@ async fn scrape(state: State, metrics: web::Data<Metrics>) -> ApiResult<HttpResp
     metrics.pool.with_label_values(&["in_use"]).set(i64::from(connections - idle));
     metrics.audit_queue.set(state.auditor.queued() as i64);
     // The lag needs the database; when it is away, the last value stands.
-    if let Ok(oldest) = state.db.read(|conn| Ok(audit::oldest_unsealed(conn)?)).await {
+    if let Ok(oldest) = state.db.read::<_, StoreError, _>(|conn| Ok(audit::oldest_unsealed(conn)?)).await {
         metrics.audit_lag.set(oldest.map_or(0, |at| (time::now() - at).num_seconds().max(0)));
     }
     let mut text = Vec::new();

@@ -58,10 +58,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::audit::Auditor;
 use crate::auth::{Authenticator, Caller, bearer_token};
-use crate::db::{Database, DbConnection, access};
+use crate::db::{Database, DbConnection};
 use crate::domain::access::Principal;
 use crate::error::{ApiError, ApiResult};
 use crate::request_context;
+use crate::service::identity;
 use crate::time;
 
 /// What every handler shares.
@@ -188,7 +189,7 @@ async fn resolve(state: Option<&State>, caller: Caller) -> Result<Principal, Api
     let request = request_context::current();
     state
         .db
-        .read(move |conn| request_context::in_blocking(request, || access::resolve(conn, &caller, time::now())))
+        .read(move |conn| request_context::in_blocking(request, || identity::resolve(conn, &caller, time::now())))
         .await
 }
 
@@ -205,7 +206,7 @@ impl Authenticated {
     /// Who the caller is now: 401 for a deactivated user or a disabled client.
     fn principal(self, conn: &mut DbConnection) -> ApiResult<Principal> {
         match self {
-            Authenticated::Verified(caller) => access::resolve(conn, &caller, time::now()),
+            Authenticated::Verified(caller) => identity::resolve(conn, &caller, time::now()),
             Authenticated::Resolved(principal) => Ok(principal),
         }
     }

@@ -6,15 +6,14 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::error::StoreResult;
 use super::schema::{access_group_ancestors as ancestors, access_groups, committee_grants, group_members, kind_grants};
 use super::{DbConnection, clients, plan_stable, users};
 use crate::domain::access::{Principal, effective_role};
-use crate::domain::identity::{Caller, secret_generation};
+use crate::domain::identity::Caller;
 use crate::domain::{CommitteeKind, CommitteeRole, ServiceRole};
-use crate::error::{ApiError, ApiResult};
 
 /// The groups a caller belongs to directly, with whether each manages its subtree.
 pub struct DirectGroups(pub Vec<(i64, bool)>);
@@ -25,37 +24,16 @@ impl DirectGroups {
     }
 }
 
-/// Resolves the caller; 401 for a deactivated user or an unknown or disabled client.
-pub fn resolve(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime) -> ApiResult<Principal> {
-    if caller.client {
-        let client = clients::find_by_client_id(conn, &caller.subject)?
-            .filter(|c| c.enabled)
-            .ok_or_else(|| ApiError::Unauthorized("The client is not registered or has been disabled.".into()))?;
-        if caller.secret_generation != Some(secret_generation(client.secret_rotated_at)) {
-            return Err(ApiError::Unauthorized(
-                "The client's secret has been replaced since this token was issued; request a new token.".into(),
-            ));
-        }
-        return client_principal(conn, client);
-    }
-    let user = users::record_seen(conn, caller, now)?;
-    if !user.active {
-        return Err(ApiError::Unauthorized("The user has been deactivated.".into()));
-    }
-    let direct = direct_groups(conn, caller)?;
-    Ok(principal(conn, caller.subject.clone(), false, caller.roles.clone(), direct)?)
-}
-
 /// A service client as registered, for what it is sent without asking (its webhooks); `None` for
 /// an unknown or disabled client.
-pub fn resolve_stored_client(conn: &mut DbConnection, client_id: &str) -> ApiResult<Option<Principal>> {
+pub fn resolve_stored_client(conn: &mut DbConnection, client_id: &str) -> StoreResult<Option<Principal>> {
     let Some(client) = clients::find_by_client_id(conn, client_id)?.filter(|c| c.enabled) else {
         return Ok(None);
     };
     client_principal(conn, client).map(Some)
 }
 
-fn client_principal(conn: &mut DbConnection, client: clients::Client) -> ApiResult<Principal> {
+pub fn client_principal(conn: &mut DbConnection, client: clients::Client) -> StoreResult<Principal> {
     let direct = match client.group_id {
         Some(group) => access_groups::table
             .filter(access_groups::id.eq(group))
@@ -69,7 +47,7 @@ fn client_principal(conn: &mut DbConnection, client: clients::Client) -> ApiResu
 /// A user as their last token left them (its groups and service roles), for what reaches them
 /// without a token: a calendar client fetching a personal feed, a webhook an admin subscribed;
 /// `None` for a deactivated or unknown user.
-pub fn resolve_stored_user(conn: &mut DbConnection, subject: &str) -> ApiResult<Option<Principal>> {
+pub fn resolve_stored_user(conn: &mut DbConnection, subject: &str) -> StoreResult<Option<Principal>> {
     let Some(user) = users::find_by_subject(conn, subject)?.filter(|u| u.active) else {
         return Ok(None);
     };
@@ -92,7 +70,7 @@ pub fn resolve_stored_user(conn: &mut DbConnection, subject: &str) -> ApiResult<
 /// their ancestors, and the subtrees it manages. One table per statement, each read by its index:
 /// joined, PostgreSQL's generic plan hashed every grant of the deployment on every request until
 /// the tables grew large enough for it to change its mind.
-fn principal(
+pub fn principal(
     conn: &mut DbConnection,
     subject: String,
     client: bool,

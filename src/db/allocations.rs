@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::dsl::exists;
 use diesel::prelude::*;
 
+use super::error::{StoreError, StoreResult};
 use super::schema::{
     access_group_ancestors as ancestors, access_groups, agenda_items, allocation_payers as payers, allocations,
     committees, group_members, meetings, users,
@@ -13,7 +14,6 @@ use super::schema::{
 use super::{DbConnection, plan_stable};
 use crate::domain::CommitteeKind;
 use crate::domain::allocation::{AllocationStatus, Currency, Method, Recurrence};
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = allocations)]
@@ -211,7 +211,7 @@ pub fn create(
     fields: &AllocationFields,
     shares: &[Payer],
     now: NaiveDateTime,
-) -> ApiResult<Allocation> {
+) -> StoreResult<Allocation> {
     let allocation: Allocation = diesel::insert_into(allocations::table)
         .values((fields, allocations::version.eq(1), allocations::created_at.eq(now), allocations::updated_at.eq(now)))
         .returning(allocations::all_columns)
@@ -227,7 +227,7 @@ pub fn update(
     fields: &AllocationFields,
     shares: &[Payer],
     now: NaiveDateTime,
-) -> ApiResult<Allocation> {
+) -> StoreResult<Allocation> {
     let allocation: Allocation = diesel::update(
         allocations::table.filter(allocations::id.eq(current.id)).filter(allocations::version.eq(current.version)),
     )
@@ -235,7 +235,7 @@ pub fn update(
     .returning(allocations::all_columns)
     .get_result(conn)
     .optional()?
-    .ok_or(ApiError::PreconditionFailed)?;
+    .ok_or(StoreError::Stale)?;
     diesel::delete(payers::table.filter(payers::allocation_id.eq(current.id))).execute(conn)?;
     insert_payers(conn, allocation.id, shares)?;
     Ok(allocation)
@@ -250,12 +250,12 @@ fn insert_payers(conn: &mut DbConnection, allocation_id: i64, shares: &[Payer]) 
     Ok(())
 }
 
-pub fn delete(conn: &mut DbConnection, current: &Allocation) -> ApiResult<()> {
+pub fn delete(conn: &mut DbConnection, current: &Allocation) -> StoreResult<()> {
     let deleted = diesel::delete(
         allocations::table.filter(allocations::id.eq(current.id)).filter(allocations::version.eq(current.version)),
     )
     .execute(conn)?;
-    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }
 
 /// Whether any allocation is linked to one of these items.

@@ -4,10 +4,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::error::{StoreError, StoreResult};
 use super::meetings::Seen;
 use super::schema::{attachment_contents as contents, attachments};
 use super::{DbConnection, meetings};
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = attachments)]
@@ -96,7 +96,7 @@ pub fn create(
     new: &NewAttachment,
     content: &[u8],
     now: NaiveDateTime,
-) -> ApiResult<Attachment> {
+) -> StoreResult<Attachment> {
     meetings::touch(conn, new.meeting_id, now, Seen::content_of(new.closed))?;
     let attachment: Attachment = diesel::insert_into(attachments::table)
         .values((new, attachments::version.eq(1), attachments::created_at.eq(now)))
@@ -110,7 +110,7 @@ pub fn create(
 
 /// Takes an attachment off the working copy. One that a published version names is kept (removed
 /// from the working copy only); any other is deleted with its content.
-pub fn remove(conn: &mut DbConnection, current: &Attachment, now: NaiveDateTime) -> ApiResult<()> {
+pub fn remove(conn: &mut DbConnection, current: &Attachment, now: NaiveDateTime) -> StoreResult<()> {
     meetings::touch(conn, current.meeting_id, now, Seen::content_of(current.closed))?;
     let target =
         attachments::table.filter(attachments::id.eq(current.id)).filter(attachments::version.eq(current.version));
@@ -121,7 +121,7 @@ pub fn remove(conn: &mut DbConnection, current: &Attachment, now: NaiveDateTime)
     } else {
         diesel::delete(target).execute(conn)?
     };
-    if changed == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+    if changed == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }
 
 /// Before an item is deleted: its unpublished attachments go with it; published ones stay for the

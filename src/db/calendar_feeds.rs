@@ -4,8 +4,8 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::error::{StoreError, StoreResult};
 use super::schema::calendar_feeds as feeds;
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = feeds)]
@@ -73,11 +73,11 @@ pub fn record_use(conn: &mut DbConnection, feed: &CalendarFeed, now: NaiveDateTi
 }
 
 /// Revokes a feed: its URL stops working at once.
-pub fn delete(conn: &mut DbConnection, current: &CalendarFeed) -> ApiResult<()> {
+pub fn delete(conn: &mut DbConnection, current: &CalendarFeed) -> StoreResult<()> {
     let deleted =
         diesel::delete(feeds::table.filter(feeds::id.eq(current.id)).filter(feeds::version.eq(current.version)))
             .execute(conn)?;
-    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }
 
 /// How many calendar feeds a user has.

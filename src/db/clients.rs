@@ -4,10 +4,10 @@ use chrono::NaiveDateTime;
 use diesel::dsl::exists;
 use diesel::prelude::*;
 
+use super::error::{StoreError, StoreResult};
 use super::schema::{access_groups, service_clients};
 use super::{DbConnection, IdPage};
 use crate::domain::ServiceRole;
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = service_clients)]
@@ -45,10 +45,10 @@ fn roles_text(roles: &[ServiceRole]) -> String {
     roles.iter().map(|r| r.as_ref()).collect::<Vec<_>>().join(",")
 }
 
-fn check_group(conn: &mut DbConnection, group: Option<i64>) -> ApiResult<()> {
+fn check_group(conn: &mut DbConnection, group: Option<i64>) -> StoreResult<()> {
     match group {
         Some(group) if !diesel::select(exists(access_groups::table.find(group))).get_result::<bool>(conn)? => {
-            Err(ApiError::validation("group_id", "no such access group"))
+            Err(StoreError::invalid("group_id", "no such access group"))
         }
         _ => Ok(()),
     }
@@ -85,7 +85,7 @@ pub fn create(
     secret_hash: &str,
     fields: &ClientFields,
     now: NaiveDateTime,
-) -> ApiResult<Client> {
+) -> StoreResult<Client> {
     check_group(conn, fields.group_id)?;
     Ok(diesel::insert_into(service_clients::table)
         .values((
@@ -109,7 +109,7 @@ pub fn update(
     current: &Client,
     fields: &ClientFields,
     now: NaiveDateTime,
-) -> ApiResult<Client> {
+) -> StoreResult<Client> {
     if fields.group_id != current.group_id {
         check_group(conn, fields.group_id)?;
     }
@@ -129,7 +129,7 @@ pub fn update(
     .returning(service_clients::all_columns)
     .get_result(conn)
     .optional()?
-    .ok_or(ApiError::PreconditionFailed)
+    .ok_or(StoreError::Stale)
 }
 
 /// Replaces the secret; the old one stops working at once.
@@ -138,7 +138,7 @@ pub fn rotate_secret(
     current: &Client,
     secret_hash: &str,
     now: NaiveDateTime,
-) -> ApiResult<Client> {
+) -> StoreResult<Client> {
     Ok(diesel::update(service_clients::table.find(current.id))
         .set((
             service_clients::secret_hash.eq(secret_hash),
@@ -150,12 +150,12 @@ pub fn rotate_secret(
         .get_result(conn)?)
 }
 
-pub fn delete(conn: &mut DbConnection, current: &Client) -> ApiResult<()> {
+pub fn delete(conn: &mut DbConnection, current: &Client) -> StoreResult<()> {
     let deleted = diesel::delete(
         service_clients::table
             .filter(service_clients::id.eq(current.id))
             .filter(service_clients::version.eq(current.version)),
     )
     .execute(conn)?;
-    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }

@@ -4,11 +4,11 @@ use chrono::NaiveDateTime;
 use diesel::dsl::exists;
 use diesel::prelude::*;
 
+use super::error::{StoreError, StoreResult};
 use super::schema::{access_group_ancestors as ancestors, access_groups, committees, meetings};
 use super::{DbConnection, IdPage};
 use crate::domain::access::Principal;
 use crate::domain::{CommitteeKind, Publication};
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = committees)]
@@ -110,12 +110,12 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Committee>> 
     committees::table.find(id).select(Committee::as_select()).first(conn).optional()
 }
 
-fn check_owner_exists(conn: &mut DbConnection, owner: i64) -> ApiResult<()> {
+fn check_owner_exists(conn: &mut DbConnection, owner: i64) -> StoreResult<()> {
     let found: bool = diesel::select(exists(access_groups::table.find(owner))).get_result(conn)?;
-    if found { Ok(()) } else { Err(ApiError::validation("owner_group_id", "no such access group")) }
+    if found { Ok(()) } else { Err(StoreError::invalid("owner_group_id", "no such access group")) }
 }
 
-pub fn create(conn: &mut DbConnection, fields: &CommitteeFields, now: NaiveDateTime) -> ApiResult<Committee> {
+pub fn create(conn: &mut DbConnection, fields: &CommitteeFields, now: NaiveDateTime) -> StoreResult<Committee> {
     check_owner_exists(conn, fields.owner_group_id)?;
     Ok(diesel::insert_into(committees::table)
         .values((fields, committees::version.eq(1), committees::created_at.eq(now), committees::updated_at.eq(now)))
@@ -128,7 +128,7 @@ pub fn update(
     current: &Committee,
     fields: &CommitteeFields,
     now: NaiveDateTime,
-) -> ApiResult<Committee> {
+) -> StoreResult<Committee> {
     if fields.owner_group_id != current.owner_group_id {
         check_owner_exists(conn, fields.owner_group_id)?;
     }
@@ -139,21 +139,21 @@ pub fn update(
     .returning(committees::all_columns)
     .get_result(conn)
     .optional()?
-    .ok_or(ApiError::PreconditionFailed)
+    .ok_or(StoreError::Stale)
 }
 
 /// Deletes a committee without meetings, and its grants with it.
-pub fn delete(conn: &mut DbConnection, current: &Committee) -> ApiResult<()> {
+pub fn delete(conn: &mut DbConnection, current: &Committee) -> StoreResult<()> {
     let has_meetings: bool =
         diesel::select(exists(meetings::table.filter(meetings::committee_id.eq(current.id)))).get_result(conn)?;
     if has_meetings {
-        return Err(ApiError::Conflict("The committee has meetings; it cannot be deleted.".into()));
+        return Err(StoreError::Conflict("The committee has meetings; it cannot be deleted.".into()));
     }
     let deleted = diesel::delete(
         committees::table.filter(committees::id.eq(current.id)).filter(committees::version.eq(current.version)),
     )
     .execute(conn)?;
-    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::DbConnection;
+use super::error::{StoreError, StoreResult};
 use super::schema::{agenda_items, item_exclusions};
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = item_exclusions)]
@@ -71,7 +71,7 @@ pub fn create(
     reason: Option<&str>,
     created_by: &str,
     now: NaiveDateTime,
-) -> ApiResult<Exclusion> {
+) -> StoreResult<Exclusion> {
     diesel::insert_into(item_exclusions::table)
         .values((
             item_exclusions::item_id.eq(item_id),
@@ -85,20 +85,20 @@ pub fn create(
         .get_result(conn)
         .map_err(|error| match error {
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                ApiError::Conflict("The user is already excluded from this item.".into())
+                StoreError::Conflict("The user is already excluded from this item.".into())
             }
             other => other.into(),
         })
 }
 
-pub fn delete(conn: &mut DbConnection, exclusion: &Exclusion) -> ApiResult<()> {
+pub fn delete(conn: &mut DbConnection, exclusion: &Exclusion) -> StoreResult<()> {
     let deleted = diesel::delete(
         item_exclusions::table
             .filter(item_exclusions::id.eq(exclusion.id))
             .filter(item_exclusions::version.eq(exclusion.version)),
     )
     .execute(conn)?;
-    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }
 
 /// How many exclusions an item has.

@@ -6,9 +6,9 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::DbConnection;
+use super::error::{StoreError, StoreResult};
 use super::schema::{access_groups, committee_grants};
 use crate::domain::CommitteeRole;
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = committee_grants)]
@@ -51,10 +51,10 @@ pub fn create(
     group_id: i64,
     role: CommitteeRole,
     now: NaiveDateTime,
-) -> ApiResult<Grant> {
+) -> StoreResult<Grant> {
     let group_exists: bool = diesel::select(exists(access_groups::table.find(group_id))).get_result(conn)?;
     if !group_exists {
-        return Err(ApiError::validation("group_id", "no such access group"));
+        return Err(StoreError::invalid("group_id", "no such access group"));
     }
     diesel::insert_into(committee_grants::table)
         .values((
@@ -68,9 +68,9 @@ pub fn create(
         .returning(committee_grants::all_columns)
         .get_result(conn)
         .map_err(|error| match error {
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                ApiError::Conflict("The group already holds a grant on this committee; change its role instead.".into())
-            }
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => StoreError::Conflict(
+                "The group already holds a grant on this committee; change its role instead.".into(),
+            ),
             other => other.into(),
         })
 }
@@ -80,7 +80,7 @@ pub fn update_role(
     current: &Grant,
     role: CommitteeRole,
     now: NaiveDateTime,
-) -> ApiResult<Grant> {
+) -> StoreResult<Grant> {
     diesel::update(
         committee_grants::table
             .filter(committee_grants::id.eq(current.id))
@@ -94,17 +94,17 @@ pub fn update_role(
     .returning(committee_grants::all_columns)
     .get_result(conn)
     .optional()?
-    .ok_or(ApiError::PreconditionFailed)
+    .ok_or(StoreError::Stale)
 }
 
-pub fn delete(conn: &mut DbConnection, current: &Grant) -> ApiResult<()> {
+pub fn delete(conn: &mut DbConnection, current: &Grant) -> StoreResult<()> {
     let deleted = diesel::delete(
         committee_grants::table
             .filter(committee_grants::id.eq(current.id))
             .filter(committee_grants::version.eq(current.version)),
     )
     .execute(conn)?;
-    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }
 
 /// How many grants a committee has.

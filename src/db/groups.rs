@@ -5,12 +5,12 @@ use diesel::dsl::exists;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use super::error::{StoreError, StoreResult};
 use super::schema::{
     access_group_ancestors as ancestors, access_groups, committee_grants, committees, kind_grants, service_clients,
 };
 use super::{DbConnection, IdPage, allocations, plan_stable};
 use crate::domain::Tier;
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = access_groups)]
@@ -92,23 +92,23 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<AccessGroup>
     access_groups::table.find(id).select(AccessGroup::as_select()).first(conn).optional()
 }
 
-fn external_id_taken(error: DieselError) -> ApiError {
+fn external_id_taken(error: DieselError) -> StoreError {
     match error {
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-            ApiError::Conflict("Another access group has this external_id.".into())
+            StoreError::Conflict("Another access group has this external_id.".into())
         }
         other => other.into(),
     }
 }
 
-fn check_parent_exists(conn: &mut DbConnection, parent: Option<i64>) -> ApiResult<()> {
+fn check_parent_exists(conn: &mut DbConnection, parent: Option<i64>) -> StoreResult<()> {
     match parent {
-        Some(parent) if find(conn, parent)?.is_none() => Err(ApiError::validation("parent_id", "no such access group")),
+        Some(parent) if find(conn, parent)?.is_none() => Err(StoreError::invalid("parent_id", "no such access group")),
         _ => Ok(()),
     }
 }
 
-pub fn create(conn: &mut DbConnection, fields: &GroupFields, now: NaiveDateTime) -> ApiResult<AccessGroup> {
+pub fn create(conn: &mut DbConnection, fields: &GroupFields, now: NaiveDateTime) -> StoreResult<AccessGroup> {
     check_parent_exists(conn, fields.parent_id)?;
     let group: AccessGroup = diesel::insert_into(access_groups::table)
         .values((
@@ -160,12 +160,9 @@ pub fn update(
     current: &AccessGroup,
     fields: &GroupFields,
     now: NaiveDateTime,
-) -> ApiResult<AccessGroup> {
+) -> StoreResult<AccessGroup> {
     if fields.tier == Tier::Political && current.tier != Tier::Political && allocations::group_pays(conn, current.id)? {
-        return Err(ApiError::validation(
-            "tier",
-            "the group pays into cost allocations, which political groups do not",
-        ));
+        return Err(StoreError::invalid("tier", "the group pays into cost allocations, which political groups do not"));
     }
     let moved = fields.parent_id != current.parent_id;
     if moved {
@@ -176,7 +173,7 @@ pub fn update(
             ))
             .get_result(conn)?;
             if inside {
-                return Err(ApiError::validation("parent_id", "would make the group its own ancestor"));
+                return Err(StoreError::invalid("parent_id", "would make the group its own ancestor"));
             }
         }
     }
@@ -190,7 +187,7 @@ pub fn update(
     .get_result(conn)
     .optional()
     .map_err(external_id_taken)?
-    .ok_or(ApiError::PreconditionFailed)?;
+    .ok_or(StoreError::Stale)?;
     if moved {
         let subtree: Vec<i64> =
             ancestors::table.filter(ancestors::ancestor_id.eq(current.id)).select(ancestors::group_id).load(conn)?;
@@ -208,7 +205,7 @@ pub fn update(
 }
 
 /// Deletes a group that nothing refers to.
-pub fn delete(conn: &mut DbConnection, current: &AccessGroup) -> ApiResult<()> {
+pub fn delete(conn: &mut DbConnection, current: &AccessGroup) -> StoreResult<()> {
     let id = current.id;
     let has_children: bool =
         diesel::select(exists(access_groups::table.filter(access_groups::parent_id.eq(id)))).get_result(conn)?;
@@ -230,14 +227,14 @@ pub fn delete(conn: &mut DbConnection, current: &AccessGroup) -> ApiResult<()> {
         _ => None,
     };
     if let Some(reason) = reason {
-        return Err(ApiError::Conflict(reason.into()));
+        return Err(StoreError::Conflict(reason.into()));
     }
     let deleted = diesel::delete(
         access_groups::table.filter(access_groups::id.eq(id)).filter(access_groups::version.eq(current.version)),
     )
     .execute(conn)?;
     if deleted == 0 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(StoreError::Stale);
     }
     Ok(())
 }

@@ -4,11 +4,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::error::{StoreError, StoreResult};
 use super::meetings::Seen;
 use super::schema::{agenda_items, item_amounts as amounts};
 use super::{DbConnection, meetings};
 use crate::domain::allocation::{AmountKind, Recurrence};
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = amounts)]
@@ -89,7 +89,7 @@ pub fn create(
     item_id: i64,
     fields: &ItemAmountFields,
     now: NaiveDateTime,
-) -> ApiResult<ItemAmount> {
+) -> StoreResult<ItemAmount> {
     meetings::touch(conn, meeting_id, now, seen)?;
     Ok(diesel::insert_into(amounts::table)
         .values((
@@ -110,14 +110,14 @@ pub fn update(
     current: &ItemAmount,
     fields: &ItemAmountFields,
     now: NaiveDateTime,
-) -> ApiResult<ItemAmount> {
+) -> StoreResult<ItemAmount> {
     meetings::touch(conn, meeting_id, now, seen)?;
     diesel::update(amounts::table.filter(amounts::id.eq(current.id)).filter(amounts::version.eq(current.version)))
         .set((fields, amounts::version.eq(current.version + 1), amounts::updated_at.eq(now)))
         .returning(amounts::all_columns)
         .get_result(conn)
         .optional()?
-        .ok_or(ApiError::PreconditionFailed)
+        .ok_or(StoreError::Stale)
 }
 
 pub fn delete(
@@ -126,12 +126,12 @@ pub fn delete(
     seen: Seen,
     current: &ItemAmount,
     now: NaiveDateTime,
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     meetings::touch(conn, meeting_id, now, seen)?;
     let deleted =
         diesel::delete(amounts::table.filter(amounts::id.eq(current.id)).filter(amounts::version.eq(current.version)))
             .execute(conn)?;
-    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }
 
 /// How many amounts an item has.

@@ -5,11 +5,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use super::error::{StoreError, StoreResult};
 use super::meetings::Seen;
 use super::schema::{agenda_items, item_attendance as attendance};
 use super::{DbConnection, meetings};
 use crate::domain::ItemAttendanceKind;
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = attendance)]
@@ -74,7 +74,7 @@ pub fn create(
     item_id: i64,
     fields: &ItemAttendanceFields,
     now: NaiveDateTime,
-) -> ApiResult<ItemAttendance> {
+) -> StoreResult<ItemAttendance> {
     meetings::touch(conn, meeting_id, now, seen)?;
     let inserted = diesel::insert_into(attendance::table)
         .values((
@@ -88,7 +88,7 @@ pub fn create(
         .get_result(conn);
     match inserted {
         Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-            Err(ApiError::Conflict("This participant is already recorded as absent from the item.".into()))
+            Err(StoreError::Conflict("This participant is already recorded as absent from the item.".into()))
         }
         other => Ok(other?),
     }
@@ -100,13 +100,13 @@ pub fn delete(
     seen: Seen,
     current: &ItemAttendance,
     now: NaiveDateTime,
-) -> ApiResult<()> {
+) -> StoreResult<()> {
     meetings::touch(conn, meeting_id, now, seen)?;
     let deleted = diesel::delete(
         attendance::table.filter(attendance::id.eq(current.id)).filter(attendance::version.eq(current.version)),
     )
     .execute(conn)?;
-    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }
 
 /// How many guests and absences an item has.

@@ -9,11 +9,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::committees::Committee;
+use super::error::{StoreError, StoreResult};
 use super::meetings::{Meeting, Seen};
 use super::schema::{agenda_items as items, committees, meetings as meetings_table};
 use super::{DbConnection, allocations, attachments, meetings};
 use crate::domain::{CaseType, CommitteeKind, DecisionOutcome, MeetingStatus};
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = items)]
@@ -154,13 +154,13 @@ pub fn create(
     fields: &ItemFields,
     position: Option<i32>,
     now: NaiveDateTime,
-) -> ApiResult<Item> {
+) -> StoreResult<Item> {
     meetings::touch(conn, meeting_id, now, Seen::ByReaders)?;
     let end = count(conn, meeting_id)? + 1;
     let position = match position {
         None => end,
         Some(p) if (1..=end).contains(&p) => p,
-        Some(_) => return Err(ApiError::validation("position", format!("must be between 1 and {end}"))),
+        Some(_) => return Err(StoreError::invalid("position", format!("must be between 1 and {end}"))),
     };
     if position < end {
         shift_from(conn, meeting_id, position, 1, now)?;
@@ -178,7 +178,7 @@ pub fn create(
         .get_result(conn)?)
 }
 
-pub fn update(conn: &mut DbConnection, current: &Item, fields: &ItemFields, now: NaiveDateTime) -> ApiResult<Item> {
+pub fn update(conn: &mut DbConnection, current: &Item, fields: &ItemFields, now: NaiveDateTime) -> StoreResult<Item> {
     // Those who do not read closed items see a closed item's number and title, and whether it is closed.
     let hidden = current.closed && fields.closed && current.title == fields.title;
     meetings::touch(conn, current.meeting_id, now, if hidden { Seen::ByMembers } else { Seen::ByReaders })?;
@@ -187,7 +187,7 @@ pub fn update(conn: &mut DbConnection, current: &Item, fields: &ItemFields, now:
         .returning(items::all_columns)
         .get_result(conn)
         .optional()?
-        .ok_or(ApiError::PreconditionFailed)
+        .ok_or(StoreError::Stale)
 }
 
 /// Records an item's decision, or clears it when both parts are `None`.
@@ -197,7 +197,7 @@ pub fn set_decision(
     outcome: Option<DecisionOutcome>,
     text: Option<String>,
     now: NaiveDateTime,
-) -> ApiResult<Item> {
+) -> StoreResult<Item> {
     meetings::touch(conn, current.meeting_id, now, Seen::content_of(current.closed))?;
     let decided_at = (outcome.is_some() || text.is_some()).then_some(now);
     diesel::update(items::table.filter(items::id.eq(current.id)).filter(items::version.eq(current.version)))
@@ -211,13 +211,15 @@ pub fn set_decision(
         .returning(items::all_columns)
         .get_result(conn)
         .optional()?
-        .ok_or(ApiError::PreconditionFailed)
+        .ok_or(StoreError::Stale)
 }
 
 /// Removes an item and closes the gap it leaves.
-pub fn delete(conn: &mut DbConnection, current: &Item, now: NaiveDateTime) -> ApiResult<()> {
+pub fn delete(conn: &mut DbConnection, current: &Item, now: NaiveDateTime) -> StoreResult<()> {
     if allocations::any_linked_to(conn, &[current.id])? {
-        return Err(ApiError::Conflict("Cost allocations are linked to the item; unlink or delete them first.".into()));
+        return Err(StoreError::Conflict(
+            "Cost allocations are linked to the item; unlink or delete them first.".into(),
+        ));
     }
     meetings::touch(conn, current.meeting_id, now, Seen::ByReaders)?;
     attachments::release_item(conn, current.id)?;
@@ -225,20 +227,20 @@ pub fn delete(conn: &mut DbConnection, current: &Item, now: NaiveDateTime) -> Ap
         diesel::delete(items::table.filter(items::id.eq(current.id)).filter(items::version.eq(current.version)))
             .execute(conn)?;
     if deleted == 0 {
-        return Err(ApiError::PreconditionFailed);
+        return Err(StoreError::Stale);
     }
     shift_from(conn, current.meeting_id, current.position + 1, -1, now)?;
     Ok(())
 }
 
 /// Gives the meeting's items the order of `ids` (already checked to be a permutation of them).
-pub fn reorder(conn: &mut DbConnection, meeting_id: i64, ids: &[i64], now: NaiveDateTime) -> ApiResult<()> {
+pub fn reorder(conn: &mut DbConnection, meeting_id: i64, ids: &[i64], now: NaiveDateTime) -> StoreResult<()> {
     meetings::touch(conn, meeting_id, now, Seen::ByReaders)?;
     let current: Vec<(i64, i32)> =
         items::table.filter(items::meeting_id.eq(meeting_id)).select((items::id, items::position)).load(conn)?;
     let mut moved = 0;
     for (index, id) in ids.iter().enumerate() {
-        let position = i32::try_from(index + 1).map_err(ApiError::internal)?;
+        let position = i32::try_from(index + 1).map_err(StoreError::internal)?;
         if current.iter().any(|&(item, old)| item == *id && old != position) {
             diesel::update(items::table.find(id)).set(items::position.eq(-position)).execute(conn)?;
             moved += 1;

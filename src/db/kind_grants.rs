@@ -5,10 +5,10 @@ use diesel::dsl::exists;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use super::error::{StoreError, StoreResult};
 use super::schema::{access_groups, kind_grants};
 use super::{DbConnection, IdPage};
 use crate::domain::{CommitteeKind, CommitteeRole};
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = kind_grants)]
@@ -56,10 +56,10 @@ pub fn create(
     group_id: i64,
     role: CommitteeRole,
     now: NaiveDateTime,
-) -> ApiResult<KindGrant> {
+) -> StoreResult<KindGrant> {
     let group_exists: bool = diesel::select(exists(access_groups::table.find(group_id))).get_result(conn)?;
     if !group_exists {
-        return Err(ApiError::validation("group_id", "no such access group"));
+        return Err(StoreError::invalid("group_id", "no such access group"));
     }
     diesel::insert_into(kind_grants::table)
         .values((
@@ -73,7 +73,7 @@ pub fn create(
         .returning(kind_grants::all_columns)
         .get_result(conn)
         .map_err(|error| match error {
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::Conflict(
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => StoreError::Conflict(
                 "The group already holds a grant on this kind of committee; change its role instead.".into(),
             ),
             other => other.into(),
@@ -85,7 +85,7 @@ pub fn update_role(
     current: &KindGrant,
     role: CommitteeRole,
     now: NaiveDateTime,
-) -> ApiResult<KindGrant> {
+) -> StoreResult<KindGrant> {
     diesel::update(
         kind_grants::table.filter(kind_grants::id.eq(current.id)).filter(kind_grants::version.eq(current.version)),
     )
@@ -93,13 +93,13 @@ pub fn update_role(
     .returning(kind_grants::all_columns)
     .get_result(conn)
     .optional()?
-    .ok_or(ApiError::PreconditionFailed)
+    .ok_or(StoreError::Stale)
 }
 
-pub fn delete(conn: &mut DbConnection, current: &KindGrant) -> ApiResult<()> {
+pub fn delete(conn: &mut DbConnection, current: &KindGrant) -> StoreResult<()> {
     let deleted = diesel::delete(
         kind_grants::table.filter(kind_grants::id.eq(current.id)).filter(kind_grants::version.eq(current.version)),
     )
     .execute(conn)?;
-    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }

@@ -7,10 +7,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::error::{StoreError, StoreResult};
 use super::schema::{agenda_items, committees, item_exclusions, meetings};
 use super::{DbConnection, allocations};
 use crate::domain::{CommitteeKind, MeetingStatus};
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = meetings)]
@@ -150,7 +150,7 @@ pub fn create(
     committee_id: i64,
     fields: &MeetingFields,
     now: NaiveDateTime,
-) -> ApiResult<Meeting> {
+) -> StoreResult<Meeting> {
     Ok(diesel::insert_into(meetings::table)
         .values((
             fields,
@@ -171,7 +171,7 @@ pub fn update(
     current: &Meeting,
     fields: &MeetingFields,
     now: NaiveDateTime,
-) -> ApiResult<Meeting> {
+) -> StoreResult<Meeting> {
     diesel::update(meetings::table.filter(meetings::id.eq(current.id)).filter(meetings::version.eq(current.version)))
         .set((
             fields,
@@ -183,7 +183,7 @@ pub fn update(
         .returning(meetings::all_columns)
         .get_result(conn)
         .optional()?
-        .ok_or(ApiError::PreconditionFailed)
+        .ok_or(StoreError::Stale)
 }
 
 /// Moves the meeting to `status` (a lifecycle action), bumping its version; `cancellation_reason` is
@@ -194,7 +194,7 @@ pub fn set_status(
     status: MeetingStatus,
     cancellation_reason: Option<&str>,
     now: NaiveDateTime,
-) -> ApiResult<Meeting> {
+) -> StoreResult<Meeting> {
     diesel::update(meetings::table.filter(meetings::id.eq(current.id)).filter(meetings::version.eq(current.version)))
         .set((
             meetings::status.eq(status),
@@ -207,7 +207,7 @@ pub fn set_status(
         .returning(meetings::all_columns)
         .get_result(conn)
         .optional()?
-        .ok_or(ApiError::PreconditionFailed)
+        .ok_or(StoreError::Stale)
 }
 
 /// Records that something inside the meeting changed, seen by `seen`. On PostgreSQL this also locks
@@ -232,11 +232,11 @@ pub fn touch(conn: &mut DbConnection, meeting_id: i64, now: NaiveDateTime, seen:
 }
 
 /// Deletes a meeting with its items and participants.
-pub fn delete(conn: &mut DbConnection, current: &Meeting) -> ApiResult<()> {
+pub fn delete(conn: &mut DbConnection, current: &Meeting) -> StoreResult<()> {
     let items: Vec<i64> =
         agenda_items::table.filter(agenda_items::meeting_id.eq(current.id)).select(agenda_items::id).load(conn)?;
     if allocations::any_linked_to(conn, &items)? {
-        return Err(ApiError::Conflict(
+        return Err(StoreError::Conflict(
             "Cost allocations are linked to items of the meeting; unlink or delete them first.".into(),
         ));
     }
@@ -244,5 +244,5 @@ pub fn delete(conn: &mut DbConnection, current: &Meeting) -> ApiResult<()> {
         meetings::table.filter(meetings::id.eq(current.id)).filter(meetings::version.eq(current.version)),
     )
     .execute(conn)?;
-    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::DbConnection;
+use super::error::{StoreError, StoreResult};
 use super::schema::group_members;
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = group_members)]
@@ -54,7 +54,7 @@ pub fn add(
     subject: &str,
     added_by: &str,
     now: NaiveDateTime,
-) -> ApiResult<Member> {
+) -> StoreResult<Member> {
     diesel::insert_into(group_members::table)
         .values((
             group_members::group_id.eq(group_id),
@@ -67,18 +67,18 @@ pub fn add(
         .get_result(conn)
         .map_err(|error| match error {
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                ApiError::Conflict("The subject is already a member of the group.".into())
+                StoreError::Conflict("The subject is already a member of the group.".into())
             }
             other => other.into(),
         })
 }
 
-pub fn remove(conn: &mut DbConnection, member: &Member) -> ApiResult<()> {
+pub fn remove(conn: &mut DbConnection, member: &Member) -> StoreResult<()> {
     let deleted = diesel::delete(
         group_members::table.filter(group_members::id.eq(member.id)).filter(group_members::version.eq(member.version)),
     )
     .execute(conn)?;
-    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }
 
 /// How many members were added here to a group.

@@ -15,6 +15,7 @@ pub mod calendar_feeds;
 pub mod changes;
 pub mod clients;
 pub mod committees;
+pub mod error;
 pub mod exclusions;
 pub mod grants;
 pub mod groups;
@@ -48,7 +49,7 @@ use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use crate::error::{ApiError, ApiResult};
+pub use error::{StoreError, StoreResult};
 
 /// A page of a list ordered by id: after the row with id `after`, at most `limit` rows, and only
 /// those created or changed at or after `modified_since`.
@@ -224,17 +225,41 @@ impl Pooled {
     /// the pool replaces a dead one. Connections are not checked on the way out of the pool (a
     /// round trip on every request): a database that restarted costs each old connection one
     /// failed request, answered 503, instead.
-    fn run<T>(&mut self, f: impl FnOnce(&mut DbConnection) -> ApiResult<T>) -> ApiResult<T> {
+    fn run<T, E: RunError>(&mut self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E> {
         let result = f(&mut self.connection);
-        if matches!(result, Err(ApiError::Unavailable(_) | ApiError::Internal(_))) && self.connection.ping().is_err() {
+        if result.as_ref().is_err_and(RunError::may_be_lost_connection) && self.connection.ping().is_err() {
             self.dead = true;
-            return result.map_err(|e| match e {
-                ApiError::Internal(cause) => ApiError::Unavailable(format!("lost the database connection: {cause}")),
-                other => other,
-            });
+            return result.map_err(RunError::lost);
         }
         result
     }
+}
+
+/// What a unit of work run on a pooled connection may fail with: persistence's own errors, and
+/// whatever the layer that wrote the unit of work adds (the HTTP layer's `ApiError`). The runner
+/// needs to know which failures may come from a connection the database closed, and how to say so.
+pub trait RunError: From<StoreError> + From<DieselError> + Send + 'static {
+    /// Whether this failure could have come from a connection the database closed.
+    fn may_be_lost_connection(&self) -> bool;
+    /// This failure, told as the lost connection it turned out to be.
+    fn lost(self) -> Self;
+}
+
+impl RunError for StoreError {
+    fn may_be_lost_connection(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_) | StoreError::Database(_) | StoreError::Internal(_))
+    }
+
+    fn lost(self) -> Self {
+        match self {
+            StoreError::Unavailable(_) => self,
+            other => StoreError::Unavailable(format!("lost the database connection: {other}")),
+        }
+    }
+}
+
+fn blocking_task_failed(e: actix_web::error::BlockingError) -> StoreError {
+    StoreError::internal(format!("blocking task: {e}"))
 }
 
 /// Opens connections for the pool with the concrete backend's `establish`.
@@ -301,23 +326,23 @@ impl Database {
     }
 
     /// Runs `f` once on a pooled connection, off the async workers.
-    pub async fn once<T, F>(&self, f: F) -> ApiResult<T>
+    pub async fn once<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+        E: RunError,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
-        actix_web::web::block(move || checkout(&pool)?.run(f))
-            .await
-            .map_err(|e| ApiError::internal(format!("blocking task: {e}")))?
+        actix_web::web::block(move || checkout(&pool)?.run(f)).await.map_err(|e| E::from(blocking_task_failed(e)))?
     }
 
     /// Runs `f`, which reads, on a pooled connection, off the async workers. A connection the
     /// database has closed (a restart, `pg_terminate_backend`) fails the first request that uses
     /// it; `f` is then tried once more on a fresh connection, which a read can be.
-    pub async fn read<T, F>(&self, f: F) -> ApiResult<T>
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Clone + Send + 'static,
+        E: RunError,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Clone + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
@@ -331,38 +356,43 @@ impl Database {
             live_checkout(&pool)?.run(f)
         })
         .await
-        .map_err(|e| ApiError::internal(format!("blocking task: {e}")))?
+        .map_err(|e| E::from(blocking_task_failed(e)))?
     }
 
     /// Runs `f` in one write transaction: all of it is stored, or none of it. A connection the
     /// database has closed is found when the transaction begins, before anything is sent; the
     /// transaction then begins on a fresh connection. (Once `f` has run, a lost connection is a 503:
     /// whether the commit reached the database before it went is not known.)
-    pub async fn write<T, F>(&self, f: F) -> ApiResult<T>
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+        E: RunError,
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
             let mut conn = checkout(&pool)?;
-            if let Err(refused) = conn.run(|conn| Ok(begin_write(conn)?)) {
+            if let Err(refused) = conn.run(|conn| begin_write(conn).map_err(E::from)) {
                 if !conn.dead {
                     return Err(refused);
                 }
                 drop(conn);
                 conn = live_checkout(&pool)?;
-                conn.run(|conn| Ok(begin_write(conn)?))?;
+                conn.run(|conn| begin_write(conn).map_err(E::from))?;
             }
             conn.run(|conn| finish_write(conn, f))
         })
         .await
-        .map_err(|e| ApiError::internal(format!("blocking task: {e}")))?
+        .map_err(|e| E::from(blocking_task_failed(e)))?
     }
 
     /// Runs `f` on a pooled connection on the calling thread: for background threads, never for
     /// the async workers.
-    pub fn blocking<T>(&self, f: impl FnOnce(&mut DbConnection) -> ApiResult<T>) -> ApiResult<T> {
+    pub fn blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        E: RunError,
+        F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    {
         checkout(&self.pool)?.run(f)
     }
 
@@ -373,18 +403,18 @@ impl Database {
     }
 
     /// Whether the database answers, for the readiness probe.
-    pub async fn ping(&self) -> ApiResult<()> {
-        self.read(|conn| conn.ping().map_err(ApiError::from)).await
+    pub async fn ping(&self) -> StoreResult<()> {
+        self.read(|conn| conn.ping().map_err(StoreError::from)).await
     }
 }
 
-fn checkout(pool: &r2d2::Pool<Manager>) -> ApiResult<r2d2::PooledConnection<Manager>> {
-    pool.get().map_err(|e| ApiError::Unavailable(format!("database pool: {e}")))
+fn checkout(pool: &r2d2::Pool<Manager>) -> StoreResult<r2d2::PooledConnection<Manager>> {
+    pool.get().map_err(|e| StoreError::Unavailable(format!("database pool: {e}")))
 }
 
 /// A pooled connection that answers, after one was found closed: the others may have been closed
 /// with it, so each is checked (and a closed one discarded) before it is used.
-fn live_checkout(pool: &r2d2::Pool<Manager>) -> ApiResult<r2d2::PooledConnection<Manager>> {
+fn live_checkout(pool: &r2d2::Pool<Manager>) -> StoreResult<r2d2::PooledConnection<Manager>> {
     for _ in 0..=pool.max_size() {
         let mut conn = checkout(pool)?;
         if conn.connection.ping().is_ok() {
@@ -392,7 +422,7 @@ fn live_checkout(pool: &r2d2::Pool<Manager>) -> ApiResult<r2d2::PooledConnection
         }
         conn.dead = true;
     }
-    Err(ApiError::Unavailable("no database connection answers".into()))
+    Err(StoreError::Unavailable("no database connection answers".into()))
 }
 
 /// A write transaction. On SQLite it begins IMMEDIATE, taking the write lock up front: a deferred

@@ -6,11 +6,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::error::{StoreError, StoreResult};
 use super::meetings::Seen;
 use super::schema::meeting_participants as participants;
 use super::{DbConnection, meetings};
 use crate::domain::{Attendance, ParticipantRole};
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = participants)]
@@ -78,7 +78,7 @@ pub fn create(
     meeting_id: i64,
     fields: &ParticipantFields,
     now: NaiveDateTime,
-) -> ApiResult<Participant> {
+) -> StoreResult<Participant> {
     meetings::touch(conn, meeting_id, now, Seen::ByReaders)?;
     Ok(diesel::insert_into(participants::table)
         .values((
@@ -97,7 +97,7 @@ pub fn update(
     current: &Participant,
     fields: &ParticipantFields,
     now: NaiveDateTime,
-) -> ApiResult<Participant> {
+) -> StoreResult<Participant> {
     meetings::touch(conn, current.meeting_id, now, Seen::ByReaders)?;
     diesel::update(
         participants::table.filter(participants::id.eq(current.id)).filter(participants::version.eq(current.version)),
@@ -106,16 +106,16 @@ pub fn update(
     .returning(participants::all_columns)
     .get_result(conn)
     .optional()?
-    .ok_or(ApiError::PreconditionFailed)
+    .ok_or(StoreError::Stale)
 }
 
-pub fn delete(conn: &mut DbConnection, current: &Participant, now: NaiveDateTime) -> ApiResult<()> {
+pub fn delete(conn: &mut DbConnection, current: &Participant, now: NaiveDateTime) -> StoreResult<()> {
     meetings::touch(conn, current.meeting_id, now, Seen::ByReaders)?;
     let deleted = diesel::delete(
         participants::table.filter(participants::id.eq(current.id)).filter(participants::version.eq(current.version)),
     )
     .execute(conn)?;
-    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }
 
 /// How many participants a meeting has.

@@ -6,11 +6,11 @@ use diesel::prelude::*;
 
 use super::DbConnection;
 use super::committees::Committee;
+use super::error::{StoreError, StoreResult};
 use super::meetings::Meeting;
 use super::schema::{committees, meetings, published_documents as published};
 use crate::domain::document::Document;
 use crate::domain::{DocumentKind, Publication as Level};
-use crate::error::{ApiError, ApiResult};
 
 /// A published version without its content, as lists show it: with the meeting's title, time and
 /// place as that version published them.
@@ -56,7 +56,12 @@ pub fn list_for(conn: &mut DbConnection, meeting_ids: &[i64]) -> QueryResult<Vec
 }
 
 /// The stored document of one version.
-pub fn find(conn: &mut DbConnection, meeting_id: i64, kind: DocumentKind, number: i32) -> ApiResult<Option<Document>> {
+pub fn find(
+    conn: &mut DbConnection,
+    meeting_id: i64,
+    kind: DocumentKind,
+    number: i32,
+) -> StoreResult<Option<Document>> {
     let content: Option<String> = published::table
         .filter(published::meeting_id.eq(meeting_id))
         .filter(published::kind.eq(kind))
@@ -65,7 +70,7 @@ pub fn find(conn: &mut DbConnection, meeting_id: i64, kind: DocumentKind, number
         .first(conn)
         .optional()?;
     content
-        .map(|json| serde_json::from_str(&json).map_err(|e| ApiError::internal(format!("stored document: {e}"))))
+        .map(|json| serde_json::from_str(&json).map_err(|e| StoreError::internal(format!("stored document: {e}"))))
         .transpose()
 }
 
@@ -87,8 +92,8 @@ pub fn insert(
     meeting: &Meeting,
     published_at: NaiveDateTime,
     published_by: &str,
-) -> ApiResult<()> {
-    let content = serde_json::to_string(document).map_err(ApiError::internal)?;
+) -> StoreResult<()> {
+    let content = serde_json::to_string(document).map_err(StoreError::internal)?;
     diesel::insert_into(published::table)
         .values((
             published::meeting_id.eq(document.meeting.id),

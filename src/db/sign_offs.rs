@@ -6,9 +6,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::error::{StoreError, StoreResult};
 use super::meetings::Meeting;
 use super::schema::sign_offs;
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = sign_offs)]
@@ -48,7 +48,7 @@ pub fn sign(
     participant_id: i64,
     subject: &str,
     now: NaiveDateTime,
-) -> ApiResult<SignOff> {
+) -> StoreResult<SignOff> {
     let (meeting_id, meeting_version) = (meeting.id, meeting.version);
     let existing = sign_offs::table
         .filter(sign_offs::participant_id.eq(participant_id))
@@ -81,10 +81,10 @@ pub fn sign(
     })
 }
 
-pub fn withdraw(conn: &mut DbConnection, current: &SignOff) -> ApiResult<()> {
+pub fn withdraw(conn: &mut DbConnection, current: &SignOff) -> StoreResult<()> {
     let deleted = diesel::delete(
         sign_offs::table.filter(sign_offs::id.eq(current.id)).filter(sign_offs::version.eq(current.version)),
     )
     .execute(conn)?;
-    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }

@@ -4,10 +4,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
+use super::error::{StoreError, StoreResult};
 use super::items::ItemFields;
 use super::schema::standing_items as standing;
 use crate::domain::CaseType;
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = standing)]
@@ -84,7 +84,7 @@ pub fn create(
     committee_id: i64,
     fields: &StandingItemFields,
     now: NaiveDateTime,
-) -> ApiResult<StandingItem> {
+) -> StoreResult<StandingItem> {
     Ok(diesel::insert_into(standing::table)
         .values((
             fields,
@@ -102,21 +102,21 @@ pub fn update(
     current: &StandingItem,
     fields: &StandingItemFields,
     now: NaiveDateTime,
-) -> ApiResult<StandingItem> {
+) -> StoreResult<StandingItem> {
     diesel::update(standing::table.filter(standing::id.eq(current.id)).filter(standing::version.eq(current.version)))
         .set((fields, standing::version.eq(current.version + 1), standing::updated_at.eq(now)))
         .returning(standing::all_columns)
         .get_result(conn)
         .optional()?
-        .ok_or(ApiError::PreconditionFailed)
+        .ok_or(StoreError::Stale)
 }
 
-pub fn delete(conn: &mut DbConnection, current: &StandingItem) -> ApiResult<()> {
+pub fn delete(conn: &mut DbConnection, current: &StandingItem) -> StoreResult<()> {
     let deleted = diesel::delete(
         standing::table.filter(standing::id.eq(current.id)).filter(standing::version.eq(current.version)),
     )
     .execute(conn)?;
-    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }
 
 /// A new meeting's item, as its committee's template has it.

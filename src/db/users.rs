@@ -4,10 +4,10 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use super::error::{StoreError, StoreResult};
 use super::schema::users;
 use super::{DbConnection, IdPage};
 use crate::domain::identity::Caller;
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -44,7 +44,7 @@ fn roles_json(caller: &Caller) -> String {
 /// Records that `caller` made a request: creates the user on first sight, updates what changed.
 /// A new name, e-mail or set of groups is a change of the user (its version and `updated_at`); a
 /// later request alone only moves `last_seen_at`. Returns the stored user, active or not.
-pub fn record_seen(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime) -> ApiResult<User> {
+pub fn record_seen(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime) -> StoreResult<User> {
     let (groups, roles) = (groups_json(caller), roles_json(caller));
     if let Some(user) = find_by_subject(conn, &caller.subject)? {
         let changed = user.name != caller.name
@@ -87,7 +87,7 @@ pub fn record_seen(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime)
         Ok(user) => Ok(user),
         // The same user's first requests raced; the other one recorded it.
         Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-            find_by_subject(conn, &caller.subject)?.ok_or(ApiError::internal("user vanished after insert"))
+            find_by_subject(conn, &caller.subject)?.ok_or(StoreError::internal("user vanished after insert"))
         }
         Err(other) => Err(other.into()),
     }
@@ -124,7 +124,7 @@ pub fn set_active(
     active: bool,
     reason: Option<String>,
     now: NaiveDateTime,
-) -> ApiResult<User> {
+) -> StoreResult<User> {
     Ok(diesel::update(users::table.find(user.id))
         .set((
             users::active.eq(active),

@@ -4,10 +4,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::error::{StoreError, StoreResult};
 use super::schema::{webhook_deliveries as deliveries, webhook_subscriptions as subscriptions};
 use super::{DbConnection, IdPage};
 use crate::domain::events::Event;
-use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = subscriptions)]
@@ -111,7 +111,7 @@ pub fn update(
     current: &Subscription,
     fields: &SubscriptionFields,
     now: NaiveDateTime,
-) -> ApiResult<Subscription> {
+) -> StoreResult<Subscription> {
     let reason = if fields.enabled { None } else { current.disabled_reason.clone() };
     diesel::update(
         subscriptions::table
@@ -130,7 +130,7 @@ pub fn update(
     .returning(subscriptions::all_columns)
     .get_result(conn)
     .optional()?
-    .ok_or(ApiError::PreconditionFailed)
+    .ok_or(StoreError::Stale)
 }
 
 pub fn set_secret(
@@ -163,14 +163,14 @@ pub fn disable(conn: &mut DbConnection, id: i64, reason: &str, now: NaiveDateTim
 }
 
 /// Deletes a subscription at `current`'s version (412 otherwise), with its deliveries.
-pub fn delete(conn: &mut DbConnection, current: &Subscription) -> ApiResult<()> {
+pub fn delete(conn: &mut DbConnection, current: &Subscription) -> StoreResult<()> {
     let deleted = diesel::delete(
         subscriptions::table
             .filter(subscriptions::id.eq(current.id))
             .filter(subscriptions::version.eq(current.version)),
     )
     .execute(conn)?;
-    if deleted == 0 { Err(ApiError::PreconditionFailed) } else { Ok(()) }
+    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }
 
 /// Deletes the subscriptions of an owner that no longer exists (a removed client).

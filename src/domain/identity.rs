@@ -1,4 +1,4 @@
-//! Who a verified token names, as plain data: `auth` makes it of a token, `db::access::resolve`
+//! Who a verified token names, as plain data: `auth` makes it of a token, `service::identity::resolve`
 //! makes a [`super::access::Principal`] of it with what the database knows.
 
 use super::ServiceRole;

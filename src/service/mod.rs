@@ -7,4 +7,5 @@
 pub mod access;
 pub mod agenda;
 pub mod changes;
+pub mod identity;
 pub mod publishing;

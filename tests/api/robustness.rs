@@ -514,7 +514,9 @@ fn audit_records_past_retention_are_pruned_and_the_rest_still_verifies(app: &Tes
     let cutoff = dagsorden::time::now() + chrono::Duration::seconds(1);
     let db = dagsorden::db::Database::open(&app.database_url, 1, Duration::from_secs(5)).unwrap();
     let now = dagsorden::time::now();
-    let removed = db.blocking(|conn| Ok(dagsorden::db::audit::prune(conn, cutoff, now)?)).unwrap();
+    let removed = db
+        .blocking::<_, dagsorden::db::StoreError, _>(|conn| Ok(dagsorden::db::audit::prune(conn, cutoff, now)?))
+        .unwrap();
     assert_eq!(removed, before);
     let (ok, report) = run_verify(app);
     assert!(ok && report.contains("0 sealed records, 1 not yet sealed"), "{report}");

@@ -250,7 +250,7 @@ fn both_ways_of_finding_items_give_the_same_hits(app: &TestApp) {
             };
             let mut found = Vec::new();
             loop {
-                let hits = db.blocking(|conn| Ok(search(conn, &filter)?)).unwrap();
+                let hits = db.blocking::<_, dagsorden::db::StoreError, _>(|conn| Ok(search(conn, &filter)?)).unwrap();
                 found.extend(hits.iter().map(|h| (h.id, h.kind_order)));
                 match hits.last() {
                     Some(last) if hits.len() == 3 => filter.after = Some((last.starts_at, last.kind_order, last.id)),
