@@ -19,7 +19,7 @@ use super::extract::QueryParams;
 use super::extract::{BodyRules, IfMatch, UPLOAD_TIME, client_has};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, created, ensure_room, etagged};
+use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::DbConnection;
 use crate::db::attachments::{self, Attachment, NewAttachment};
@@ -31,7 +31,7 @@ use crate::domain::lifecycle::Change;
 use crate::domain::limits;
 use crate::domain::text::{self, Shape};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::service::access::{allow, item_in_full};
+use crate::service::access::{allow, ensure_room, item_in_full};
 use crate::time;
 use crate::views::attachment::AttachmentView;
 

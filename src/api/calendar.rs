@@ -23,7 +23,7 @@ use super::extract::line;
 use super::extract::{IfMatch, JsonBody};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, Visitor, created, ensure_room, etagged};
+use super::{State, Visitor, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::calendar_feeds::{self, CalendarFeed};
 use crate::db::meetings::{Meeting, MeetingFilter};
@@ -35,6 +35,7 @@ use crate::domain::access::{Principal, can_read_published};
 use crate::domain::limits;
 use crate::error::{ApiError, ApiResult};
 use crate::render::calendar::{EventStatus, MeetingEvent, feed};
+use crate::service::access::ensure_room;
 use crate::time;
 
 pub fn routes(cfg: &mut Routes) {

@@ -14,7 +14,7 @@ use super::extract::{IfMatch, JsonBody};
 use super::extract::{filled_text, line};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, created, ensure_room, etagged};
+use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::exclusions::{self, Exclusion};
 use crate::db::items::Item;
@@ -24,7 +24,7 @@ use crate::db::{DbConnection, meetings};
 use crate::domain::access::Principal;
 use crate::domain::limits;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::service::access::{find_readable_item, require_secretary};
+use crate::service::access::{ensure_room, find_readable_item, require_secretary};
 use crate::time;
 
 pub fn routes(cfg: &mut Routes) {

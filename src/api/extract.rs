@@ -215,6 +215,12 @@ impl IfMatch {
     }
 }
 
+impl crate::service::Expected for IfMatch {
+    fn check(&self, version: i64) -> Result<(), ApiError> {
+        IfMatch::check(self, version)
+    }
+}
+
 impl FromRequest for IfMatch {
     type Error = ApiError;
     type Future = Ready<Result<Self, ApiError>>;

@@ -11,7 +11,7 @@ use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, created, ensure_room, etagged};
+use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::DbConnection;
 use crate::db::committees::Committee;
@@ -21,7 +21,7 @@ use crate::domain::CommitteeRole;
 use crate::domain::access::{Principal, can_list_grants};
 use crate::domain::limits;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::service::access::{find_visible, manages, require_manager};
+use crate::service::access::{ensure_room, find_visible, manages, require_manager};
 use crate::time;
 
 pub fn routes(cfg: &mut Routes) {

@@ -15,7 +15,7 @@ use super::extract::line;
 use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, created, ensure_room, etagged};
+use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::item_amounts::{self, ItemAmount, ItemAmountFields};
 use crate::db::items::{Item, ItemPlace};
@@ -26,7 +26,7 @@ use crate::domain::allocation::{AmountKind, MAX_TOTAL_ORE, Recurrence};
 use crate::domain::lifecycle::Change;
 use crate::domain::limits;
 use crate::error::{ApiError, ApiResult};
-use crate::service::access::{allow, item_in_full, read_item_in_full};
+use crate::service::access::{allow, ensure_room, item_in_full, read_item_in_full};
 use crate::time;
 
 pub fn routes(cfg: &mut Routes) {

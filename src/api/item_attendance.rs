@@ -15,7 +15,7 @@ use super::extract::{IfMatch, JsonBody};
 use super::extract::{filled_text, line};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, created, ensure_room, etagged};
+use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::item_attendance::{self, ItemAttendance, ItemAttendanceFields};
 use crate::db::items::{Item, ItemPlace};
@@ -27,7 +27,7 @@ use crate::domain::access::Principal;
 use crate::domain::lifecycle::Change;
 use crate::domain::limits;
 use crate::error::{ApiError, ApiResult};
-use crate::service::access::{allow, item_in_full, read_item_in_full};
+use crate::service::access::{allow, ensure_room, item_in_full, read_item_in_full};
 use crate::time;
 
 pub fn routes(cfg: &mut Routes) {

@@ -11,18 +11,18 @@ use super::extract::{IfMatch, JsonBody, QueryParams, content_etag, not_null, pre
 use super::extract::{filled_text, line, text};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, created, ensure_room, etagged};
+use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::items::{self, Item, ItemFields};
 use crate::db::meetings;
 use crate::domain::access::{ItemView, Principal, item_view};
 use crate::domain::agenda::{OrderError, check_reordering, is_case_reference, is_journal_number};
 use crate::domain::lifecycle::Change;
-use crate::domain::limits;
 use crate::domain::{CaseType, CommitteeRole, DecisionOutcome};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::service::access::{allow, find_readable, find_readable_item, require_secretary};
 use crate::service::agenda::{Agenda, entries};
+use crate::service::{self, items::object};
 use crate::time;
 use crate::views::item::{AgendaEntry, AgendaItemView, entry};
 
@@ -211,10 +211,6 @@ pub struct ItemOrder {
     pub item_ids: Vec<i64>,
 }
 
-fn object(item: &Item, committee: i64) -> Object {
-    Object::of_committee("item", item.id, committee, item.closed)
-}
-
 /// An item as the caller may see it, with its ETag: its version when seen in full; for the number and
 /// title only, a digest of those, so that the tag moves only when they do.
 fn entry_response(status: StatusCode, item: Item, role: Option<CommitteeRole>) -> HttpResponse {
@@ -278,17 +274,10 @@ async fn create(
 ) -> ApiResult<HttpResponse> {
     let (meeting_id, input) = (id.into_inner(), body.into_inner());
     input.validate()?;
+    let position = input.position;
+    let fields = ItemFields::from(input);
     let item = state
-        .write(principal, move |conn, principal| {
-            let (meeting, role) = find_readable(conn, principal, meeting_id)?;
-            require_secretary(role)?;
-            allow(meeting.status, Change::AgendaStructure)?;
-            ensure_room(items::count(conn, meeting.id)?.into(), limits::AGENDA_ITEMS, "items on an agenda")?;
-            let position = input.position;
-            let item = items::create(conn, meeting.id, &input.into(), position, time::now())?;
-            audit::created(conn, principal, &object(&item, meeting.committee_id), &AgendaItemView::from(item.clone()))?;
-            Ok(item)
-        })
+        .write(principal, move |conn, principal| service::items::create(conn, principal, meeting_id, &fields, position))
         .await?;
     Ok(created(format!("/v1/items/{}", item.id), item.version).json(AgendaItemView::from(item)))
 }

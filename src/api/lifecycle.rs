@@ -4,25 +4,19 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, post, web};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
 use super::extract::filled_text;
 use super::extract::{IfMatch, JsonBody};
 use super::policy::{Access, Routes};
-use super::{State, ensure_room, etagged};
-use crate::audit::{self, Object};
-use crate::db::{committees, items, meetings, published};
+use super::{State, etagged};
 use crate::domain::access::Principal;
-use crate::domain::lifecycle::{Action, Facts, Refusal, transition};
-use crate::domain::limits;
+use crate::domain::lifecycle::{Action, Refusal};
 use crate::error::{ApiError, ApiResult};
-use crate::service::access::{find_readable, require_secretary};
-use crate::service::publishing::{build_document, sign_off_facts};
-use crate::time;
-use crate::views::meeting::MeetingSummary;
-use crate::views::publication::PublicationSummary;
+use crate::service::lifecycle;
+use crate::views::meeting::ActionResult;
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(publish_agenda, Access::Secretary)
@@ -73,14 +67,6 @@ pub struct CancelRequest {
     pub reason: Option<String>,
 }
 
-/// What an action did: the meeting as it now is, and the version it published, if any.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"meeting": {"id": 1, "committee_id": 1, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "ends_at": "2022-04-25T15:00:00+02:00", "location": "Ung - Sprog Kalundborg", "online_link": null, "status": "agenda_published", "cancellation_reason": null, "version": 13, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"}, "published": {"kind": "agenda", "number": 1, "meeting_version": 12, "published_at": "2022-04-20T10:00:00+02:00", "reason": null}})))]
-pub struct ActionResult {
-    pub meeting: MeetingSummary,
-    pub published: Option<PublicationSummary>,
-}
-
 /// Takes `action` on the meeting: checks who asks and the lifecycle rules, moves the meeting and
 /// stores the version it publishes, all in one transaction.
 async fn act(
@@ -92,46 +78,7 @@ async fn act(
     reason: Option<String>,
 ) -> ApiResult<HttpResponse> {
     let (result, version) = state
-        .write(principal, move |conn, principal| {
-            let (meeting, role) = find_readable(conn, principal, id)?;
-            require_secretary(role)?;
-            if_match.check(meeting.version)?;
-            let committee = committees::find(conn, meeting.committee_id)?.ok_or(ApiError::NotFound)?;
-            let now = time::now();
-            let facts = Facts {
-                items: usize::try_from(items::count(conn, meeting.id)?).unwrap_or(0),
-                started: meeting.starts_at <= now,
-                reason: reason.is_some(),
-                sign_off: if action == Action::PublishMinutes {
-                    sign_off_facts(conn, &meeting, committee.requires_sign_off)?
-                } else {
-                    None
-                },
-            };
-            let step = transition(meeting.status, action, &facts)?;
-            let cancellation = if action == Action::Cancel { reason.as_deref() } else { None };
-            let moved = meetings::set_status(conn, &meeting, step.to, cancellation, now)?;
-            let published = match step.publishes {
-                Some((kind, _)) => {
-                    ensure_room(
-                        published::count(conn, moved.id)?,
-                        limits::VERSIONS,
-                        "published versions of a meeting",
-                    )?;
-                    let number = published::next_number(conn, moved.id, kind)?;
-                    let signed = meeting.version;
-                    let document = build_document(conn, &moved, &committee, kind, number, reason.clone(), signed)?;
-                    published::insert(conn, &document, &moved, now, &principal.subject)?;
-                    Some(PublicationSummary::new(kind, number, reason.clone(), moved.version, now))
-                }
-                None => None,
-            };
-            let object = Object::of_committee("meeting", moved.id, moved.committee_id, false);
-            let before = MeetingSummary::from(meeting);
-            let after = ActionResult { meeting: MeetingSummary::from(moved.clone()), published };
-            audit::change(conn, principal, action.name(), &object, Some(&before), Some(&after))?;
-            Ok((after, moved.version))
-        })
+        .write(principal, move |conn, principal| lifecycle::act(conn, principal, id, &if_match, action, reason))
         .await?;
     let status = if result.published.is_some() { StatusCode::CREATED } else { StatusCode::OK };
     let mut response = etagged(status, version, true);

@@ -12,22 +12,14 @@ use super::extract::{Day, IfMatch, JsonBody, QueryParams, Timestamp, etag, not_n
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
 use super::{State, created};
-use crate::audit::{self, Auditor, Object};
-use crate::db::meetings::{self, Meeting, MeetingFields, MeetingFilter};
-use crate::db::{DbConnection, committees, exclusions, items, participants, published, standing_items};
-use crate::domain::access::{Principal, can_read_meetings};
-use crate::domain::agenda::{can_delete_meeting, is_web_link};
-use crate::domain::lifecycle::Change;
-use crate::domain::{CommitteeRole, MeetingStatus};
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::service::access;
-use crate::service::access::{allow, find_readable, require_secretary};
-use crate::service::agenda::{Agenda, entries};
+use crate::db::meetings::{Meeting, MeetingFields, MeetingFilter};
+use crate::domain::MeetingStatus;
+use crate::domain::access::Principal;
+use crate::domain::agenda::is_web_link;
+use crate::error::{ApiResult, Problem};
+use crate::service::meetings;
 use crate::time;
-use crate::views::item::AgendaItemView;
-use crate::views::meeting::{Extent, MeetingSummary, MeetingView};
-use crate::views::participant::ParticipantView;
-use crate::views::publication::PublicationSummary;
+use crate::views::meeting::{MeetingSummary, MeetingView};
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(list, Access::SignedIn)
@@ -147,39 +139,6 @@ pub struct MeetingQuery {
     pub cursor: Option<String>,
 }
 
-fn object(meeting: &Meeting) -> Object {
-    Object::of_committee("meeting", meeting.id, meeting.committee_id, false)
-}
-
-/// A meeting as the caller sees it, with its ETag. The meeting is read before its parts: a
-/// concurrent change then shows up as newer parts under an older version, never as an older agenda
-/// under the newer version's tag.
-fn view(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    auditor: &Auditor,
-    meeting: Meeting,
-    role: Option<CommitteeRole>,
-) -> ApiResult<(MeetingView, String)> {
-    let extent = access::extent(conn, principal, &meeting, role)?;
-    let people = participants::list_for_meeting(conn, meeting.id)?;
-    let items = items::list_for_meeting(conn, meeting.id)?;
-    let versions = published::list(conn, meeting.id)?;
-    let agenda = Agenda { meeting: meeting.id, committee: meeting.committee_id, role, principal, auditor };
-    let (items, _) = entries(conn, &agenda, items)?;
-    let latest = versions.iter().max_by_key(|v| v.published_at);
-    let etag = etag(extent.version(&meeting), extent == Extent::Whole);
-    let view = MeetingView {
-        unpublished_changes: latest
-            .is_some_and(|v| extent.of_copy(v.meeting_version, v.open_meeting_version) != extent.version(&meeting)),
-        meeting: MeetingSummary::seen(meeting, extent),
-        participants: people.into_iter().map(ParticipantView::from).collect(),
-        items,
-        published: versions.into_iter().map(|v| PublicationSummary::seen(v, extent)).collect(),
-    };
-    Ok((view, etag))
-}
-
 /// List the meetings the caller may read, by start time.
 #[utoipa::path(tag = "meetings", operation_id = "listMeetings", params(MeetingQuery), responses((status = OK, description = "A page of the meetings the caller may read.", body = Page<MeetingSummary>)))]
 #[get("/meetings")]
@@ -190,7 +149,7 @@ async fn list(
 ) -> ApiResult<web::Json<Page<MeetingSummary>>> {
     let query = query.0;
     let limit = pagination::limit(query.limit)?;
-    let mut filter = MeetingFilter {
+    let filter = MeetingFilter {
         committee_id: query.committee_id,
         starts_from: query.from.map(Day::start),
         starts_before: query.to.and_then(Day::end),
@@ -200,24 +159,7 @@ async fn list(
         limit: i64::from(limit) + 1,
         ..MeetingFilter::default()
     };
-    let rows = state
-        .read(principal, move |conn, principal| {
-            (filter.committees, filter.kinds) = principal.readable_committees();
-            (filter.whole_committees, filter.whole_kinds) = principal.committees_with(CommitteeRole::Member);
-            filter.subject = principal.subject.clone();
-            let rows = meetings::list(conn, &filter)?;
-            let ids: Vec<i64> = rows.iter().map(|(m, _)| m.id).collect();
-            let excluded = exclusions::meetings_with_exclusions(conn, &principal.subject, &ids)?;
-            Ok(rows
-                .into_iter()
-                .map(|(meeting, kind)| {
-                    let role = principal.role_on(meeting.committee_id, kind);
-                    let extent = Extent::of(role, excluded.contains(&meeting.id));
-                    (meeting, extent)
-                })
-                .collect::<Vec<_>>())
-        })
-        .await?;
+    let rows = state.read(principal, move |conn, principal| meetings::list(conn, principal, filter)).await?;
     Ok(web::Json(pagination::page(
         rows,
         limit,
@@ -239,26 +181,14 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewMeeting>) 
     let input = body.into_inner();
     input.validate()?;
     let auditor = state.auditor.clone();
-    let (view, etag) = state
+    let standing = input.standing_items;
+    let (committee, fields) = (input.committee_id, MeetingFields::from(input));
+    let shown = state
         .write(principal, move |conn, principal| {
-            let committee = committees::find(conn, input.committee_id)?
-                .filter(|c| can_read_meetings(principal.role_on(c.id, c.kind)))
-                .ok_or_else(|| ApiError::validation("committee_id", "no such committee"))?;
-            let role = principal.role_on(committee.id, committee.kind);
-            require_secretary(role)?;
-            let now = time::now();
-            let standing = if input.standing_items { standing_items::list(conn, committee.id)? } else { Vec::new() };
-            let mut meeting = meetings::create(conn, committee.id, &input.into(), now)?;
-            for template in standing {
-                let item = items::create(conn, meeting.id, &template.into(), None, now)?;
-                let object = Object::of_committee("item", item.id, committee.id, item.closed);
-                audit::created(conn, principal, &object, &AgendaItemView::from(item))?;
-            }
-            meeting = meetings::find(conn, meeting.id)?.ok_or(ApiError::NotFound)?;
-            audit::created(conn, principal, &object(&meeting), &MeetingSummary::from(meeting.clone()))?;
-            view(conn, principal, &auditor, meeting, role)
+            meetings::create(conn, principal, &auditor, committee, &fields, standing)
         })
         .await?;
+    let (view, etag) = (shown.view, etag(shown.version, shown.whole));
     let location = format!("/v1/meetings/{}", view.meeting.id);
     Ok(created(location, view.meeting.version).insert_header((header::ETAG, etag)).json(view))
 }
@@ -273,13 +203,8 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewMeeting>) 
 async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let auditor = state.auditor.clone();
-    let (view, etag) = state
-        .read(principal, move |conn, principal| {
-            let (meeting, role) = find_readable(conn, principal, id)?;
-            view(conn, principal, &auditor, meeting, role)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag)).json(view))
+    let shown = state.read(principal, move |conn, principal| meetings::read(conn, principal, &auditor, id)).await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag(shown.version, shown.whole))).json(shown.view))
 }
 
 /// Change a meeting (the committee's secretaries).
@@ -301,20 +226,17 @@ async fn update(
 ) -> ApiResult<HttpResponse> {
     let (id, patch) = (id.into_inner(), body.into_inner());
     let auditor = state.auditor.clone();
-    let (view, etag) = state
+    let shown = state
         .write(principal, move |conn, principal| {
-            let (current, role) = find_readable(conn, principal, id)?;
-            require_secretary(role)?;
-            if_match.check(current.version)?;
-            allow(current.status, Change::Details)?;
-            let changed = patch.apply(&current);
-            changed.validate()?;
-            let meeting = meetings::update(conn, &current, &changed.into(), time::now())?;
-            let summary = MeetingSummary::from(meeting.clone());
-            audit::updated(conn, principal, &object(&meeting), &MeetingSummary::from(current), &summary)?;
-            view(conn, principal, &auditor, meeting, role)
+            let change = |current: &Meeting| {
+                let changed = patch.apply(current);
+                changed.validate()?;
+                Ok(MeetingFields::from(changed))
+            };
+            meetings::update(conn, principal, &auditor, id, &if_match, change)
         })
         .await?;
+    let (view, etag) = (shown.view, etag(shown.version, shown.whole));
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag)).json(view))
 }
 
@@ -330,17 +252,6 @@ async fn update(
 #[delete("/meetings/{id}")]
 async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    state
-        .write(principal, move |conn, principal| {
-            let (current, role) = find_readable(conn, principal, id)?;
-            require_secretary(role)?;
-            if_match.check(current.version)?;
-            if !can_delete_meeting(current.status) {
-                return Err(ApiError::Conflict("Only draft meetings can be deleted.".into()));
-            }
-            meetings::delete(conn, &current)?;
-            audit::deleted(conn, principal, &object(&current), &MeetingSummary::from(current.clone()))
-        })
-        .await?;
+    state.write(principal, move |conn, principal| meetings::remove(conn, principal, id, &if_match)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -15,7 +15,7 @@ use super::extract::line;
 use super::extract::{IfMatch, JsonBody};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, created, ensure_room, etagged};
+use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::members::{self, Member};
 use crate::db::modified_since;
@@ -23,7 +23,7 @@ use crate::db::{DbConnection, groups};
 use crate::domain::access::Principal;
 use crate::domain::limits;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::service::access::require_manager;
+use crate::service::access::{ensure_room, require_manager};
 use crate::time;
 
 pub fn routes(cfg: &mut Routes) {

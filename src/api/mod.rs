@@ -387,15 +387,6 @@ pub fn created(location: String, version: i64) -> HttpResponseBuilder {
     builder
 }
 
-/// Refuses to add one more part to a parent that holds the most it may (409).
-pub fn ensure_room(count: i64, max: usize, what: &str) -> ApiResult<()> {
-    if crate::domain::limits::has_room(count, max) {
-        Ok(())
-    } else {
-        Err(ApiError::Conflict(format!("There may be at most {max} {what}; remove one first.")))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::shown_path;

@@ -12,7 +12,7 @@ use super::extract::line;
 use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, created, ensure_room, etagged};
+use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::DbConnection;
 use crate::db::modified_since;
@@ -22,7 +22,7 @@ use crate::domain::lifecycle::Change;
 use crate::domain::limits;
 use crate::domain::{Attendance, MeetingStatus, ParticipantRole};
 use crate::error::{ApiError, ApiResult};
-use crate::service::access::{allow, find_readable, require_secretary};
+use crate::service::access::{allow, ensure_room, find_readable, require_secretary};
 use crate::time;
 use crate::views::participant::ParticipantView;
 

@@ -14,7 +14,7 @@ use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::extract::{line, text};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, created, ensure_room, etagged};
+use super::{State, created, etagged};
 use crate::audit::{self, Object};
 use crate::db::committees::Committee;
 use crate::db::modified_since;
@@ -24,7 +24,7 @@ use crate::domain::access::{ItemView, Principal, can_read_meetings, item_view};
 use crate::domain::limits;
 use crate::domain::{CaseType, CommitteeRole};
 use crate::error::{ApiError, ApiResult};
-use crate::service::access::require_secretary;
+use crate::service::access::{ensure_room, require_secretary};
 use crate::time;
 
 pub fn routes(cfg: &mut Routes) {

@@ -138,3 +138,12 @@ pub fn read_item_in_full(
 pub fn allow(status: MeetingStatus, change: Change) -> ApiResult<()> {
     Ok(may_change(status, change)?)
 }
+
+/// Refuses to add one more part to a parent that holds the most it may (409).
+pub fn ensure_room(count: i64, max: usize, what: &str) -> ApiResult<()> {
+    if crate::domain::limits::has_room(count, max) {
+        Ok(())
+    } else {
+        Err(ApiError::Conflict(format!("There may be at most {max} {what}; remove one first.")))
+    }
+}

@@ -8,4 +8,16 @@ pub mod access;
 pub mod agenda;
 pub mod changes;
 pub mod identity;
+pub mod items;
+pub mod lifecycle;
+pub mod meetings;
 pub mod publishing;
+
+use crate::error::ApiResult;
+
+/// The version a caller says it is changing (an `If-Match` header, to the HTTP layer): checked
+/// against the stored version before anything changes, so that no update is lost.
+pub trait Expected {
+    /// Succeeds when `version` is the one the caller expects.
+    fn check(&self, version: i64) -> ApiResult<()>;
+}

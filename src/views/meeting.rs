@@ -116,3 +116,11 @@ pub struct MeetingView {
     /// publish the changes).
     pub unpublished_changes: bool,
 }
+
+/// What an action did: the meeting as it now is, and the version it published, if any.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"meeting": {"id": 1, "committee_id": 1, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "ends_at": "2022-04-25T15:00:00+02:00", "location": "Ung - Sprog Kalundborg", "online_link": null, "status": "agenda_published", "cancellation_reason": null, "version": 13, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"}, "published": {"kind": "agenda", "number": 1, "meeting_version": 12, "published_at": "2022-04-20T10:00:00+02:00", "reason": null}})))]
+pub struct ActionResult {
+    pub meeting: MeetingSummary,
+    pub published: Option<PublicationSummary>,
+}
