@@ -12,16 +12,14 @@ use super::extract::{filled_text, line, text};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, etagged};
-use crate::audit::{self, Object};
+use crate::audit::{self};
 use crate::db::items::{self, Item, ItemFields};
-use crate::db::meetings;
-use crate::domain::access::{ItemView, Principal, item_view};
-use crate::domain::agenda::{OrderError, check_reordering, is_case_reference, is_journal_number};
+use crate::domain::access::Principal;
+use crate::domain::agenda::{is_case_reference, is_journal_number};
 use crate::domain::lifecycle::Change;
 use crate::domain::{CaseType, CommitteeRole, DecisionOutcome};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::service::access::{allow, find_readable, find_readable_item, require_secretary};
-use crate::service::agenda::{Agenda, entries};
+use crate::service::access::{allow, find_readable_item, require_secretary};
 use crate::service::{self, items::object};
 use crate::time;
 use crate::views::item::{AgendaEntry, AgendaItemView, entry};
@@ -242,16 +240,7 @@ async fn list(
     let since = since.0.since();
     let auditor = state.auditor.clone();
     let agenda = state
-        .read(principal, move |conn, principal| {
-            let (meeting, role) = find_readable(conn, principal, id)?;
-            let mut items = items::list_for_meeting(conn, meeting.id)?;
-            if let Some(since) = since {
-                items.retain(|item| item.closed || item.updated_at >= since);
-            }
-            let agenda =
-                Agenda { meeting: meeting.id, committee: meeting.committee_id, role, principal, auditor: &auditor };
-            Ok(entries(conn, &agenda, items)?.0)
-        })
+        .read(principal, move |conn, principal| service::items::agenda(conn, principal, &auditor, id, since))
         .await?;
     Ok(web::Json(agenda))
 }
@@ -306,27 +295,7 @@ async fn reorder(
     let auditor = state.auditor.clone();
     let (agenda, version) = state
         .write(principal, move |conn, principal| {
-            let (meeting, role) = find_readable(conn, principal, meeting_id)?;
-            require_secretary(role)?;
-            if_match.check(meeting.version)?;
-            allow(meeting.status, Change::AgendaStructure)?;
-            let current: Vec<i64> = items::list_for_meeting(conn, meeting.id)?.iter().map(|i| i.id).collect();
-            check_reordering(&current, &order.item_ids).map_err(|error| {
-                let message = match error {
-                    OrderError::Duplicate(id) => format!("names item {id} twice"),
-                    OrderError::Unknown(id) => format!("item {id} is not on this agenda"),
-                    OrderError::Missing(n) => format!("leaves out {n} of the agenda's items"),
-                };
-                ApiError::validation("item_ids", message)
-            })?;
-            items::reorder(conn, meeting.id, &order.item_ids, time::now())?;
-            let object = Object::of_committee("meeting", meeting.id, meeting.committee_id, false);
-            audit::change(conn, principal, "reorder", &object, Some(&current), Some(&order.item_ids))?;
-            let version = meetings::find(conn, meeting.id)?.ok_or(ApiError::NotFound)?.version;
-            let items = items::list_for_meeting(conn, meeting.id)?;
-            let agenda =
-                Agenda { meeting: meeting.id, committee: meeting.committee_id, role, principal, auditor: &auditor };
-            Ok((entries(conn, &agenda, items)?.0, version))
+            service::items::reorder(conn, principal, &auditor, meeting_id, &if_match, &order.item_ids)
         })
         .await?;
     Ok(etagged(StatusCode::OK, version, true).json(agenda))
@@ -342,15 +311,8 @@ async fn reorder(
 async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let auditor = state.auditor.clone();
-    let (item, role) = state
-        .read(principal, move |conn, principal| {
-            let (item, role, place) = find_readable_item(conn, principal, id)?;
-            if item.closed && item_view(true, role) == ItemView::Full {
-                audit::closed_reads(&auditor, principal, place.committee_id, &[item.id]);
-            }
-            Ok((item, role))
-        })
-        .await?;
+    let (item, role) =
+        state.read(principal, move |conn, principal| service::items::read(conn, principal, &auditor, id)).await?;
     Ok(entry_response(StatusCode::OK, item, role))
 }
 
@@ -374,24 +336,12 @@ async fn update(
     let (id, patch) = (id.into_inner(), body.into_inner());
     let (item, role) = state
         .write(principal, move |conn, principal| {
-            let (current, role, place) = find_readable_item(conn, principal, id)?;
-            require_secretary(role)?;
-            if_match.check(current.version)?;
-            allow(place.status, Change::ItemContent)?;
-            let changed = patch.apply(current.fields());
-            changed.validate()?;
-            let item = items::update(conn, &current, &changed.into(), time::now())?;
-            // Closed content on either side makes the record closed content.
-            let mut object = object(&item, place.committee_id);
-            object.closed |= current.closed;
-            audit::updated(
-                conn,
-                principal,
-                &object,
-                &AgendaItemView::from(current),
-                &AgendaItemView::from(item.clone()),
-            )?;
-            Ok((item, role))
+            let change = |current: &Item| {
+                let changed = patch.apply(current.fields());
+                changed.validate()?;
+                Ok(ItemFields::from(changed))
+            };
+            service::items::update(conn, principal, id, &if_match, change)
         })
         .await?;
     Ok(entry_response(StatusCode::OK, item, role))
@@ -408,21 +358,7 @@ async fn update(
 #[delete("/items/{id}")]
 async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    state
-        .write(principal, move |conn, principal| {
-            let (current, role, place) = find_readable_item(conn, principal, id)?;
-            require_secretary(role)?;
-            if_match.check(current.version)?;
-            allow(place.status, Change::AgendaStructure)?;
-            items::delete(conn, &current, time::now())?;
-            audit::deleted(
-                conn,
-                principal,
-                &object(&current, place.committee_id),
-                &AgendaItemView::from(current.clone()),
-            )
-        })
-        .await?;
+    state.write(principal, move |conn, principal| service::items::remove(conn, principal, id, &if_match)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -1,15 +1,22 @@
-//! Agenda items: adding them to a meeting's agenda, as the committee's secretaries may.
+//! Agenda items: a meeting's agenda, and its items read, added, changed, reordered and removed, as
+//! the caller may.
 
-use crate::audit::{self, Object};
-use crate::db::DbConnection;
+use chrono::NaiveDateTime;
+
+use crate::audit::{self, Auditor, Object};
 use crate::db::items::{self, Item, ItemFields};
-use crate::domain::access::Principal;
+use crate::db::{DbConnection, meetings};
+use crate::domain::CommitteeRole;
+use crate::domain::access::{ItemView, Principal, item_view};
+use crate::domain::agenda::{OrderError, check_reordering};
 use crate::domain::lifecycle::Change;
 use crate::domain::limits;
-use crate::error::ApiResult;
-use crate::service::access::{allow, ensure_room, find_readable, require_secretary};
+use crate::error::{ApiError, ApiResult};
+use crate::service::Expected;
+use crate::service::access::{allow, ensure_room, find_readable, find_readable_item, require_secretary};
+use crate::service::agenda::{Agenda, entries};
 use crate::time;
-use crate::views::item::AgendaItemView;
+use crate::views::item::{AgendaEntry, AgendaItemView};
 
 /// How an item is named in the audit trail.
 pub fn object(item: &Item, committee: i64) -> Object {
@@ -32,4 +39,103 @@ pub fn create(
     let item = items::create(conn, meeting.id, fields, position, time::now())?;
     audit::created(conn, principal, &object(&item, meeting.committee_id), &AgendaItemView::from(item.clone()))?;
     Ok(item)
+}
+
+/// The meeting's agenda in order, each item as the caller may see it. With `since`, the open items
+/// changed since then and every closed item: when a closed item's hidden content changed is not for
+/// everyone to know.
+pub fn agenda(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    auditor: &Auditor,
+    meeting_id: i64,
+    since: Option<NaiveDateTime>,
+) -> ApiResult<Vec<AgendaEntry>> {
+    let (meeting, role) = find_readable(conn, principal, meeting_id)?;
+    let mut items = items::list_for_meeting(conn, meeting.id)?;
+    if let Some(since) = since {
+        items.retain(|item| item.closed || item.updated_at >= since);
+    }
+    let agenda = Agenda { meeting: meeting.id, committee: meeting.committee_id, role, principal, auditor };
+    Ok(entries(conn, &agenda, items)?.0)
+}
+
+/// Puts the agenda in the order `item_ids` gives (its secretaries, while the agenda may change):
+/// the agenda in its new order, and the meeting's new version.
+pub fn reorder(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    auditor: &Auditor,
+    meeting_id: i64,
+    expected: &impl Expected,
+    item_ids: &[i64],
+) -> ApiResult<(Vec<AgendaEntry>, i64)> {
+    let (meeting, role) = find_readable(conn, principal, meeting_id)?;
+    require_secretary(role)?;
+    expected.check(meeting.version)?;
+    allow(meeting.status, Change::AgendaStructure)?;
+    let current: Vec<i64> = items::list_for_meeting(conn, meeting.id)?.iter().map(|i| i.id).collect();
+    check_reordering(&current, item_ids).map_err(|error| {
+        let message = match error {
+            OrderError::Duplicate(id) => format!("names item {id} twice"),
+            OrderError::Unknown(id) => format!("item {id} is not on this agenda"),
+            OrderError::Missing(n) => format!("leaves out {n} of the agenda's items"),
+        };
+        ApiError::validation("item_ids", message)
+    })?;
+    items::reorder(conn, meeting.id, item_ids, time::now())?;
+    let object = Object::of_committee("meeting", meeting.id, meeting.committee_id, false);
+    audit::change(conn, principal, "reorder", &object, Some(&current), Some(&item_ids))?;
+    let version = meetings::find(conn, meeting.id)?.ok_or(ApiError::NotFound)?.version;
+    let items = items::list_for_meeting(conn, meeting.id)?;
+    let agenda = Agenda { meeting: meeting.id, committee: meeting.committee_id, role, principal, auditor };
+    Ok((entries(conn, &agenda, items)?.0, version))
+}
+
+/// The item, and the caller's role for it (which decides whether it is shown in full); a read of a
+/// closed item in full is audited.
+pub fn read(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    auditor: &Auditor,
+    id: i64,
+) -> ApiResult<(Item, Option<CommitteeRole>)> {
+    let (item, role, place) = find_readable_item(conn, principal, id)?;
+    if item.closed && item_view(true, role) == ItemView::Full {
+        audit::closed_reads(auditor, principal, place.committee_id, &[item.id]);
+    }
+    Ok((item, role))
+}
+
+/// Changes the item's content (its secretaries, while the meeting allows): `change` makes the new
+/// fields of the current item.
+pub fn update(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+    expected: &impl Expected,
+    change: impl FnOnce(&Item) -> ApiResult<ItemFields>,
+) -> ApiResult<(Item, Option<CommitteeRole>)> {
+    let (current, role, place) = find_readable_item(conn, principal, id)?;
+    require_secretary(role)?;
+    expected.check(current.version)?;
+    allow(place.status, Change::ItemContent)?;
+    let fields = change(&current)?;
+    let item = items::update(conn, &current, &fields, time::now())?;
+    // Closed content on either side makes the record closed content.
+    let mut object = object(&item, place.committee_id);
+    object.closed |= current.closed;
+    audit::updated(conn, principal, &object, &AgendaItemView::from(current), &AgendaItemView::from(item.clone()))?;
+    Ok((item, role))
+}
+
+/// Removes the item from the agenda (its secretaries, while the agenda may change); later items
+/// move up.
+pub fn remove(conn: &mut DbConnection, principal: &Principal, id: i64, expected: &impl Expected) -> ApiResult<()> {
+    let (current, role, place) = find_readable_item(conn, principal, id)?;
+    require_secretary(role)?;
+    expected.check(current.version)?;
+    allow(place.status, Change::AgendaStructure)?;
+    items::delete(conn, &current, time::now())?;
+    audit::deleted(conn, principal, &object(&current, place.committee_id), &AgendaItemView::from(current.clone()))
 }
