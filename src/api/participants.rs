@@ -13,17 +13,11 @@ use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, etagged};
-use crate::audit::{self, Object};
-use crate::db::DbConnection;
-use crate::db::modified_since;
-use crate::db::participants::{self, Participant, ParticipantFields};
+use crate::db::participants::ParticipantFields;
 use crate::domain::access::Principal;
-use crate::domain::lifecycle::Change;
-use crate::domain::limits;
-use crate::domain::{Attendance, MeetingStatus, ParticipantRole};
-use crate::error::{ApiError, ApiResult};
-use crate::service::access::{allow, ensure_room, find_readable, require_secretary};
-use crate::time;
+use crate::domain::{Attendance, ParticipantRole};
+use crate::error::ApiResult;
+use crate::service::participants;
 use crate::views::participant::ParticipantView;
 
 pub fn routes(cfg: &mut Routes) {
@@ -110,27 +104,6 @@ impl ParticipantPatch {
     }
 }
 
-/// A participant of a meeting the caller may read, with the meeting's committee and status; with
-/// `edit`, only for the committee's secretaries.
-fn find_participant(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    meeting_id: i64,
-    id: i64,
-    edit: bool,
-) -> ApiResult<(Participant, i64, MeetingStatus)> {
-    let (meeting, role) = find_readable(conn, principal, meeting_id)?;
-    if edit {
-        require_secretary(role)?;
-    }
-    let participant = participants::find(conn, meeting_id, id)?.ok_or(ApiError::NotFound)?;
-    Ok((participant, meeting.committee_id, meeting.status))
-}
-
-fn object(participant: &Participant, committee: i64) -> Object {
-    Object::of_committee("participant", participant.id, committee, false)
-}
-
 /// The meeting's participants, in the order they were added.
 #[utoipa::path(
     tag = "participants", operation_id = "listParticipants",
@@ -146,12 +119,7 @@ async fn list(
 ) -> ApiResult<web::Json<Vec<ParticipantView>>> {
     let since = since.0.since();
     let id = id.into_inner();
-    let rows = state
-        .read(principal, move |conn, principal| {
-            let (meeting, _) = find_readable(conn, principal, id)?;
-            Ok(modified_since(participants::list_for_meeting(conn, meeting.id)?, since))
-        })
-        .await?;
+    let rows = state.read(principal, move |conn, principal| participants::list(conn, principal, id, since)).await?;
     Ok(web::Json(rows.into_iter().map(ParticipantView::from).collect()))
 }
 
@@ -173,18 +141,9 @@ async fn create(
 ) -> ApiResult<HttpResponse> {
     let (meeting_id, input) = (id.into_inner(), body.into_inner());
     input.validate()?;
+    let fields = ParticipantFields::from(input);
     let participant = state
-        .write(principal, move |conn, principal| {
-            let (meeting, role) = find_readable(conn, principal, meeting_id)?;
-            require_secretary(role)?;
-            allow(meeting.status, Change::Participants)?;
-            let count = participants::count_for_meeting(conn, meeting.id)?;
-            ensure_room(count, limits::PARTICIPANTS, "participants of a meeting")?;
-            let participant = participants::create(conn, meeting.id, &input.into(), time::now())?;
-            let view = ParticipantView::from(participant.clone());
-            audit::created(conn, principal, &object(&participant, meeting.committee_id), &view)?;
-            Ok(participant)
-        })
+        .write(principal, move |conn, principal| participants::create(conn, principal, meeting_id, &fields))
         .await?;
     let location = format!("/v1/meetings/{meeting_id}/participants/{}", participant.id);
     Ok(created(location, participant.version).json(ParticipantView::from(participant)))
@@ -199,11 +158,8 @@ async fn create(
 #[get("/meetings/{id}/participants/{participant_id}")]
 async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (meeting_id, id) = path.into_inner();
-    let participant = state
-        .read(principal, move |conn, principal| {
-            find_participant(conn, principal, meeting_id, id, false).map(|(p, ..)| p)
-        })
-        .await?;
+    let participant =
+        state.read(principal, move |conn, principal| participants::read(conn, principal, meeting_id, id)).await?;
     Ok(etagged(StatusCode::OK, participant.version, true).json(ParticipantView::from(participant)))
 }
 
@@ -231,15 +187,12 @@ async fn update(
     let ((meeting_id, id), patch) = (path.into_inner(), body.into_inner());
     let participant = state
         .write(principal, move |conn, principal| {
-            let (current, committee, status) = find_participant(conn, principal, meeting_id, id, true)?;
-            if_match.check(current.version)?;
-            allow(status, Change::Participants)?;
-            let changed = patch.apply(current.fields());
-            changed.validate()?;
-            let participant = participants::update(conn, &current, &changed.into(), time::now())?;
-            let (old, new) = (ParticipantView::from(current), ParticipantView::from(participant.clone()));
-            audit::updated(conn, principal, &object(&participant, committee), &old, &new)?;
-            Ok(participant)
+            let change = |current: ParticipantFields| {
+                let changed = patch.apply(current);
+                changed.validate()?;
+                Ok(ParticipantFields::from(changed))
+            };
+            participants::update(conn, principal, meeting_id, id, &if_match, change)
         })
         .await?;
     Ok(etagged(StatusCode::OK, participant.version, true).json(ParticipantView::from(participant)))
@@ -266,13 +219,7 @@ async fn remove(
 ) -> ApiResult<HttpResponse> {
     let (meeting_id, id) = path.into_inner();
     state
-        .write(principal, move |conn, principal| {
-            let (current, committee, status) = find_participant(conn, principal, meeting_id, id, true)?;
-            if_match.check(current.version)?;
-            allow(status, Change::Participants)?;
-            participants::delete(conn, &current, time::now())?;
-            audit::deleted(conn, principal, &object(&current, committee), &ParticipantView::from(current.clone()))
-        })
+        .write(principal, move |conn, principal| participants::remove(conn, principal, meeting_id, id, &if_match))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -11,6 +11,7 @@ pub mod identity;
 pub mod items;
 pub mod lifecycle;
 pub mod meetings;
+pub mod participants;
 pub mod publishing;
 
 use crate::error::ApiResult;
