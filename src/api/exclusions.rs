@@ -3,8 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, post, web};
-use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -15,50 +14,16 @@ use super::extract::{filled_text, line};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, etagged};
-use crate::audit::{self, Object};
-use crate::db::exclusions::{self, Exclusion};
-use crate::db::items::Item;
-use crate::db::meetings::Seen;
-use crate::db::modified_since;
-use crate::db::{DbConnection, meetings};
 use crate::domain::access::Principal;
-use crate::domain::limits;
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::service::access::{ensure_room, find_readable_item, require_secretary};
-use crate::time;
+use crate::error::{ApiResult, Problem};
+use crate::service::exclusions;
+use crate::views::exclusion::ExclusionView;
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(list, Access::Secretary)
         .add(create, Access::Secretary)
         .add(read, Access::Secretary)
         .add(remove, Access::Secretary);
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 1, "item_id": 4, "subject": "jlt@kalundborg.dk", "reason": "Inhabil: nærtstående part i sagen.", "created_by": "sekretaer@kalundborg.dk", "version": 1, "created_at": "2022-04-21T14:02:00+02:00"})))]
-pub struct ExclusionView {
-    pub id: i64,
-    pub item_id: i64,
-    /// The excluded user's subject.
-    pub subject: String,
-    pub reason: Option<String>,
-    pub created_by: String,
-    pub version: i64,
-    pub created_at: DateTime<FixedOffset>,
-}
-
-impl From<Exclusion> for ExclusionView {
-    fn from(e: Exclusion) -> Self {
-        ExclusionView {
-            id: e.id,
-            item_id: e.item_id,
-            subject: e.subject,
-            reason: e.reason,
-            created_by: e.created_by,
-            version: e.version,
-            created_at: time::to_api(e.created_at),
-        }
-    }
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
@@ -72,13 +37,6 @@ pub struct NewExclusion {
     #[validate(length(min = 1, max = 500), custom(function = filled_text))]
     #[schema(min_length = 1, max_length = 500, extensions(("x-text" = json!("filled-text"))))]
     pub reason: Option<String>,
-}
-
-/// The item, for one of its committee's secretaries (who is not excluded from it).
-fn item_for_secretary(conn: &mut DbConnection, principal: &Principal, item_id: i64) -> ApiResult<(Item, i64)> {
-    let (item, role, place) = find_readable_item(conn, principal, item_id)?;
-    require_secretary(role)?;
-    Ok((item, place.committee_id))
 }
 
 /// Who is excluded from the item (the committee's secretaries).
@@ -98,12 +56,7 @@ async fn list(
 ) -> ApiResult<web::Json<Vec<ExclusionView>>> {
     let since = since.0.since();
     let id = id.into_inner();
-    let rows = state
-        .read(principal, move |conn, principal| {
-            let (item, _) = item_for_secretary(conn, principal, id)?;
-            Ok(modified_since(exclusions::list_for_item(conn, item.id)?, since))
-        })
-        .await?;
+    let rows = state.read(principal, move |conn, principal| exclusions::list(conn, principal, id, since)).await?;
     Ok(web::Json(rows.into_iter().map(ExclusionView::from).collect()))
 }
 
@@ -128,21 +81,7 @@ async fn create(
     input.validate()?;
     let exclusion = state
         .write(principal, move |conn, principal| {
-            let (item, committee) = item_for_secretary(conn, principal, item_id)?;
-            ensure_room(exclusions::count_for_item(conn, item.id)?, limits::EXCLUSIONS, "exclusions from an item")?;
-            let now = time::now();
-            // What the excluded user sees of the meeting changes with it.
-            meetings::touch(conn, item.meeting_id, now, Seen::ByMembers)?;
-            let exclusion =
-                exclusions::create(conn, item.id, &input.subject, input.reason.as_deref(), &principal.subject, now)?;
-            let view = ExclusionView::from(exclusion.clone());
-            audit::created(
-                conn,
-                principal,
-                &Object::of_committee("exclusion", exclusion.id, committee, item.closed),
-                &view,
-            )?;
-            Ok(exclusion)
+            exclusions::create(conn, principal, item_id, &input.subject, input.reason.as_deref())
         })
         .await?;
     Ok(created(format!("/v1/items/{item_id}/exclusions/{}", exclusion.id), exclusion.version)
@@ -160,12 +99,8 @@ async fn create(
 #[get("/items/{id}/exclusions/{exclusion_id}")]
 async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (item_id, id) = path.into_inner();
-    let exclusion = state
-        .read(principal, move |conn, principal| {
-            let (item, _) = item_for_secretary(conn, principal, item_id)?;
-            exclusions::find(conn, item.id, id)?.ok_or(ApiError::NotFound)
-        })
-        .await?;
+    let exclusion =
+        state.read(principal, move |conn, principal| exclusions::read(conn, principal, item_id, id)).await?;
     Ok(etagged(StatusCode::OK, exclusion.version, true).json(ExclusionView::from(exclusion)))
 }
 
@@ -189,16 +124,6 @@ async fn remove(
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let (item_id, id) = path.into_inner();
-    state
-        .write(principal, move |conn, principal| {
-            let (item, committee) = item_for_secretary(conn, principal, item_id)?;
-            let exclusion = exclusions::find(conn, item.id, id)?.ok_or(ApiError::NotFound)?;
-            if_match.check(exclusion.version)?;
-            meetings::touch(conn, item.meeting_id, time::now(), Seen::ByMembers)?;
-            exclusions::delete(conn, &exclusion)?;
-            let object = Object::of_committee("exclusion", exclusion.id, committee, item.closed);
-            audit::deleted(conn, principal, &object, &ExclusionView::from(exclusion.clone()))
-        })
-        .await?;
+    state.write(principal, move |conn, principal| exclusions::remove(conn, principal, item_id, id, &if_match)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod agenda;
 pub mod changes;
+pub mod exclusions;
 pub mod identity;
 pub mod items;
 pub mod lifecycle;

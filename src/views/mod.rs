@@ -5,6 +5,7 @@
 pub mod attachment;
 pub mod change;
 pub mod committee;
+pub mod exclusion;
 pub mod item;
 pub mod meeting;
 pub mod participant;
