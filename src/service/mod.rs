@@ -14,6 +14,7 @@ pub mod lifecycle;
 pub mod meetings;
 pub mod participants;
 pub mod publishing;
+pub mod sign_offs;
 
 use crate::error::ApiResult;
 
