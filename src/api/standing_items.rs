@@ -3,8 +3,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -15,17 +14,12 @@ use super::extract::{line, text};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, etagged};
-use crate::audit::{self, Object};
-use crate::db::committees::Committee;
-use crate::db::modified_since;
-use crate::db::standing_items::{self, StandingItem, StandingItemFields};
-use crate::db::{DbConnection, committees};
-use crate::domain::access::{ItemView, Principal, can_read_meetings, item_view};
-use crate::domain::limits;
-use crate::domain::{CaseType, CommitteeRole};
-use crate::error::{ApiError, ApiResult};
-use crate::service::access::{ensure_room, require_secretary};
-use crate::time;
+use crate::db::standing_items::StandingItemFields;
+use crate::domain::CaseType;
+use crate::domain::access::Principal;
+use crate::error::ApiResult;
+use crate::service::standing_items;
+use crate::views::standing_item::{StandingItemEntry, StandingItemView, entry};
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(list, Access::Reader)
@@ -33,75 +27,6 @@ pub fn routes(cfg: &mut Routes) {
         .add(read, Access::Reader)
         .add(update, Access::Secretary)
         .add(remove, Access::Secretary);
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 1, "committee_id": 1, "position": 1, "title": "Eventuelt", "closed": false, "case_type": "information", "summary": null, "recommendation": null, "handled_by": null, "presentation": null, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
-pub struct StandingItemView {
-    pub id: i64,
-    pub committee_id: i64,
-    /// Where it goes in a new agenda, relative to the other standing items.
-    pub position: i32,
-    pub title: String,
-    pub closed: bool,
-    pub case_type: Option<CaseType>,
-    pub summary: Option<String>,
-    pub recommendation: Option<String>,
-    pub handled_by: Option<String>,
-    pub presentation: Option<String>,
-    pub version: i64,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-}
-
-/// A closed standing item as someone below member sees it.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ClosedStandingItemView {
-    pub id: i64,
-    pub position: i32,
-    pub title: String,
-    /// Always `true`.
-    pub closed: bool,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum StandingItemEntry {
-    Full(Box<StandingItemView>),
-    TitleOnly(ClosedStandingItemView),
-}
-
-impl From<StandingItem> for StandingItemView {
-    fn from(s: StandingItem) -> Self {
-        StandingItemView {
-            id: s.id,
-            committee_id: s.committee_id,
-            position: s.position,
-            title: s.title,
-            closed: s.closed,
-            case_type: s.case_type,
-            summary: s.summary,
-            recommendation: s.recommendation,
-            handled_by: s.handled_by,
-            presentation: s.presentation,
-            version: s.version,
-            created_at: time::to_api(s.created_at),
-            updated_at: time::to_api(s.updated_at),
-        }
-    }
-}
-
-fn entry(item: StandingItem, role: Option<CommitteeRole>) -> StandingItemEntry {
-    match item_view(item.closed, role) {
-        ItemView::Full => StandingItemEntry::Full(Box::new(item.into())),
-        ItemView::TitleOnly => StandingItemEntry::TitleOnly(ClosedStandingItemView {
-            id: item.id,
-            position: item.position,
-            title: item.title,
-            closed: true,
-        }),
-    }
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
@@ -193,21 +118,6 @@ impl StandingItemPatch {
     }
 }
 
-/// The committee, if the caller holds a role on it, with that role.
-fn committee_for(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: i64,
-) -> ApiResult<(Committee, Option<CommitteeRole>)> {
-    let committee = committees::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    let role = principal.role_on(committee.id, committee.kind);
-    if can_read_meetings(role) { Ok((committee, role)) } else { Err(ApiError::Hidden) }
-}
-
-fn object(item: &StandingItem) -> Object {
-    Object::of_committee("standing_item", item.id, item.committee_id, item.closed)
-}
-
 /// The committee's standing items in agenda order (anyone with a role on the committee; closed ones
 /// as title only below member).
 #[utoipa::path(
@@ -224,12 +134,8 @@ async fn list(
 ) -> ApiResult<web::Json<Vec<StandingItemEntry>>> {
     let since = since.0.since();
     let id = id.into_inner();
-    let (rows, role) = state
-        .read(principal, move |conn, principal| {
-            let (committee, role) = committee_for(conn, principal, id)?;
-            Ok((modified_since(standing_items::list(conn, committee.id)?, since), role))
-        })
-        .await?;
+    let (rows, role) =
+        state.read(principal, move |conn, principal| standing_items::list(conn, principal, id, since)).await?;
     Ok(web::Json(rows.into_iter().map(|item| entry(item, role)).collect()))
 }
 
@@ -251,16 +157,10 @@ async fn create(
 ) -> ApiResult<HttpResponse> {
     let (committee_id, input) = (id.into_inner(), body.into_inner());
     input.validate()?;
+    let position = input.position;
     let item = state
         .write(principal, move |conn, principal| {
-            let (committee, role) = committee_for(conn, principal, committee_id)?;
-            require_secretary(role)?;
-            let existing = standing_items::list(conn, committee.id)?;
-            ensure_room(existing.len() as i64, limits::STANDING_ITEMS, "standing items of a committee")?;
-            let position = input.position.unwrap_or_else(|| existing.last().map_or(1, |last| last.position + 1));
-            let item = standing_items::create(conn, committee.id, &input.fields(position), time::now())?;
-            audit::created(conn, principal, &object(&item), &StandingItemView::from(item.clone()))?;
-            Ok(item)
+            standing_items::create(conn, principal, committee_id, position, |position| input.fields(position))
         })
         .await?;
     let location = format!("/v1/committees/{committee_id}/standing-items/{}", item.id);
@@ -276,12 +176,8 @@ async fn create(
 #[get("/committees/{id}/standing-items/{standing_item_id}")]
 async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (committee_id, id) = path.into_inner();
-    let (item, role) = state
-        .read(principal, move |conn, principal| {
-            let (committee, role) = committee_for(conn, principal, committee_id)?;
-            Ok((standing_items::find(conn, committee.id, id)?.ok_or(ApiError::NotFound)?, role))
-        })
-        .await?;
+    let (item, role) =
+        state.read(principal, move |conn, principal| standing_items::read(conn, principal, committee_id, id)).await?;
     let version = item.version;
     let entry = entry(item, role);
     let full = matches!(entry, StandingItemEntry::Full(_));
@@ -312,19 +208,14 @@ async fn update(
     let ((committee_id, id), patch) = (path.into_inner(), body.into_inner());
     let item = state
         .write(principal, move |conn, principal| {
-            let (committee, role) = committee_for(conn, principal, committee_id)?;
-            require_secretary(role)?;
-            let current = standing_items::find(conn, committee.id, id)?.ok_or(ApiError::NotFound)?;
-            if_match.check(current.version)?;
-            let changed = patch.apply(current.fields());
-            changed.validate()?;
-            let position = changed.position.unwrap_or(current.position);
-            let item = standing_items::update(conn, &current, &changed.fields(position), time::now())?;
-            let (old, new) = (StandingItemView::from(current.clone()), StandingItemView::from(item.clone()));
-            let mut object = object(&item);
-            object.closed |= current.closed;
-            audit::updated(conn, principal, &object, &old, &new)?;
-            Ok(item)
+            let change = |current: StandingItemFields| {
+                let fallback = current.position;
+                let changed = patch.apply(current);
+                changed.validate()?;
+                let position = changed.position.unwrap_or(fallback);
+                Ok(changed.fields(position))
+            };
+            standing_items::update(conn, principal, committee_id, id, &if_match, change)
         })
         .await?;
     Ok(etagged(StatusCode::OK, item.version, true).json(StandingItemView::from(item)))
@@ -351,14 +242,7 @@ async fn remove(
 ) -> ApiResult<HttpResponse> {
     let (committee_id, id) = path.into_inner();
     state
-        .write(principal, move |conn, principal| {
-            let (committee, role) = committee_for(conn, principal, committee_id)?;
-            require_secretary(role)?;
-            let current = standing_items::find(conn, committee.id, id)?.ok_or(ApiError::NotFound)?;
-            if_match.check(current.version)?;
-            standing_items::delete(conn, &current)?;
-            audit::deleted(conn, principal, &object(&current), &StandingItemView::from(current.clone()))
-        })
+        .write(principal, move |conn, principal| standing_items::remove(conn, principal, committee_id, id, &if_match))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

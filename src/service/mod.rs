@@ -15,6 +15,7 @@ pub mod meetings;
 pub mod participants;
 pub mod publishing;
 pub mod sign_offs;
+pub mod standing_items;
 
 use crate::error::ApiResult;
 

@@ -11,6 +11,7 @@ pub mod meeting;
 pub mod participant;
 pub mod publication;
 pub mod sign_off;
+pub mod standing_item;
 
 /// The cursor of a list ordered by id, as lists and the change feed give it (`id.4711`).
 pub fn id_cursor(id: i64) -> String {
