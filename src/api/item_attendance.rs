@@ -4,8 +4,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, post, web};
-use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
@@ -16,56 +15,18 @@ use super::extract::{filled_text, line};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, etagged};
-use crate::audit::{self, Object};
-use crate::db::item_attendance::{self, ItemAttendance, ItemAttendanceFields};
-use crate::db::items::{Item, ItemPlace};
-use crate::db::meetings::Seen;
-use crate::db::modified_since;
-use crate::db::participants;
+use crate::db::item_attendance::ItemAttendanceFields;
 use crate::domain::ItemAttendanceKind;
 use crate::domain::access::Principal;
-use crate::domain::lifecycle::Change;
-use crate::domain::limits;
-use crate::error::{ApiError, ApiResult};
-use crate::service::access::{allow, ensure_room, item_in_full, read_item_in_full};
-use crate::time;
+use crate::error::ApiResult;
+use crate::service::item_attendance as attendance;
+use crate::views::item_attendance::ItemAttendanceView;
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(list, Access::InFull)
         .add(create, Access::Secretary)
         .add(read, Access::InFull)
         .add(remove, Access::Secretary);
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 1, "item_id": 2, "kind": "guest", "name": "Malene Goth", "participant_id": null, "note": "Deltager i behandlingen af punktet.", "version": 1, "created_at": "2022-04-21T14:02:00+02:00"})))]
-pub struct ItemAttendanceView {
-    pub id: i64,
-    pub item_id: i64,
-    pub kind: ItemAttendanceKind,
-    /// For `absent`: the meeting participant who did not take part.
-    pub participant_id: Option<i64>,
-    /// For `guest`: who joined for the item.
-    pub name: Option<String>,
-    /// E.g. "inhabil" or the guest's title.
-    pub note: Option<String>,
-    pub version: i64,
-    pub created_at: DateTime<FixedOffset>,
-}
-
-impl From<ItemAttendance> for ItemAttendanceView {
-    fn from(a: ItemAttendance) -> Self {
-        ItemAttendanceView {
-            id: a.id,
-            item_id: a.item_id,
-            kind: a.kind,
-            participant_id: a.participant_id,
-            name: a.name,
-            note: a.note,
-            version: a.version,
-            created_at: time::to_api(a.created_at),
-        }
-    }
 }
 
 fn guest_or_absence(entry: &NewItemAttendance) -> Result<(), ValidationError> {
@@ -96,10 +57,6 @@ pub struct NewItemAttendance {
     pub note: Option<String>,
 }
 
-fn object(entry: &ItemAttendance, item: &Item, place: &ItemPlace) -> Object {
-    Object::of_committee("item_attendance", entry.id, place.committee_id, item.closed)
-}
-
 /// Guests and absences for the item, in the order they were recorded.
 #[utoipa::path(
     tag = "items", operation_id = "listItemAttendance",
@@ -116,12 +73,8 @@ async fn list(
     let since = since.0.since();
     let id = id.into_inner();
     let auditor = state.auditor.clone();
-    let rows = state
-        .read(principal, move |conn, principal| {
-            let (item, _) = read_item_in_full(conn, principal, &auditor, id)?;
-            Ok(modified_since(item_attendance::list_for_item(conn, item.id)?, since))
-        })
-        .await?;
+    let rows =
+        state.read(principal, move |conn, principal| attendance::list(conn, principal, &auditor, id, since)).await?;
     Ok(web::Json(rows.into_iter().map(ItemAttendanceView::from).collect()))
 }
 
@@ -143,36 +96,14 @@ async fn create(
 ) -> ApiResult<HttpResponse> {
     let (item_id, input) = (id.into_inner(), body.into_inner());
     input.validate()?;
-    let entry = state
-        .write(principal, move |conn, principal| {
-            let (item, _, place) = item_in_full(conn, principal, item_id, true)?;
-            allow(place.status, Change::ItemContent)?;
-            if let Some(participant) = input.participant_id
-                && participants::find(conn, item.meeting_id, participant)?.is_none()
-            {
-                return Err(ApiError::validation("participant_id", "no such participant of this meeting"));
-            }
-            let fields = ItemAttendanceFields {
-                kind: input.kind,
-                participant_id: input.participant_id,
-                name: input.name,
-                note: input.note,
-            };
-            let count = item_attendance::count_for_item(conn, item.id)?;
-            ensure_room(count, limits::ITEM_ATTENDANCE, "guests and absences for an item")?;
-            let entry = item_attendance::create(
-                conn,
-                item.meeting_id,
-                Seen::content_of(item.closed),
-                item.id,
-                &fields,
-                time::now(),
-            )?;
-            let view = ItemAttendanceView::from(entry.clone());
-            audit::created(conn, principal, &object(&entry, &item, &place), &view)?;
-            Ok(entry)
-        })
-        .await?;
+    let fields = ItemAttendanceFields {
+        kind: input.kind,
+        participant_id: input.participant_id,
+        name: input.name,
+        note: input.note,
+    };
+    let entry =
+        state.write(principal, move |conn, principal| attendance::create(conn, principal, item_id, &fields)).await?;
     Ok(created(format!("/v1/items/{item_id}/attendance/{}", entry.id), entry.version)
         .json(ItemAttendanceView::from(entry)))
 }
@@ -187,12 +118,8 @@ async fn create(
 async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (item_id, id) = path.into_inner();
     let auditor = state.auditor.clone();
-    let entry = state
-        .read(principal, move |conn, principal| {
-            let (item, _) = read_item_in_full(conn, principal, &auditor, item_id)?;
-            item_attendance::find(conn, item.id, id)?.ok_or(ApiError::NotFound)
-        })
-        .await?;
+    let entry =
+        state.read(principal, move |conn, principal| attendance::read(conn, principal, &auditor, item_id, id)).await?;
     Ok(etagged(StatusCode::OK, entry.version, true).json(ItemAttendanceView::from(entry)))
 }
 
@@ -216,15 +143,6 @@ async fn remove(
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let (item_id, id) = path.into_inner();
-    state
-        .write(principal, move |conn, principal| {
-            let (item, _, place) = item_in_full(conn, principal, item_id, true)?;
-            let entry = item_attendance::find(conn, item.id, id)?.ok_or(ApiError::NotFound)?;
-            if_match.check(entry.version)?;
-            allow(place.status, Change::ItemContent)?;
-            item_attendance::delete(conn, item.meeting_id, Seen::content_of(item.closed), &entry, time::now())?;
-            audit::deleted(conn, principal, &object(&entry, &item, &place), &ItemAttendanceView::from(entry.clone()))
-        })
-        .await?;
+    state.write(principal, move |conn, principal| attendance::remove(conn, principal, item_id, id, &if_match)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
