@@ -4,8 +4,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -16,18 +15,12 @@ use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, etagged};
-use crate::audit::{self, Object};
-use crate::db::item_amounts::{self, ItemAmount, ItemAmountFields};
-use crate::db::items::{Item, ItemPlace};
-use crate::db::meetings::Seen;
-use crate::db::modified_since;
+use crate::db::item_amounts::ItemAmountFields;
 use crate::domain::access::Principal;
 use crate::domain::allocation::{AmountKind, MAX_TOTAL_ORE, Recurrence};
-use crate::domain::lifecycle::Change;
-use crate::domain::limits;
-use crate::error::{ApiError, ApiResult};
-use crate::service::access::{allow, ensure_room, item_in_full, read_item_in_full};
-use crate::time;
+use crate::error::ApiResult;
+use crate::service::item_amounts as amounts;
+use crate::views::item_amount::ItemAmountView;
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(list, Access::InFull)
@@ -35,41 +28,6 @@ pub fn routes(cfg: &mut Routes) {
         .add(read, Access::InFull)
         .add(update, Access::Secretary)
         .add(remove, Access::Secretary);
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 1, "item_id": 5, "label": "MARS – mellemkommunale betalinger", "kind": "expense", "recurrence": "annual", "amount_ore": 19374600, "price_year": 2021, "version": 1, "created_at": "2021-04-20T10:00:00+02:00", "updated_at": "2021-04-20T10:00:00+02:00"})))]
-pub struct ItemAmountView {
-    pub id: i64,
-    pub item_id: i64,
-    /// E.g. "Tilbagebetalingskrav", "Implementeringsudgift".
-    pub label: String,
-    pub kind: AmountKind,
-    pub recurrence: Recurrence,
-    /// In øre.
-    pub amount_ore: i64,
-    /// The price level the amount is in ("2021-priser").
-    pub price_year: Option<i32>,
-    pub version: i64,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-}
-
-impl From<ItemAmount> for ItemAmountView {
-    fn from(a: ItemAmount) -> Self {
-        ItemAmountView {
-            id: a.id,
-            item_id: a.item_id,
-            label: a.label,
-            kind: a.kind,
-            recurrence: a.recurrence,
-            amount_ore: a.amount_ore,
-            price_year: a.price_year,
-            version: a.version,
-            created_at: time::to_api(a.created_at),
-            updated_at: time::to_api(a.updated_at),
-        }
-    }
 }
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
@@ -136,22 +94,6 @@ impl ItemAmountPatch {
     }
 }
 
-fn object(amount: &ItemAmount, item: &Item, place: &ItemPlace) -> Object {
-    Object::of_committee("item_amount", amount.id, place.committee_id, item.closed)
-}
-
-/// An amount of an item the caller may change (the committee's secretaries).
-fn find_to_change(
-    conn: &mut crate::db::DbConnection,
-    principal: &Principal,
-    item_id: i64,
-    id: i64,
-) -> ApiResult<(ItemAmount, Item, ItemPlace)> {
-    let (item, _, place) = item_in_full(conn, principal, item_id, true)?;
-    let amount = item_amounts::find(conn, item.id, id)?.ok_or(ApiError::NotFound)?;
-    Ok((amount, item, place))
-}
-
 /// The item's amounts, in the order they were recorded (whoever sees the item in full).
 #[utoipa::path(
     tag = "items", operation_id = "listItemAmounts",
@@ -168,12 +110,8 @@ async fn list(
     let since = since.0.since();
     let id = id.into_inner();
     let auditor = state.auditor.clone();
-    let rows = state
-        .read(principal, move |conn, principal| {
-            let (item, _) = read_item_in_full(conn, principal, &auditor, id)?;
-            Ok(modified_since(item_amounts::list_for_item(conn, item.id)?, since))
-        })
-        .await?;
+    let rows =
+        state.read(principal, move |conn, principal| amounts::list(conn, principal, &auditor, id, since)).await?;
     Ok(web::Json(rows.into_iter().map(ItemAmountView::from).collect()))
 }
 
@@ -195,23 +133,9 @@ async fn create(
 ) -> ApiResult<HttpResponse> {
     let (item_id, input) = (id.into_inner(), body.into_inner());
     input.validate()?;
-    let amount = state
-        .write(principal, move |conn, principal| {
-            let (item, _, place) = item_in_full(conn, principal, item_id, true)?;
-            allow(place.status, Change::ItemContent)?;
-            ensure_room(item_amounts::count_for_item(conn, item.id)?, limits::AMOUNTS, "amounts on an item")?;
-            let amount = item_amounts::create(
-                conn,
-                item.meeting_id,
-                Seen::content_of(item.closed),
-                item.id,
-                &input.into(),
-                time::now(),
-            )?;
-            audit::created(conn, principal, &object(&amount, &item, &place), &ItemAmountView::from(amount.clone()))?;
-            Ok(amount)
-        })
-        .await?;
+    let fields = ItemAmountFields::from(input);
+    let amount =
+        state.write(principal, move |conn, principal| amounts::create(conn, principal, item_id, &fields)).await?;
     Ok(created(format!("/v1/items/{item_id}/amounts/{}", amount.id), amount.version).json(ItemAmountView::from(amount)))
 }
 
@@ -225,12 +149,8 @@ async fn create(
 async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)>) -> ApiResult<HttpResponse> {
     let (item_id, id) = path.into_inner();
     let auditor = state.auditor.clone();
-    let amount = state
-        .read(principal, move |conn, principal| {
-            let (item, _) = read_item_in_full(conn, principal, &auditor, item_id)?;
-            item_amounts::find(conn, item.id, id)?.ok_or(ApiError::NotFound)
-        })
-        .await?;
+    let amount =
+        state.read(principal, move |conn, principal| amounts::read(conn, principal, &auditor, item_id, id)).await?;
     Ok(etagged(StatusCode::OK, amount.version, true).json(ItemAmountView::from(amount)))
 }
 
@@ -258,22 +178,12 @@ async fn update(
     let ((item_id, id), patch) = (path.into_inner(), body.into_inner());
     let amount = state
         .write(principal, move |conn, principal| {
-            let (current, item, place) = find_to_change(conn, principal, item_id, id)?;
-            if_match.check(current.version)?;
-            allow(place.status, Change::ItemContent)?;
-            let changed = patch.apply(current.fields());
-            changed.validate()?;
-            let amount = item_amounts::update(
-                conn,
-                item.meeting_id,
-                Seen::content_of(item.closed),
-                &current,
-                &changed.into(),
-                time::now(),
-            )?;
-            let (old, new) = (ItemAmountView::from(current), ItemAmountView::from(amount.clone()));
-            audit::updated(conn, principal, &object(&amount, &item, &place), &old, &new)?;
-            Ok(amount)
+            let change = |current: ItemAmountFields| {
+                let changed = patch.apply(current);
+                changed.validate()?;
+                Ok(ItemAmountFields::from(changed))
+            };
+            amounts::update(conn, principal, item_id, id, &if_match, change)
         })
         .await?;
     Ok(etagged(StatusCode::OK, amount.version, true).json(ItemAmountView::from(amount)))
@@ -299,14 +209,6 @@ async fn remove(
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let (item_id, id) = path.into_inner();
-    state
-        .write(principal, move |conn, principal| {
-            let (current, item, place) = find_to_change(conn, principal, item_id, id)?;
-            if_match.check(current.version)?;
-            allow(place.status, Change::ItemContent)?;
-            item_amounts::delete(conn, item.meeting_id, Seen::content_of(item.closed), &current, time::now())?;
-            audit::deleted(conn, principal, &object(&current, &item, &place), &ItemAmountView::from(current.clone()))
-        })
-        .await?;
+    state.write(principal, move |conn, principal| amounts::remove(conn, principal, item_id, id, &if_match)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

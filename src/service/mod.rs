@@ -9,6 +9,7 @@ pub mod agenda;
 pub mod changes;
 pub mod exclusions;
 pub mod identity;
+pub mod item_amounts;
 pub mod item_attendance;
 pub mod items;
 pub mod lifecycle;

@@ -7,6 +7,7 @@ pub mod change;
 pub mod committee;
 pub mod exclusion;
 pub mod item;
+pub mod item_amount;
 pub mod item_attendance;
 pub mod meeting;
 pub mod participant;
