@@ -416,10 +416,7 @@ impl ResponseError for ApiError {
 
 impl From<diesel::result::Error> for ApiError {
     fn from(error: diesel::result::Error) -> Self {
-        match error {
-            diesel::result::Error::NotFound => ApiError::NotFound,
-            other => StoreError::from(other).into(),
-        }
+        StoreError::from(error).into()
     }
 }
 

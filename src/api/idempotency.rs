@@ -26,7 +26,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::State;
 use super::extract::{BodyRules, read_body};
 use crate::auth::Caller;
-use crate::db::StoreError;
 use crate::db::idempotency::{self, Stored};
 use crate::error::{ApiError, FieldError};
 use crate::time;
@@ -149,11 +148,7 @@ pub async fn middleware(
 
     let now = time::now();
     let (s, k) = (subject.clone(), key.clone());
-    let held = state
-        .db
-        .read::<_, StoreError, _>(move |conn| Ok(idempotency::find(conn, &s, &k, now)?))
-        .await
-        .map_err(ApiError::from)?;
+    let held = state.db.read(move |conn| Ok::<_, ApiError>(idempotency::find(conn, &s, &k, now)?)).await?;
     match held {
         Some(stored) if stored.fingerprint != fingerprint => return Err(ApiError::IdempotencyKeyReused.into()),
         Some(stored) if stored.status.is_none() => return Err(ApiError::RequestInProgress.into()),
@@ -187,8 +182,8 @@ pub async fn middleware(
     // Stored only where the request took the key, that is where it committed changes.
     let stored = state
         .db
-        .read::<_, StoreError, _>(move |conn| {
-            Ok(idempotency::complete(conn, &subject, &key, status, &headers, &stored_body)?)
+        .read(move |conn| {
+            Ok::<_, ApiError>(idempotency::complete(conn, &subject, &key, status, &headers, &stored_body)?)
         })
         .await;
     if let Err(e) = stored {

@@ -135,13 +135,17 @@ impl Limits {
 
     /// The address `req` comes from, as far as the trusted proxies tell it.
     pub fn client_of(&self, req: &ServiceRequest) -> Option<IpAddr> {
+        let peer = req.peer_addr().map(|a| a.ip());
+        if self.trusted_proxies.is_empty() {
+            return peer;
+        }
         let forwarded: Vec<&str> = req
             .headers()
             .get_all("x-forwarded-for")
             .filter_map(|value| value.to_str().ok())
             .flat_map(|value| value.split(','))
             .collect();
-        client_address(req.peer_addr().map(|a| a.ip()), &forwarded, &self.trusted_proxies)
+        client_address(peer, &forwarded, &self.trusted_proxies)
     }
 
     /// Forgets callers that have been quiet long enough to be back at their full allowance.

@@ -2,7 +2,7 @@
 //! resource the caller may not see is "not found", as if it did not exist) or act on it.
 
 use crate::audit::{self, Auditor};
-use crate::db::committees::{self as committees, Committee};
+use crate::db::committees::{self, Committee};
 use crate::db::items::{self, Item, ItemPlace};
 use crate::db::meetings::{self, Meeting};
 use crate::db::{DbConnection, exclusions, groups};

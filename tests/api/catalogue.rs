@@ -587,7 +587,11 @@ impl PublicMeeting {
 
 /// Every operation of the served OpenAPI document, as (method, path template).
 pub fn operations(app: &TestApp) -> Vec<(String, String)> {
-    let doc = app.call(Request::new("GET", "/v1/openapi.json")).expect(200).json();
+    operations_of(&app.call(Request::new("GET", "/v1/openapi.json")).expect(200).json())
+}
+
+/// Every operation of an OpenAPI document, as (method, path).
+pub fn operations_of(doc: &serde_json::Value) -> Vec<(String, String)> {
     let mut operations = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
