@@ -7,6 +7,7 @@ use diesel::dsl::exists;
 use diesel::prelude::*;
 
 use super::error::{StoreError, StoreResult};
+use super::removed_one;
 use super::schema::{
     access_group_ancestors as ancestors, access_groups, agenda_items, allocation_payers as payers, allocations,
     committees, group_members, meetings, users,
@@ -228,14 +229,12 @@ pub fn update(
     shares: &[Payer],
     now: NaiveDateTime,
 ) -> StoreResult<Allocation> {
-    let allocation: Allocation = diesel::update(
-        allocations::table.filter(allocations::id.eq(current.id)).filter(allocations::version.eq(current.version)),
-    )
-    .set((fields, allocations::version.eq(current.version + 1), allocations::updated_at.eq(now)))
-    .returning(allocations::all_columns)
-    .get_result(conn)
-    .optional()?
-    .ok_or(StoreError::Stale)?;
+    let allocation: Allocation = diesel::update(at_version!(allocations, current))
+        .set((fields, allocations::version.eq(current.version + 1), allocations::updated_at.eq(now)))
+        .returning(allocations::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(StoreError::Stale)?;
     diesel::delete(payers::table.filter(payers::allocation_id.eq(current.id))).execute(conn)?;
     insert_payers(conn, allocation.id, shares)?;
     Ok(allocation)
@@ -251,11 +250,7 @@ fn insert_payers(conn: &mut DbConnection, allocation_id: i64, shares: &[Payer]) 
 }
 
 pub fn delete(conn: &mut DbConnection, current: &Allocation) -> StoreResult<()> {
-    let deleted = diesel::delete(
-        allocations::table.filter(allocations::id.eq(current.id)).filter(allocations::version.eq(current.version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
+    removed_one(diesel::delete(at_version!(allocations, current)).execute(conn)?)
 }
 
 /// Whether any allocation is linked to one of these items.

@@ -4,10 +4,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::error::{StoreError, StoreResult};
+use super::error::StoreResult;
 use super::meetings::Seen;
 use super::schema::{attachment_contents as contents, attachments};
-use super::{DbConnection, meetings};
+use super::{DbConnection, meetings, removed_one};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = attachments)]
@@ -112,8 +112,7 @@ pub fn create(
 /// from the working copy only); any other is deleted with its content.
 pub fn remove(conn: &mut DbConnection, current: &Attachment, now: NaiveDateTime) -> StoreResult<()> {
     meetings::touch(conn, current.meeting_id, now, Seen::content_of(current.closed))?;
-    let target =
-        attachments::table.filter(attachments::id.eq(current.id)).filter(attachments::version.eq(current.version));
+    let target = at_version!(attachments, current);
     let changed = if current.published {
         diesel::update(target)
             .set((attachments::removed_at.eq(now), attachments::version.eq(current.version + 1)))
@@ -121,7 +120,7 @@ pub fn remove(conn: &mut DbConnection, current: &Attachment, now: NaiveDateTime)
     } else {
         diesel::delete(target).execute(conn)?
     };
-    if changed == 0 { Err(StoreError::Stale) } else { Ok(()) }
+    removed_one(changed)
 }
 
 /// Before an item is deleted: its unpublished attachments go with it; published ones stay for the

@@ -3,8 +3,10 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::removed_one;
+
 use super::DbConnection;
-use super::error::{StoreError, StoreResult};
+use super::error::StoreResult;
 use super::schema::calendar_feeds as feeds;
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -74,10 +76,7 @@ pub fn record_use(conn: &mut DbConnection, feed: &CalendarFeed, now: NaiveDateTi
 
 /// Revokes a feed: its URL stops working at once.
 pub fn delete(conn: &mut DbConnection, current: &CalendarFeed) -> StoreResult<()> {
-    let deleted =
-        diesel::delete(feeds::table.filter(feeds::id.eq(current.id)).filter(feeds::version.eq(current.version)))
-            .execute(conn)?;
-    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
+    removed_one(diesel::delete(at_version!(feeds, current)).execute(conn)?)
 }
 
 /// How many calendar feeds a user has.

@@ -5,6 +5,7 @@ use diesel::dsl::exists;
 use diesel::prelude::*;
 
 use super::error::{StoreError, StoreResult};
+use super::removed_one;
 use super::schema::{access_groups, service_clients};
 use super::{DbConnection, IdPage};
 use crate::domain::ServiceRole;
@@ -29,6 +30,10 @@ pub struct Client {
 impl Client {
     pub fn roles(&self) -> Vec<ServiceRole> {
         self.roles.split(',').filter_map(|r| r.parse().ok()).collect()
+    }
+
+    pub fn fields(&self) -> ClientFields {
+        ClientFields { name: self.name.clone(), roles: self.roles(), group_id: self.group_id, enabled: self.enabled }
     }
 }
 
@@ -113,23 +118,19 @@ pub fn update(
     if fields.group_id != current.group_id {
         check_group(conn, fields.group_id)?;
     }
-    diesel::update(
-        service_clients::table
-            .filter(service_clients::id.eq(current.id))
-            .filter(service_clients::version.eq(current.version)),
-    )
-    .set((
-        service_clients::name.eq(&fields.name),
-        service_clients::roles.eq(roles_text(&fields.roles)),
-        service_clients::group_id.eq(fields.group_id),
-        service_clients::enabled.eq(fields.enabled),
-        service_clients::version.eq(current.version + 1),
-        service_clients::updated_at.eq(now),
-    ))
-    .returning(service_clients::all_columns)
-    .get_result(conn)
-    .optional()?
-    .ok_or(StoreError::Stale)
+    diesel::update(at_version!(service_clients, current))
+        .set((
+            service_clients::name.eq(&fields.name),
+            service_clients::roles.eq(roles_text(&fields.roles)),
+            service_clients::group_id.eq(fields.group_id),
+            service_clients::enabled.eq(fields.enabled),
+            service_clients::version.eq(current.version + 1),
+            service_clients::updated_at.eq(now),
+        ))
+        .returning(service_clients::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(StoreError::Stale)
 }
 
 /// Replaces the secret; the old one stops working at once.
@@ -151,11 +152,5 @@ pub fn rotate_secret(
 }
 
 pub fn delete(conn: &mut DbConnection, current: &Client) -> StoreResult<()> {
-    let deleted = diesel::delete(
-        service_clients::table
-            .filter(service_clients::id.eq(current.id))
-            .filter(service_clients::version.eq(current.version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
+    removed_one(diesel::delete(at_version!(service_clients, current)).execute(conn)?)
 }

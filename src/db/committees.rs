@@ -5,6 +5,7 @@ use diesel::dsl::exists;
 use diesel::prelude::*;
 
 use super::error::{StoreError, StoreResult};
+use super::removed_one;
 use super::schema::{access_group_ancestors as ancestors, access_groups, committees, meetings};
 use super::{DbConnection, IdPage};
 use crate::domain::access::Principal;
@@ -132,14 +133,12 @@ pub fn update(
     if fields.owner_group_id != current.owner_group_id {
         check_owner_exists(conn, fields.owner_group_id)?;
     }
-    diesel::update(
-        committees::table.filter(committees::id.eq(current.id)).filter(committees::version.eq(current.version)),
-    )
-    .set((fields, committees::version.eq(current.version + 1), committees::updated_at.eq(now)))
-    .returning(committees::all_columns)
-    .get_result(conn)
-    .optional()?
-    .ok_or(StoreError::Stale)
+    diesel::update(at_version!(committees, current))
+        .set((fields, committees::version.eq(current.version + 1), committees::updated_at.eq(now)))
+        .returning(committees::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(StoreError::Stale)
 }
 
 /// Deletes a committee without meetings, and its grants with it.
@@ -149,11 +148,7 @@ pub fn delete(conn: &mut DbConnection, current: &Committee) -> StoreResult<()> {
     if has_meetings {
         return Err(StoreError::Conflict("The committee has meetings; it cannot be deleted.".into()));
     }
-    let deleted = diesel::delete(
-        committees::table.filter(committees::id.eq(current.id)).filter(committees::version.eq(current.version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
+    removed_one(diesel::delete(at_version!(committees, current)).execute(conn)?)
 }
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {

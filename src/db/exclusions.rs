@@ -7,6 +7,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::DbConnection;
 use super::error::{StoreError, StoreResult};
+use super::removed_one;
 use super::schema::{agenda_items, item_exclusions};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -92,13 +93,7 @@ pub fn create(
 }
 
 pub fn delete(conn: &mut DbConnection, exclusion: &Exclusion) -> StoreResult<()> {
-    let deleted = diesel::delete(
-        item_exclusions::table
-            .filter(item_exclusions::id.eq(exclusion.id))
-            .filter(item_exclusions::version.eq(exclusion.version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
+    removed_one(diesel::delete(at_version!(item_exclusions, exclusion)).execute(conn)?)
 }
 
 /// How many exclusions an item has.

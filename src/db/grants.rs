@@ -7,6 +7,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::DbConnection;
 use super::error::{StoreError, StoreResult};
+use super::removed_one;
 use super::schema::{access_groups, committee_grants};
 use crate::domain::CommitteeRole;
 
@@ -81,30 +82,20 @@ pub fn update_role(
     role: CommitteeRole,
     now: NaiveDateTime,
 ) -> StoreResult<Grant> {
-    diesel::update(
-        committee_grants::table
-            .filter(committee_grants::id.eq(current.id))
-            .filter(committee_grants::version.eq(current.version)),
-    )
-    .set((
-        committee_grants::role.eq(role),
-        committee_grants::version.eq(current.version + 1),
-        committee_grants::updated_at.eq(now),
-    ))
-    .returning(committee_grants::all_columns)
-    .get_result(conn)
-    .optional()?
-    .ok_or(StoreError::Stale)
+    diesel::update(at_version!(committee_grants, current))
+        .set((
+            committee_grants::role.eq(role),
+            committee_grants::version.eq(current.version + 1),
+            committee_grants::updated_at.eq(now),
+        ))
+        .returning(committee_grants::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(StoreError::Stale)
 }
 
 pub fn delete(conn: &mut DbConnection, current: &Grant) -> StoreResult<()> {
-    let deleted = diesel::delete(
-        committee_grants::table
-            .filter(committee_grants::id.eq(current.id))
-            .filter(committee_grants::version.eq(current.version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
+    removed_one(diesel::delete(at_version!(committee_grants, current)).execute(conn)?)
 }
 
 /// How many grants a committee has.

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::error::{StoreError, StoreResult};
+use super::removed_one;
 use super::schema::{
     access_group_ancestors as ancestors, access_groups, committee_grants, committees, kind_grants, service_clients,
 };
@@ -177,17 +178,13 @@ pub fn update(
             }
         }
     }
-    let updated: AccessGroup = diesel::update(
-        access_groups::table
-            .filter(access_groups::id.eq(current.id))
-            .filter(access_groups::version.eq(current.version)),
-    )
-    .set((fields, access_groups::version.eq(current.version + 1), access_groups::updated_at.eq(now)))
-    .returning(access_groups::all_columns)
-    .get_result(conn)
-    .optional()
-    .map_err(external_id_taken)?
-    .ok_or(StoreError::Stale)?;
+    let updated: AccessGroup = diesel::update(at_version!(access_groups, current))
+        .set((fields, access_groups::version.eq(current.version + 1), access_groups::updated_at.eq(now)))
+        .returning(access_groups::all_columns)
+        .get_result(conn)
+        .optional()
+        .map_err(external_id_taken)?
+        .ok_or(StoreError::Stale)?;
     if moved {
         let subtree: Vec<i64> =
             ancestors::table.filter(ancestors::ancestor_id.eq(current.id)).select(ancestors::group_id).load(conn)?;
@@ -229,12 +226,5 @@ pub fn delete(conn: &mut DbConnection, current: &AccessGroup) -> StoreResult<()>
     if let Some(reason) = reason {
         return Err(StoreError::Conflict(reason.into()));
     }
-    let deleted = diesel::delete(
-        access_groups::table.filter(access_groups::id.eq(id)).filter(access_groups::version.eq(current.version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 {
-        return Err(StoreError::Stale);
-    }
-    Ok(())
+    removed_one(diesel::delete(at_version!(access_groups, current)).execute(conn)?)
 }

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::error::{StoreError, StoreResult};
 use super::meetings::Seen;
+use super::removed_one;
 use super::schema::{agenda_items, item_amounts as amounts};
 use super::{DbConnection, meetings};
 use crate::domain::allocation::{AmountKind, Recurrence};
@@ -112,7 +113,7 @@ pub fn update(
     now: NaiveDateTime,
 ) -> StoreResult<ItemAmount> {
     meetings::touch(conn, meeting_id, now, seen)?;
-    diesel::update(amounts::table.filter(amounts::id.eq(current.id)).filter(amounts::version.eq(current.version)))
+    diesel::update(at_version!(amounts, current))
         .set((fields, amounts::version.eq(current.version + 1), amounts::updated_at.eq(now)))
         .returning(amounts::all_columns)
         .get_result(conn)
@@ -128,10 +129,7 @@ pub fn delete(
     now: NaiveDateTime,
 ) -> StoreResult<()> {
     meetings::touch(conn, meeting_id, now, seen)?;
-    let deleted =
-        diesel::delete(amounts::table.filter(amounts::id.eq(current.id)).filter(amounts::version.eq(current.version)))
-            .execute(conn)?;
-    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
+    removed_one(diesel::delete(at_version!(amounts, current)).execute(conn)?)
 }
 
 /// How many amounts an item has.

@@ -7,6 +7,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::error::{StoreError, StoreResult};
 use super::meetings::Seen;
+use super::removed_one;
 use super::schema::{agenda_items, item_attendance as attendance};
 use super::{DbConnection, meetings};
 use crate::domain::ItemAttendanceKind;
@@ -102,11 +103,7 @@ pub fn delete(
     now: NaiveDateTime,
 ) -> StoreResult<()> {
     meetings::touch(conn, meeting_id, now, seen)?;
-    let deleted = diesel::delete(
-        attendance::table.filter(attendance::id.eq(current.id)).filter(attendance::version.eq(current.version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
+    removed_one(diesel::delete(at_version!(attendance, current)).execute(conn)?)
 }
 
 /// How many guests and absences an item has.

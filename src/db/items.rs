@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use super::committees::Committee;
 use super::error::{StoreError, StoreResult};
 use super::meetings::{Meeting, Seen};
+use super::removed_one;
 use super::schema::{agenda_items as items, committees, meetings as meetings_table};
 use super::{DbConnection, allocations, attachments, meetings};
 use crate::domain::{CaseType, CommitteeKind, DecisionOutcome, MeetingStatus};
@@ -182,7 +183,7 @@ pub fn update(conn: &mut DbConnection, current: &Item, fields: &ItemFields, now:
     // Those who do not read closed items see a closed item's number and title, and whether it is closed.
     let hidden = current.closed && fields.closed && current.title == fields.title;
     meetings::touch(conn, current.meeting_id, now, if hidden { Seen::ByMembers } else { Seen::ByReaders })?;
-    diesel::update(items::table.filter(items::id.eq(current.id)).filter(items::version.eq(current.version)))
+    diesel::update(at_version!(items, current))
         .set((fields, items::version.eq(current.version + 1), items::updated_at.eq(now)))
         .returning(items::all_columns)
         .get_result(conn)
@@ -200,7 +201,7 @@ pub fn set_decision(
 ) -> StoreResult<Item> {
     meetings::touch(conn, current.meeting_id, now, Seen::content_of(current.closed))?;
     let decided_at = (outcome.is_some() || text.is_some()).then_some(now);
-    diesel::update(items::table.filter(items::id.eq(current.id)).filter(items::version.eq(current.version)))
+    diesel::update(at_version!(items, current))
         .set((
             items::decision_outcome.eq(outcome),
             items::decision_text.eq(text),
@@ -223,12 +224,7 @@ pub fn delete(conn: &mut DbConnection, current: &Item, now: NaiveDateTime) -> St
     }
     meetings::touch(conn, current.meeting_id, now, Seen::ByReaders)?;
     attachments::release_item(conn, current.id)?;
-    let deleted =
-        diesel::delete(items::table.filter(items::id.eq(current.id)).filter(items::version.eq(current.version)))
-            .execute(conn)?;
-    if deleted == 0 {
-        return Err(StoreError::Stale);
-    }
+    removed_one(diesel::delete(at_version!(items, current)).execute(conn)?)?;
     shift_from(conn, current.meeting_id, current.position + 1, -1, now)?;
     Ok(())
 }

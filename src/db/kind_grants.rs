@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::error::{StoreError, StoreResult};
+use super::removed_one;
 use super::schema::{access_groups, kind_grants};
 use super::{DbConnection, IdPage};
 use crate::domain::{CommitteeKind, CommitteeRole};
@@ -86,20 +87,18 @@ pub fn update_role(
     role: CommitteeRole,
     now: NaiveDateTime,
 ) -> StoreResult<KindGrant> {
-    diesel::update(
-        kind_grants::table.filter(kind_grants::id.eq(current.id)).filter(kind_grants::version.eq(current.version)),
-    )
-    .set((kind_grants::role.eq(role), kind_grants::version.eq(current.version + 1), kind_grants::updated_at.eq(now)))
-    .returning(kind_grants::all_columns)
-    .get_result(conn)
-    .optional()?
-    .ok_or(StoreError::Stale)
+    diesel::update(at_version!(kind_grants, current))
+        .set((
+            kind_grants::role.eq(role),
+            kind_grants::version.eq(current.version + 1),
+            kind_grants::updated_at.eq(now),
+        ))
+        .returning(kind_grants::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(StoreError::Stale)
 }
 
 pub fn delete(conn: &mut DbConnection, current: &KindGrant) -> StoreResult<()> {
-    let deleted = diesel::delete(
-        kind_grants::table.filter(kind_grants::id.eq(current.id)).filter(kind_grants::version.eq(current.version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
+    removed_one(diesel::delete(at_version!(kind_grants, current)).execute(conn)?)
 }

@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::error::{StoreError, StoreResult};
+use super::removed_one;
 use super::schema::{agenda_items, committees, item_exclusions, meetings};
 use super::{DbConnection, allocations};
 use crate::domain::{CommitteeKind, MeetingStatus};
@@ -172,7 +173,7 @@ pub fn update(
     fields: &MeetingFields,
     now: NaiveDateTime,
 ) -> StoreResult<Meeting> {
-    diesel::update(meetings::table.filter(meetings::id.eq(current.id)).filter(meetings::version.eq(current.version)))
+    diesel::update(at_version!(meetings, current))
         .set((
             fields,
             meetings::version.eq(current.version + 1),
@@ -195,7 +196,7 @@ pub fn set_status(
     cancellation_reason: Option<&str>,
     now: NaiveDateTime,
 ) -> StoreResult<Meeting> {
-    diesel::update(meetings::table.filter(meetings::id.eq(current.id)).filter(meetings::version.eq(current.version)))
+    diesel::update(at_version!(meetings, current))
         .set((
             meetings::status.eq(status),
             meetings::cancellation_reason.eq(cancellation_reason),
@@ -240,9 +241,5 @@ pub fn delete(conn: &mut DbConnection, current: &Meeting) -> StoreResult<()> {
             "Cost allocations are linked to items of the meeting; unlink or delete them first.".into(),
         ));
     }
-    let deleted = diesel::delete(
-        meetings::table.filter(meetings::id.eq(current.id)).filter(meetings::version.eq(current.version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
+    removed_one(diesel::delete(at_version!(meetings, current)).execute(conn)?)
 }

@@ -7,6 +7,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::DbConnection;
 use super::error::{StoreError, StoreResult};
+use super::removed_one;
 use super::schema::group_members;
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -74,11 +75,7 @@ pub fn add(
 }
 
 pub fn remove(conn: &mut DbConnection, member: &Member) -> StoreResult<()> {
-    let deleted = diesel::delete(
-        group_members::table.filter(group_members::id.eq(member.id)).filter(group_members::version.eq(member.version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
+    removed_one(diesel::delete(at_version!(group_members, member)).execute(conn)?)
 }
 
 /// How many members were added here to a group.

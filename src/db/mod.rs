@@ -6,6 +6,15 @@
 //! on the concrete connection in this file (connections, locks, retries), `bulk` (batch inserts),
 //! `search` (full-text search) and `audit` (the chain's lock), and nowhere else.
 
+/// The row of `$table` that `$current` was read as: its id at its version. A change or a removal
+/// aimed at it touches nothing when someone changed the row since (optimistic concurrency, the
+/// `If-Match` of the API), which is [`StoreError::Stale`] (see [`removed_one`]).
+macro_rules! at_version {
+    ($table:ident, $current:expr) => {
+        $table::table.filter($table::id.eq($current.id)).filter($table::version.eq($current.version))
+    };
+}
+
 pub mod access;
 pub mod allocations;
 pub mod attachments;
@@ -510,6 +519,11 @@ pub fn migrate(url: &DatabaseUrl) -> Result<Vec<String>, StartupError> {
 /// Refreshes the planner's statistics (both backends know `ANALYZE`), after a bulk load.
 pub fn analyze(conn: &mut DbConnection) -> QueryResult<()> {
     conn.batch_execute("ANALYZE")
+}
+
+/// `Stale` when a removal aimed at one version removed nothing.
+pub fn removed_one(count: usize) -> StoreResult<()> {
+    if count == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }
 
 /// Whether the backend says "try again later": SQLite's busy timeout ran out while another writer held

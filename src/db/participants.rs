@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use super::error::{StoreError, StoreResult};
 use super::meetings::Seen;
+use super::removed_one;
 use super::schema::meeting_participants as participants;
 use super::{DbConnection, meetings};
 use crate::domain::{Attendance, ParticipantRole};
@@ -99,23 +100,17 @@ pub fn update(
     now: NaiveDateTime,
 ) -> StoreResult<Participant> {
     meetings::touch(conn, current.meeting_id, now, Seen::ByReaders)?;
-    diesel::update(
-        participants::table.filter(participants::id.eq(current.id)).filter(participants::version.eq(current.version)),
-    )
-    .set((fields, participants::version.eq(current.version + 1), participants::updated_at.eq(now)))
-    .returning(participants::all_columns)
-    .get_result(conn)
-    .optional()?
-    .ok_or(StoreError::Stale)
+    diesel::update(at_version!(participants, current))
+        .set((fields, participants::version.eq(current.version + 1), participants::updated_at.eq(now)))
+        .returning(participants::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(StoreError::Stale)
 }
 
 pub fn delete(conn: &mut DbConnection, current: &Participant, now: NaiveDateTime) -> StoreResult<()> {
     meetings::touch(conn, current.meeting_id, now, Seen::ByReaders)?;
-    let deleted = diesel::delete(
-        participants::table.filter(participants::id.eq(current.id)).filter(participants::version.eq(current.version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
+    removed_one(diesel::delete(at_version!(participants, current)).execute(conn)?)
 }
 
 /// How many participants a meeting has.

@@ -6,8 +6,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::DbConnection;
-use super::error::{StoreError, StoreResult};
+use super::error::StoreResult;
 use super::meetings::Meeting;
+use super::removed_one;
 use super::schema::sign_offs;
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -82,9 +83,5 @@ pub fn sign(
 }
 
 pub fn withdraw(conn: &mut DbConnection, current: &SignOff) -> StoreResult<()> {
-    let deleted = diesel::delete(
-        sign_offs::table.filter(sign_offs::id.eq(current.id)).filter(sign_offs::version.eq(current.version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
+    removed_one(diesel::delete(at_version!(sign_offs, current)).execute(conn)?)
 }

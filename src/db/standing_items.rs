@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::error::{StoreError, StoreResult};
 use super::items::ItemFields;
+use super::removed_one;
 use super::schema::standing_items as standing;
 use crate::domain::CaseType;
 
@@ -103,7 +104,7 @@ pub fn update(
     fields: &StandingItemFields,
     now: NaiveDateTime,
 ) -> StoreResult<StandingItem> {
-    diesel::update(standing::table.filter(standing::id.eq(current.id)).filter(standing::version.eq(current.version)))
+    diesel::update(at_version!(standing, current))
         .set((fields, standing::version.eq(current.version + 1), standing::updated_at.eq(now)))
         .returning(standing::all_columns)
         .get_result(conn)
@@ -112,11 +113,7 @@ pub fn update(
 }
 
 pub fn delete(conn: &mut DbConnection, current: &StandingItem) -> StoreResult<()> {
-    let deleted = diesel::delete(
-        standing::table.filter(standing::id.eq(current.id)).filter(standing::version.eq(current.version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
+    removed_one(diesel::delete(at_version!(standing, current)).execute(conn)?)
 }
 
 /// A new meeting's item, as its committee's template has it.

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::error::{StoreError, StoreResult};
+use super::removed_one;
 use super::schema::{webhook_deliveries as deliveries, webhook_subscriptions as subscriptions};
 use super::{DbConnection, IdPage};
 use crate::domain::events::Event;
@@ -33,6 +34,15 @@ pub struct Subscription {
 impl Subscription {
     pub fn events(&self) -> Vec<Event> {
         self.events.split(',').filter_map(|e| e.parse().ok()).collect()
+    }
+
+    pub fn fields(&self) -> SubscriptionFields {
+        SubscriptionFields {
+            url: self.url.clone(),
+            events: self.events(),
+            description: self.description.clone(),
+            enabled: self.enabled,
+        }
     }
 
     pub fn owned_by(&self, subject: &str, client: bool) -> bool {
@@ -113,24 +123,20 @@ pub fn update(
     now: NaiveDateTime,
 ) -> StoreResult<Subscription> {
     let reason = if fields.enabled { None } else { current.disabled_reason.clone() };
-    diesel::update(
-        subscriptions::table
-            .filter(subscriptions::id.eq(current.id))
-            .filter(subscriptions::version.eq(current.version)),
-    )
-    .set((
-        subscriptions::url.eq(&fields.url),
-        subscriptions::events.eq(event_names(&fields.events)),
-        subscriptions::description.eq(&fields.description),
-        subscriptions::enabled.eq(fields.enabled),
-        subscriptions::disabled_reason.eq(reason),
-        subscriptions::version.eq(current.version + 1),
-        subscriptions::updated_at.eq(now),
-    ))
-    .returning(subscriptions::all_columns)
-    .get_result(conn)
-    .optional()?
-    .ok_or(StoreError::Stale)
+    diesel::update(at_version!(subscriptions, current))
+        .set((
+            subscriptions::url.eq(&fields.url),
+            subscriptions::events.eq(event_names(&fields.events)),
+            subscriptions::description.eq(&fields.description),
+            subscriptions::enabled.eq(fields.enabled),
+            subscriptions::disabled_reason.eq(reason),
+            subscriptions::version.eq(current.version + 1),
+            subscriptions::updated_at.eq(now),
+        ))
+        .returning(subscriptions::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(StoreError::Stale)
 }
 
 pub fn set_secret(
@@ -164,13 +170,7 @@ pub fn disable(conn: &mut DbConnection, id: i64, reason: &str, now: NaiveDateTim
 
 /// Deletes a subscription at `current`'s version (412 otherwise), with its deliveries.
 pub fn delete(conn: &mut DbConnection, current: &Subscription) -> StoreResult<()> {
-    let deleted = diesel::delete(
-        subscriptions::table
-            .filter(subscriptions::id.eq(current.id))
-            .filter(subscriptions::version.eq(current.version)),
-    )
-    .execute(conn)?;
-    if deleted == 0 { Err(StoreError::Stale) } else { Ok(()) }
+    removed_one(diesel::delete(at_version!(subscriptions, current)).execute(conn)?)
 }
 
 /// Deletes the subscriptions of an owner that no longer exists (a removed client).
