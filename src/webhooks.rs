@@ -255,11 +255,6 @@ fn owner(conn: &mut DbConnection, subscription: &Subscription) -> ApiResult<Opti
     }
 }
 
-/// The `webhook-id` of a delivery: the same for every attempt at it.
-pub fn message_id(delivery: i64) -> String {
-    format!("msg_dgs_{delivery}")
-}
-
 /// Sends one attempt; the receiver's status, or why there was none, and what it said when it was
 /// not a success.
 fn send(
@@ -268,7 +263,7 @@ fn send(
     delivery: &Delivery,
     body: &[u8],
 ) -> (Option<u16>, Option<String>) {
-    let id = message_id(delivery.id);
+    let id = crate::domain::webhooks::message_id(delivery.id);
     let timestamp = chrono::Utc::now().timestamp();
     let signed = signature(&subscription.secret, &id, timestamp, body);
     let sent = agent

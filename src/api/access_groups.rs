@@ -1,26 +1,22 @@
 //! `/v1/access-groups`: the municipality's AD groups in four tiers, nested.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
 use super::Authenticated;
-use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
+use super::extract::{IfMatch, JsonBody, MergePatch, QueryParams, merged, not_null, present};
 use super::extract::{line, text};
 use super::pagination::{self, ListQuery, Page};
 use super::policy::{Access, Routes};
-use super::{State, created, etagged};
-use crate::audit::{self, Object};
-use crate::db::DbConnection;
-use crate::db::groups::{self, AccessGroup, GroupFields};
+use super::{State, created, current, removed};
+use crate::db::groups::GroupFields;
 use crate::domain::Tier;
 use crate::domain::access::Principal;
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::service::access::{manages, require_manager};
-use crate::time;
+use crate::error::{ApiResult, Problem};
+use crate::service::access_groups as groups;
+use crate::views::access_group::AccessGroupView;
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(list, Access::SignedIn)
@@ -28,43 +24,6 @@ pub fn routes(cfg: &mut Routes) {
         .add(read, Access::SignedIn)
         .add(update, Access::GroupManager)
         .add(remove, Access::GroupManager);
-}
-
-/// An access group: an AD/Entra group (or a local one) whose members share access.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 3, "name": "Borgerservice", "external_id": "9b2e4c1a-5d3f-4e8b-a6c7-1f0e2d3c4b5a", "tier": "unit", "parent_id": null, "description": "Borgerservice i Kalundborg Kommune.", "manages_subtree": false, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
-pub struct AccessGroupView {
-    pub id: i64,
-    pub name: String,
-    /// The group id tokens carry in their `groups` claim; `null` for a group known only here.
-    pub external_id: Option<String>,
-    pub tier: Tier,
-    /// The group this one belongs to: its members are members of the parent too.
-    pub parent_id: Option<i64>,
-    pub description: Option<String>,
-    /// Direct members of this group manage it and every group below it, and the committees those
-    /// groups own (delegated administration).
-    pub manages_subtree: bool,
-    pub version: i64,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-}
-
-impl From<AccessGroup> for AccessGroupView {
-    fn from(g: AccessGroup) -> Self {
-        AccessGroupView {
-            id: g.id,
-            name: g.name,
-            external_id: g.external_id,
-            tier: g.tier,
-            parent_id: g.parent_id,
-            description: g.description,
-            manages_subtree: g.manages_subtree,
-            version: g.version,
-            created_at: time::to_api(g.created_at),
-            updated_at: time::to_api(g.updated_at),
-        }
-    }
 }
 
 /// A new access group. Also the shape every change is checked against.
@@ -126,7 +85,10 @@ pub struct AccessGroupPatch {
     pub manages_subtree: Option<bool>,
 }
 
-impl AccessGroupPatch {
+impl MergePatch for AccessGroupPatch {
+    type Fields = GroupFields;
+    type Body = NewAccessGroup;
+
     fn apply(self, current: GroupFields) -> NewAccessGroup {
         NewAccessGroup {
             name: self.name.unwrap_or(current.name),
@@ -139,27 +101,6 @@ impl AccessGroupPatch {
     }
 }
 
-fn object(group: &AccessGroup) -> Object {
-    Object::new("access_group", group.id)
-}
-
-/// Who may put a group under `parent`: an admin anywhere; a delegated manager only below a group it
-/// manages (so that it cannot make groups outside its subtree, nor top-level ones).
-fn require_manager_of_parent(conn: &mut DbConnection, principal: &Principal, parent: Option<i64>) -> ApiResult<()> {
-    match parent {
-        _ if principal.is_admin() => Ok(()),
-        Some(parent) if manages(conn, principal, parent)? => Ok(()),
-        _ => Err(ApiError::Forbidden("Groups go below a group you manage.".into())),
-    }
-}
-
-fn require_admin_for_flag(principal: &Principal, changes_flag: bool) -> ApiResult<()> {
-    if changes_flag && !principal.is_admin() {
-        return Err(ApiError::Forbidden("Only admins decide which groups manage their subtree.".into()));
-    }
-    Ok(())
-}
-
 /// List access groups (any signed-in caller).
 #[utoipa::path(tag = "access-groups", operation_id = "listAccessGroups", params(ListQuery), responses((status = OK, description = "A page of access groups.", body = Page<AccessGroupView>)))]
 #[get("/access-groups")]
@@ -169,7 +110,7 @@ async fn list(
     query: QueryParams<ListQuery>,
 ) -> ApiResult<web::Json<Page<AccessGroupView>>> {
     let (limit, page) = query.0.page()?;
-    let rows = state.read(principal, move |conn, _| Ok(groups::list(conn, &page)?)).await?;
+    let rows = state.read(principal, move |conn, _| groups::list(conn, &page)).await?;
     Ok(web::Json(pagination::page(rows, limit, |g| pagination::id_cursor(g.id), AccessGroupView::from)))
 }
 
@@ -186,16 +127,9 @@ async fn list(
 async fn create(state: State, principal: Principal, body: JsonBody<NewAccessGroup>) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     input.validate()?;
-    let group = state
-        .write(principal, move |conn, principal| {
-            require_manager_of_parent(conn, principal, input.parent_id)?;
-            require_admin_for_flag(principal, input.manages_subtree)?;
-            let group = groups::create(conn, &input.into(), time::now())?;
-            audit::created(conn, principal, &object(&group), &AccessGroupView::from(group.clone()))?;
-            Ok(group)
-        })
-        .await?;
-    Ok(created(format!("/v1/access-groups/{}", group.id), group.version).json(AccessGroupView::from(group)))
+    let fields = GroupFields::from(input);
+    let group = state.write(principal, move |conn, principal| groups::create(conn, principal, &fields)).await?;
+    Ok(created(format!("/v1/access-groups/{}", group.id), AccessGroupView::from(group)))
 }
 
 /// Read an access group (any signed-in caller).
@@ -207,8 +141,8 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewAccessGrou
 #[get("/access-groups/{id}")]
 async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let group = state.read(principal, move |conn, _| groups::find(conn, id)?.ok_or(ApiError::NotFound)).await?;
-    Ok(etagged(StatusCode::OK, group.version, true).json(AccessGroupView::from(group)))
+    let group = state.read(principal, move |conn, _| groups::read(conn, id)).await?;
+    Ok(current(AccessGroupView::from(group)))
 }
 
 /// Change an access group (admins; delegated managers within their subtree). Moving it under another
@@ -232,29 +166,9 @@ async fn update(
 ) -> ApiResult<HttpResponse> {
     let (id, patch) = (id.into_inner(), body.into_inner());
     let group = state
-        .write(principal, move |conn, principal| {
-            let current = groups::find(conn, id)?.ok_or(ApiError::NotFound)?;
-            require_manager(conn, principal, current.id)?;
-            if_match.check(current.version)?;
-            let changed = patch.apply(current.fields());
-            changed.validate()?;
-            require_admin_for_flag(principal, changed.manages_subtree != current.manages_subtree)?;
-            if changed.parent_id != current.parent_id {
-                require_manager_of_parent(conn, principal, current.parent_id)?;
-                require_manager_of_parent(conn, principal, changed.parent_id)?;
-            }
-            let group = groups::update(conn, &current, &changed.into(), time::now())?;
-            audit::updated(
-                conn,
-                principal,
-                &object(&group),
-                &AccessGroupView::from(current),
-                &AccessGroupView::from(group.clone()),
-            )?;
-            Ok(group)
-        })
+        .write(principal, move |conn, principal| groups::update(conn, principal, id, &if_match, merged(patch)))
         .await?;
-    Ok(etagged(StatusCode::OK, group.version, true).json(AccessGroupView::from(group)))
+    Ok(current(AccessGroupView::from(group)))
 }
 
 /// Delete an access group that has no child groups, owns no committee and holds no grant (admins;
@@ -270,15 +184,5 @@ async fn update(
 #[delete("/access-groups/{id}")]
 async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    state
-        .write(principal, move |conn, principal| {
-            let current = groups::find(conn, id)?.ok_or(ApiError::NotFound)?;
-            require_manager(conn, principal, current.id)?;
-            require_manager_of_parent(conn, principal, current.parent_id)?;
-            if_match.check(current.version)?;
-            groups::delete(conn, &current)?;
-            audit::deleted(conn, principal, &object(&current), &AccessGroupView::from(current.clone()))
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+    state.write(principal, move |conn, principal| groups::remove(conn, principal, id, &if_match)).await.map(removed)
 }

@@ -6,34 +6,26 @@
 //! item; an allocation linked to a closed item is closed content, seen only by those who see the
 //! item in full (finance too may only link an item it sees in full).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-
-use actix_web::http::StatusCode;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::{Validate, ValidationError};
 
 use super::Authenticated;
-use super::extract::{IfMatch, JsonBody, QueryParams, Timestamp, negotiate, not_null, present};
+use super::extract::{IfMatch, JsonBody, MergePatch, QueryParams, Timestamp, merged, negotiate, not_null, present};
 use super::extract::{line, text};
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
-use super::{State, created, etagged};
-use crate::audit::{self, Auditor, Object};
-use crate::db::allocations::{self, Allocation, AllocationFields, Filter, Payer, Scope};
-use crate::db::{DbConnection, exclusions, groups, item_amounts};
-use crate::domain::access::{LinkedItem, Principal, can_see_allocation, item_role};
-use crate::domain::allocation::{
-    self as rules, AllocationStatus, AmountKind, Currency, MAX_TOTAL_ORE, MAX_WEIGHT, Method, Recurrence, SplitError,
-};
-use crate::domain::{CommitteeRole, ServiceRole, Tier};
+use super::{State, created, current, removed};
+use crate::db::allocations::{AllocationFields, Filter};
+use crate::db::item_amounts::ItemAmount;
+use crate::domain::access::Principal;
+use crate::domain::allocation::{AllocationStatus, Currency, MAX_TOTAL_ORE, MAX_WEIGHT, Method, Recurrence};
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::render::report::{self as csv_report, CsvVariant, ReportRow};
-use crate::service::access::item_in_full;
-use crate::time;
+use crate::service::allocations::{self, Draft, PayerTerms};
+use crate::views::allocation::{AllocationReport, AllocationView};
 
 pub fn routes(cfg: &mut Routes) {
     // The report before `/allocations/{id}`, which would otherwise claim it.
@@ -62,106 +54,6 @@ pub struct PayerInput {
     #[validate(range(min = 0, max = MAX_TOTAL_ORE))]
     #[schema(minimum = 0, maximum = 1_000_000_000_000_000_i64)]
     pub amount_ore: Option<i64>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PayerView {
-    pub group_id: i64,
-    pub weight: Option<i64>,
-    pub amount_ore: Option<i64>,
-    /// For `by_active_users`: the active users counted in the unit's groups at `counted_at`.
-    pub active_users: Option<i64>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ShareView {
-    pub group_id: i64,
-    pub group_name: String,
-    /// What the unit pays, in øre: for an annual allocation, each year.
-    pub share_ore: i64,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 1, "title": "MARS – mellemkommunale betalinger", "description": "Løbende driftsudgift, betalt af de berørte partnerskabsholdere.", "total_ore": 19374600, "currency": "DKK", "kind": "annual", "first_year": 2021, "last_year": null, "price_year": 2021, "item_id": 5, "item_amount_id": 1, "status": "approved", "method": "equal", "payers": [{"group_id": 3, "weight": null, "amount_ore": null, "active_users": null}, {"group_id": 4, "weight": null, "amount_ore": null, "active_users": null}, {"group_id": 5, "weight": null, "amount_ore": null, "active_users": null}, {"group_id": 6, "weight": null, "amount_ore": null, "active_users": null}, {"group_id": 7, "weight": null, "amount_ore": null, "active_users": null}, {"group_id": 8, "weight": null, "amount_ore": null, "active_users": null}, {"group_id": 9, "weight": null, "amount_ore": null, "active_users": null}], "counted_at": null, "shares": [{"group_id": 3, "group_name": "Borgerservice", "share_ore": 2767800}, {"group_id": 4, "group_name": "Voksenspecialenheden", "share_ore": 2767800}, {"group_id": 5, "group_name": "Jobcentret", "share_ore": 2767800}, {"group_id": 6, "group_name": "Sundhed og Myndighed", "share_ore": 2767800}, {"group_id": 7, "group_name": "Børn og Familie", "share_ore": 2767800}, {"group_id": 8, "group_name": "Børn, Læring og Uddannelse", "share_ore": 2767800}, {"group_id": 9, "group_name": "Økonomistaben", "share_ore": 2767800}], "version": 1, "created_at": "2021-04-26T15:00:00+02:00", "updated_at": "2021-04-26T15:00:00+02:00"})))]
-pub struct AllocationView {
-    pub id: i64,
-    pub title: String,
-    pub description: Option<String>,
-    /// In øre: for an annual allocation, each year.
-    pub total_ore: i64,
-    pub currency: Currency,
-    pub kind: Recurrence,
-    pub first_year: i32,
-    /// The last year an annual allocation runs; open-ended without one.
-    pub last_year: Option<i32>,
-    /// The price level of the amounts ("2021-priser").
-    pub price_year: Option<i32>,
-    /// The agenda item that decided it.
-    pub item_id: Option<i64>,
-    /// The item's amount it was made from.
-    pub item_amount_id: Option<i64>,
-    pub status: AllocationStatus,
-    pub method: Method,
-    pub payers: Vec<PayerView>,
-    /// The computed shares: they add up to `total_ore` exactly.
-    pub shares: Vec<ShareView>,
-    /// When the active users behind a `by_active_users` split were counted.
-    pub counted_at: Option<DateTime<FixedOffset>>,
-    pub version: i64,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-}
-
-fn view(allocation: Allocation, payers: &[Payer], names: &HashMap<i64, String>) -> AllocationView {
-    let mine: Vec<&Payer> = payers.iter().filter(|p| p.allocation_id == allocation.id).collect();
-    AllocationView {
-        id: allocation.id,
-        title: allocation.title,
-        description: allocation.description,
-        total_ore: allocation.total_ore,
-        currency: allocation.currency,
-        kind: allocation.kind,
-        first_year: allocation.first_year,
-        last_year: allocation.last_year,
-        price_year: allocation.price_year,
-        item_id: allocation.item_id,
-        item_amount_id: allocation.item_amount_id,
-        status: allocation.status,
-        method: allocation.method,
-        payers: mine
-            .iter()
-            .map(|p| PayerView {
-                group_id: p.group_id,
-                weight: p.weight,
-                amount_ore: p.amount_ore,
-                active_users: p.active_users,
-            })
-            .collect(),
-        shares: mine
-            .iter()
-            .map(|p| ShareView {
-                group_id: p.group_id,
-                group_name: names.get(&p.group_id).cloned().unwrap_or_default(),
-                share_ore: p.share_ore,
-            })
-            .collect(),
-        counted_at: allocation.counted_at.map(time::to_api),
-        version: allocation.version,
-        created_at: time::to_api(allocation.created_at),
-        updated_at: time::to_api(allocation.updated_at),
-    }
-}
-
-fn group_names(conn: &mut DbConnection, payers: &[Payer]) -> ApiResult<HashMap<i64, String>> {
-    let ids: Vec<i64> = payers.iter().map(|p| p.group_id).collect::<HashSet<_>>().into_iter().collect();
-    Ok(groups::find_many(conn, &ids)?.into_iter().map(|g| (g.id, g.name)).collect())
-}
-
-/// The allocation with its payers, as the API shows it.
-fn full_view(conn: &mut DbConnection, allocation: Allocation) -> ApiResult<AllocationView> {
-    let payers = allocations::payers_of(conn, &[allocation.id])?;
-    let names = group_names(conn, &payers)?;
-    Ok(view(allocation, &payers, &names))
 }
 
 fn years(input: &AllocationInput) -> Result<(), ValidationError> {
@@ -219,6 +111,33 @@ pub struct AllocationInput {
     pub payers: Vec<PayerInput>,
 }
 
+impl From<PayerInput> for PayerTerms {
+    fn from(p: PayerInput) -> Self {
+        PayerTerms { group_id: p.group_id, weight: p.weight, amount_ore: p.amount_ore }
+    }
+}
+
+impl From<AllocationInput> for Draft {
+    fn from(input: AllocationInput) -> Self {
+        let fields = AllocationFields {
+            title: input.title,
+            description: input.description,
+            total_ore: input.total_ore,
+            currency: input.currency,
+            kind: input.kind,
+            first_year: input.first_year,
+            last_year: input.last_year,
+            price_year: input.price_year,
+            item_id: input.item_id,
+            item_amount_id: None,
+            status: input.status,
+            method: input.method,
+            counted_at: None,
+        };
+        Draft { fields, payers: input.payers.into_iter().map(PayerTerms::from).collect() }
+    }
+}
+
 fn dkk() -> Currency {
     Currency::Dkk
 }
@@ -273,7 +192,7 @@ pub struct AllocationPatch {
 
 /// An allocation made from an item's expense: the total, kind, price level and title come from the
 /// amount, the item is linked.
-#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[derive(Clone, Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(examples(json!({"first_year": 2021, "status": "approved", "method": "equal", "payers": [{"group_id": 3}, {"group_id": 4}, {"group_id": 5}, {"group_id": 6}, {"group_id": 7}, {"group_id": 8}, {"group_id": 9}]})))]
 pub struct AllocationFromAmount {
@@ -298,247 +217,26 @@ pub struct AllocationFromAmount {
     pub payers: Vec<PayerInput>,
 }
 
-fn require_finance(principal: &Principal) -> ApiResult<()> {
-    if principal.has_role(ServiceRole::Finance) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden("This needs the finance role.".into()))
+impl AllocationFromAmount {
+    /// The whole allocation this request makes of an item's expense, checked as a new one is.
+    fn draft(self, amount: &ItemAmount, item_id: i64) -> ApiResult<Draft> {
+        let input = AllocationInput {
+            title: self.title.unwrap_or_else(|| amount.label.clone()),
+            description: self.description,
+            total_ore: amount.amount_ore,
+            currency: Currency::Dkk,
+            kind: amount.recurrence,
+            first_year: self.first_year,
+            last_year: self.last_year,
+            price_year: amount.price_year,
+            item_id: Some(item_id),
+            status: self.status,
+            method: self.method,
+            payers: self.payers,
+        };
+        input.validate()?;
+        Ok(input.into())
     }
-}
-
-/// The caller's groups with their ancestors: the units it is a member of.
-fn units_of(principal: &Principal) -> HashSet<i64> {
-    principal.groups_with_ancestors.iter().copied().collect()
-}
-
-/// The allocations a caller may see of those asked for, with their payers.
-#[derive(Default)]
-struct Seen {
-    rows: Vec<Allocation>,
-    payers: Vec<Payer>,
-    /// The committees of the closed items some of them are linked to, by allocation.
-    closed: HashMap<i64, i64>,
-}
-
-impl Seen {
-    /// Records the reads of closed content among `shown`, as of every read of a closed item.
-    fn audit_reads(&self, auditor: &Auditor, principal: &Principal, shown: impl IntoIterator<Item = i64>) {
-        for id in shown {
-            if let Some(committee) = self.closed.get(&id) {
-                audit::closed_read(auditor, principal, &Object::of_committee("allocation", id, *committee, true));
-            }
-        }
-    }
-}
-
-/// Decides, for a batch of allocations, which the caller may see.
-struct Visibility {
-    finance: bool,
-    units: HashSet<i64>,
-}
-
-impl Visibility {
-    fn of(principal: &Principal) -> Visibility {
-        Visibility { finance: principal.has_role(ServiceRole::Finance), units: units_of(principal) }
-    }
-
-    /// The allocations of `rows` the caller may see, in order, with all their payers.
-    fn filter(&self, conn: &mut DbConnection, principal: &Principal, rows: Vec<Allocation>) -> ApiResult<Seen> {
-        let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
-        let payers = allocations::payers_of(conn, &ids)?;
-        let item_ids: Vec<i64> = rows.iter().filter_map(|a| a.item_id).collect();
-        let mut linked = HashMap::new();
-        for (item, closed, committee, kind) in allocations::linked_items(conn, &item_ids)? {
-            let role = principal.role_on(committee, kind);
-            let excluded = closed
-                && role > Some(CommitteeRole::Reader)
-                && exclusions::is_excluded(conn, item, &principal.subject)?;
-            linked.insert(item, (LinkedItem { closed, role: item_role(role, excluded) }, committee));
-        }
-        let visible: Vec<Allocation> = rows
-            .into_iter()
-            .filter(|a| {
-                let pays = payers.iter().any(|p| p.allocation_id == a.id && self.units.contains(&p.group_id));
-                // A link to an item that is gone cannot happen (the item cannot be deleted while
-                // linked); treat it as closed all the same.
-                let item = a
-                    .item_id
-                    .map(|id| linked.get(&id).map_or(LinkedItem { closed: true, role: None }, |(linked, _)| *linked));
-                can_see_allocation(self.finance, pays, item)
-            })
-            .collect();
-        let kept: HashSet<i64> = visible.iter().map(|a| a.id).collect();
-        let closed = visible
-            .iter()
-            .filter_map(|a| match a.item_id.and_then(|item| linked.get(&item)) {
-                Some((LinkedItem { closed: true, .. }, committee)) => Some((a.id, *committee)),
-                _ => None,
-            })
-            .collect();
-        let payers = payers.into_iter().filter(|p| kept.contains(&p.allocation_id)).collect();
-        Ok(Seen { rows: visible, payers, closed })
-    }
-
-    fn scope(&self, principal: &Principal) -> Option<Scope> {
-        if self.finance {
-            return None;
-        }
-        let (committees, kinds) = principal.readable_committees();
-        Some(Scope { groups: self.units.iter().copied().collect(), committees, kinds })
-    }
-}
-
-/// The allocation if the caller may see it (404 otherwise), with its payers.
-fn find_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiResult<(Allocation, Seen)> {
-    let allocation = allocations::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    let visibility = Visibility::of(principal);
-    let mut seen = visibility.filter(conn, principal, vec![allocation])?;
-    let allocation = seen.rows.pop().ok_or(ApiError::Hidden)?;
-    Ok((allocation, seen))
-}
-
-/// The item an allocation is linked to, if the caller sees it in full; a field error otherwise, the
-/// same for an item that does not exist and one the caller may not see.
-fn check_item(conn: &mut DbConnection, principal: &Principal, item_id: Option<i64>) -> ApiResult<()> {
-    let Some(id) = item_id else { return Ok(()) };
-    match item_in_full(conn, principal, id, false) {
-        Ok(_) => Ok(()),
-        Err(ApiError::NotFound | ApiError::Hidden) => {
-            Err(ApiError::validation("item_id", "no agenda item with this id that you may read in full"))
-        }
-        Err(other) => Err(other),
-    }
-}
-
-/// Computes the shares of an allocation, checking the payers against the method. `counted` holds the
-/// active users of a previous count to reuse; without it, they are counted now.
-fn compute_shares(
-    conn: &mut DbConnection,
-    total_ore: i64,
-    method: Method,
-    input: &[PayerInput],
-    counted: Option<&[Payer]>,
-) -> ApiResult<Vec<Payer>> {
-    let mut errors = Vec::new();
-    let mut seen = HashSet::new();
-    for (i, payer) in input.iter().enumerate() {
-        if !seen.insert(payer.group_id) {
-            errors.push(FieldError::new(format!("payers[{i}].group_id"), "names a unit already listed"));
-        }
-        let (needs_weight, needs_amount) = (method == Method::Weighted, method == Method::Fixed);
-        if payer.weight.is_some() != needs_weight {
-            let message =
-                if needs_weight { "is required by the weighted method" } else { "is only for the weighted method" };
-            errors.push(FieldError::new(format!("payers[{i}].weight"), message));
-        }
-        if payer.amount_ore.is_some() != needs_amount {
-            let message = if needs_amount { "is required by the fixed method" } else { "is only for the fixed method" };
-            errors.push(FieldError::new(format!("payers[{i}].amount_ore"), message));
-        }
-    }
-    let ids: Vec<i64> = input.iter().map(|p| p.group_id).collect();
-    let tiers: HashMap<i64, Tier> = groups::find_many(conn, &ids)?.into_iter().map(|g| (g.id, g.tier)).collect();
-    for (i, payer) in input.iter().enumerate() {
-        match tiers.get(&payer.group_id) {
-            None => errors.push(FieldError::new(format!("payers[{i}].group_id"), "no such access group")),
-            Some(Tier::Political) => errors.push(FieldError::new(
-                format!("payers[{i}].group_id"),
-                "a paying unit is a staff function, a unit or an institution, not a political group",
-            )),
-            Some(_) => {}
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    let active: HashMap<i64, i64> = match (method, counted) {
-        (Method::ByActiveUsers, Some(previous)) => {
-            previous.iter().filter_map(|p| p.active_users.map(|n| (p.group_id, n))).collect()
-        }
-        (Method::ByActiveUsers, None) => allocations::active_users(conn, &ids)?,
-        _ => HashMap::new(),
-    };
-    let split = match method {
-        Method::Equal => rules::split_equally(total_ore, &ids),
-        Method::Weighted => {
-            rules::split(total_ore, &input.iter().map(|p| (p.group_id, p.weight.unwrap_or(0))).collect::<Vec<_>>())
-        }
-        Method::Fixed => {
-            rules::fixed(total_ore, &input.iter().map(|p| (p.group_id, p.amount_ore.unwrap_or(0))).collect::<Vec<_>>())
-        }
-        Method::ByActiveUsers => {
-            rules::split(total_ore, &ids.iter().map(|g| (*g, active.get(g).copied().unwrap_or(0))).collect::<Vec<_>>())
-        }
-    };
-    let shares = split.map_err(|error| match error {
-        SplitError::NoPayers => ApiError::validation("payers", "names no paying unit"),
-        SplitError::NoWeight => {
-            ApiError::validation("payers", "no active users have been seen in the paying units' groups")
-        }
-        SplitError::FixedMismatch { sum, total } => {
-            ApiError::validation("payers", format!("the amounts add up to {sum} øre, not to total_ore ({total} øre)"))
-        }
-    })?;
-    Ok(input
-        .iter()
-        .zip(shares)
-        .map(|(payer, (group_id, share_ore))| Payer {
-            allocation_id: 0,
-            group_id,
-            weight: payer.weight,
-            amount_ore: payer.amount_ore,
-            active_users: (method == Method::ByActiveUsers).then(|| active.get(&group_id).copied().unwrap_or(0)),
-            share_ore,
-        })
-        .collect())
-}
-
-/// The stored fields of a checked input; `counted_at` is the time of the count behind the shares.
-fn fields(input: &AllocationInput, item_amount_id: Option<i64>, counted_at: Option<NaiveDateTime>) -> AllocationFields {
-    AllocationFields {
-        title: input.title.clone(),
-        description: input.description.clone(),
-        total_ore: input.total_ore,
-        currency: input.currency,
-        kind: input.kind,
-        first_year: input.first_year,
-        last_year: input.last_year,
-        price_year: input.price_year,
-        item_id: input.item_id,
-        item_amount_id,
-        status: input.status,
-        method: input.method,
-        counted_at: (input.method == Method::ByActiveUsers).then_some(counted_at).flatten(),
-    }
-}
-
-/// The audit record's object: an allocation linked to a closed item is that item's committee's closed
-/// content; others belong to no committee.
-fn object(conn: &mut DbConnection, allocation: &Allocation) -> ApiResult<Object> {
-    let linked = match allocation.item_id {
-        Some(item) => allocations::linked_items(conn, &[item])?.pop(),
-        None => None,
-    };
-    Ok(match linked {
-        Some((_, closed, committee, _)) => Object::of_committee("allocation", allocation.id, committee, closed),
-        None => Object::new("allocation", allocation.id),
-    })
-}
-
-/// Creates an allocation from a checked input (its linked item too), in the caller's transaction.
-fn store_new(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    input: &AllocationInput,
-    item_amount_id: Option<i64>,
-) -> ApiResult<AllocationView> {
-    let now = time::now();
-    let shares = compute_shares(conn, input.total_ore, input.method, &input.payers, None)?;
-    let allocation = allocations::create(conn, &fields(input, item_amount_id, Some(now)), &shares, now)?;
-    let view = full_view(conn, allocation.clone())?;
-    let object = object(conn, &allocation)?;
-    audit::created(conn, principal, &object, &view)?;
-    Ok(view)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -575,36 +273,6 @@ fn check_year(year: Option<i32>) -> ApiResult<()> {
     }
 }
 
-/// Fetches candidates in batches until `want` visible ones are found or none are left: the scope
-/// narrows in SQL, the access rule decides per row.
-fn visible_page(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    visibility: &Visibility,
-    filter: &Filter,
-    mut after: i64,
-    want: usize,
-) -> ApiResult<Seen> {
-    let scope = visibility.scope(principal);
-    let batch = want.clamp(50, 500) as i64;
-    let mut all = Seen::default();
-    loop {
-        let candidates = allocations::candidates(conn, filter, scope.as_ref(), after, batch)?;
-        let exhausted = (candidates.len() as i64) < batch;
-        if let Some(last) = candidates.last() {
-            after = last.id;
-        }
-        let seen = visibility.filter(conn, principal, candidates)?;
-        all.rows.extend(seen.rows);
-        all.payers.extend(seen.payers);
-        all.closed.extend(seen.closed);
-        if exhausted || all.rows.len() >= want {
-            all.rows.truncate(want);
-            return Ok(all);
-        }
-    }
-}
-
 /// The allocations the caller may see, in the order they were made: for finance all of them, for
 /// others those their units pay into and those of items they may read; one linked to a closed item
 /// only for those who see the item in full.
@@ -631,19 +299,12 @@ async fn list(
         modified_since: query.modified_since.map(Timestamp::stored),
     };
     let auditor = state.auditor.clone();
-    let page = state
+    let rows = state
         .read(principal, move |conn, principal| {
-            let visibility = Visibility::of(principal);
-            let mut seen = visible_page(conn, principal, &visibility, &filter, after, limit as usize + 1)?;
-            let names = group_names(conn, &seen.payers)?;
-            let rows = std::mem::take(&mut seen.rows);
-            let page =
-                pagination::page(rows, limit, |a| pagination::id_cursor(a.id), |a| view(a, &seen.payers, &names));
-            seen.audit_reads(&auditor, principal, page.data.iter().map(|a| a.id));
-            Ok(page)
+            allocations::list(conn, principal, &auditor, &filter, after, limit as usize)
         })
         .await?;
-    Ok(web::Json(page))
+    Ok(web::Json(pagination::page(rows, limit, |a| pagination::id_cursor(a.id), |a| a)))
 }
 
 /// Create an allocation (finance). The shares are computed at once and come back with it.
@@ -658,14 +319,9 @@ async fn list(
 async fn create(state: State, principal: Principal, body: JsonBody<AllocationInput>) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     input.validate()?;
-    let view = state
-        .write(principal, move |conn, principal| {
-            require_finance(principal)?;
-            check_item(conn, principal, input.item_id)?;
-            store_new(conn, principal, &input, None)
-        })
-        .await?;
-    Ok(created(format!("/v1/allocations/{}", view.id), view.version).json(view))
+    let draft = Draft::from(input);
+    let view = state.write(principal, move |conn, principal| allocations::create(conn, principal, &draft)).await?;
+    Ok(created(format!("/v1/allocations/{}", view.id), view))
 }
 
 /// Create an allocation from an expense of an agenda item (finance, seeing the item in full): its
@@ -685,35 +341,14 @@ async fn from_amount(
     path: web::Path<(i64, i64)>,
     body: JsonBody<AllocationFromAmount>,
 ) -> ApiResult<HttpResponse> {
-    let ((item_id, amount_id), request) = (path.into_inner(), body.into_inner());
+    let (path, request) = (path.into_inner(), body.into_inner());
     request.validate()?;
     let view = state
         .write(principal, move |conn, principal| {
-            let (item, ..) = item_in_full(conn, principal, item_id, false)?;
-            let amount = item_amounts::find(conn, item.id, amount_id)?.ok_or(ApiError::NotFound)?;
-            require_finance(principal)?;
-            if amount.kind != AmountKind::Expense {
-                return Err(ApiError::Conflict("Only an expense can be split across units.".into()));
-            }
-            let input = AllocationInput {
-                title: request.title.unwrap_or_else(|| amount.label.clone()),
-                description: request.description,
-                total_ore: amount.amount_ore,
-                currency: Currency::Dkk,
-                kind: amount.recurrence,
-                first_year: request.first_year,
-                last_year: request.last_year,
-                price_year: amount.price_year,
-                item_id: Some(item.id),
-                status: request.status,
-                method: request.method,
-                payers: request.payers,
-            };
-            input.validate()?;
-            store_new(conn, principal, &input, Some(amount.id))
+            allocations::from_amount(conn, principal, path, |amount, item_id| request.clone().draft(amount, item_id))
         })
         .await?;
-    Ok(created(format!("/v1/allocations/{}", view.id), view.version).json(view))
+    Ok(created(format!("/v1/allocations/{}", view.id), view))
 }
 
 /// Read an allocation with its payers and shares.
@@ -726,28 +361,25 @@ async fn from_amount(
 async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let auditor = state.auditor.clone();
-    let view = state
-        .read(principal, move |conn, principal| {
-            let (allocation, seen) = find_visible(conn, principal, id)?;
-            seen.audit_reads(&auditor, principal, [allocation.id]);
-            let names = group_names(conn, &seen.payers)?;
-            Ok(view(allocation, &seen.payers, &names))
-        })
-        .await?;
-    Ok(etagged(StatusCode::OK, view.version, true).json(view))
+    let view = state.read(principal, move |conn, principal| allocations::read(conn, principal, &auditor, id)).await?;
+    Ok(current(view))
 }
 
-impl AllocationPatch {
-    fn apply(self, current: &Allocation, payers: &[Payer]) -> AllocationInput {
+impl MergePatch for AllocationPatch {
+    type Fields = Draft;
+    type Body = AllocationInput;
+
+    fn apply(self, current: Draft) -> AllocationInput {
+        let (current, payers) = (current.fields, current.payers);
         let current_payers = || {
             payers
-                .iter()
+                .into_iter()
                 .map(|p| PayerInput { group_id: p.group_id, weight: p.weight, amount_ore: p.amount_ore })
                 .collect()
         };
         AllocationInput {
-            title: self.title.unwrap_or_else(|| current.title.clone()),
-            description: self.description.unwrap_or_else(|| current.description.clone()),
+            title: self.title.unwrap_or(current.title),
+            description: self.description.unwrap_or(current.description),
             total_ore: self.total_ore.unwrap_or(current.total_ore),
             currency: self.currency.unwrap_or(current.currency),
             kind: self.kind.unwrap_or(current.kind),
@@ -783,35 +415,13 @@ async fn update(
     body: JsonBody<AllocationPatch>,
 ) -> ApiResult<HttpResponse> {
     let (id, patch) = (id.into_inner(), body.into_inner());
+    let new_payers = patch.payers.is_some();
     let view = state
         .write(principal, move |conn, principal| {
-            let (current, seen) = find_visible(conn, principal, id)?;
-            let payers = seen.payers;
-            require_finance(principal)?;
-            if_match.check(current.version)?;
-            let recount = patch.method.is_some_and(|m| m != current.method) || patch.payers.is_some();
-            let changed = patch.apply(&current, &payers);
-            changed.validate()?;
-            if changed.item_id != current.item_id {
-                check_item(conn, principal, changed.item_id)?;
-            }
-            let now = time::now();
-            let counted = (!recount).then_some(payers.as_slice());
-            let shares = compute_shares(conn, changed.total_ore, changed.method, &changed.payers, counted)?;
-            let counted_at = if recount { Some(now) } else { current.counted_at.or(Some(now)) };
-            let fields = fields(&changed, current.item_amount_id, counted_at);
-            let old = view(current.clone(), &payers, &group_names(conn, &payers)?);
-            let old_object = object(conn, &current)?;
-            let allocation = allocations::update(conn, &current, &fields, &shares, now)?;
-            let new = full_view(conn, allocation.clone())?;
-            let mut object = object(conn, &allocation)?;
-            object.closed |= old_object.closed;
-            object.committee = object.committee.or(old_object.committee);
-            audit::updated(conn, principal, &object, &old, &new)?;
-            Ok(new)
+            allocations::update(conn, principal, id, &if_match, new_payers, merged(patch))
         })
         .await?;
-    Ok(etagged(StatusCode::OK, view.version, true).json(view))
+    Ok(current(view))
 }
 
 /// Count the active users of a `by_active_users` allocation's units again and compute its shares
@@ -835,30 +445,9 @@ async fn recount_users(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let view = state
-        .write(principal, move |conn, principal| {
-            let (current, seen) = find_visible(conn, principal, id)?;
-            require_finance(principal)?;
-            if_match.check(current.version)?;
-            if current.method != Method::ByActiveUsers {
-                return Err(ApiError::Conflict("Only a by_active_users allocation counts users.".into()));
-            }
-            let input: Vec<PayerInput> = seen
-                .payers
-                .iter()
-                .map(|p| PayerInput { group_id: p.group_id, weight: None, amount_ore: None })
-                .collect();
-            let now = time::now();
-            let shares = compute_shares(conn, current.total_ore, current.method, &input, None)?;
-            let fields = AllocationFields { counted_at: Some(now), ..current.fields() };
-            let old = view(current.clone(), &seen.payers, &group_names(conn, &seen.payers)?);
-            let allocation = allocations::update(conn, &current, &fields, &shares, now)?;
-            let new = full_view(conn, allocation.clone())?;
-            let object = object(conn, &allocation)?;
-            audit::updated(conn, principal, &object, &old, &new)?;
-            Ok(new)
-        })
+        .write(principal, move |conn, principal| allocations::recount_users(conn, principal, id, &if_match))
         .await?;
-    Ok(etagged(StatusCode::OK, view.version, true).json(view))
+    Ok(current(view))
 }
 
 /// Delete an allocation (finance).
@@ -876,17 +465,9 @@ async fn recount_users(
 async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     state
-        .write(principal, move |conn, principal| {
-            let (current, seen) = find_visible(conn, principal, id)?;
-            require_finance(principal)?;
-            if_match.check(current.version)?;
-            let old = view(current.clone(), &seen.payers, &group_names(conn, &seen.payers)?);
-            let object = object(conn, &current)?;
-            allocations::delete(conn, &current)?;
-            audit::deleted(conn, principal, &object, &old)
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+        .write(principal, move |conn, principal| allocations::remove(conn, principal, id, &if_match))
+        .await
+        .map(removed)
 }
 
 /// The report's formats.
@@ -917,39 +498,6 @@ pub struct ReportQuery {
     /// CSV (`text/csv`).
     #[param(inline)]
     pub format: Option<ReportFormat>,
-}
-
-/// One allocation's share in a unit's year.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ReportLine {
-    pub allocation_id: i64,
-    pub title: String,
-    pub kind: Recurrence,
-    pub status: AllocationStatus,
-    pub method: Method,
-    pub price_year: Option<i32>,
-    pub item_id: Option<i64>,
-    pub share_ore: i64,
-}
-
-/// What one unit pays in the year.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UnitReport {
-    pub group_id: i64,
-    pub group_name: String,
-    pub total_ore: i64,
-    pub lines: Vec<ReportLine>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"year": 2021, "include_proposed": false, "total_ore": 15978700, "units": [{"group_id": 9, "group_name": "Økonomistaben", "total_ore": 15978700, "lines": [{"allocation_id": 1, "title": "MARS – mellemkommunale betalinger", "kind": "annual", "status": "approved", "method": "equal", "price_year": 2021, "item_id": 5, "share_ore": 2767800}, {"allocation_id": 2, "title": "MARS – særligt dyre enkeltsager", "kind": "annual", "status": "approved", "method": "equal", "price_year": 2021, "item_id": null, "share_ore": 1210900}, {"allocation_id": 3, "title": "MARS – implementering", "kind": "one_off", "status": "approved", "method": "equal", "price_year": null, "item_id": null, "share_ore": 12000000}]}]})))]
-pub struct AllocationReport {
-    pub year: i32,
-    pub include_proposed: bool,
-    /// By unit name.
-    pub units: Vec<UnitReport>,
-    /// What all the units shown pay together.
-    pub total_ore: i64,
 }
 
 /// What each unit pays in a year across all allocations, with the lines that make it up: for finance
@@ -1042,51 +590,7 @@ async fn yearly_report(
     let auditor = state.auditor.clone();
     state
         .read(principal, move |conn, principal| {
-            let visibility = Visibility::of(principal);
-            if let Some(group) = group
-                && !visibility.finance
-                && !visibility.units.contains(&group)
-            {
-                return Err(ApiError::Forbidden("Only finance sees the report of units it is not a member of.".into()));
-            }
-            let mut status = vec![AllocationStatus::Approved, AllocationStatus::Ended];
-            if include_proposed {
-                status.push(AllocationStatus::Proposed);
-            }
-            let filter = Filter { status, item_id: None, group_id: group, year: Some(year), modified_since: None };
-            let seen = visible_page(conn, principal, &visibility, &filter, 0, usize::MAX)?;
-            let names = group_names(conn, &seen.payers)?;
-            let (rows, payers) = (&seen.rows, &seen.payers);
-            let shown =
-                |unit: i64| group.is_none_or(|g| g == unit) && (visibility.finance || visibility.units.contains(&unit));
-            let mut units: BTreeMap<(String, i64), UnitReport> = BTreeMap::new();
-            for allocation in rows {
-                for payer in payers.iter().filter(|p| p.allocation_id == allocation.id && shown(p.group_id)) {
-                    let name = names.get(&payer.group_id).cloned().unwrap_or_default();
-                    let unit = units.entry((name.clone(), payer.group_id)).or_insert_with(|| UnitReport {
-                        group_id: payer.group_id,
-                        group_name: name,
-                        total_ore: 0,
-                        lines: Vec::new(),
-                    });
-                    unit.total_ore += payer.share_ore;
-                    unit.lines.push(ReportLine {
-                        allocation_id: allocation.id,
-                        title: allocation.title.clone(),
-                        kind: allocation.kind,
-                        status: allocation.status,
-                        method: allocation.method,
-                        price_year: allocation.price_year,
-                        item_id: allocation.item_id,
-                        share_ore: payer.share_ore,
-                    });
-                }
-            }
-            let units: Vec<UnitReport> = units.into_values().collect();
-            let shown: HashSet<i64> = units.iter().flat_map(|u| u.lines.iter().map(|l| l.allocation_id)).collect();
-            seen.audit_reads(&auditor, principal, shown);
-            let total_ore = units.iter().map(|u| u.total_ore).sum();
-            Ok(AllocationReport { year, include_proposed, units, total_ore })
+            allocations::yearly_report(conn, principal, &auditor, year, group, include_proposed)
         })
         .await
 }

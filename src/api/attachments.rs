@@ -5,13 +5,11 @@
 //! attachment of a closed item is closed content: only members see or download it.
 
 use actix_multipart::Multipart;
-use actix_web::http::StatusCode;
 use actix_web::http::header::{
     self, CacheControl, CacheDirective, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
 };
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use futures_util::StreamExt;
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::Authenticated;
@@ -19,20 +17,12 @@ use super::extract::QueryParams;
 use super::extract::{BodyRules, IfMatch, UPLOAD_TIME, client_has};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, created, etagged};
-use crate::audit::{self, Object};
-use crate::db::DbConnection;
-use crate::db::attachments::{self, Attachment, NewAttachment};
-use crate::db::items::{Item, ItemPlace};
-use crate::db::modified_since;
+use super::{State, created, current, removed};
 use crate::domain::access::Principal;
-use crate::domain::files::{classify, clean_filename};
-use crate::domain::lifecycle::Change;
-use crate::domain::limits;
+use crate::domain::files::clean_filename;
 use crate::domain::text::{self, Shape};
 use crate::error::{ApiError, ApiResult, FieldError};
-use crate::service::access::{allow, ensure_room, item_in_full};
-use crate::time;
+use crate::service::attachments::{self, Upload};
 use crate::views::attachment::AttachmentView;
 
 pub fn routes(cfg: &mut Routes) {
@@ -52,23 +42,6 @@ pub struct AttachmentUpload {
     file: Vec<u8>,
     #[schema(min_length = 1, max_length = 300, required = false, extensions(("x-text" = json!("line"))))]
     title: String,
-}
-
-/// An attachment on the working copy, with its item, if the caller sees the item in full.
-fn find_attachment(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: i64,
-    edit: bool,
-) -> ApiResult<(Attachment, Item, ItemPlace)> {
-    let attachment = attachments::find_current(conn, id)?.ok_or(ApiError::NotFound)?;
-    let item_id = attachment.item_id.ok_or(ApiError::NotFound)?;
-    let (item, _, place) = item_in_full(conn, principal, item_id, edit)?;
-    Ok((attachment, item, place))
-}
-
-fn object(attachment: &Attachment, item: &Item, place: &ItemPlace) -> Object {
-    Object::of_committee("attachment", attachment.id, place.committee_id, item.closed)
 }
 
 /// A file answer: its type as found in its content, offered for download under its name, tagged with
@@ -125,12 +98,7 @@ async fn list(
 ) -> ApiResult<web::Json<Vec<AttachmentView>>> {
     let since = since.0.since();
     let id = id.into_inner();
-    let rows = state
-        .read(principal, move |conn, principal| {
-            let (item, ..) = item_in_full(conn, principal, id, false)?;
-            Ok(modified_since(attachments::list_for_item(conn, item.id)?, since))
-        })
-        .await?;
+    let rows = state.read(principal, move |conn, principal| attachments::list(conn, principal, id, since)).await?;
     Ok(web::Json(rows.into_iter().map(AttachmentView::from).collect()))
 }
 
@@ -238,41 +206,15 @@ async fn upload(
     // Who may upload is settled before the file is read.
     let principal = state
         .read(principal, move |conn, principal| {
-            let (_, _, place) = item_in_full(conn, principal, id, true)?;
-            allow(place.status, Change::Attachments)?;
+            attachments::may_attach(conn, principal, id)?;
             Ok(principal.clone())
         })
         .await?;
     let received = receive(&req, payload, rules).await?;
-    let kind = classify(&received.content, &received.filename)
-        .map_err(|refusal| ApiError::validation("file", refusal.message()))?;
-    let sha256: String = Sha256::digest(&received.content).iter().map(|b| format!("{b:02x}")).collect();
-    let attachment = state
-        .write(principal, move |conn, principal| {
-            let (item, _, place) = item_in_full(conn, principal, id, true)?;
-            allow(place.status, Change::Attachments)?;
-            let title = received.title.clone().unwrap_or_else(|| {
-                received.filename.rsplit_once('.').map_or(received.filename.clone(), |(stem, _)| stem.to_owned())
-            });
-            let new = NewAttachment {
-                meeting_id: item.meeting_id,
-                item_id: Some(item.id),
-                title,
-                filename: received.filename.clone(),
-                content_type: kind.media_type.to_owned(),
-                size: i64::try_from(received.content.len()).map_err(ApiError::internal)?,
-                sha256: sha256.clone(),
-                created_by: principal.subject.clone(),
-                closed: item.closed,
-            };
-            ensure_room(attachments::count_for_item(conn, item.id)?, limits::ATTACHMENTS, "attachments to an item")?;
-            let attachment = attachments::create(conn, &new, &received.content, time::now())?;
-            let view = AttachmentView::from(attachment.clone());
-            audit::created(conn, principal, &object(&attachment, &item, &place), &view)?;
-            Ok(attachment)
-        })
-        .await?;
-    Ok(created(format!("/v1/attachments/{}", attachment.id), attachment.version).json(AttachmentView::from(attachment)))
+    let upload = Upload::new(received.content, received.filename, received.title)?;
+    let attachment =
+        state.write(principal, move |conn, principal| attachments::create(conn, principal, id, &upload)).await?;
+    Ok(created(format!("/v1/attachments/{}", attachment.id), AttachmentView::from(attachment)))
 }
 
 /// An attachment's details.
@@ -284,10 +226,8 @@ async fn upload(
 #[get("/attachments/{id}")]
 async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let attachment = state
-        .read(principal, move |conn, principal| find_attachment(conn, principal, id, false).map(|(a, ..)| a))
-        .await?;
-    Ok(etagged(StatusCode::OK, attachment.version, true).json(AttachmentView::from(attachment)))
+    let attachment = state.read(principal, move |conn, principal| attachments::read(conn, principal, id)).await?;
+    Ok(current(AttachmentView::from(attachment)))
 }
 
 /// Download an attachment: served as the type found in its content, as a download under its file
@@ -310,16 +250,8 @@ async fn download(
 ) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let auditor = state.auditor.clone();
-    let (attachment, content) = state
-        .read(principal, move |conn, principal| {
-            let (attachment, item, place) = find_attachment(conn, principal, id, false)?;
-            if item.closed {
-                audit::closed_reads(&auditor, principal, place.committee_id, &[item.id]);
-            }
-            let content = attachments::content(conn, attachment.id)?.ok_or(ApiError::NotFound)?;
-            Ok((attachment, content))
-        })
-        .await?;
+    let (attachment, content) =
+        state.read(principal, move |conn, principal| attachments::download(conn, principal, &auditor, id)).await?;
     let a = attachment;
     Ok(file_response(&req, &a.content_type, &a.filename, &a.sha256, false, Some(content)))
 }
@@ -337,18 +269,7 @@ async fn download(
 async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     state
-        .write(principal, move |conn, principal| {
-            let (attachment, item, place) = find_attachment(conn, principal, id, true)?;
-            if_match.check(attachment.version)?;
-            allow(place.status, Change::Attachments)?;
-            attachments::remove(conn, &attachment, time::now())?;
-            audit::deleted(
-                conn,
-                principal,
-                &object(&attachment, &item, &place),
-                &AttachmentView::from(attachment.clone()),
-            )
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+        .write(principal, move |conn, principal| attachments::remove(conn, principal, id, &if_match))
+        .await
+        .map(removed)
 }

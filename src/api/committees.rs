@@ -1,26 +1,23 @@
 //! `/v1/committees`: the bodies that meet (udvalg).
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
 use super::Authenticated;
-use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
+use super::extract::{IfMatch, JsonBody, MergePatch, QueryParams, merged, not_null, present};
 use super::extract::{line, text};
 use super::pagination::ListQuery;
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
-use super::{State, created, etagged};
-use crate::audit::{self, Object};
-use crate::db::DbConnection;
-use crate::db::committees::{self, Committee, CommitteeFields};
+use super::{State, created, current, removed};
+use crate::db::committees::CommitteeFields;
 use crate::domain::access::Principal;
 use crate::domain::{CommitteeKind, Publication};
 use crate::error::{ApiResult, Problem};
-use crate::service::access::{find_visible, require_manager};
-use crate::time;
+use crate::service::access::find_visible;
+use crate::service::committees;
 use crate::views::committee::CommitteeView;
 
 pub fn routes(cfg: &mut Routes) {
@@ -93,7 +90,10 @@ pub struct CommitteePatch {
     pub requires_sign_off: Option<bool>,
 }
 
-impl CommitteePatch {
+impl MergePatch for CommitteePatch {
+    type Fields = CommitteeFields;
+    type Body = NewCommittee;
+
     fn apply(self, current: CommitteeFields) -> NewCommittee {
         NewCommittee {
             name: self.name.unwrap_or(current.name),
@@ -106,10 +106,6 @@ impl CommitteePatch {
     }
 }
 
-fn object(committee: &Committee) -> Object {
-    Object::of_committee("committee", committee.id, committee.id, false)
-}
-
 /// List the committees visible to the caller: those it holds a role on, those published to every
 /// employee, and those it manages (admins see all).
 #[utoipa::path(tag = "committees", operation_id = "listCommittees", params(ListQuery), responses((status = OK, description = "A page of the committees the caller may see.", body = Page<CommitteeView>)))]
@@ -120,7 +116,7 @@ async fn list(
     query: QueryParams<ListQuery>,
 ) -> ApiResult<web::Json<Page<CommitteeView>>> {
     let (limit, page) = query.0.page()?;
-    let rows = state.read(principal, move |conn, principal| Ok(committees::list(conn, principal, &page)?)).await?;
+    let rows = state.read(principal, move |conn, principal| committees::list(conn, principal, &page)).await?;
     Ok(web::Json(pagination::page(rows, limit, |c| pagination::id_cursor(c.id), CommitteeView::from)))
 }
 
@@ -136,21 +132,9 @@ async fn list(
 async fn create(state: State, principal: Principal, body: JsonBody<NewCommittee>) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
     input.validate()?;
-    let committee = state
-        .write(principal, move |conn, principal| {
-            require_owner_manager(conn, principal, input.owner_group_id)?;
-            let committee = committees::create(conn, &input.into(), time::now())?;
-            audit::created(conn, principal, &object(&committee), &CommitteeView::from(committee.clone()))?;
-            Ok(committee)
-        })
-        .await?;
-    Ok(created(format!("/v1/committees/{}", committee.id), committee.version).json(CommitteeView::from(committee)))
-}
-
-/// Admins manage every committee; delegated managers those owned by a group they manage. A missing
-/// owner group is left to the repository to report as a field error.
-fn require_owner_manager(conn: &mut DbConnection, principal: &Principal, owner: i64) -> ApiResult<()> {
-    if principal.is_admin() { Ok(()) } else { require_manager(conn, principal, owner) }
+    let fields = CommitteeFields::from(input);
+    let committee = state.write(principal, move |conn, principal| committees::create(conn, principal, &fields)).await?;
+    Ok(created(format!("/v1/committees/{}", committee.id), CommitteeView::from(committee)))
 }
 
 /// Read a committee.
@@ -163,7 +147,7 @@ fn require_owner_manager(conn: &mut DbConnection, principal: &Principal, owner: 
 async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let committee = state.read(principal, move |conn, principal| find_visible(conn, principal, id)).await?;
-    Ok(etagged(StatusCode::OK, committee.version, true).json(CommitteeView::from(committee)))
+    Ok(current(CommitteeView::from(committee)))
 }
 
 /// Change a committee (admins; delegated managers of its owner group, and of the new one).
@@ -185,27 +169,9 @@ async fn update(
 ) -> ApiResult<HttpResponse> {
     let (id, patch) = (id.into_inner(), body.into_inner());
     let committee = state
-        .write(principal, move |conn, principal| {
-            let current = find_visible(conn, principal, id)?;
-            require_owner_manager(conn, principal, current.owner_group_id)?;
-            if_match.check(current.version)?;
-            let changed = patch.apply(current.fields());
-            changed.validate()?;
-            if changed.owner_group_id != current.owner_group_id {
-                require_owner_manager(conn, principal, changed.owner_group_id)?;
-            }
-            let committee = committees::update(conn, &current, &changed.into(), time::now())?;
-            audit::updated(
-                conn,
-                principal,
-                &object(&committee),
-                &CommitteeView::from(current),
-                &CommitteeView::from(committee.clone()),
-            )?;
-            Ok(committee)
-        })
+        .write(principal, move |conn, principal| committees::update(conn, principal, id, &if_match, merged(patch)))
         .await?;
-    Ok(etagged(StatusCode::OK, committee.version, true).json(CommitteeView::from(committee)))
+    Ok(current(CommitteeView::from(committee)))
 }
 
 /// Delete a committee that has no meetings; its grants go with it (admins; delegated managers of its
@@ -221,14 +187,5 @@ async fn update(
 #[delete("/committees/{id}")]
 async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    state
-        .write(principal, move |conn, principal| {
-            let current = find_visible(conn, principal, id)?;
-            require_owner_manager(conn, principal, current.owner_group_id)?;
-            if_match.check(current.version)?;
-            committees::delete(conn, &current)?;
-            audit::deleted(conn, principal, &object(&current), &CommitteeView::from(current.clone()))
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+    state.write(principal, move |conn, principal| committees::remove(conn, principal, id, &if_match)).await.map(removed)
 }

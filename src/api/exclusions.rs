@@ -1,7 +1,6 @@
 //! `/v1/items/{id}/exclusions`: conflicts of interest (inhabilitet). A user excluded from an item sees
 //! it as a non-member would, whatever their grants (the committee's secretaries record them).
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -13,7 +12,7 @@ use super::extract::{IfMatch, JsonBody};
 use super::extract::{filled_text, line};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, created, etagged};
+use super::{State, created, current, removed};
 use crate::domain::access::Principal;
 use crate::error::{ApiResult, Problem};
 use crate::service::exclusions;
@@ -84,8 +83,7 @@ async fn create(
             exclusions::create(conn, principal, item_id, &input.subject, input.reason.as_deref())
         })
         .await?;
-    Ok(created(format!("/v1/items/{item_id}/exclusions/{}", exclusion.id), exclusion.version)
-        .json(ExclusionView::from(exclusion)))
+    Ok(created(format!("/v1/items/{item_id}/exclusions/{}", exclusion.id), ExclusionView::from(exclusion)))
 }
 
 /// Read an exclusion (the committee's secretaries).
@@ -101,7 +99,7 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
     let (item_id, id) = path.into_inner();
     let exclusion =
         state.read(principal, move |conn, principal| exclusions::read(conn, principal, item_id, id)).await?;
-    Ok(etagged(StatusCode::OK, exclusion.version, true).json(ExclusionView::from(exclusion)))
+    Ok(current(ExclusionView::from(exclusion)))
 }
 
 /// End an exclusion (the committee's secretaries).
@@ -124,6 +122,8 @@ async fn remove(
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let (item_id, id) = path.into_inner();
-    state.write(principal, move |conn, principal| exclusions::remove(conn, principal, item_id, id, &if_match)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    state
+        .write(principal, move |conn, principal| exclusions::remove(conn, principal, item_id, id, &if_match))
+        .await
+        .map(removed)
 }

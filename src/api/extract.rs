@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use validator::ValidationError;
+use validator::{Validate, ValidationError};
 
 use crate::domain::text::{self, Shape};
 use crate::error::{ApiError, FieldError};
@@ -199,6 +199,25 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
             let field = field_error(&path, &error.into_inner().to_string());
             ApiError::Malformed("A query parameter is invalid.".into(), vec![field])
         }))
+    }
+}
+
+/// A JSON merge patch (RFC 7386) over a resource's stored fields: laid over the current fields it
+/// gives the whole new body, which is then held to the rules a new one is.
+pub trait MergePatch {
+    type Fields;
+    type Body: Validate + Into<Self::Fields>;
+
+    fn apply(self, current: Self::Fields) -> Self::Body;
+}
+
+/// The change a patch makes, as a use case takes it: the stored fields in, the changed fields out,
+/// or the reason they are refused.
+pub fn merged<P: MergePatch>(patch: P) -> impl FnOnce(P::Fields) -> Result<P::Fields, ApiError> {
+    move |current| {
+        let changed = patch.apply(current);
+        changed.validate()?;
+        Ok(changed.into())
     }
 }
 

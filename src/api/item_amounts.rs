@@ -2,7 +2,6 @@
 //! 3.946.058 kr.", "Udgiften udgør årligt 193.746 kr. (2021-priser)") beside the free text. An
 //! expense can start a cost allocation. The amounts of a closed item are closed content.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -11,10 +10,10 @@ use validator::Validate;
 use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::line;
-use super::extract::{IfMatch, JsonBody, not_null, present};
+use super::extract::{IfMatch, JsonBody, MergePatch, merged, not_null, present};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, created, etagged};
+use super::{State, created, current, removed};
 use crate::db::item_amounts::ItemAmountFields;
 use crate::domain::access::Principal;
 use crate::domain::allocation::{AmountKind, MAX_TOTAL_ORE, Recurrence};
@@ -82,7 +81,10 @@ pub struct ItemAmountPatch {
     pub price_year: Option<Option<i32>>,
 }
 
-impl ItemAmountPatch {
+impl MergePatch for ItemAmountPatch {
+    type Fields = ItemAmountFields;
+    type Body = NewItemAmount;
+
     fn apply(self, current: ItemAmountFields) -> NewItemAmount {
         NewItemAmount {
             label: self.label.unwrap_or(current.label),
@@ -136,7 +138,7 @@ async fn create(
     let fields = ItemAmountFields::from(input);
     let amount =
         state.write(principal, move |conn, principal| amounts::create(conn, principal, item_id, &fields)).await?;
-    Ok(created(format!("/v1/items/{item_id}/amounts/{}", amount.id), amount.version).json(ItemAmountView::from(amount)))
+    Ok(created(format!("/v1/items/{item_id}/amounts/{}", amount.id), ItemAmountView::from(amount)))
 }
 
 /// Read one amount.
@@ -151,7 +153,7 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
     let auditor = state.auditor.clone();
     let amount =
         state.read(principal, move |conn, principal| amounts::read(conn, principal, &auditor, item_id, id)).await?;
-    Ok(etagged(StatusCode::OK, amount.version, true).json(ItemAmountView::from(amount)))
+    Ok(current(ItemAmountView::from(amount)))
 }
 
 /// Change an amount (the committee's secretaries). Allocations made from it keep their own total.
@@ -178,15 +180,10 @@ async fn update(
     let ((item_id, id), patch) = (path.into_inner(), body.into_inner());
     let amount = state
         .write(principal, move |conn, principal| {
-            let change = |current: ItemAmountFields| {
-                let changed = patch.apply(current);
-                changed.validate()?;
-                Ok(ItemAmountFields::from(changed))
-            };
-            amounts::update(conn, principal, item_id, id, &if_match, change)
+            amounts::update(conn, principal, item_id, id, &if_match, merged(patch))
         })
         .await?;
-    Ok(etagged(StatusCode::OK, amount.version, true).json(ItemAmountView::from(amount)))
+    Ok(current(ItemAmountView::from(amount)))
 }
 
 /// Remove an amount (the committee's secretaries).
@@ -209,6 +206,8 @@ async fn remove(
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let (item_id, id) = path.into_inner();
-    state.write(principal, move |conn, principal| amounts::remove(conn, principal, item_id, id, &if_match)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    state
+        .write(principal, move |conn, principal| amounts::remove(conn, principal, item_id, id, &if_match))
+        .await
+        .map(removed)
 }

@@ -2,7 +2,6 @@
 //! punktet") and who does not take part in it ("deltog ikke under punkt 12-15"). The attendance of a
 //! closed item is closed content.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -14,7 +13,7 @@ use super::extract::{IfMatch, JsonBody};
 use super::extract::{filled_text, line};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, created, etagged};
+use super::{State, created, current, removed};
 use crate::db::item_attendance::ItemAttendanceFields;
 use crate::domain::ItemAttendanceKind;
 use crate::domain::access::Principal;
@@ -104,8 +103,7 @@ async fn create(
     };
     let entry =
         state.write(principal, move |conn, principal| attendance::create(conn, principal, item_id, &fields)).await?;
-    Ok(created(format!("/v1/items/{item_id}/attendance/{}", entry.id), entry.version)
-        .json(ItemAttendanceView::from(entry)))
+    Ok(created(format!("/v1/items/{item_id}/attendance/{}", entry.id), ItemAttendanceView::from(entry)))
 }
 
 /// Read one guest or absence.
@@ -120,7 +118,7 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
     let auditor = state.auditor.clone();
     let entry =
         state.read(principal, move |conn, principal| attendance::read(conn, principal, &auditor, item_id, id)).await?;
-    Ok(etagged(StatusCode::OK, entry.version, true).json(ItemAttendanceView::from(entry)))
+    Ok(current(ItemAttendanceView::from(entry)))
 }
 
 /// Remove a guest or an absence (the committee's secretaries).
@@ -143,6 +141,8 @@ async fn remove(
     if_match: IfMatch,
 ) -> ApiResult<HttpResponse> {
     let (item_id, id) = path.into_inner();
-    state.write(principal, move |conn, principal| attendance::remove(conn, principal, item_id, id, &if_match)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    state
+        .write(principal, move |conn, principal| attendance::remove(conn, principal, item_id, id, &if_match))
+        .await
+        .map(removed)
 }

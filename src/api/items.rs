@@ -7,21 +7,17 @@ use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
 use super::Authenticated;
-use super::extract::{IfMatch, JsonBody, QueryParams, content_etag, not_null, present};
+use super::extract::{IfMatch, JsonBody, MergePatch, QueryParams, content_etag, merged, not_null, present};
 use super::extract::{filled_text, line, text};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, created, etagged};
-use crate::audit::{self};
-use crate::db::items::{self, Item, ItemFields};
+use super::{State, created, etagged, removed};
+use crate::db::items::{Item, ItemFields};
 use crate::domain::access::Principal;
 use crate::domain::agenda::{is_case_reference, is_journal_number};
-use crate::domain::lifecycle::Change;
 use crate::domain::{CaseType, CommitteeRole, DecisionOutcome};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::service::access::{allow, find_readable_item, require_secretary};
-use crate::service::{self, items::object};
-use crate::time;
+use crate::service::{self};
 use crate::views::item::{AgendaEntry, AgendaItemView, entry};
 
 pub fn routes(cfg: &mut Routes) {
@@ -181,7 +177,10 @@ pub struct ItemPatch {
     pub financial_consequences: Option<Option<String>>,
 }
 
-impl ItemPatch {
+impl MergePatch for ItemPatch {
+    type Fields = ItemFields;
+    type Body = NewItem;
+
     fn apply(self, current: ItemFields) -> NewItem {
         NewItem {
             position: None,
@@ -268,7 +267,7 @@ async fn create(
     let item = state
         .write(principal, move |conn, principal| service::items::create(conn, principal, meeting_id, &fields, position))
         .await?;
-    Ok(created(format!("/v1/items/{}", item.id), item.version).json(AgendaItemView::from(item)))
+    Ok(created(format!("/v1/items/{}", item.id), AgendaItemView::from(item)))
 }
 
 /// Put the agenda in a new order (the committee's secretaries). If-Match carries the meeting's ETag.
@@ -335,14 +334,7 @@ async fn update(
 ) -> ApiResult<HttpResponse> {
     let (id, patch) = (id.into_inner(), body.into_inner());
     let (item, role) = state
-        .write(principal, move |conn, principal| {
-            let change = |current: &Item| {
-                let changed = patch.apply(current.fields());
-                changed.validate()?;
-                Ok(ItemFields::from(changed))
-            };
-            service::items::update(conn, principal, id, &if_match, change)
-        })
+        .write(principal, move |conn, principal| service::items::update(conn, principal, id, &if_match, merged(patch)))
         .await?;
     Ok(entry_response(StatusCode::OK, item, role))
 }
@@ -358,8 +350,10 @@ async fn update(
 #[delete("/items/{id}")]
 async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    state.write(principal, move |conn, principal| service::items::remove(conn, principal, id, &if_match)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    state
+        .write(principal, move |conn, principal| service::items::remove(conn, principal, id, &if_match))
+        .await
+        .map(removed)
 }
 
 /// Record the item's decision (the committee's secretaries, once the meeting has been held). If-Match
@@ -412,19 +406,10 @@ async fn record_decision(
     if_match: IfMatch,
     decision: Option<NewDecision>,
 ) -> ApiResult<HttpResponse> {
+    let decision = decision.map(|d| (d.outcome, d.text));
     let (item, role) = state
         .write(principal, move |conn, principal| {
-            let (current, role, place) = find_readable_item(conn, principal, id)?;
-            require_secretary(role)?;
-            if_match.check(current.version)?;
-            allow(place.status, Change::Decisions)?;
-            let (outcome, text) = decision.map_or((None, None), |d| (d.outcome, d.text));
-            let item = items::set_decision(conn, &current, outcome, text, time::now())?;
-            let object = object(&item, place.committee_id);
-            let before = AgendaItemView::from(current).decision;
-            let after = AgendaItemView::from(item.clone()).decision;
-            audit::change(conn, principal, "decide", &object, Some(&before), Some(&after))?;
-            Ok((item, role))
+            service::items::decide(conn, principal, id, &if_match, decision.clone())
         })
         .await?;
     Ok(entry_response(StatusCode::OK, item, role))

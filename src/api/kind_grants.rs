@@ -1,10 +1,8 @@
 //! `/v1/grants`: roles on every committee of one kind, present and future (admins). The seed's
 //! example: a member of Hovedudvalget may see all MED meetings.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::Authenticated;
@@ -12,14 +10,12 @@ use super::extract::{IfMatch, JsonBody, QueryParams, Timestamp};
 use super::grants::GrantPatch;
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
-use super::{State, created, etagged};
-use crate::audit::{self, Object};
-use crate::db::kind_grants::{self, KindGrant};
+use super::{State, created, current, removed};
 use crate::domain::access::Principal;
 use crate::domain::{CommitteeKind, CommitteeRole};
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::service::access::require_admin;
-use crate::time;
+use crate::error::{ApiResult, Problem};
+use crate::service::grants;
+use crate::views::grant::KindGrantView;
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(list, Access::Admin)
@@ -27,33 +23,6 @@ pub fn routes(cfg: &mut Routes) {
         .add(read, Access::Admin)
         .add(update, Access::Admin)
         .add(remove, Access::Admin);
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 1, "committee_kind": "med", "group_id": 12, "role": "reader", "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
-pub struct KindGrantView {
-    pub id: i64,
-    /// Every committee of this kind, including those created later.
-    pub committee_kind: CommitteeKind,
-    pub group_id: i64,
-    pub role: CommitteeRole,
-    pub version: i64,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-}
-
-impl From<KindGrant> for KindGrantView {
-    fn from(g: KindGrant) -> Self {
-        KindGrantView {
-            id: g.id,
-            committee_kind: g.committee_kind,
-            group_id: g.group_id,
-            role: g.role,
-            version: g.version,
-            created_at: time::to_api(g.created_at),
-            updated_at: time::to_api(g.updated_at),
-        }
-    }
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -82,14 +51,6 @@ pub struct KindGrantQuery {
     pub cursor: Option<String>,
 }
 
-fn object(grant: &KindGrant) -> Object {
-    Object::new("kind_grant", grant.id)
-}
-
-fn find(conn: &mut crate::db::DbConnection, id: i64) -> ApiResult<KindGrant> {
-    kind_grants::find(conn, id)?.ok_or(ApiError::NotFound)
-}
-
 /// List the grants on kinds of committee (admins).
 #[utoipa::path(
     tag = "grants", operation_id = "listKindGrants",
@@ -106,11 +67,9 @@ async fn list(
 ) -> ApiResult<web::Json<Page<KindGrantView>>> {
     let query = query.0;
     let (limit, page) = pagination::id_page(query.limit, query.cursor.as_deref(), query.modified_since)?;
+    let (kind, group) = (query.committee_kind, query.group_id);
     let rows = state
-        .read(principal, move |conn, principal| {
-            require_admin(principal)?;
-            Ok(kind_grants::list(conn, query.committee_kind, query.group_id, &page)?)
-        })
+        .read(principal, move |conn, principal| grants::list_on_kinds(conn, principal, kind, group, &page))
         .await?;
     Ok(web::Json(pagination::page(rows, limit, |g| pagination::id_cursor(g.id), KindGrantView::from)))
 }
@@ -127,15 +86,11 @@ async fn list(
 #[post("/grants")]
 async fn create(state: State, principal: Principal, body: JsonBody<NewKindGrant>) -> ApiResult<HttpResponse> {
     let input = body.into_inner();
+    let (kind, group, role) = (input.committee_kind, input.group_id, input.role);
     let grant = state
-        .write(principal, move |conn, principal| {
-            require_admin(principal)?;
-            let grant = kind_grants::create(conn, input.committee_kind, input.group_id, input.role, time::now())?;
-            audit::created(conn, principal, &object(&grant), &KindGrantView::from(grant.clone()))?;
-            Ok(grant)
-        })
+        .write(principal, move |conn, principal| grants::create_on_kind(conn, principal, kind, group, role))
         .await?;
-    Ok(created(format!("/v1/grants/{}", grant.id), grant.version).json(KindGrantView::from(grant)))
+    Ok(created(format!("/v1/grants/{}", grant.id), KindGrantView::from(grant)))
 }
 
 /// Read a grant on a kind of committee (admins).
@@ -149,13 +104,8 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewKindGrant>
 #[get("/grants/{id}")]
 async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let grant = state
-        .read(principal, move |conn, principal| {
-            require_admin(principal)?;
-            find(conn, id)
-        })
-        .await?;
-    Ok(etagged(StatusCode::OK, grant.version, true).json(KindGrantView::from(grant)))
+    let grant = state.read(principal, move |conn, principal| grants::read_on_kind(conn, principal, id)).await?;
+    Ok(current(KindGrantView::from(grant)))
 }
 
 /// Change the role of a grant on a kind of committee (admins).
@@ -175,24 +125,11 @@ async fn update(
     if_match: IfMatch,
     body: JsonBody<GrantPatch>,
 ) -> ApiResult<HttpResponse> {
-    let (id, patch) = (id.into_inner(), body.into_inner());
+    let (id, role) = (id.into_inner(), body.into_inner().role);
     let grant = state
-        .write(principal, move |conn, principal| {
-            require_admin(principal)?;
-            let current = find(conn, id)?;
-            if_match.check(current.version)?;
-            let grant = kind_grants::update_role(conn, &current, patch.role, time::now())?;
-            audit::updated(
-                conn,
-                principal,
-                &object(&grant),
-                &KindGrantView::from(current),
-                &KindGrantView::from(grant.clone()),
-            )?;
-            Ok(grant)
-        })
+        .write(principal, move |conn, principal| grants::update_on_kind(conn, principal, id, &if_match, role))
         .await?;
-    Ok(etagged(StatusCode::OK, grant.version, true).json(KindGrantView::from(grant)))
+    Ok(current(KindGrantView::from(grant)))
 }
 
 /// Revoke a grant on a kind of committee (admins).
@@ -207,13 +144,7 @@ async fn update(
 async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     state
-        .write(principal, move |conn, principal| {
-            require_admin(principal)?;
-            let current = find(conn, id)?;
-            if_match.check(current.version)?;
-            kind_grants::delete(conn, &current)?;
-            audit::deleted(conn, principal, &object(&current), &KindGrantView::from(current.clone()))
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+        .write(principal, move |conn, principal| grants::remove_on_kind(conn, principal, id, &if_match))
+        .await
+        .map(removed)
 }

@@ -11,7 +11,7 @@ use super::extract::line;
 use super::extract::{Day, IfMatch, JsonBody, QueryParams, Timestamp, etag, not_null, present};
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
-use super::{State, created};
+use super::{State, created_at, removed};
 use crate::db::meetings::{Meeting, MeetingFields, MeetingFilter};
 use crate::domain::MeetingStatus;
 use crate::domain::access::Principal;
@@ -190,7 +190,7 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewMeeting>) 
         .await?;
     let (view, etag) = (shown.view, etag(shown.version, shown.whole));
     let location = format!("/v1/meetings/{}", view.meeting.id);
-    Ok(created(location, view.meeting.version).insert_header((header::ETAG, etag)).json(view))
+    Ok(created_at(location, view.meeting.version).insert_header((header::ETAG, etag)).json(view))
 }
 
 /// Read a meeting with its participants and agenda.
@@ -252,6 +252,5 @@ async fn update(
 #[delete("/meetings/{id}")]
 async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    state.write(principal, move |conn, principal| meetings::remove(conn, principal, id, &if_match)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    state.write(principal, move |conn, principal| meetings::remove(conn, principal, id, &if_match)).await.map(removed)
 }

@@ -64,6 +64,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::request_context;
 use crate::service::identity;
 use crate::time;
+use crate::views::Versioned;
 
 /// What every handler shares.
 pub struct AppState {
@@ -378,13 +379,28 @@ pub fn etagged(status: StatusCode, version: i64, full: bool) -> HttpResponseBuil
     builder
 }
 
+/// 200 OK with one versioned resource and its ETag: what a read or a change of it answers.
+pub fn current(view: impl Versioned) -> HttpResponse {
+    etagged(StatusCode::OK, view.version(), true).json(view)
+}
+
 /// 201 Created, with where the new resource lives and its ETag.
-pub fn created(location: String, version: i64) -> HttpResponseBuilder {
+pub fn created_at(location: String, version: i64) -> HttpResponseBuilder {
     let mut builder = etagged(StatusCode::CREATED, version, true);
     if let Ok(value) = HeaderValue::from_str(&location) {
         builder.insert_header((header::LOCATION, value));
     }
     builder
+}
+
+/// 201 Created with the new versioned resource, where it lives and its ETag.
+pub fn created(location: String, view: impl Versioned) -> HttpResponse {
+    created_at(location, view.version()).json(view)
+}
+
+/// 204 No Content: what a removal answers.
+pub fn removed(_: ()) -> HttpResponse {
+    HttpResponse::NoContent().finish()
 }
 
 #[cfg(test)]

@@ -412,7 +412,7 @@ const EMBEDDED_LISTS: [(&str, &str, usize); 9] = [
     ("DocumentItem", "attachments", limits::ATTACHMENTS),
     ("DocumentItem", "amounts", limits::AMOUNTS),
     ("PublicMeeting", "versions", limits::VERSIONS),
-    ("CaseView", "items", super::cases::MAX_CASE_ITEMS as usize),
+    ("CaseView", "items", crate::service::cases::MAX_CASE_ITEMS as usize),
 ];
 
 fn bound_whole_lists(doc: &mut Value) {

@@ -1,6 +1,5 @@
 //! `/v1/meetings/{id}/participants`: who attends a meeting (mødedeltagere, fravær, afbud).
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -9,10 +8,10 @@ use validator::{Validate, ValidationError};
 use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::line;
-use super::extract::{IfMatch, JsonBody, not_null, present};
+use super::extract::{IfMatch, JsonBody, MergePatch, merged, not_null, present};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, created, etagged};
+use super::{State, created, current, removed};
 use crate::db::participants::ParticipantFields;
 use crate::domain::access::Principal;
 use crate::domain::{Attendance, ParticipantRole};
@@ -92,7 +91,10 @@ pub struct ParticipantPatch {
     pub approver: Option<bool>,
 }
 
-impl ParticipantPatch {
+impl MergePatch for ParticipantPatch {
+    type Fields = ParticipantFields;
+    type Body = NewParticipant;
+
     fn apply(self, current: ParticipantFields) -> NewParticipant {
         NewParticipant {
             name: self.name.unwrap_or(current.name),
@@ -146,7 +148,7 @@ async fn create(
         .write(principal, move |conn, principal| participants::create(conn, principal, meeting_id, &fields))
         .await?;
     let location = format!("/v1/meetings/{meeting_id}/participants/{}", participant.id);
-    Ok(created(location, participant.version).json(ParticipantView::from(participant)))
+    Ok(created(location, ParticipantView::from(participant)))
 }
 
 /// Read a participant.
@@ -160,7 +162,7 @@ async fn read(state: State, principal: Authenticated, path: web::Path<(i64, i64)
     let (meeting_id, id) = path.into_inner();
     let participant =
         state.read(principal, move |conn, principal| participants::read(conn, principal, meeting_id, id)).await?;
-    Ok(etagged(StatusCode::OK, participant.version, true).json(ParticipantView::from(participant)))
+    Ok(current(ParticipantView::from(participant)))
 }
 
 /// Change a participant, e.g. record an absence (the committee's secretaries).
@@ -187,15 +189,10 @@ async fn update(
     let ((meeting_id, id), patch) = (path.into_inner(), body.into_inner());
     let participant = state
         .write(principal, move |conn, principal| {
-            let change = |current: ParticipantFields| {
-                let changed = patch.apply(current);
-                changed.validate()?;
-                Ok(ParticipantFields::from(changed))
-            };
-            participants::update(conn, principal, meeting_id, id, &if_match, change)
+            participants::update(conn, principal, meeting_id, id, &if_match, merged(patch))
         })
         .await?;
-    Ok(etagged(StatusCode::OK, participant.version, true).json(ParticipantView::from(participant)))
+    Ok(current(ParticipantView::from(participant)))
 }
 
 /// Remove a participant (the committee's secretaries).
@@ -220,6 +217,6 @@ async fn remove(
     let (meeting_id, id) = path.into_inner();
     state
         .write(principal, move |conn, principal| participants::remove(conn, principal, meeting_id, id, &if_match))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+        .await
+        .map(removed)
 }

@@ -3,9 +3,8 @@
 //! items are number and title only, whoever asks. This is what a municipality's website reads.
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::attachments::file_response;
 use super::extract::{Day, QueryParams, Timestamp, etag};
@@ -13,15 +12,13 @@ use super::pagination::ListQuery;
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
 use super::public_versions::Entry;
-use super::published::{AttachmentPath, DiffQuery, Format, VersionPath, find_public_reader, rendered, resolve_from};
+use super::published::{AttachmentPath, DiffQuery, Format, VersionPath, rendered};
 use super::{State, Visitor};
-use crate::db::committees::{self, Committee};
-use crate::db::meetings::Meeting;
-use crate::db::published::{self, Publication as Version, PublishedFilter};
+use crate::db::published::PublishedFilter;
 use crate::domain::document::{Document, DocumentDiff};
-use crate::domain::{CommitteeKind, DocumentKind, MeetingStatus, Publication};
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::time;
+use crate::service::published::{self, resolve_from};
+use crate::views::public::{PublicCommittee, PublicMeeting};
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(committee_list, Access::Public)
@@ -32,84 +29,6 @@ pub fn routes(cfg: &mut Routes) {
         .add(html, Access::Public)
         .add(markdown, Access::Public)
         .add(attachment, Access::Public);
-}
-
-/// Publication levels a visitor reads: public, and internal too when signed in.
-fn levels(signed_in: bool) -> Vec<Publication> {
-    if signed_in { vec![Publication::Public, Publication::Internal] } else { vec![Publication::Public] }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 1, "name": "Direktionen", "kind": "executive_board", "publication": "public"})))]
-pub struct PublicCommittee {
-    pub id: i64,
-    pub name: String,
-    pub kind: CommitteeKind,
-    pub publication: Publication,
-}
-
-impl From<Committee> for PublicCommittee {
-    fn from(c: Committee) -> Self {
-        PublicCommittee { id: c.id, name: c.name, kind: c.kind, publication: c.publication }
-    }
-}
-
-/// A published version of a meeting's agenda or minutes, with where to read it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PublicVersion {
-    pub kind: DocumentKind,
-    pub number: i32,
-    /// Why this version corrects the one before it.
-    pub reason: Option<String>,
-    pub published_at: DateTime<FixedOffset>,
-    /// The version as JSON; add `/html` or `/markdown` for a page to read.
-    pub href: String,
-}
-
-/// A meeting as it was last published.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 1, "committee": {"id": 1, "name": "Direktionen", "kind": "executive_board", "publication": "public"}, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "ends_at": "2022-04-25T15:00:00+02:00", "location": "Ung - Sprog Kalundborg", "status": "minutes_published", "versions": [{"kind": "agenda", "number": 1, "reason": null, "published_at": "2022-04-20T10:00:00+02:00", "href": "/v1/public/meetings/1/published/agenda/1"}, {"kind": "minutes", "number": 1, "reason": null, "published_at": "2022-04-27T09:00:00+02:00", "href": "/v1/public/meetings/1/published/minutes/1"}]})))]
-pub struct PublicMeeting {
-    pub id: i64,
-    pub committee: PublicCommittee,
-    pub title: String,
-    pub starts_at: DateTime<FixedOffset>,
-    pub ends_at: Option<DateTime<FixedOffset>>,
-    pub location: Option<String>,
-    /// `agenda_published`, `minutes_published`, or `cancelled` (after its agenda was published).
-    pub status: MeetingStatus,
-    /// Every published version, agenda before minutes, oldest first.
-    pub versions: Vec<PublicVersion>,
-}
-
-fn public_meeting(meeting: Meeting, committee: Committee, versions: Vec<Version>) -> Option<PublicMeeting> {
-    let latest = versions.iter().max_by_key(|v| v.published_at)?.clone();
-    let status = if meeting.status == MeetingStatus::Cancelled {
-        MeetingStatus::Cancelled
-    } else if versions.iter().any(|v| v.kind == DocumentKind::Minutes) {
-        MeetingStatus::MinutesPublished
-    } else {
-        MeetingStatus::AgendaPublished
-    };
-    Some(PublicMeeting {
-        id: meeting.id,
-        committee: committee.into(),
-        title: latest.title,
-        starts_at: time::to_api(latest.starts_at),
-        ends_at: latest.ends_at.map(time::to_api),
-        location: latest.location,
-        status,
-        versions: versions
-            .into_iter()
-            .map(|v| PublicVersion {
-                href: format!("/v1/public/meetings/{}/published/{}/{}", meeting.id, v.kind.as_ref(), v.number),
-                kind: v.kind,
-                number: v.number,
-                reason: v.reason,
-                published_at: time::to_api(v.published_at),
-            })
-            .collect(),
-    })
 }
 
 /// Committees whose agendas and minutes are published.
@@ -126,11 +45,8 @@ async fn committee_list(
     query: QueryParams<ListQuery>,
 ) -> ApiResult<web::Json<Page<PublicCommittee>>> {
     let (limit, page) = query.0.page()?;
-    let rows = state
-        .read_public(visitor.0, move |conn, visitor| {
-            Ok(committees::published(conn, &levels(visitor.is_some()), &page)?)
-        })
-        .await?;
+    let rows =
+        state.read_public(visitor.0, move |conn, visitor| published::public_committees(conn, visitor, &page)).await?;
     Ok(web::Json(pagination::page(rows, limit, |c| pagination::id_cursor(c.id), PublicCommittee::from)))
 }
 
@@ -170,7 +86,7 @@ async fn meeting_list(
 ) -> ApiResult<web::Json<Page<PublicMeeting>>> {
     let query = query.0;
     let limit = pagination::limit(query.limit)?;
-    let mut filter = PublishedFilter {
+    let filter = PublishedFilter {
         levels: Vec::new(),
         committee_id: query.committee_id,
         starts_from: query.from.map(Day::start),
@@ -180,26 +96,13 @@ async fn meeting_list(
         limit: i64::from(limit) + 1,
     };
     let rows = state
-        .read_public(visitor.0, move |conn, visitor| {
-            filter.levels = levels(visitor.is_some());
-            let rows = published::published_meetings(conn, &filter)?;
-            let ids: Vec<i64> = rows.iter().map(|(m, _)| m.id).collect();
-            let mut versions = published::list_for(conn, &ids)?;
-            Ok(rows
-                .into_iter()
-                .map(|(meeting, committee)| {
-                    let (mine, rest) = versions.drain(..).partition(|v: &Version| v.meeting_id == meeting.id);
-                    versions = rest;
-                    (meeting, committee, mine)
-                })
-                .collect::<Vec<_>>())
-        })
+        .read_public(visitor.0, move |conn, visitor| published::public_meetings(conn, visitor, filter.clone()))
         .await?;
     let page = pagination::page(
         rows,
         limit,
         |(m, _, _)| pagination::time_cursor(m.starts_at, m.id),
-        |(m, c, v)| public_meeting(m, c, v),
+        |(m, c, v)| PublicMeeting::new(m, c, v),
     );
     Ok(web::Json(Page { data: page.data.into_iter().flatten().collect(), next_cursor: page.next_cursor }))
 }
@@ -214,23 +117,16 @@ async fn meeting_list(
 #[get("/meetings/{id}")]
 async fn meeting_detail(state: State, visitor: Visitor, id: web::Path<i64>) -> ApiResult<web::Json<PublicMeeting>> {
     let id = id.into_inner();
-    let meeting = state
-        .read_public(visitor.0, move |conn, visitor| {
-            let reader = find_public_reader(conn, visitor.is_some(), id)?;
-            let versions = published::list(conn, reader.meeting.id)?;
-            public_meeting(reader.meeting, reader.committee, versions).ok_or(ApiError::NotFound)
-        })
-        .await?;
+    let meeting =
+        state.read_public(visitor.0, move |conn, visitor| published::public_meeting(conn, visitor, id)).await?;
     Ok(web::Json(meeting))
 }
 
 async fn public_document(state: &State, visitor: Visitor, path: &VersionPath) -> ApiResult<Document> {
-    let (id, kind, number) = (path.id, path.kind, path.number);
-    state
-        .read_public(visitor.0, move |conn, visitor| {
-            find_public_reader(conn, visitor.is_some(), id)?.document(conn, kind, number)
-        })
-        .await
+    let path = (path.id, path.kind, path.number);
+    let (document, _) =
+        state.read_public(visitor.0, move |conn, visitor| published::public_document(conn, visitor, path)).await?;
+    Ok(document)
 }
 
 /// A published version: closed items as number and title only. A version never changes, so it is
@@ -261,10 +157,7 @@ async fn version(
         }
     }
     let found = state
-        .read_public(visitor.0, move |conn, visitor| {
-            let reader = find_public_reader(conn, visitor.is_some(), id)?;
-            Ok((reader.document(conn, kind, number)?, reader.committee.publication))
-        })
+        .read_public(visitor.0, move |conn, visitor| published::public_document(conn, visitor, (id, kind, number)))
         .await;
     let (document, publication) = match found {
         Ok(found) => found,
@@ -303,9 +196,7 @@ async fn compare(
     let VersionPath { id, kind, number } = path.into_inner();
     let from = resolve_from(query.0.from, number)?;
     let diff = state
-        .read_public(visitor.0, move |conn, visitor| {
-            Ok(find_public_reader(conn, visitor.is_some(), id)?.diff(conn, kind, from, number)?.0)
-        })
+        .read_public(visitor.0, move |conn, visitor| published::public_compare(conn, visitor, (id, kind, number), from))
         .await?;
     Ok(web::Json(diff))
 }
@@ -363,9 +254,7 @@ async fn attachment(
     let AttachmentPath { id, kind, number, attachment_id } = path.into_inner();
     let (named, content, public) = state
         .read_public(visitor.0, move |conn, visitor| {
-            let reader = find_public_reader(conn, visitor.is_some(), id)?;
-            let (named, content, _) = reader.attachment(conn, kind, number, attachment_id)?;
-            Ok((named, content, reader.committee.publication == Publication::Public))
+            published::public_attachment(conn, visitor, (id, kind, number), attachment_id)
         })
         .await?;
     // An internal committee's files are for signed-in callers: no shared cache may keep them.

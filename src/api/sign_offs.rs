@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use super::Authenticated;
 use super::extract::{IfMatch, JsonBody};
 use super::policy::{Access, Routes};
-use super::{State, created};
+use super::{State, created_at, removed};
 use crate::domain::access::Principal;
 use crate::error::ApiResult;
 use crate::service::sign_offs;
@@ -61,7 +61,7 @@ async fn sign(
     let (id, SignRequest {}) = (id.into_inner(), body.into_inner());
     let (view, version) =
         state.write(principal, move |conn, principal| sign_offs::sign(conn, principal, id, &if_match)).await?;
-    Ok(created(format!("/v1/meetings/{id}/sign-offs/{}", view.id), version).json(view))
+    Ok(created_at(format!("/v1/meetings/{id}/sign-offs/{}", view.id), version).json(view))
 }
 
 /// Withdraw one's own sign-off.
@@ -86,6 +86,6 @@ async fn withdraw(
     let (meeting_id, id) = path.into_inner();
     state
         .write(principal, move |conn, principal| sign_offs::withdraw(conn, principal, meeting_id, id, &if_match))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+        .await
+        .map(removed)
 }

@@ -13,7 +13,7 @@ use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::extract::{line, text};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, created, etagged};
+use super::{State, created, current, etagged, removed};
 use crate::db::standing_items::StandingItemFields;
 use crate::domain::CaseType;
 use crate::domain::access::Principal;
@@ -164,7 +164,7 @@ async fn create(
         })
         .await?;
     let location = format!("/v1/committees/{committee_id}/standing-items/{}", item.id);
-    Ok(created(location, item.version).json(StandingItemView::from(item)))
+    Ok(created(location, StandingItemView::from(item)))
 }
 
 /// Read a standing item.
@@ -218,7 +218,7 @@ async fn update(
             standing_items::update(conn, principal, committee_id, id, &if_match, change)
         })
         .await?;
-    Ok(etagged(StatusCode::OK, item.version, true).json(StandingItemView::from(item)))
+    Ok(current(StandingItemView::from(item)))
 }
 
 /// Remove a standing item (the committee's secretaries). Meetings already created keep their items.
@@ -243,6 +243,6 @@ async fn remove(
     let (committee_id, id) = path.into_inner();
     state
         .write(principal, move |conn, principal| standing_items::remove(conn, principal, committee_id, id, &if_match))
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+        .await
+        .map(removed)
 }

@@ -13,11 +13,9 @@ use utoipa::ToSchema;
 use super::State;
 use super::extract::{BodyRules, read_body};
 use super::policy::{Access, Routes};
-use crate::audit::{self, Object};
-use crate::auth::secret_generation;
-use crate::auth::{Authenticator, secrets};
-use crate::db::clients;
+use crate::auth::Authenticator;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::service::identity;
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(token, Access::ClientCredentials);
@@ -165,34 +163,11 @@ async fn token(
         return Err(refused(StatusCode::UNAUTHORIZED, "invalid_client", "no client has such credentials", by_basic));
     }
     let auditor = state.auditor.clone();
-    let (client_id, generation) = state
-        .db
-        .read(move |conn| {
-            let client = clients::find_by_client_id(conn, &client_id)?;
-            // Verify even when there is no such client, so that timing does not tell which ids exist.
-            let valid = match &client {
-                Some(client) => secrets::verify(&secret, &client.secret_hash) && client.enabled,
-                None => {
-                    secrets::verify_nothing(&secret);
-                    false
-                }
-            };
-            match client {
-                Some(client) if valid => {
-                    let actor = audit::Actor { subject: &client.client_id, kind: "client" };
-                    let object = Object::new("client", client.id);
-                    auditor.later(audit::event(actor, "issue_token", &object, None::<&()>, None::<&()>));
-                    Ok((client.client_id, secret_generation(client.secret_rotated_at)))
-                }
-                _ => Err(refused(
-                    StatusCode::UNAUTHORIZED,
-                    "invalid_client",
-                    "the client is unknown, disabled, or the secret is wrong",
-                    by_basic,
-                )),
-            }
-        })
-        .await?;
+    let found = state.db.read(move |conn| identity::authenticate_client(conn, &auditor, &client_id, &secret)).await?;
+    let Some((client_id, generation)) = found else {
+        let reason = "the client is unknown, disabled, or the secret is wrong";
+        return Err(refused(StatusCode::UNAUTHORIZED, "invalid_client", reason, by_basic));
+    };
     let access_token = authenticator.mint_client_token(&client_id, generation).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))

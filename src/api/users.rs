@@ -2,8 +2,7 @@
 //! every later request with the user's tokens, including unexpired ones, on every instance.
 
 use actix_web::{get, post, web};
-use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
@@ -13,54 +12,13 @@ use super::extract::filled_text;
 use super::extract::{JsonBody, QueryParams, Timestamp};
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
-use crate::audit::{self, Object};
-use crate::db::users::{self, User};
-use crate::db::{DbConnection, members};
 use crate::domain::access::Principal;
-use crate::error::{ApiError, ApiResult, Problem};
-use crate::service::access::require_admin;
-use crate::time;
+use crate::error::{ApiResult, Problem};
+use crate::service::users;
+use crate::views::user::UserView;
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(list, Access::Admin).add(read, Access::Admin).add(deactivate, Access::Admin).add(reactivate, Access::Admin);
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 2, "subject": "mvdl@kalundborg.dk", "name": "Michel van der Linden", "email": "mvdl@kalundborg.dk", "groups_seen": ["direktionen"], "local_groups": [], "active": true, "deactivated_at": null, "deactivation_reason": null, "first_seen_at": "2022-04-19T08:01:00+02:00", "last_seen_at": "2022-04-25T12:10:00+02:00", "version": 3})))]
-pub struct UserView {
-    pub id: i64,
-    /// The token's `sub`.
-    pub subject: String,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    /// The external group ids in the user's most recent token.
-    pub groups_seen: Vec<String>,
-    /// Groups the user was added to here (see `/v1/access-groups/{id}/members`).
-    pub local_groups: Vec<i64>,
-    pub active: bool,
-    pub deactivated_at: Option<DateTime<FixedOffset>>,
-    pub deactivation_reason: Option<String>,
-    pub first_seen_at: DateTime<FixedOffset>,
-    pub last_seen_at: DateTime<FixedOffset>,
-    pub version: i64,
-}
-
-fn view(conn: &mut DbConnection, user: User) -> ApiResult<UserView> {
-    let local_groups = members::groups_of(conn, &user.subject)?;
-    Ok(UserView {
-        id: user.id,
-        groups_seen: serde_json::from_str(&user.groups_seen).unwrap_or_default(),
-        subject: user.subject,
-        name: user.name,
-        email: user.email,
-        local_groups,
-        active: user.active,
-        deactivated_at: user.deactivated_at.map(time::to_api),
-        deactivation_reason: user.deactivation_reason,
-        first_seen_at: time::to_api(user.first_seen_at),
-        last_seen_at: time::to_api(user.last_seen_at),
-        version: user.version,
-    })
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -109,26 +67,12 @@ async fn list(
 ) -> ApiResult<web::Json<Page<UserView>>> {
     let query = query.0;
     let (limit, page) = pagination::id_page(query.limit, query.cursor.as_deref(), query.modified_since)?;
-    let page = state
+    let rows = state
         .read(principal, move |conn, principal| {
-            require_admin(principal)?;
-            let rows = match &query.subject {
-                Some(subject) => users::find_by_subject(conn, subject)?
-                    .filter(|u| {
-                        query.active.is_none_or(|a| u.active == a)
-                            && u.id > page.after
-                            && page.modified_since.is_none_or(|since| u.updated_at >= since)
-                    })
-                    .into_iter()
-                    .collect(),
-                None => users::list(conn, query.active, &page)?,
-            };
-            let page = pagination::page(rows, limit, |u| pagination::id_cursor(u.id), |u| u);
-            let data = page.data.into_iter().map(|u| view(conn, u)).collect::<ApiResult<_>>()?;
-            Ok(Page { data, next_cursor: page.next_cursor })
+            users::list(conn, principal, query.active, query.subject.as_deref(), &page)
         })
         .await?;
-    Ok(web::Json(page))
+    Ok(web::Json(pagination::page(rows, limit, |u| pagination::id_cursor(u.id), |u| u)))
 }
 
 /// Read a user (admins).
@@ -142,13 +86,7 @@ async fn list(
 #[get("/users/{id}")]
 async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<web::Json<UserView>> {
     let id = id.into_inner();
-    let user = state
-        .read(principal, move |conn, principal| {
-            require_admin(principal)?;
-            let user = users::find(conn, id)?.ok_or(ApiError::NotFound)?;
-            view(conn, user)
-        })
-        .await?;
+    let user = state.read(principal, move |conn, principal| users::read(conn, principal, id)).await?;
     Ok(web::Json(user))
 }
 
@@ -171,20 +109,8 @@ async fn deactivate(
 ) -> ApiResult<web::Json<UserView>> {
     let (id, input) = (id.into_inner(), body.into_inner());
     input.validate()?;
-    let user = state
-        .write(principal, move |conn, principal| {
-            require_admin(principal)?;
-            let user = users::find(conn, id)?.ok_or(ApiError::NotFound)?;
-            if user.subject == principal.subject {
-                return Err(ApiError::Conflict("You cannot deactivate yourself.".into()));
-            }
-            let old = view(conn, user.clone())?;
-            let user = users::set_active(conn, &user, false, Some(input.reason), time::now())?;
-            let new = view(conn, user)?;
-            audit::change(conn, principal, "deactivate", &Object::new("user", new.id), Some(&old), Some(&new))?;
-            Ok(new)
-        })
-        .await?;
+    let reason = Some(input.reason);
+    let user = state.write(principal, move |conn, principal| users::set_active(conn, principal, id, reason)).await?;
     Ok(web::Json(user))
 }
 
@@ -199,16 +125,6 @@ async fn deactivate(
 #[post("/users/{id}/reactivate")]
 async fn reactivate(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<web::Json<UserView>> {
     let id = id.into_inner();
-    let user = state
-        .write(principal, move |conn, principal| {
-            require_admin(principal)?;
-            let user = users::find(conn, id)?.ok_or(ApiError::NotFound)?;
-            let old = view(conn, user.clone())?;
-            let user = users::set_active(conn, &user, true, None, time::now())?;
-            let new = view(conn, user)?;
-            audit::change(conn, principal, "reactivate", &Object::new("user", new.id), Some(&old), Some(&new))?;
-            Ok(new)
-        })
-        .await?;
+    let user = state.write(principal, move |conn, principal| users::set_active(conn, principal, id, None)).await?;
     Ok(web::Json(user))
 }

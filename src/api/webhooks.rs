@@ -6,31 +6,25 @@
 //! delete it, but not point it elsewhere (it would then receive what the owner may read) nor see its
 //! deliveries (which tell when the owner's hidden content changed); anyone else sees none.
 
-use std::net::{IpAddr, ToSocketAddrs};
-use std::time::Duration;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use chrono::{DateTime, FixedOffset};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::Authenticated;
 use super::extract::text;
-use super::extract::{IfMatch, JsonBody, QueryParams, not_null, present};
+use super::extract::{IfMatch, JsonBody, MergePatch, QueryParams, merged, not_null, present};
 use super::pagination::ListQuery;
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
-use super::{State, created, etagged};
-use crate::audit::{self, Object};
-use crate::db::webhooks::{self as store, Delivery, Status, Subscription, SubscriptionFields};
-use crate::db::{DbConnection, changes};
+use super::{State, created_at, current, etagged, removed};
+use crate::db::webhooks::SubscriptionFields;
 use crate::domain::access::Principal;
 use crate::domain::events::Event;
-use crate::domain::webhooks::{check_addresses, check_url, new_secret};
-use crate::error::{ApiError, ApiResult};
-use crate::time;
+use crate::error::ApiResult;
+use crate::service::webhooks;
+use crate::views::webhook::{DeliveryStatus, DeliveryView, WebhookView, WebhookWithSecret};
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(event_names, Access::SignedIn)
@@ -42,68 +36,6 @@ pub fn routes(cfg: &mut Routes) {
         .add(rotate, Access::WebhookOwner)
         .add(deliveries, Access::WebhookOwner)
         .add(retry, Access::WebhookOwner);
-}
-
-/// Who owns a subscription.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct WebhookOwner {
-    /// `user` (an admin) or `client` (a service client).
-    pub kind: String,
-    /// The user's subject or the client's `client_id`.
-    pub subject: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 1, "url": "https://esdh.kalundborg.dk/hooks/dagsorden", "events": ["agenda.published", "minutes.published"], "description": "Referater til journalisering", "enabled": true, "disabled_reason": null, "owner": {"kind": "client", "subject": "dgs_5b1f0c2e9d8a7b6c5d4e3f2a"}, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
-pub struct WebhookView {
-    pub id: i64,
-    pub url: String,
-    /// The events sent; empty for every event.
-    #[schema(max_items = 50)]
-    pub events: Vec<Event>,
-    pub description: Option<String>,
-    /// A turned-off subscription is sent nothing until it is turned on again; what changes meanwhile
-    /// waits for it.
-    pub enabled: bool,
-    /// Why the service turned it off (the receiver answered 410 Gone).
-    pub disabled_reason: Option<String>,
-    pub owner: WebhookOwner,
-    pub version: i64,
-    pub created_at: DateTime<FixedOffset>,
-    pub updated_at: DateTime<FixedOffset>,
-}
-
-impl From<Subscription> for WebhookView {
-    fn from(s: Subscription) -> Self {
-        WebhookView {
-            id: s.id,
-            events: s.events(),
-            url: s.url,
-            description: s.description,
-            enabled: s.enabled,
-            disabled_reason: s.disabled_reason,
-            owner: WebhookOwner {
-                kind: if s.owner_is_client { "client" } else { "user" }.to_owned(),
-                subject: s.owner_subject,
-            },
-            version: s.version,
-            created_at: time::to_api(s.created_at),
-            updated_at: time::to_api(s.updated_at),
-        }
-    }
-}
-
-/// A subscription with its signing secret: only in the answer to its creation and to rotation.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 1, "url": "https://esdh.kalundborg.dk/hooks/dagsorden", "events": ["agenda.published", "minutes.published"], "description": "Referater til journalisering", "enabled": true, "disabled_reason": null, "owner": {"kind": "client", "subject": "dgs_5b1f0c2e9d8a7b6c5d4e3f2a"}, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00", "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"})))]
-pub struct WebhookWithSecret {
-    #[serde(flatten)]
-    pub webhook: WebhookView,
-    /// Shown this once. Deliveries are signed with it as Standard Webhooks describes:
-    /// `webhook-signature` is `v1,` and the base64 HMAC-SHA256, keyed with the base64-decoded part
-    /// after `whsec_`, of `{webhook-id}.{webhook-timestamp}.{body}`.
-    #[schema(pattern = "^whsec_[A-Za-z0-9+/=]+$")]
-    pub secret: String,
 }
 
 fn enabled_by_default() -> bool {
@@ -151,16 +83,28 @@ pub struct WebhookPatch {
     pub enabled: Option<bool>,
 }
 
-impl WebhookPatch {
-    fn apply(self, current: &Subscription) -> NewWebhook {
+impl From<NewWebhook> for SubscriptionFields {
+    fn from(input: NewWebhook) -> Self {
+        let events = events_of(&input.events);
+        SubscriptionFields { url: input.url, events, description: input.description, enabled: input.enabled }
+    }
+}
+
+impl MergePatch for WebhookPatch {
+    type Fields = SubscriptionFields;
+    type Body = NewWebhook;
+
+    fn apply(self, current: SubscriptionFields) -> NewWebhook {
         NewWebhook {
-            url: self.url.unwrap_or_else(|| current.url.clone()),
-            events: self.events.unwrap_or_else(|| current.events()),
-            description: self.description.unwrap_or_else(|| current.description.clone()),
+            url: self.url.unwrap_or(current.url),
+            events: self.events.unwrap_or(current.events),
+            description: self.description.unwrap_or(current.description),
             enabled: self.enabled.unwrap_or(current.enabled),
         }
     }
+}
 
+impl WebhookPatch {
     /// Whether it changes more than whether the subscription is on.
     fn redirects(&self) -> bool {
         self.url.is_some() || self.events.is_some() || self.description.is_some()
@@ -176,66 +120,6 @@ fn events_of(events: &[Event]) -> Vec<Event> {
         }
     }
     once
-}
-
-/// How long a subscription's host may take to resolve.
-const RESOLVING: Duration = Duration::from_secs(5);
-
-/// Checks a URL for a subscription: as written, then where its host resolves to now (the delivery
-/// checks again each time it connects). 422 naming `url` when it may not be used.
-async fn checked_url(url: &str, allowed: Vec<ipnet::IpNet>) -> ApiResult<String> {
-    let refused = |message: String| ApiError::validation("url", message);
-    let parsed = check_url(url, &allowed).map_err(refused)?;
-    let host = parsed.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']').to_owned();
-    let port = parsed.port_or_known_default().unwrap_or(443);
-    let lookup = web::block(move || {
-        (host.as_str(), port).to_socket_addrs().map(|found| found.map(|a| a.ip()).collect::<Vec<IpAddr>>())
-    });
-    let addresses = match actix_web::rt::time::timeout(RESOLVING, lookup).await {
-        Ok(Ok(Ok(addresses))) => addresses,
-        Ok(Ok(Err(_))) => Vec::new(),
-        Ok(Err(e)) => return Err(ApiError::internal(format!("blocking task: {e}"))),
-        Err(_) => return Err(refused("names a host that did not resolve in time".into())),
-    };
-    check_addresses(parsed.scheme() == "https", &addresses, &allowed).map_err(refused)?;
-    Ok(parsed.to_string())
-}
-
-fn object(subscription: &Subscription) -> Object {
-    Object::new("webhook", subscription.id)
-}
-
-/// The caller as an owner of subscriptions: admins and service clients; 403 for anyone else.
-fn subscriber(principal: &Principal) -> ApiResult<(&str, bool)> {
-    if principal.client || principal.is_admin() {
-        Ok((&principal.subject, principal.client))
-    } else {
-        Err(ApiError::Forbidden("Webhooks are for admins and service clients.".into()))
-    }
-}
-
-/// A subscription the caller may see: its own, or any for an admin; not found otherwise.
-fn find(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiResult<Subscription> {
-    let subscription = store::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    if subscription.owned_by(&principal.subject, principal.client) || principal.is_admin() {
-        Ok(subscription)
-    } else {
-        Err(ApiError::Hidden)
-    }
-}
-
-/// A subscription of the caller's own: 403 for another admin (who sees it).
-fn find_own(conn: &mut DbConnection, principal: &Principal, id: i64) -> ApiResult<Subscription> {
-    let subscription = find(conn, principal, id)?;
-    if subscription.owned_by(&principal.subject, principal.client) {
-        Ok(subscription)
-    } else {
-        Err(ApiError::Forbidden("Only the subscription's owner may do this.".into()))
-    }
-}
-
-fn fields(input: NewWebhook, events: Vec<Event>) -> SubscriptionFields {
-    SubscriptionFields { url: input.url, events, description: input.description, enabled: input.enabled }
 }
 
 /// The events a subscription can name: every change the feed reports.
@@ -260,13 +144,7 @@ async fn list(
     query: QueryParams<ListQuery>,
 ) -> ApiResult<web::Json<Page<WebhookView>>> {
     let (limit, page) = query.0.page()?;
-    let rows = state
-        .read(principal, move |conn, principal| {
-            let owner = subscriber(principal)?;
-            let owner = if principal.is_admin() { None } else { Some(owner) };
-            Ok(store::list(conn, owner, &page)?)
-        })
-        .await?;
+    let rows = state.read(principal, move |conn, principal| webhooks::list(conn, principal, &page)).await?;
     Ok(web::Json(pagination::page(rows, limit, |s| pagination::id_cursor(s.id), WebhookView::from)))
 }
 
@@ -283,22 +161,14 @@ async fn list(
 #[post("/webhooks")]
 async fn create(state: State, principal: Principal, body: JsonBody<NewWebhook>) -> ApiResult<HttpResponse> {
     let mut input = body.into_inner();
-    subscriber(&principal)?;
+    webhooks::subscriber(&principal)?;
     input.validate()?;
-    let events = events_of(&input.events);
-    input.url = checked_url(&input.url, state.webhook_networks.clone()).await?;
-    let (subscription, secret) = state
-        .write(principal, move |conn, principal| {
-            let owner = subscriber(principal)?;
-            let secret = new_secret();
-            let after = changes::newest(conn)?;
-            let subscription = store::create(conn, owner, &fields(input, events), &secret, after, time::now())?;
-            audit::created(conn, principal, &object(&subscription), &WebhookView::from(subscription.clone()))?;
-            Ok((subscription, secret))
-        })
-        .await?;
+    input.url = webhooks::checked_url(&input.url, state.webhook_networks.clone()).await?;
+    let fields = SubscriptionFields::from(input);
+    let (subscription, secret) =
+        state.write(principal, move |conn, principal| webhooks::create(conn, principal, &fields)).await?;
     let location = format!("/v1/webhooks/{}", subscription.id);
-    Ok(created(location, subscription.version)
+    Ok(created_at(location, subscription.version)
         .insert_header(("Cache-Control", "no-store"))
         .json(WebhookWithSecret { webhook: subscription.into(), secret }))
 }
@@ -312,8 +182,8 @@ async fn create(state: State, principal: Principal, body: JsonBody<NewWebhook>) 
 #[get("/webhooks/{id}")]
 async fn read(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let subscription = state.read(principal, move |conn, principal| find(conn, principal, id)).await?;
-    Ok(etagged(StatusCode::OK, subscription.version, true).json(WebhookView::from(subscription)))
+    let subscription = state.read(principal, move |conn, principal| webhooks::read(conn, principal, id)).await?;
+    Ok(current(WebhookView::from(subscription)))
 }
 
 /// Change a subscription (its owner; another admin may only turn it on or off). Turned on again, it
@@ -334,28 +204,17 @@ async fn update(
     if_match: IfMatch,
     body: JsonBody<WebhookPatch>,
 ) -> ApiResult<HttpResponse> {
-    let (id, patch) = (id.into_inner(), body.into_inner());
-    let url = match &patch.url {
-        Some(url) => Some(checked_url(url, state.webhook_networks.clone()).await?),
-        None => None,
-    };
+    let (id, mut patch) = (id.into_inner(), body.into_inner());
+    if let Some(url) = &patch.url {
+        patch.url = Some(webhooks::checked_url(url, state.webhook_networks.clone()).await?);
+    }
+    let redirects = patch.redirects();
     let subscription = state
         .write(principal, move |conn, principal| {
-            let current = if patch.redirects() { find_own(conn, principal, id)? } else { find(conn, principal, id)? };
-            if_match.check(current.version)?;
-            let mut changed = patch.apply(&current);
-            if let Some(url) = url {
-                changed.url = url;
-            }
-            changed.validate()?;
-            let events = events_of(&changed.events);
-            let subscription = store::update(conn, &current, &fields(changed, events), time::now())?;
-            let (old, new) = (WebhookView::from(current), WebhookView::from(subscription.clone()));
-            audit::updated(conn, principal, &object(&subscription), &old, &new)?;
-            Ok(subscription)
+            webhooks::update(conn, principal, id, &if_match, redirects, merged(patch))
         })
         .await?;
-    Ok(etagged(StatusCode::OK, subscription.version, true).json(WebhookView::from(subscription)))
+    Ok(current(WebhookView::from(subscription)))
 }
 
 /// Remove a subscription and its deliveries (its owner; admins).
@@ -367,15 +226,7 @@ async fn update(
 #[delete("/webhooks/{id}")]
 async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match: IfMatch) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    state
-        .write(principal, move |conn, principal| {
-            let current = find(conn, principal, id)?;
-            if_match.check(current.version)?;
-            store::delete(conn, &current)?;
-            audit::deleted(conn, principal, &object(&current), &WebhookView::from(current.clone()))
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+    state.write(principal, move |conn, principal| webhooks::remove(conn, principal, id, &if_match)).await.map(removed)
 }
 
 /// Give a subscription a new signing secret (its owner); deliveries are signed with it from now
@@ -390,96 +241,11 @@ async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match
 #[post("/webhooks/{id}/secret")]
 async fn rotate(state: State, principal: Principal, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let (subscription, secret) = state
-        .write(principal, move |conn, principal| {
-            let current = find_own(conn, principal, id)?;
-            let secret = new_secret();
-            let subscription = store::set_secret(conn, &current, &secret, time::now())?;
-            // The record says that the secret changed; the secret stays out of it.
-            audit::change(conn, principal, "rotate_secret", &object(&subscription), None::<&()>, None::<&()>)?;
-            Ok((subscription, secret))
-        })
-        .await?;
+    let (subscription, secret) =
+        state.write(principal, move |conn, principal| webhooks::rotate_secret(conn, principal, id)).await?;
     Ok(etagged(StatusCode::OK, subscription.version, true)
         .insert_header(("Cache-Control", "no-store"))
         .json(WebhookWithSecret { webhook: subscription.into(), secret }))
-}
-
-/// Where a delivery is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryStatus {
-    /// Waiting for its first or next attempt (`next_attempt_at`).
-    Pending,
-    Delivered,
-    /// Every attempt failed (or the receiver answered 410 Gone).
-    Failed,
-    /// Not sent: its owner could no longer sign in, or no longer saw the change.
-    Skipped,
-}
-
-impl DeliveryStatus {
-    fn stored(self) -> Status {
-        match self {
-            DeliveryStatus::Pending => Status::Pending,
-            DeliveryStatus::Delivered => Status::Delivered,
-            DeliveryStatus::Failed => Status::Failed,
-            DeliveryStatus::Skipped => Status::Skipped,
-        }
-    }
-
-    fn of(stored: &str) -> DeliveryStatus {
-        match stored {
-            "delivered" => DeliveryStatus::Delivered,
-            "failed" => DeliveryStatus::Failed,
-            "skipped" => DeliveryStatus::Skipped,
-            _ => DeliveryStatus::Pending,
-        }
-    }
-}
-
-/// One change sent to a subscription, with its attempts.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 7, "webhook_id": 1, "message_id": "msg_dgs_7", "change_cursor": "id.4711", "event": "minutes.published", "status": "delivered", "attempts": 1, "last_status": 204, "last_error": null, "last_attempt_at": "2022-04-27T09:00:01+02:00", "next_attempt_at": null, "delivered_at": "2022-04-27T09:00:01+02:00", "created_at": "2022-04-27T09:00:00+02:00"})))]
-pub struct DeliveryView {
-    pub id: i64,
-    pub webhook_id: i64,
-    /// The `webhook-id` header of every attempt at it: a receiver that has seen it has it already.
-    pub message_id: String,
-    /// The change's `cursor` in the feed (`data.cursor` of the body): `GET /v1/changes?since=` it
-    /// gives what changed after it.
-    pub change_cursor: String,
-    pub event: String,
-    pub status: DeliveryStatus,
-    pub attempts: i32,
-    pub next_attempt_at: Option<DateTime<FixedOffset>>,
-    pub last_attempt_at: Option<DateTime<FixedOffset>>,
-    /// The receiver's status at the last attempt, if it answered.
-    pub last_status: Option<i32>,
-    /// What went wrong at the last attempt (or why it was skipped).
-    pub last_error: Option<String>,
-    pub delivered_at: Option<DateTime<FixedOffset>>,
-    pub created_at: DateTime<FixedOffset>,
-}
-
-impl From<Delivery> for DeliveryView {
-    fn from(d: Delivery) -> Self {
-        DeliveryView {
-            id: d.id,
-            webhook_id: d.subscription_id,
-            message_id: crate::webhooks::message_id(d.id),
-            change_cursor: pagination::id_cursor(d.change_id),
-            event: d.event,
-            status: DeliveryStatus::of(&d.status),
-            attempts: d.attempts,
-            next_attempt_at: d.next_attempt_at.map(time::to_api),
-            last_attempt_at: d.last_attempt_at.map(time::to_api),
-            last_status: d.last_status,
-            last_error: d.last_error,
-            delivered_at: d.delivered_at.map(time::to_api),
-            created_at: time::to_api(d.created_at),
-        }
-    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -515,10 +281,7 @@ async fn deliveries(
     let before = pagination::after_id(query.cursor.as_deref())?;
     let status = query.status.map(DeliveryStatus::stored);
     let rows = state
-        .read(principal, move |conn, principal| {
-            let subscription = find_own(conn, principal, id)?;
-            Ok(store::list_deliveries(conn, subscription.id, status, before, i64::from(limit) + 1)?)
-        })
+        .read(principal, move |conn, principal| webhooks::deliveries(conn, principal, id, status, before, limit))
         .await?;
     Ok(web::Json(pagination::page(rows, limit, |d| pagination::id_cursor(d.id), DeliveryView::from)))
 }
@@ -535,25 +298,8 @@ async fn deliveries(
 #[post("/webhooks/{id}/deliveries/{delivery_id}/retry")]
 async fn retry(state: State, principal: Principal, path: web::Path<(i64, i64)>) -> ApiResult<web::Json<DeliveryView>> {
     let (id, delivery_id) = path.into_inner();
-    let delivery = state
-        .write(principal, move |conn, principal| {
-            let subscription = find_own(conn, principal, id)?;
-            let delivery = store::find_delivery(conn, subscription.id, delivery_id)?.ok_or(ApiError::NotFound)?;
-            if delivery.leased_until.is_some_and(|lease| lease > time::now()) {
-                return Err(ApiError::Conflict("The delivery is being sent right now.".into()));
-            }
-            let delivery = store::retry(conn, &delivery, time::now())?;
-            audit::change(
-                conn,
-                principal,
-                "retry",
-                &Object::new("webhook_delivery", delivery.id),
-                None::<&()>,
-                None::<&()>,
-            )?;
-            Ok(delivery)
-        })
-        .await?;
+    let delivery =
+        state.write(principal, move |conn, principal| webhooks::retry(conn, principal, id, delivery_id)).await?;
     Ok(web::Json(delivery.into()))
 }
 

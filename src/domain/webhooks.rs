@@ -189,6 +189,11 @@ pub fn after_attempt(status: Option<u16>, attempts: u32, max_attempts: u32, firs
     }
 }
 
+/// The `webhook-id` of a delivery: the same for every attempt at it.
+pub fn message_id(delivery: i64) -> String {
+    format!("msg_dgs_{delivery}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

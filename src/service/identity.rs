@@ -3,6 +3,8 @@
 
 use chrono::NaiveDateTime;
 
+use crate::audit::{self, Auditor, Object};
+use crate::auth::secrets;
 use crate::db::{DbConnection, access, clients, users};
 use crate::domain::access::Principal;
 use crate::domain::identity::{Caller, secret_generation};
@@ -27,4 +29,33 @@ pub fn resolve(conn: &mut DbConnection, caller: &Caller, now: NaiveDateTime) -> 
     }
     let direct = access::direct_groups(conn, caller)?;
     Ok(access::principal(conn, caller.subject.clone(), false, caller.roles.clone(), direct)?)
+}
+
+/// A service client that proves itself with `secret`: its `client_id` and the generation of its
+/// secret (which tokens carry), or `None` for an unknown or disabled client or a wrong secret. The
+/// secret is checked even for an unknown client, so that the time taken does not tell which ids
+/// exist. A token issued is recorded.
+pub fn authenticate_client(
+    conn: &mut DbConnection,
+    auditor: &Auditor,
+    client_id: &str,
+    secret: &str,
+) -> ApiResult<Option<(String, i64)>> {
+    let client = clients::find_by_client_id(conn, client_id)?;
+    let valid = match &client {
+        Some(client) => secrets::verify(secret, &client.secret_hash) && client.enabled,
+        None => {
+            secrets::verify_nothing(secret);
+            false
+        }
+    };
+    Ok(match client {
+        Some(client) if valid => {
+            let actor = audit::Actor { subject: &client.client_id, kind: "client" };
+            let object = Object::new("client", client.id);
+            auditor.later(audit::event(actor, "issue_token", &object, None::<&()>, None::<&()>));
+            Some((client.client_id, secret_generation(client.secret_rotated_at)))
+        }
+        _ => None,
+    })
 }

@@ -6,11 +6,11 @@ use chrono::NaiveDateTime;
 use crate::audit::{self, Auditor, Object};
 use crate::db::items::{self, Item, ItemFields};
 use crate::db::{DbConnection, meetings};
-use crate::domain::CommitteeRole;
 use crate::domain::access::{ItemView, Principal, item_view};
 use crate::domain::agenda::{OrderError, check_reordering};
 use crate::domain::lifecycle::Change;
 use crate::domain::limits;
+use crate::domain::{CommitteeRole, DecisionOutcome};
 use crate::error::{ApiError, ApiResult};
 use crate::service::Expected;
 use crate::service::access::{allow, ensure_room, find_readable, find_readable_item, require_secretary};
@@ -114,18 +114,40 @@ pub fn update(
     principal: &Principal,
     id: i64,
     expected: &impl Expected,
-    change: impl FnOnce(&Item) -> ApiResult<ItemFields>,
+    change: impl FnOnce(ItemFields) -> ApiResult<ItemFields>,
 ) -> ApiResult<(Item, Option<CommitteeRole>)> {
     let (current, role, place) = find_readable_item(conn, principal, id)?;
     require_secretary(role)?;
     expected.check(current.version)?;
     allow(place.status, Change::ItemContent)?;
-    let fields = change(&current)?;
+    let fields = change(current.fields())?;
     let item = items::update(conn, &current, &fields, time::now())?;
     // Closed content on either side makes the record closed content.
     let mut object = object(&item, place.committee_id);
     object.closed |= current.closed;
     audit::updated(conn, principal, &object, &AgendaItemView::from(current), &AgendaItemView::from(item.clone()))?;
+    Ok((item, role))
+}
+
+/// Records the decision on an item, or clears it with `None` (its secretaries, while decisions may
+/// be recorded).
+pub fn decide(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+    expected: &impl Expected,
+    decision: Option<(Option<DecisionOutcome>, Option<String>)>,
+) -> ApiResult<(Item, Option<CommitteeRole>)> {
+    let (current, role, place) = find_readable_item(conn, principal, id)?;
+    require_secretary(role)?;
+    expected.check(current.version)?;
+    allow(place.status, Change::Decisions)?;
+    let (outcome, text) = decision.unwrap_or((None, None));
+    let item = items::set_decision(conn, &current, outcome, text, time::now())?;
+    let object = object(&item, place.committee_id);
+    let before = AgendaItemView::from(current).decision;
+    let after = AgendaItemView::from(item.clone()).decision;
+    audit::change(conn, principal, "decide", &object, Some(&before), Some(&after))?;
     Ok((item, role))
 }
 

@@ -5,19 +5,33 @@
 //! `domain::access`, before anything is read or changed.
 
 pub mod access;
+pub mod access_groups;
 pub mod agenda;
+pub mod allocations;
+pub mod attachments;
+pub mod audit_trail;
+pub mod calendars;
+pub mod cases;
 pub mod changes;
+pub mod clients;
+pub mod committees;
 pub mod exclusions;
+pub mod grants;
 pub mod identity;
 pub mod item_amounts;
 pub mod item_attendance;
 pub mod items;
 pub mod lifecycle;
+pub mod me;
 pub mod meetings;
 pub mod participants;
+pub mod published;
 pub mod publishing;
+pub mod search;
 pub mod sign_offs;
 pub mod standing_items;
+pub mod users;
+pub mod webhooks;
 
 use crate::error::ApiResult;
 
