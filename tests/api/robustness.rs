@@ -518,8 +518,11 @@ fn audit_records_past_retention_are_pruned_and_the_rest_still_verifies(app: &Tes
         .blocking::<_, dagsorden::db::StoreError, _>(|conn| Ok(dagsorden::db::audit::prune(conn, cutoff, now)?))
         .unwrap();
     assert_eq!(removed, before);
+    // The prune record may be sealed already by the time the chain is verified: either way it
+    // is the one record left.
     let (ok, report) = run_verify(app);
-    assert!(ok && report.contains("0 sealed records, 1 not yet sealed"), "{report}");
+    let one_left = ["0 sealed records, 1 not yet sealed", "1 sealed records, 0 not yet sealed"];
+    assert!(ok && one_left.iter().any(|state| report.contains(state)), "{report}");
 
     fixtures::meeting(app, &committee, "2022-04-25T12:30:00+02:00");
     let after = sealed_audit(app, &auditor, "");
