@@ -42,6 +42,7 @@ pub mod sign_offs;
 pub mod standing_items;
 pub mod token;
 pub mod users;
+pub mod votes;
 pub mod webhooks;
 
 use std::future::{Ready, ready};
@@ -346,6 +347,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(declared(standing_items::routes))
                 .configure(declared(item_attendance::routes))
                 .configure(declared(item_amounts::routes))
+                .configure(declared(votes::routes))
                 .configure(declared(allocations::routes))
                 .configure(declared(cases::routes))
                 .configure(declared(attachments::routes))

@@ -47,6 +47,7 @@ use crate::error::{PROBLEM_BASE, PROBLEM_TYPES};
         (name = "calendars", description = "Personal calendar feeds at secret, revocable URLs."),
         (name = "participants", description = "Who attends a meeting."),
         (name = "items", description = "Agenda items (punkter), their decisions, amounts, attendance and conflicts of interest (inhabilitet), and cases across meetings."),
+        (name = "protocol", description = "The protocol (beslutningsprotokol): the votes taken on an item and the members' dissents (kommunestyrelsesloven § 13)."),
         (name = "users", description = "The people who have signed in, and who the caller is."),
         (name = "clients", description = "Service clients and the OAuth 2.0 client-credentials grant."),
         (name = "search", description = "Full-text search in Danish over the meetings, items and attachments the caller may read."),
@@ -386,7 +387,7 @@ fn type_problems(schemas: &mut Map<String, Value>) {
 }
 
 /// The lists that come whole, by the operation that answers them, and the most they hold.
-const WHOLE_LISTS: [(&str, usize); 13] = [
+const WHOLE_LISTS: [(&str, usize); 15] = [
     ("listMeetingItems", limits::AGENDA_ITEMS),
     ("reorderItems", limits::AGENDA_ITEMS),
     ("listParticipants", limits::PARTICIPANTS),
@@ -394,6 +395,8 @@ const WHOLE_LISTS: [(&str, usize); 13] = [
     ("listItemAttendance", limits::ITEM_ATTENDANCE),
     ("listExclusions", limits::EXCLUSIONS),
     ("listItemAmounts", limits::AMOUNTS),
+    ("listItemVotes", limits::VOTES),
+    ("listItemDissents", limits::DISSENTS),
     ("listStandingItems", limits::STANDING_ITEMS),
     ("listCommitteeGrants", limits::COMMITTEE_GRANTS),
     ("listPublishedVersions", limits::VERSIONS),
@@ -403,7 +406,7 @@ const WHOLE_LISTS: [(&str, usize); 13] = [
 ];
 
 /// Lists inside a resource, by schema and property, and the most they hold.
-const EMBEDDED_LISTS: [(&str, &str, usize); 9] = [
+const EMBEDDED_LISTS: [(&str, &str, usize); 13] = [
     ("MeetingView", "items", limits::AGENDA_ITEMS),
     ("MeetingView", "participants", limits::PARTICIPANTS),
     ("MeetingView", "published", limits::VERSIONS),
@@ -411,6 +414,10 @@ const EMBEDDED_LISTS: [(&str, &str, usize); 9] = [
     ("Document", "participants", limits::PARTICIPANTS),
     ("DocumentItem", "attachments", limits::ATTACHMENTS),
     ("DocumentItem", "amounts", limits::AMOUNTS),
+    ("DocumentItem", "votes", limits::VOTES),
+    ("DocumentItem", "dissents", limits::DISSENTS),
+    ("DocumentVote", "positions", crate::domain::protocol::MAX_POSITIONS),
+    ("VoteView", "positions", crate::domain::protocol::MAX_POSITIONS),
     ("PublicMeeting", "versions", limits::VERSIONS),
     ("CaseView", "items", crate::service::cases::MAX_CASE_ITEMS as usize),
 ];

@@ -14,6 +14,7 @@ use super::policy::{Access, Routes};
 use super::{State, created, current, removed};
 use crate::db::participants::ParticipantFields;
 use crate::domain::access::Principal;
+use crate::domain::protocol::is_party_letter;
 use crate::domain::{Attendance, ParticipantRole};
 use crate::error::ApiResult;
 use crate::service::participants;
@@ -25,6 +26,14 @@ pub fn routes(cfg: &mut Routes) {
         .add(read, Access::Reader)
         .add(update, Access::Secretary)
         .add(remove, Access::Secretary);
+}
+
+fn party_letter(party: &str) -> Result<(), ValidationError> {
+    if is_party_letter(party) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("party").with_message("must be a party's list letter: 1 to 3 capital letters".into()))
+    }
 }
 
 fn approver_is_a_user(participant: &NewParticipant) -> Result<(), ValidationError> {
@@ -55,6 +64,11 @@ pub struct NewParticipant {
     /// Whether the participant signs off the minutes; defaults to `false`.
     #[serde(default)]
     pub approver: bool,
+    /// The party's list letter, e.g. `A` or `V`: the minutes name members "Name (A)" and votes by
+    /// party group "A, V og O".
+    #[validate(custom(function = party_letter))]
+    #[schema(min_length = 1, max_length = 3, pattern = r"^[A-ZÆØÅ]{1,3}$")]
+    pub party: Option<String>,
 }
 
 impl From<NewParticipant> for ParticipantFields {
@@ -65,6 +79,7 @@ impl From<NewParticipant> for ParticipantFields {
             role: p.role,
             attendance: p.attendance,
             approver: p.approver,
+            party: p.party,
         }
     }
 }
@@ -89,6 +104,9 @@ pub struct ParticipantPatch {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
     pub approver: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 3, pattern = r"^[A-ZÆØÅ]{1,3}$")]
+    pub party: Option<Option<String>>,
 }
 
 impl MergePatch for ParticipantPatch {
@@ -102,6 +120,7 @@ impl MergePatch for ParticipantPatch {
             role: self.role.unwrap_or(current.role),
             attendance: self.attendance.unwrap_or(current.attendance),
             approver: self.approver.unwrap_or(current.approver),
+            party: self.party.unwrap_or(current.party),
         }
     }
 }

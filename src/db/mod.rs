@@ -43,6 +43,7 @@ pub mod sign_offs;
 pub mod standing_items;
 mod text_enum;
 pub mod users;
+pub mod votes;
 pub mod webhooks;
 
 use std::fmt;

@@ -27,6 +27,8 @@ pub struct Participant {
     pub updated_at: NaiveDateTime,
     /// Signs off the minutes.
     pub approver: bool,
+    /// The party's list letter ("A", "V"), as the minutes name members.
+    pub party: Option<String>,
 }
 
 impl super::Modified for Participant {
@@ -43,6 +45,7 @@ pub struct ParticipantFields {
     pub role: ParticipantRole,
     pub attendance: Attendance,
     pub approver: bool,
+    pub party: Option<String>,
 }
 
 impl Participant {
@@ -53,6 +56,7 @@ impl Participant {
             role: self.role,
             attendance: self.attendance,
             approver: self.approver,
+            party: self.party.clone(),
         }
     }
 }

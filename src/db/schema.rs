@@ -83,6 +83,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         approver -> Bool,
+        party -> Nullable<Text>,
     }
 }
 
@@ -268,6 +269,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    item_votes (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        position -> Integer,
+        subject -> Text,
+        motion -> Text,
+        method -> Text,
+        positions -> Text,
+        result -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    item_dissents (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        vote_id -> BigInt,
+        participant_id -> BigInt,
+        text -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     standing_items (id) {
         id -> BigInt,
         committee_id -> BigInt,
@@ -395,6 +425,9 @@ diesel::joinable!(committee_grants -> committees (committee_id));
 diesel::joinable!(meetings -> committees (committee_id));
 diesel::joinable!(meeting_participants -> meetings (meeting_id));
 diesel::joinable!(agenda_items -> meetings (meeting_id));
+diesel::joinable!(item_votes -> agenda_items (item_id));
+diesel::joinable!(item_dissents -> item_votes (vote_id));
+diesel::joinable!(item_dissents -> agenda_items (item_id));
 diesel::joinable!(published_documents -> meetings (meeting_id));
 diesel::joinable!(sign_offs -> meeting_participants (participant_id));
 diesel::joinable!(item_attendance -> agenda_items (item_id));
@@ -464,6 +497,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     published_documents,
     sign_offs,
     item_attendance,
+    item_votes,
+    item_dissents,
     standing_items,
     attachments,
     attachment_contents,

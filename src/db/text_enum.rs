@@ -9,6 +9,7 @@ use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
 use crate::domain::allocation::{AllocationStatus, AmountKind, Currency, Method, Recurrence};
+use crate::domain::protocol::{VoteMethod, VoteResult, VoteSubject};
 use crate::domain::{
     Attendance, CaseType, CommitteeKind, CommitteeRole, DecisionOutcome, DocumentKind, ItemAttendanceKind,
     MeetingStatus, ParticipantRole, Publication, ServiceRole, Tier,
@@ -72,4 +73,7 @@ text_enum!(
     Recurrence,
     ServiceRole,
     Tier,
+    VoteMethod,
+    VoteResult,
+    VoteSubject,
 );

@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 use super::access::{ItemView, item_role, item_view};
 use super::allocation::{AmountKind, Recurrence};
+use super::protocol::{Stance, VoteMethod, VoteResult, VoteSubject};
 use super::{
     Attendance, CaseType, CommitteeKind, CommitteeRole, DecisionOutcome, DocumentKind, MeetingStatus, ParticipantRole,
 };
@@ -67,6 +68,9 @@ pub struct DocumentParticipant {
     pub name: String,
     pub role: ParticipantRole,
     pub attendance: Attendance,
+    /// The party's list letter (absent from versions published before parties were recorded).
+    #[serde(default)]
+    pub party: Option<String>,
 }
 
 /// An item as the reader may see it: in full, or a closed item's number and title.
@@ -112,6 +116,46 @@ pub struct DocumentItem {
     /// The financial consequences as amounts (absent from versions published before there were any).
     #[serde(default)]
     pub amounts: Vec<DocumentAmount>,
+    /// Minutes: the votes taken on the item, in order.
+    #[serde(default)]
+    pub votes: Vec<DocumentVote>,
+    /// Minutes: the dissents entered against them (§ 13, stk. 2).
+    #[serde(default)]
+    pub dissents: Vec<DocumentDissent>,
+}
+
+/// A vote as the minutes record it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentVote {
+    /// Its place among the item's votes.
+    pub number: i32,
+    pub subject: VoteSubject,
+    pub motion: String,
+    pub method: VoteMethod,
+    pub result: VoteResult,
+    pub positions: Vec<DocumentPosition>,
+}
+
+/// A position in a vote: a participant's by name (roll call), or a party group's with its count.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentPosition {
+    pub stance: Stance,
+    /// Roll call: the participant's name.
+    pub name: Option<String>,
+    /// The party's list letter: the group's (by group), or the participant's (roll call).
+    pub party: Option<String>,
+    /// How many voted so: 1 for a participant.
+    pub count: i32,
+}
+
+/// A member's dissent as the minutes record it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentDissent {
+    /// The vote it is against.
+    pub vote_number: i32,
+    pub name: String,
+    pub party: Option<String>,
+    pub text: String,
 }
 
 /// A financial consequence of the item, as it stood when the version was published.
@@ -389,6 +433,8 @@ mod tests {
             absent: vec![DocumentAbsence { participant_id: 7, name: "Jan".into(), note: None }],
             attachments: Vec::new(),
             amounts: Vec::new(),
+            votes: Vec::new(),
+            dissents: Vec::new(),
         }
     }
 
@@ -413,6 +459,7 @@ mod tests {
                 name: "Jan".into(),
                 role: ParticipantRole::Member,
                 attendance: Attendance::Present,
+                party: None,
             }],
             items: items.into_iter().map(|i| DocumentEntry::Full(Box::new(i))).collect(),
             signed_by: Vec::new(),

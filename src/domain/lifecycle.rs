@@ -162,8 +162,11 @@ pub enum Change {
     Participants,
     /// Attachments of its items.
     Attachments,
-    /// Decisions (beslutninger).
+    /// Decisions (beslutninger) and the votes that made them.
     Decisions,
+    /// A member's dissent (§ 13, stk. 2): entered while the meeting is held, not after its minutes
+    /// are published.
+    Dissents,
     /// Approvers signing off the minutes.
     SignOff,
 }
@@ -179,6 +182,12 @@ pub fn may_change(status: MeetingStatus, change: Change) -> Result<(), Refusal> 
         (Draft | AgendaPublished, Decisions) => {
             Err(Refusal::state("Decisions are recorded once the meeting has been held."))
         }
+        (Draft | AgendaPublished, Dissents) => {
+            Err(Refusal::state("A dissent is entered once the meeting has been held."))
+        }
+        (MinutesPublished, Dissents) => Err(Refusal::state(
+            "The minutes are published: a dissent is entered while the meeting is held (§ 13, stk. 2).",
+        )),
         (Draft | AgendaPublished, SignOff) => {
             Err(Refusal::state("The minutes are signed off once the meeting has been held."))
         }
@@ -286,11 +295,11 @@ mod tests {
         let table: [(MeetingStatus, &[Change]); 5] = [
             (Draft, &[Details, AgendaStructure, ItemContent, Participants, Attachments]),
             (AgendaPublished, &[Details, AgendaStructure, ItemContent, Participants, Attachments]),
-            (Held, &[Details, ItemContent, Participants, Attachments, Decisions, SignOff]),
+            (Held, &[Details, ItemContent, Participants, Attachments, Decisions, Dissents, SignOff]),
             (MinutesPublished, &[Details, ItemContent, Participants, Attachments, Decisions, SignOff]),
             (Cancelled, &[]),
         ];
-        let every = [Details, AgendaStructure, ItemContent, Participants, Attachments, Decisions, SignOff];
+        let every = [Details, AgendaStructure, ItemContent, Participants, Attachments, Decisions, Dissents, SignOff];
         for (status, allowed) in table {
             for change in every {
                 assert_eq!(may_change(status, change).is_ok(), allowed.contains(&change), "{change:?} when {status:?}");

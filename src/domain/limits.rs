@@ -14,6 +14,10 @@ pub const ITEM_ATTENDANCE: usize = 500;
 pub const EXCLUSIONS: usize = 500;
 /// Amounts of one item.
 pub const AMOUNTS: usize = 100;
+/// Votes on one item.
+pub const VOTES: usize = 50;
+/// Dissents on one item.
+pub const DISSENTS: usize = 200;
 /// Standing items of one committee.
 pub const STANDING_ITEMS: usize = 100;
 /// Grants on one committee.

@@ -12,6 +12,7 @@ pub mod files;
 pub mod identity;
 pub mod lifecycle;
 pub mod limits;
+pub mod protocol;
 pub mod search;
 pub mod text;
 pub mod webhooks;

@@ -1,5 +1,6 @@
 //! The Danish words and date formats of agendas and minutes, as the seed documents write them.
 
+use crate::domain::protocol::{Stance, VoteResult, VoteSubject};
 use chrono::{DateTime, FixedOffset, Locale};
 
 use crate::domain::allocation::{AmountKind, Recurrence};
@@ -48,6 +49,31 @@ pub fn outcome(outcome: DecisionOutcome) -> &'static str {
         DecisionOutcome::Rejected => "Ikke godkendt.",
         DecisionOutcome::Postponed => "Udsat.",
         DecisionOutcome::Withdrawn => "Udgår.",
+    }
+}
+
+/// What a vote was on, as the subject of a sentence: "Forslaget blev forkastet."
+pub fn vote_subject(subject: VoteSubject) -> &'static str {
+    match subject {
+        VoteSubject::Recommendation => "Indstillingen",
+        VoteSubject::Alternative => "Den alternative indstilling",
+        VoteSubject::Amendment => "Ændringsforslaget",
+        VoteSubject::Proposal => "Forslaget",
+    }
+}
+
+pub fn vote_result(result: VoteResult) -> &'static str {
+    match result {
+        VoteResult::Adopted => "vedtaget",
+        VoteResult::Rejected => "forkastet",
+    }
+}
+
+pub fn stance(stance: Stance) -> &'static str {
+    match stance {
+        Stance::For => "For stemte",
+        Stance::Against => "Imod stemte",
+        Stance::Abstain => "Undlod at stemme",
     }
 }
 

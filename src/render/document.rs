@@ -10,8 +10,9 @@ use askama::Template;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::danish;
-use crate::domain::document::{Document, DocumentEntry, DocumentItem};
+use crate::domain::document::{Document, DocumentEntry, DocumentItem, DocumentPosition};
 use crate::domain::lifecycle::number_ranges;
+use crate::domain::protocol::{Stance, joined};
 
 /// Where an attachment of the rendered version is downloaded, by attachment id.
 pub type AttachmentLink<'a> = &'a dyn Fn(i64) -> String;
@@ -81,6 +82,52 @@ fn financial_consequences(item: &DocumentItem) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("\n\n"))
 }
 
+/// The decision, then each vote as minutes write it ("For stemte: A, V og O (9). Imod stemte: Ø (2).")
+/// and the dissents entered against them.
+fn decision(item: &DocumentItem) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(decision) = &item.decision {
+        parts.extend(decision.text.clone().or_else(|| decision.outcome.map(|o| danish::outcome(o).to_owned())));
+    }
+    for vote in &item.votes {
+        let subject = danish::vote_subject(vote.subject);
+        parts.push(format!("{subject}: {}", escape_markdown(&vote.motion)));
+        let mut line = Vec::new();
+        for stance in [Stance::For, Stance::Against, Stance::Abstain] {
+            let here: Vec<&DocumentPosition> = vote.positions.iter().filter(|p| p.stance == stance).collect();
+            if here.is_empty() {
+                continue;
+            }
+            let labels: Vec<String> = here.iter().map(|p| escape_markdown(&position_label(p))).collect();
+            let count: i32 = here.iter().map(|p| p.count).sum();
+            line.push(format!("{}: {} ({count}).", danish::stance(stance), joined(&labels)));
+        }
+        parts.push(line.join(" "));
+        parts.push(format!("{subject} blev {}.", danish::vote_result(vote.result)));
+    }
+    for dissent in &item.dissents {
+        let who = escape_markdown(&with_party(&dissent.name, dissent.party.as_deref()));
+        parts.push(format!("Mindretalsudtalelse fra {who}: {}", escape_markdown(&dissent.text)));
+    }
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+/// "Anne Hansen (A)", or the name alone.
+fn with_party(name: &str, party: Option<&str>) -> String {
+    match party {
+        Some(party) => format!("{name} ({party})"),
+        None => name.to_owned(),
+    }
+}
+
+/// A participant by name and party (roll call), a party group by its letter.
+fn position_label(position: &DocumentPosition) -> String {
+    match &position.name {
+        Some(name) => with_party(name, position.party.as_deref()),
+        None => position.party.clone().unwrap_or_default(),
+    }
+}
+
 fn sections(item: &DocumentItem) -> Vec<Section> {
     let mut sections = Vec::new();
     let mut add = |heading, level, text: Option<String>| {
@@ -88,10 +135,7 @@ fn sections(item: &DocumentItem) -> Vec<Section> {
             sections.push(Section { heading, level, markdown });
         }
     };
-    if let Some(decision) = &item.decision {
-        let text = decision.text.clone().or_else(|| decision.outcome.map(|o| danish::outcome(o).to_owned()));
-        add("Beslutning", 3, text);
-    }
+    add("Beslutning", 3, decision(item));
     add("Sagstype", 4, item.case_type.map(|t| danish::case_type(t).to_owned()));
     add("Resume og sagens baggrund", 4, item.summary.clone());
     add("Indstillinger", 4, item.recommendation.clone());

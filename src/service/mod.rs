@@ -31,6 +31,7 @@ pub mod search;
 pub mod sign_offs;
 pub mod standing_items;
 pub mod users;
+pub mod votes;
 pub mod webhooks;
 
 use crate::error::ApiResult;

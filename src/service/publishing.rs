@@ -3,10 +3,13 @@
 
 use crate::db::committees::Committee;
 use crate::db::meetings::Meeting;
-use crate::db::{DbConnection, attachments, item_amounts, item_attendance, items, participants, sign_offs};
+use crate::db::{
+    DbConnection, StoreError, attachments, item_amounts, item_attendance, items, participants, sign_offs, votes,
+};
 use crate::domain::document::{
-    Document, DocumentAbsence, DocumentAmount, DocumentAttachment, DocumentCommittee, DocumentDecision, DocumentEntry,
-    DocumentGuest, DocumentItem, DocumentMeeting, DocumentParticipant, DocumentSignature,
+    Document, DocumentAbsence, DocumentAmount, DocumentAttachment, DocumentCommittee, DocumentDecision,
+    DocumentDissent, DocumentEntry, DocumentGuest, DocumentItem, DocumentMeeting, DocumentParticipant,
+    DocumentPosition, DocumentSignature, DocumentVote,
 };
 use crate::domain::lifecycle::{SignOffFacts, unsigned_approvers};
 use crate::domain::{DocumentKind, ItemAttendanceKind};
@@ -28,12 +31,57 @@ pub fn build_document(
     let attendance = item_attendance::list_for_meeting(conn, meeting.id)?;
     let files = attachments::list_for_meeting(conn, meeting.id)?;
     let amounts = item_amounts::list_for_meeting(conn, meeting.id)?;
+    let minutes = kind == DocumentKind::Minutes;
+    let (all_votes, all_dissents) = if minutes {
+        (votes::list_for_meeting(conn, meeting.id)?, votes::dissents_for_meeting(conn, meeting.id)?)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     attachments::mark_published(conn, &files.iter().map(|f| f.id).collect::<Vec<_>>())?;
     let name_of = |id: i64| people.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_default();
-    let minutes = kind == DocumentKind::Minutes;
+    let person = |id: i64| people.iter().find(|p| p.id == id);
     let entries = items::list_for_meeting(conn, meeting.id)?
         .into_iter()
         .map(|item| {
+            let mut item_votes = Vec::new();
+            for vote in all_votes.iter().filter(|v| v.item_id == item.id) {
+                let positions = vote
+                    .positions()?
+                    .into_iter()
+                    .map(|p| match p.participant_id.and_then(person) {
+                        Some(who) => DocumentPosition {
+                            stance: p.stance,
+                            name: Some(who.name.clone()),
+                            party: who.party.clone(),
+                            count: 1,
+                        },
+                        None => DocumentPosition {
+                            stance: p.stance,
+                            name: None,
+                            party: p.party,
+                            count: p.count.unwrap_or(1),
+                        },
+                    })
+                    .collect();
+                item_votes.push(DocumentVote {
+                    number: vote.position,
+                    subject: vote.subject,
+                    motion: vote.motion.clone(),
+                    method: vote.method,
+                    result: vote.result,
+                    positions,
+                });
+            }
+            let dissents = all_dissents
+                .iter()
+                .filter(|d| d.item_id == item.id)
+                .map(|d| DocumentDissent {
+                    vote_number: all_votes.iter().find(|v| v.id == d.vote_id).map_or(0, |v| v.position),
+                    name: name_of(d.participant_id),
+                    party: person(d.participant_id).and_then(|p| p.party.clone()),
+                    text: d.text.clone(),
+                })
+                .collect();
             let here = attendance.iter().filter(|a| a.item_id == item.id);
             let guests = here
                 .clone()
@@ -46,7 +94,7 @@ pub fn build_document(
                 .collect();
             let decision = (minutes && (item.decision_outcome.is_some() || item.decision_text.is_some()))
                 .then(|| DocumentDecision { outcome: item.decision_outcome, text: item.decision_text.clone() });
-            DocumentEntry::Full(Box::new(DocumentItem {
+            Ok(DocumentEntry::Full(Box::new(DocumentItem {
                 id: item.id,
                 number: item.position,
                 title: item.title,
@@ -86,9 +134,11 @@ pub fn build_document(
                         price_year: a.price_year,
                     })
                     .collect(),
-            }))
+                votes: item_votes,
+                dissents,
+            })))
         })
-        .collect();
+        .collect::<Result<_, StoreError>>()?;
     let signed_by = if minutes {
         sign_offs::list_for_meeting(conn, meeting.id)?
             .into_iter()
@@ -115,7 +165,13 @@ pub fn build_document(
         },
         participants: people
             .iter()
-            .map(|p| DocumentParticipant { id: p.id, name: p.name.clone(), role: p.role, attendance: p.attendance })
+            .map(|p| DocumentParticipant {
+                id: p.id,
+                name: p.name.clone(),
+                role: p.role,
+                attendance: p.attendance,
+                party: p.party.clone(),
+            })
             .collect(),
         items: entries,
         signed_by,

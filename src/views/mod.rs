@@ -25,6 +25,7 @@ pub mod search;
 pub mod sign_off;
 pub mod standing_item;
 pub mod user;
+pub mod vote;
 pub mod webhook;
 
 /// A resource kept in versions: what the API sends of it, and the version its ETag names.
@@ -59,6 +60,8 @@ versioned!(
     participant::ParticipantView,
     sign_off::SignOffView,
     standing_item::StandingItemView,
+    vote::DissentView,
+    vote::VoteView,
     webhook::WebhookView,
 );
 

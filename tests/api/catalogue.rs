@@ -178,6 +178,7 @@ impl<'a> World<'a> {
         }));
 
         let published = Published::build(app, &committee);
+        let held = Held::build(app, &committee);
         let standing = app
             .post(
                 &format!("/v1/committees/{}/standing-items", committee.id),
@@ -259,6 +260,11 @@ impl<'a> World<'a> {
             ("published_item", published.closed_item),
             ("attendance", published.attendance),
             ("sign_off", published.sign_off),
+            ("vote", published.vote),
+            ("held_item", held.item),
+            ("held_vote", held.vote),
+            ("dissent", held.dissent),
+            ("minority", held.minority),
             ("standing_item", id(&standing)),
             ("attachment", published.attachment),
             ("public_committee", public.committee),
@@ -366,6 +372,8 @@ impl<'a> World<'a> {
             ("{standing_item_id}", "standing_item"),
             ("{attachment_id}", "attachment"),
             ("{delivery_id}", "delivery"),
+            ("{vote_id}", "vote"),
+            ("{dissent_id}", "dissent"),
         ] {
             path = path.replace(param, &self.ids[key].to_string());
         }
@@ -376,16 +384,28 @@ impl<'a> World<'a> {
             .replace("{slug}", "not-found");
         let resource = template.trim_start_matches("/v1/").split('/').next().unwrap_or("");
         // What happens after the agenda is published happens on the meeting taken through its life.
-        let later =
-            ["/published", "/sign-offs", "/publish-", "/hold", "/cancel", "/decision", "/attendance", "/attachments"]
-                .iter()
-                .any(|part| template.contains(part));
+        let later = [
+            "/published",
+            "/sign-offs",
+            "/publish-",
+            "/hold",
+            "/cancel",
+            "/decision",
+            "/attendance",
+            "/attachments",
+            "/votes",
+            "/dissents",
+        ]
+        .iter()
+        .any(|part| template.contains(part));
         let main_key = match resource {
             "access-groups" => "group",
             "committees" => "committee",
             "grants" => "kind_grant",
             "meetings" if later => "published_meeting",
             "meetings" => "meeting",
+            // A dissent is entered while the meeting is held, before its minutes.
+            "items" if template.contains("/dissents") => "held_item",
             "items" if later => "published_item",
             "items" => "item",
             "users" => "user",
@@ -407,7 +427,8 @@ impl<'a> World<'a> {
         // Changes and actions carry an old ETag: a caller who may make them gets 412 and nothing
         // changes.
         let acts = method == "post"
-            && ((later && !template.ends_with("/attendance") && !template.ends_with("/attachments"))
+            && ((later
+                && !["/attendance", "/attachments", "/votes", "/dissents"].iter().any(|end| template.ends_with(end)))
                 || template.ends_with("/recount"));
         let request = if matches!(method, "patch" | "put" | "delete") || acts {
             request.header("If-Match", "\"0\"")
@@ -452,6 +473,13 @@ impl<'a> World<'a> {
             ("patch", "/v1/items/{id}") => json!({"title": "Ændret"}),
             ("put", "/v1/items/{id}/decision") => json!({"outcome": "approved"}),
             ("post", "/v1/items/{id}/attendance") => json!({"kind": "guest", "name": unique("Gæst")}),
+            ("post", "/v1/items/{id}/votes") => json!({
+                "subject": "recommendation", "motion": "Indstillingen", "method": "by_group",
+                "positions": [{"stance": "for", "party": "A", "count": 3}],
+            }),
+            ("post", "/v1/items/{id}/dissents") => {
+                json!({"vote_id": self.ids["held_vote"], "participant_id": self.ids["minority"], "text": "Imod"})
+            }
             ("post", "/v1/meetings/{id}/publish-agenda" | "/v1/meetings/{id}/publish-minutes") => {
                 json!({"reason": "Rettelse"})
             }
@@ -504,6 +532,47 @@ struct Published {
     attendance: i64,
     sign_off: i64,
     attachment: i64,
+    vote: i64,
+}
+
+/// A meeting of the committee held and not yet minuted, as a dissent needs it: a closed item (the
+/// excluded member excluded from it) with a vote by party groups and a dissent from its minority,
+/// both carrying the marker, and a second member of the minority who has not dissented yet.
+struct Held {
+    item: i64,
+    vote: i64,
+    dissent: i64,
+    minority: i64,
+}
+
+impl Held {
+    fn build(app: &TestApp, committee: &fixtures::CommitteeFixture) -> Held {
+        let secretary = &committee.secretary;
+        let meeting = id(&fixtures::meeting(app, committee, "2022-04-27T12:30:00+02:00"));
+        let participants = format!("/v1/meetings/{meeting}/participants");
+        let minority = |name: &str| {
+            id(&app.post(&participants, secretary, json!({"name": name, "party": "Ø"})).expect(201).json())
+        };
+        let (first, second) = (minority("Mindretal"), minority("Mindretal 2"));
+        let item = json!({"title": "Lukket sag", "closed": true, "summary": format!("{MARKER} resume")});
+        let item = id(&fixtures::item(app, committee, meeting, item));
+        app.post(&format!("/v1/items/{item}/exclusions"), secretary, json!({"subject": "inhabil"})).expect(201);
+        fixtures::publish_and_hold(app, secretary, meeting);
+        let (vote, dissent) = vote_and_dissent(app, secretary, item, first);
+        Held { item, vote, dissent, minority: second }
+    }
+}
+
+/// A vote by party groups on the item, and a dissent from the participant in its minority.
+fn vote_and_dissent(app: &TestApp, secretary: &str, item: i64, minority: i64) -> (i64, i64) {
+    let vote = json!({
+        "subject": "proposal", "motion": format!("{MARKER} forslag"), "method": "by_group",
+        "positions": [{"stance": "for", "party": "A", "count": 3}, {"stance": "against", "party": "Ø", "count": 1}],
+    });
+    let vote = id(&app.post(&format!("/v1/items/{item}/votes"), secretary, vote).expect(201).json());
+    let dissent = json!({"vote_id": vote, "participant_id": minority, "text": format!("{MARKER} mindretalsudtalelse")});
+    let dissent = id(&app.post(&format!("/v1/items/{item}/dissents"), secretary, dissent).expect(201).json());
+    (vote, dissent)
 }
 
 impl Published {
@@ -540,6 +609,11 @@ impl Published {
         let attachment = id(&attachment.expect(201).json());
         fixtures::publish_and_hold(app, secretary, meeting);
         fixtures::decide(app, secretary, closed, json!({"outcome": "noted", "text": format!("{MARKER} beslutning")}));
+        // The protocol: a vote by party groups and a dissent from its minority, both closed content.
+        let minority = json!({"name": "Mindretal", "party": "Ø"});
+        let minority =
+            id(&app.post(&format!("/v1/meetings/{meeting}/participants"), secretary, minority).expect(201).json());
+        let (vote, _) = vote_and_dissent(app, secretary, closed, minority);
         let etag = app.get(&format!("/v1/meetings/{meeting}"), &committee.member).etag();
         let sign_off =
             app.post_if(&format!("/v1/meetings/{meeting}/sign-offs"), &committee.member, &etag, json!({})).expect(201);
@@ -548,7 +622,14 @@ impl Published {
         let etag = app.get(&path, secretary).etag();
         app.patch(&path, secretary, &etag, json!({"summary": format!("{MARKER} rettet resume")})).expect(200);
         fixtures::act(app, secretary, meeting, "publish-minutes", json!({"reason": "Rettelse"})).expect(201);
-        Published { meeting, closed_item: closed, attendance: id(&guest), sign_off: id(&sign_off.json()), attachment }
+        Published {
+            meeting,
+            closed_item: closed,
+            attendance: id(&guest),
+            sign_off: id(&sign_off.json()),
+            attachment,
+            vote,
+        }
     }
 }
 

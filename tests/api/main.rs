@@ -24,6 +24,7 @@ mod meetings;
 mod modified_since;
 mod openapi;
 mod problems;
+mod protocol;
 mod public;
 mod robustness;
 mod search;

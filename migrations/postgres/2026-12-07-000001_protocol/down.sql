@@ -1,0 +1,3 @@
+DROP TABLE item_dissents;
+DROP TABLE item_votes;
+ALTER TABLE meeting_participants DROP COLUMN party;
