@@ -387,7 +387,7 @@ fn type_problems(schemas: &mut Map<String, Value>) {
 }
 
 /// The lists that come whole, by the operation that answers them, and the most they hold.
-const WHOLE_LISTS: [(&str, usize); 15] = [
+const WHOLE_LISTS: [(&str, usize); 16] = [
     ("listMeetingItems", limits::AGENDA_ITEMS),
     ("reorderItems", limits::AGENDA_ITEMS),
     ("listParticipants", limits::PARTICIPANTS),
@@ -396,6 +396,7 @@ const WHOLE_LISTS: [(&str, usize); 15] = [
     ("listExclusions", limits::EXCLUSIONS),
     ("listItemAmounts", limits::AMOUNTS),
     ("listItemVotes", limits::VOTES),
+    ("recordAbsenceFromItems", limits::AGENDA_ITEMS),
     ("listItemDissents", limits::DISSENTS),
     ("listStandingItems", limits::STANDING_ITEMS),
     ("listCommitteeGrants", limits::COMMITTEE_GRANTS),

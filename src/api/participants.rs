@@ -7,8 +7,8 @@ use validator::{Validate, ValidationError};
 
 use super::Authenticated;
 use super::extract::QueryParams;
-use super::extract::line;
 use super::extract::{IfMatch, JsonBody, MergePatch, merged, not_null, present};
+use super::extract::{filled_text, line};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, current, removed};
@@ -17,7 +17,8 @@ use crate::domain::access::Principal;
 use crate::domain::protocol::is_party_letter;
 use crate::domain::{Attendance, ParticipantRole};
 use crate::error::ApiResult;
-use crate::service::participants;
+use crate::service::{item_attendance, participants};
+use crate::views::item_attendance::ItemAttendanceView;
 use crate::views::participant::ParticipantView;
 
 pub fn routes(cfg: &mut Routes) {
@@ -25,7 +26,8 @@ pub fn routes(cfg: &mut Routes) {
         .add(create, Access::Secretary)
         .add(read, Access::Reader)
         .add(update, Access::Secretary)
-        .add(remove, Access::Secretary);
+        .add(remove, Access::Secretary)
+        .add(absent_from_items, Access::Secretary);
 }
 
 fn party_letter(party: &str) -> Result<(), ValidationError> {
@@ -69,6 +71,8 @@ pub struct NewParticipant {
     #[validate(custom(function = party_letter))]
     #[schema(min_length = 1, max_length = 3, pattern = r"^[A-ZÆØÅ]{1,3}$")]
     pub party: Option<String>,
+    /// For a substitute (stedfortræder): the participant of the meeting they stand in for.
+    pub substitute_for: Option<i64>,
 }
 
 impl From<NewParticipant> for ParticipantFields {
@@ -80,6 +84,7 @@ impl From<NewParticipant> for ParticipantFields {
             attendance: p.attendance,
             approver: p.approver,
             party: p.party,
+            substitute_for: p.substitute_for,
         }
     }
 }
@@ -107,6 +112,9 @@ pub struct ParticipantPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 3, pattern = r"^[A-ZÆØÅ]{1,3}$")]
     pub party: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub substitute_for: Option<Option<i64>>,
 }
 
 impl MergePatch for ParticipantPatch {
@@ -121,6 +129,7 @@ impl MergePatch for ParticipantPatch {
             attendance: self.attendance.unwrap_or(current.attendance),
             approver: self.approver.unwrap_or(current.approver),
             party: self.party.unwrap_or(current.party),
+            substitute_for: self.substitute_for.unwrap_or(current.substitute_for),
         }
     }
 }
@@ -238,4 +247,48 @@ async fn remove(
         .write(principal, move |conn, principal| participants::remove(conn, principal, meeting_id, id, &if_match))
         .await
         .map(removed)
+}
+
+/// The items a participant did not take part in.
+#[derive(Debug, Deserialize, ToSchema, Validate)]
+#[serde(deny_unknown_fields)]
+#[schema(examples(json!({"from": 12, "to": 15})))]
+pub struct ItemRange {
+    /// The first item's number.
+    #[validate(range(min = 1, max = 100_000))]
+    #[schema(minimum = 1, maximum = 100_000)]
+    pub from: i32,
+    /// The last item's number (the same as `from` for one item).
+    #[validate(range(min = 1, max = 100_000))]
+    #[schema(minimum = 1, maximum = 100_000)]
+    pub to: i32,
+    #[validate(length(min = 1, max = 500), custom(function = filled_text))]
+    #[schema(min_length = 1, max_length = 500, extensions(("x-text" = json!("filled-text"))))]
+    pub note: Option<String>,
+}
+
+/// Record once that a participant did not take part in a range of items ("deltog ikke under
+/// punkterne 12-15"; the committee's secretaries): an absence on each item of the range, kept where
+/// it is recorded already. The minutes list it with the participant.
+#[utoipa::path(
+    tag = "participants", operation_id = "recordAbsenceFromItems",
+    params(("id" = i64, Path, description = "Meeting id"), ("participant_id" = i64, Path, description = "Participant id")),
+    request_body = ItemRange,
+    responses((status = OK, description = "The participant's absences from the items of the range.", body = Vec<ItemAttendanceView>))
+)]
+#[post("/meetings/{id}/participants/{participant_id}/item-absences")]
+async fn absent_from_items(
+    state: State,
+    principal: Principal,
+    path: web::Path<(i64, i64)>,
+    body: JsonBody<ItemRange>,
+) -> ApiResult<web::Json<Vec<ItemAttendanceView>>> {
+    let (path, range) = (path.into_inner(), body.into_inner());
+    range.validate()?;
+    let absences = state
+        .write(principal, move |conn, principal| {
+            item_attendance::absent_from_range(conn, principal, path, (range.from, range.to), range.note.clone())
+        })
+        .await?;
+    Ok(web::Json(absences.into_iter().map(ItemAttendanceView::from).collect()))
 }

@@ -29,6 +29,8 @@ pub struct Participant {
     pub approver: bool,
     /// The party's list letter ("A", "V"), as the minutes name members.
     pub party: Option<String>,
+    /// A substitute (stedfortræder): the participant they stand in for.
+    pub substitute_for: Option<i64>,
 }
 
 impl super::Modified for Participant {
@@ -46,6 +48,7 @@ pub struct ParticipantFields {
     pub attendance: Attendance,
     pub approver: bool,
     pub party: Option<String>,
+    pub substitute_for: Option<i64>,
 }
 
 impl Participant {
@@ -57,6 +60,7 @@ impl Participant {
             attendance: self.attendance,
             approver: self.approver,
             party: self.party.clone(),
+            substitute_for: self.substitute_for,
         }
     }
 }

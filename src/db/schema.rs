@@ -84,6 +84,7 @@ diesel::table! {
         updated_at -> Timestamp,
         approver -> Bool,
         party -> Nullable<Text>,
+        substitute_for -> Nullable<BigInt>,
     }
 }
 

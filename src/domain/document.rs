@@ -71,6 +71,9 @@ pub struct DocumentParticipant {
     /// The party's list letter (absent from versions published before parties were recorded).
     #[serde(default)]
     pub party: Option<String>,
+    /// For a substitute: the participant they stood in for.
+    #[serde(default)]
+    pub substitute_for: Option<i64>,
 }
 
 /// An item as the reader may see it: in full, or a closed item's number and title.
@@ -460,6 +463,7 @@ mod tests {
                 role: ParticipantRole::Member,
                 attendance: Attendance::Present,
                 party: None,
+                substitute_for: None,
             }],
             items: items.into_iter().map(|i| DocumentEntry::Full(Box::new(i))).collect(),
             signed_by: Vec::new(),

@@ -157,10 +157,14 @@ fn page(document: &Document, attachment_link: AttachmentLink<'_>) -> Page {
         .iter()
         .map(|p| {
             let mut notes: Vec<String> = danish::absence(p.attendance).map(str::to_owned).into_iter().collect();
+            if let Some(member) = p.substitute_for.and_then(|id| document.participants.iter().find(|m| m.id == id)) {
+                notes.push(format!("stedfortræder for {}", member.name));
+            }
             if let Some(numbers) = absences.get(&p.id) {
                 notes.push(format!("deltog ikke under punkt {}", number_ranges(numbers)));
             }
-            if notes.is_empty() { p.name.clone() } else { format!("{} ({})", p.name, notes.join(", ")) }
+            let name = with_party(&p.name, p.party.as_deref());
+            if notes.is_empty() { name } else { format!("{name} ({})", notes.join(", ")) }
         })
         .collect::<Vec<_>>()
         .join(", ");

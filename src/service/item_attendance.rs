@@ -6,14 +6,15 @@ use chrono::NaiveDateTime;
 use crate::audit::{self, Auditor, Object};
 use crate::db::item_attendance::{self, ItemAttendance, ItemAttendanceFields};
 use crate::db::items::{Item, ItemPlace};
+use crate::db::meetings::Meeting;
 use crate::db::meetings::Seen;
-use crate::db::{DbConnection, modified_since, participants};
+use crate::db::{DbConnection, committees, items, modified_since, participants};
 use crate::domain::access::Principal;
 use crate::domain::lifecycle::Change;
-use crate::domain::limits;
+use crate::domain::{CommitteeKind, ItemAttendanceKind, limits};
 use crate::error::{ApiError, ApiResult};
 use crate::service::Expected;
-use crate::service::access::{allow, ensure_room, item_in_full, read_item_in_full};
+use crate::service::access::{allow, ensure_room, find_readable, item_in_full, read_item_in_full, require_secretary};
 use crate::time;
 use crate::views::item_attendance::ItemAttendanceView;
 
@@ -84,4 +85,57 @@ pub fn remove(
     allow(place.status, Change::ItemContent)?;
     item_attendance::delete(conn, item.meeting_id, Seen::content_of(item.closed), &entry, time::now())?;
     audit::deleted(conn, principal, &object(&entry, &item, &place), &ItemAttendanceView::from(entry.clone()))
+}
+
+/// Records that a participant did not take part in the items numbered `from` to `to` ("deltog ikke
+/// under punkterne 12-15"), once for the range (the committee's secretaries, while the meeting
+/// allows). Items where the absence is recorded already keep it; returns the range's absences.
+pub fn absent_from_range(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    (meeting_id, participant_id): (i64, i64),
+    (from, to): (i32, i32),
+    note: Option<String>,
+) -> ApiResult<Vec<ItemAttendance>> {
+    let (meeting, role) = find_readable(conn, principal, meeting_id)?;
+    require_secretary(role)?;
+    allow(meeting.status, Change::ItemContent)?;
+    participants::find(conn, meeting.id, participant_id)?.ok_or(ApiError::NotFound)?;
+    let in_range: Vec<Item> =
+        items::list_for_meeting(conn, meeting.id)?.into_iter().filter(|i| (from..=to).contains(&i.position)).collect();
+    if in_range.is_empty() || from > to {
+        return Err(ApiError::validation("to", "names no item of the meeting from `from` to `to`"));
+    }
+    let place =
+        ItemPlace { committee_id: meeting.committee_id, kind: committee_kind(conn, &meeting)?, status: meeting.status };
+    let fields = ItemAttendanceFields {
+        kind: ItemAttendanceKind::Absent,
+        participant_id: Some(participant_id),
+        name: None,
+        note,
+    };
+    let mut absences = Vec::new();
+    for item in in_range {
+        let recorded = item_attendance::list_for_item(conn, item.id)?
+            .into_iter()
+            .find(|a| a.participant_id == Some(participant_id));
+        let entry = match recorded {
+            Some(entry) => entry,
+            None => {
+                let count = item_attendance::count_for_item(conn, item.id)?;
+                ensure_room(count, limits::ITEM_ATTENDANCE, "guests and absences for an item")?;
+                let seen = Seen::content_of(item.closed);
+                let entry = item_attendance::create(conn, meeting.id, seen, item.id, &fields, time::now())?;
+                let view = ItemAttendanceView::from(entry.clone());
+                audit::created(conn, principal, &object(&entry, &item, &place), &view)?;
+                entry
+            }
+        };
+        absences.push(entry);
+    }
+    Ok(absences)
+}
+
+fn committee_kind(conn: &mut DbConnection, meeting: &Meeting) -> ApiResult<CommitteeKind> {
+    Ok(committees::find(conn, meeting.committee_id)?.ok_or(ApiError::NotFound)?.kind)
 }

@@ -32,6 +32,21 @@ fn find_participant(
     Ok((participant, meeting.committee_id, meeting.status))
 }
 
+/// A substitute stands in for another participant of the same meeting (422 otherwise).
+fn check_substitute(
+    conn: &mut DbConnection,
+    meeting_id: i64,
+    this: Option<i64>,
+    stands_in_for: Option<i64>,
+) -> ApiResult<()> {
+    match stands_in_for {
+        Some(other) if Some(other) == this || participants::find(conn, meeting_id, other)?.is_none() => {
+            Err(ApiError::validation("substitute_for", "must be another participant of the meeting"))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn object(participant: &Participant, committee: i64) -> Object {
     Object::of_committee("participant", participant.id, committee, false)
 }
@@ -57,6 +72,7 @@ pub fn create(
     let (meeting, role) = find_readable(conn, principal, meeting_id)?;
     require_secretary(role)?;
     allow(meeting.status, Change::Participants)?;
+    check_substitute(conn, meeting.id, None, fields.substitute_for)?;
     let count = participants::count_for_meeting(conn, meeting.id)?;
     ensure_room(count, limits::PARTICIPANTS, "participants of a meeting")?;
     let participant = participants::create(conn, meeting.id, fields, time::now())?;
@@ -84,6 +100,7 @@ pub fn update(
     expected.check(current.version)?;
     allow(status, Change::Participants)?;
     let fields = change(current.fields())?;
+    check_substitute(conn, meeting_id, Some(current.id), fields.substitute_for)?;
     let participant = participants::update(conn, &current, &fields, time::now())?;
     let (old, new) = (ParticipantView::from(current), ParticipantView::from(participant.clone()));
     audit::updated(conn, principal, &object(&participant, committee), &old, &new)?;

@@ -171,6 +171,7 @@ pub fn build_document(
                 role: p.role,
                 attendance: p.attendance,
                 party: p.party.clone(),
+                substitute_for: p.substitute_for,
             })
             .collect(),
         items: entries,

@@ -9,7 +9,7 @@ use crate::domain::{Attendance, ParticipantRole};
 use crate::time;
 
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 2, "meeting_id": 1, "name": "Michel van der Linden", "role": "member", "attendance": "present", "user_subject": "mvdl@kalundborg.dk", "approver": true, "party": null, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
+#[schema(examples(json!({"id": 2, "meeting_id": 1, "name": "Michel van der Linden", "role": "member", "attendance": "present", "user_subject": "mvdl@kalundborg.dk", "approver": true, "party": null, "substitute_for": null, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
 pub struct ParticipantView {
     pub id: i64,
     pub meeting_id: i64,
@@ -22,6 +22,8 @@ pub struct ParticipantView {
     pub approver: bool,
     /// The party's list letter ("A", "V").
     pub party: Option<String>,
+    /// For a substitute (stedfortræder): the participant they stand in for.
+    pub substitute_for: Option<i64>,
     pub version: i64,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -38,6 +40,7 @@ impl From<Participant> for ParticipantView {
             attendance: p.attendance,
             approver: p.approver,
             party: p.party,
+            substitute_for: p.substitute_for,
             version: p.version,
             created_at: time::to_api(p.created_at),
             updated_at: time::to_api(p.updated_at),

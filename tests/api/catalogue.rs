@@ -473,6 +473,7 @@ impl<'a> World<'a> {
             ("patch", "/v1/items/{id}") => json!({"title": "Ændret"}),
             ("put", "/v1/items/{id}/decision") => json!({"outcome": "approved"}),
             ("post", "/v1/items/{id}/attendance") => json!({"kind": "guest", "name": unique("Gæst")}),
+            ("post", "/v1/meetings/{id}/participants/{participant_id}/item-absences") => json!({"from": 1, "to": 2}),
             ("post", "/v1/items/{id}/votes") => json!({
                 "subject": "recommendation", "motion": "Indstillingen", "method": "by_group",
                 "positions": [{"stance": "for", "party": "A", "count": 3}],

@@ -9,7 +9,8 @@ use crate::fixtures::{self, act, decide, id};
 
 db_tests!(
     a_council_votes_by_groups_and_by_roll_call_and_the_minority_dissents,
-    votes_are_checked_before_anything_is_stored
+    votes_are_checked_before_anything_is_stored,
+    a_substitute_stands_in_and_a_member_leaves_a_range_of_items,
 );
 
 fn participant(app: &TestApp, secretary: &str, meeting: i64, body: Value) -> i64 {
@@ -151,4 +152,51 @@ fn votes_are_checked_before_anything_is_stored(app: &TestApp) {
         .error_fields(422);
     assert_eq!(fields, ["party"]);
     assert_eq!(app.get(&votes, secretary).expect(200).json(), json!([]));
+}
+
+fn a_substitute_stands_in_and_a_member_leaves_a_range_of_items(app: &TestApp) {
+    let committee = fixtures::committee(app, "Teknik- og Miljøudvalget", "none");
+    let secretary = &committee.secretary;
+    let meeting = id(&fixtures::meeting(app, &committee, "2022-06-13T16:00:00+02:00"));
+    let torben = participant(app, secretary, meeting, json!({"name": "Torben Haack", "party": "F"}));
+    let kirsten =
+        participant(app, secretary, meeting, json!({"name": "Kirsten Ravn", "party": "V", "attendance": "apologies"}));
+    let participants = format!("/v1/meetings/{meeting}/participants");
+    // A substitute stands in for another participant of the same meeting, not for themselves.
+    let fields =
+        app.post(&participants, secretary, json!({"name": "X", "substitute_for": kirsten + 1000})).error_fields(422);
+    assert_eq!(fields, ["substitute_for"]);
+    let lars =
+        participant(app, secretary, meeting, json!({"name": "Lars Berg", "party": "V", "substitute_for": kirsten}));
+    let path = format!("{participants}/{lars}");
+    let etag = app.get(&path, secretary).etag();
+    assert_eq!(
+        app.patch(&path, secretary, &etag, json!({"substitute_for": lars})).error_fields(422),
+        ["substitute_for"]
+    );
+    let items: Vec<i64> = (1..=16)
+        .map(|n| id(&fixtures::item(app, &committee, meeting, json!({"title": format!("Punkt {n}")}))))
+        .collect();
+
+    // Torben did not take part in items 12 to 15: recorded once, for the range, by a secretary only.
+    let absences = format!("{participants}/{torben}/item-absences");
+    let range = json!({"from": 12, "to": 15});
+    app.post(&absences, &committee.member, range.clone()).problem(403, "forbidden");
+    assert_eq!(app.post(&absences, secretary, json!({"from": 17, "to": 20})).error_fields(422), ["to"]);
+    let recorded = app.post(&absences, secretary, range.clone()).expect(200).json();
+    assert_eq!(recorded.as_array().unwrap().len(), 4);
+    assert_eq!(recorded[0]["item_id"], items[11]);
+    // Again, it changes nothing.
+    assert_eq!(app.post(&absences, secretary, range).expect(200).json(), recorded);
+    let on_item = app.get(&format!("/v1/items/{}/attendance", items[13]), secretary).expect(200).json();
+    assert_eq!(on_item[0]["participant_id"], torben);
+    assert_eq!(app.get(&format!("/v1/items/{}/attendance", items[15]), secretary).json(), json!([]));
+
+    fixtures::publish_and_hold(app, secretary, meeting);
+    act(app, secretary, meeting, "publish-minutes", json!({})).expect(201);
+    let minutes = format!("/v1/meetings/{meeting}/published/minutes/1/markdown");
+    let markdown = app.get(&minutes, &committee.member).expect(200).body;
+    let expected = "Torben Haack (F) (deltog ikke under punkt 12-15), Kirsten Ravn (V) (Afbud), \
+                    Lars Berg (V) (stedfortræder for Kirsten Ravn)";
+    assert!(markdown.contains(expected), "{markdown}");
 }

@@ -2,6 +2,8 @@
 -- on an item, in order, with their positions (per participant or per party group, kept as JSON:
 -- a vote is written and read whole); and the dissents of members in a vote's minority.
 ALTER TABLE meeting_participants ADD COLUMN party TEXT;
+-- A substitute (stedfortræder) names the member of the meeting they stand in for.
+ALTER TABLE meeting_participants ADD COLUMN substitute_for INTEGER REFERENCES meeting_participants (id) ON DELETE SET NULL;
 
 CREATE TABLE item_votes (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
