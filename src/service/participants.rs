@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 
 use crate::audit::{self, Object};
 use crate::db::participants::{self, Participant, ParticipantFields};
-use crate::db::{DbConnection, modified_since};
+use crate::db::{DbConnection, modified_since, votes};
 use crate::domain::MeetingStatus;
 use crate::domain::access::Principal;
 use crate::domain::lifecycle::Change;
@@ -118,6 +118,12 @@ pub fn remove(
     let (current, committee, status) = find_participant(conn, principal, meeting_id, id, true)?;
     expected.check(current.version)?;
     allow(status, Change::Participants)?;
+    // A roll call names its voters: the protocol must keep them.
+    for vote in votes::list_for_meeting(conn, meeting_id)? {
+        if vote.positions()?.iter().any(|p| p.participant_id == Some(current.id)) {
+            return Err(ApiError::Conflict("The participant is named in a vote; remove the vote first.".into()));
+        }
+    }
     participants::delete(conn, &current, time::now())?;
     audit::deleted(conn, principal, &object(&current, committee), &ParticipantView::from(current.clone()))
 }

@@ -75,6 +75,10 @@ fn a_council_votes_by_groups_and_by_roll_call_and_the_minority_dissents(app: &Te
     let second = app.post(&votes, secretary, roll_call).expect(201).json();
     assert_eq!((second["number"].clone(), second["result"].clone()), (json!(2), json!("adopted")));
     let second = id(&second);
+    // A roll call names its voters: they stay in the protocol.
+    let dorte_path = format!("/v1/meetings/{meeting}/participants/{dorte}");
+    let etag = app.get(&dorte_path, secretary).etag();
+    app.delete(&dorte_path, secretary, &etag).problem(409, "conflict");
 
     // A member of the majority, one who sent apologies and one who did not take part in the item
     // may not have a dissent entered; nothing is stored.
