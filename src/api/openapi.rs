@@ -519,7 +519,8 @@ fn complete_operation(path: &str, method: &str, operation: &mut Value) {
     if limited {
         statuses.extend(["429", "431"]);
     }
-    if access.needs_token() || access == Access::Public {
+    // The public routes take no token, but one that is sent must be valid.
+    if access.needs_token() || matches!(access, Access::Public | Access::FeedSecret) {
         statuses.push("401");
     }
     if access.forbidden().is_some() {
