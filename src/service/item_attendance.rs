@@ -6,12 +6,11 @@ use chrono::NaiveDateTime;
 use crate::audit::{self, Auditor, Object};
 use crate::db::item_attendance::{self, ItemAttendance, ItemAttendanceFields};
 use crate::db::items::{Item, ItemPlace};
-use crate::db::meetings::Meeting;
 use crate::db::meetings::Seen;
-use crate::db::{DbConnection, committees, items, modified_since, participants};
+use crate::db::{DbConnection, items, modified_since, participants};
 use crate::domain::access::Principal;
 use crate::domain::lifecycle::Change;
-use crate::domain::{CommitteeKind, ItemAttendanceKind, limits};
+use crate::domain::{ItemAttendanceKind, limits};
 use crate::error::{ApiError, ApiResult};
 use crate::service::Expected;
 use crate::service::access::{allow, ensure_room, find_readable, item_in_full, read_item_in_full, require_secretary};
@@ -106,19 +105,18 @@ pub fn absent_from_range(
     if in_range.is_empty() || from > to {
         return Err(ApiError::validation("to", "names no item of the meeting from `from` to `to`"));
     }
-    let place =
-        ItemPlace { committee_id: meeting.committee_id, kind: committee_kind(conn, &meeting)?, status: meeting.status };
     let fields = ItemAttendanceFields {
         kind: ItemAttendanceKind::Absent,
         participant_id: Some(participant_id),
         name: None,
         note,
     };
+    // One read of the meeting's attendance, not one per item.
+    let mut recorded = item_attendance::list_for_meeting(conn, meeting.id)?;
+    recorded.retain(|a| a.participant_id == Some(participant_id));
     let mut absences = Vec::new();
     for item in in_range {
-        let recorded = item_attendance::list_for_item(conn, item.id)?
-            .into_iter()
-            .find(|a| a.participant_id == Some(participant_id));
+        let recorded = recorded.iter().find(|a| a.item_id == item.id).cloned();
         let entry = match recorded {
             Some(entry) => entry,
             None => {
@@ -127,15 +125,12 @@ pub fn absent_from_range(
                 let seen = Seen::content_of(item.closed);
                 let entry = item_attendance::create(conn, meeting.id, seen, item.id, &fields, time::now())?;
                 let view = ItemAttendanceView::from(entry.clone());
-                audit::created(conn, principal, &object(&entry, &item, &place), &view)?;
+                let object = Object::of_committee("item_attendance", entry.id, meeting.committee_id, item.closed);
+                audit::created(conn, principal, &object, &view)?;
                 entry
             }
         };
         absences.push(entry);
     }
     Ok(absences)
-}
-
-fn committee_kind(conn: &mut DbConnection, meeting: &Meeting) -> ApiResult<CommitteeKind> {
-    Ok(committees::find(conn, meeting.committee_id)?.ok_or(ApiError::NotFound)?.kind)
 }
