@@ -21,6 +21,11 @@ pub fn to_stored(value: DateTime<FixedOffset>) -> NaiveDateTime {
     value.naive_utc().trunc_subsecs(6)
 }
 
+/// The Copenhagen calendar day of a stored time.
+pub fn local_day(stored: NaiveDateTime) -> NaiveDate {
+    to_api(stored).date_naive()
+}
+
 /// The instant a local calendar day begins in Copenhagen, as stored.
 pub fn start_of_local_day(day: NaiveDate) -> NaiveDateTime {
     let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");

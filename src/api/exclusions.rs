@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, delete, get, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
-use validator::Validate;
+use validator::{Validate, ValidationError};
 
 use super::Authenticated;
 use super::extract::QueryParams;
@@ -13,7 +13,9 @@ use super::extract::{filled_text, line};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, current, removed};
+use crate::db::exclusions::ExclusionFacts;
 use crate::domain::access::Principal;
+use crate::domain::protocol::RaisedBy;
 use crate::error::{ApiResult, Problem};
 use crate::service::exclusions;
 use crate::views::exclusion::ExclusionView;
@@ -25,17 +27,57 @@ pub fn routes(cfg: &mut Routes) {
         .add(remove, Access::Secretary);
 }
 
+fn someone(exclusion: &NewExclusion) -> Result<(), ValidationError> {
+    if exclusion.subject.is_none() && exclusion.participant_id.is_none() {
+        Err(ValidationError::new("subject")
+            .with_message("an exclusion names a subject, a participant_id, or both".into()))
+    } else {
+        Ok(())
+    }
+}
+
+/// Who is excluded from an item: a user (`subject`), a participant of the meeting
+/// (`participant_id`), or both. With a participant the exclusion is also a protocol entry (§ 14):
+/// who raised it, the committee's ruling, whether the member left the room, and the substitute
+/// called in; the minutes show it, and the quorum counts the substitute in the member's seat.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
-#[schema(examples(json!({"subject": "jlt@kalundborg.dk", "reason": "Inhabil: nærtstående part i sagen."})))]
+#[validate(schema(function = "someone", skip_on_field_errors = true))]
+#[schema(examples(json!({"participant_id": 7, "reason": "Nærtstående part i sagen.", "raised_by": "member", "ruling": "Udvalget fandt, at Jens Lund var inhabil.", "left_room": true, "substitute_id": 9})))]
 pub struct NewExclusion {
-    /// The user's subject (as in a participant's `user_subject`).
+    /// The user's subject (as in a participant's `user_subject`); taken from the participant's
+    /// when absent.
     #[validate(length(min = 1, max = 256), custom(function = line))]
     #[schema(min_length = 1, max_length = 256, extensions(("x-text" = json!("line"))))]
-    pub subject: String,
+    pub subject: Option<String>,
     #[validate(length(min = 1, max = 500), custom(function = filled_text))]
     #[schema(min_length = 1, max_length = 500, extensions(("x-text" = json!("filled-text"))))]
     pub reason: Option<String>,
+    /// The participant of the meeting found or declared disqualified.
+    pub participant_id: Option<i64>,
+    /// Whether the member declared it or the committee raised it (with a participant).
+    pub raised_by: Option<RaisedBy>,
+    /// The committee's ruling, as the minutes word it (with a participant).
+    #[validate(length(min = 1, max = 2000), custom(function = filled_text))]
+    #[schema(min_length = 1, max_length = 2000, extensions(("x-text" = json!("filled-text"))))]
+    pub ruling: Option<String>,
+    /// Whether the member left the room for the item; `false` records a refusal to leave. Defaults
+    /// to `true` with a participant.
+    pub left_room: Option<bool>,
+    /// The participant called in as substitute for the item (with a participant).
+    pub substitute_id: Option<i64>,
+}
+
+impl NewExclusion {
+    fn facts(&self) -> ExclusionFacts {
+        ExclusionFacts {
+            participant_id: self.participant_id,
+            raised_by: self.raised_by,
+            ruling: self.ruling.clone(),
+            left_room: self.left_room.or(self.participant_id.map(|_| true)),
+            substitute_id: self.substitute_id,
+        }
+    }
 }
 
 /// Who is excluded from the item (the committee's secretaries).
@@ -59,14 +101,15 @@ async fn list(
     Ok(web::Json(rows.into_iter().map(ExclusionView::from).collect()))
 }
 
-/// Exclude a user from the item (the committee's secretaries).
+/// Exclude a user or a participant from the item (the committee's secretaries): disqualification
+/// (inhabilitet, § 14), and with a participant a protocol entry.
 #[utoipa::path(
     tag = "items", operation_id = "createExclusion",
     params(("id" = i64, Path, description = "Item id")),
     request_body = NewExclusion,
     responses(
         (status = CREATED, description = "The new exclusion.", body = ExclusionView, headers(("ETag" = String), ("Location" = String))),
-        (status = CONFLICT, description = "The user is already excluded.", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "The user or participant is already excluded.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/items/{id}/exclusions")]
@@ -80,7 +123,14 @@ async fn create(
     input.validate()?;
     let exclusion = state
         .write(principal, move |conn, principal| {
-            exclusions::create(conn, principal, item_id, &input.subject, input.reason.as_deref())
+            exclusions::create(
+                conn,
+                principal,
+                item_id,
+                input.subject.as_deref(),
+                input.reason.as_deref(),
+                &input.facts(),
+            )
         })
         .await?;
     Ok(created(format!("/v1/items/{item_id}/exclusions/{}", exclusion.id), ExclusionView::from(exclusion)))

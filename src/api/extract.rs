@@ -558,6 +558,15 @@ pub fn filled_text(value: &str) -> Result<(), ValidationError> {
     shaped(value, Shape::FilledText)
 }
 
+/// A party's list letter (see `domain::protocol::is_party_letter`).
+pub fn party_letter(party: &str) -> Result<(), ValidationError> {
+    if crate::domain::protocol::is_party_letter(party) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("party").with_message("must be a party's list letter: 1 to 3 capital letters".into()))
+    }
+}
+
 fn shaped(value: &str, shape: Shape) -> Result<(), ValidationError> {
     if value.is_empty() {
         return Ok(()); // the field's length rule says what an empty value lacks, once

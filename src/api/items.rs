@@ -12,7 +12,7 @@ use super::extract::{filled_text, line, text};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, etagged, removed};
-use crate::db::items::{Item, ItemFields};
+use crate::db::items::{Decision, Item, ItemFields};
 use crate::domain::access::Principal;
 use crate::domain::agenda::{is_case_reference, is_journal_number};
 use crate::domain::{CaseType, CommitteeRole, DecisionOutcome};
@@ -51,6 +51,13 @@ pub struct NewDecision {
     #[validate(length(min = 1, max = 20000), custom(function = filled_text))]
     #[schema(min_length = 1, max_length = 20000, extensions(("x-text" = json!("filled-text"))))]
     pub text: Option<String>,
+    /// The secretary's reason for recording the decision although the committee had no quorum
+    /// for the item (more than half its roster taking part, § 11). Without it such a decision is
+    /// refused; with it the minutes show the quorum and the reason. Only for an item without a
+    /// quorum.
+    #[validate(length(min = 1, max = 2000), custom(function = filled_text))]
+    #[schema(min_length = 1, max_length = 2000, extensions(("x-text" = json!("filled-text"))))]
+    pub quorum_override: Option<String>,
 }
 
 fn valid_journal_number(value: &str) -> Result<(), ValidationError> {
@@ -357,7 +364,8 @@ async fn remove(state: State, principal: Principal, id: web::Path<i64>, if_match
 }
 
 /// Record the item's decision (the committee's secretaries, once the meeting has been held). If-Match
-/// carries the item's ETag.
+/// carries the item's ETag. When the committee keeps a roster, a decision on an item without a
+/// quorum is refused (422) unless `quorum_override` gives the reason.
 #[utoipa::path(
     tag = "items", operation_id = "recordDecision",
     params(("id" = i64, Path, description = "Item id"), ("If-Match" = String, Header, description = "ETag of the item")),
@@ -406,7 +414,11 @@ async fn record_decision(
     if_match: IfMatch,
     decision: Option<NewDecision>,
 ) -> ApiResult<HttpResponse> {
-    let decision = decision.map(|d| (d.outcome, d.text));
+    let decision = decision.map_or_else(Decision::default, |d| Decision {
+        outcome: d.outcome,
+        text: d.text,
+        quorum_override: d.quorum_override,
+    });
     let (item, role) = state
         .write(principal, move |conn, principal| {
             service::items::decide(conn, principal, id, &if_match, decision.clone())

@@ -168,7 +168,8 @@ async fn list(
     )))
 }
 
-/// Create a meeting (the committee's secretaries). It starts as a draft.
+/// Create a meeting (the committee's secretaries). It starts as a draft; its participants start
+/// from the committee's roster on the meeting's day (each member present, holding their seat).
 #[utoipa::path(
     tag = "meetings", operation_id = "createMeeting",
     request_body = NewMeeting,

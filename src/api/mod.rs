@@ -36,7 +36,9 @@ pub mod problems;
 pub mod public;
 pub mod public_versions;
 pub mod published;
+pub mod referrals;
 pub mod request_id;
+pub mod roster;
 pub mod search;
 pub mod sign_offs;
 pub mod standing_items;
@@ -345,9 +347,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(declared(published::routes))
                 .configure(declared(sign_offs::routes))
                 .configure(declared(standing_items::routes))
+                .configure(declared(roster::routes))
                 .configure(declared(item_attendance::routes))
                 .configure(declared(item_amounts::routes))
                 .configure(declared(votes::routes))
+                .configure(declared(referrals::routes))
                 .configure(declared(allocations::routes))
                 .configure(declared(cases::routes))
                 .configure(declared(attachments::routes))

@@ -387,7 +387,7 @@ fn type_problems(schemas: &mut Map<String, Value>) {
 }
 
 /// The lists that come whole, by the operation that answers them, and the most they hold.
-const WHOLE_LISTS: [(&str, usize); 16] = [
+const WHOLE_LISTS: [(&str, usize); 19] = [
     ("listMeetingItems", limits::AGENDA_ITEMS),
     ("reorderItems", limits::AGENDA_ITEMS),
     ("listParticipants", limits::PARTICIPANTS),
@@ -398,6 +398,9 @@ const WHOLE_LISTS: [(&str, usize); 16] = [
     ("listItemVotes", limits::VOTES),
     ("recordAbsenceFromItems", limits::AGENDA_ITEMS),
     ("listItemDissents", limits::DISSENTS),
+    ("listItemReferrals", limits::REFERRALS),
+    ("listRoster", limits::ROSTER),
+    ("getMeetingQuorum", limits::AGENDA_ITEMS),
     ("listStandingItems", limits::STANDING_ITEMS),
     ("listCommitteeGrants", limits::COMMITTEE_GRANTS),
     ("listPublishedVersions", limits::VERSIONS),

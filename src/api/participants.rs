@@ -8,18 +8,17 @@ use validator::{Validate, ValidationError};
 use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody, MergePatch, merged, not_null, present};
-use super::extract::{filled_text, line};
+use super::extract::{filled_text, line, party_letter};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, current, removed};
 use crate::db::participants::ParticipantFields;
 use crate::domain::access::Principal;
-use crate::domain::protocol::is_party_letter;
 use crate::domain::{Attendance, ParticipantRole};
 use crate::error::ApiResult;
-use crate::service::{item_attendance, participants};
+use crate::service::{item_attendance, participants, protocol};
 use crate::views::item_attendance::ItemAttendanceView;
-use crate::views::participant::ParticipantView;
+use crate::views::participant::{ItemQuorum, ParticipantView};
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(list, Access::Reader)
@@ -27,15 +26,8 @@ pub fn routes(cfg: &mut Routes) {
         .add(read, Access::Reader)
         .add(update, Access::Secretary)
         .add(remove, Access::Secretary)
-        .add(absent_from_items, Access::Secretary);
-}
-
-fn party_letter(party: &str) -> Result<(), ValidationError> {
-    if is_party_letter(party) {
-        Ok(())
-    } else {
-        Err(ValidationError::new("party").with_message("must be a party's list letter: 1 to 3 capital letters".into()))
-    }
+        .add(absent_from_items, Access::Secretary)
+        .add(quorum, Access::Reader);
 }
 
 fn approver_is_a_user(participant: &NewParticipant) -> Result<(), ValidationError> {
@@ -73,6 +65,13 @@ pub struct NewParticipant {
     pub party: Option<String>,
     /// For a substitute (stedfortræder): the participant of the meeting they stand in for.
     pub substitute_for: Option<i64>,
+    /// The seat on the committee's roster the participant holds (a member on the roster on the
+    /// meeting's day); the quorum counts seats.
+    pub roster_member_id: Option<i64>,
+    /// The item of this meeting the participant arrived at, when they came late.
+    pub arrived_at_item: Option<i64>,
+    /// The last item of this meeting the participant took part in before leaving.
+    pub left_after_item: Option<i64>,
 }
 
 impl From<NewParticipant> for ParticipantFields {
@@ -85,6 +84,9 @@ impl From<NewParticipant> for ParticipantFields {
             approver: p.approver,
             party: p.party,
             substitute_for: p.substitute_for,
+            roster_member_id: p.roster_member_id,
+            arrived_at_item: p.arrived_at_item,
+            left_after_item: p.left_after_item,
         }
     }
 }
@@ -115,6 +117,15 @@ pub struct ParticipantPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<i64>)]
     pub substitute_for: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub roster_member_id: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub arrived_at_item: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub left_after_item: Option<Option<i64>>,
 }
 
 impl MergePatch for ParticipantPatch {
@@ -130,6 +141,9 @@ impl MergePatch for ParticipantPatch {
             approver: self.approver.unwrap_or(current.approver),
             party: self.party.unwrap_or(current.party),
             substitute_for: self.substitute_for.unwrap_or(current.substitute_for),
+            roster_member_id: self.roster_member_id.unwrap_or(current.roster_member_id),
+            arrived_at_item: self.arrived_at_item.unwrap_or(current.arrived_at_item),
+            left_after_item: self.left_after_item.unwrap_or(current.left_after_item),
         }
     }
 }
@@ -291,4 +305,19 @@ async fn absent_from_items(
         })
         .await?;
     Ok(web::Json(absences.into_iter().map(ItemAttendanceView::from).collect()))
+}
+
+/// Whether the committee had a quorum for each item (§ 11: more than half its members took part):
+/// its roster's members on the meeting's day, and of them those who took part in the item, or whose
+/// substitute did. Empty when the committee keeps no roster.
+#[utoipa::path(
+    tag = "protocol", operation_id = "getMeetingQuorum",
+    params(("id" = i64, Path, description = "Meeting id")),
+    responses((status = OK, description = "The quorum for each item, in agenda order.", body = Vec<ItemQuorum>))
+)]
+#[get("/meetings/{id}/quorum")]
+async fn quorum(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<web::Json<Vec<ItemQuorum>>> {
+    let id = id.into_inner();
+    let rows = state.read(principal, move |conn, principal| protocol::quorum_by_item(conn, principal, id)).await?;
+    Ok(web::Json(rows.into_iter().map(|(number, quorum)| ItemQuorum { number, quorum }).collect()))
 }

@@ -9,17 +9,39 @@ use super::DbConnection;
 use super::error::{StoreError, StoreResult};
 use super::removed_one;
 use super::schema::{agenda_items, item_exclusions};
+use crate::domain::protocol::RaisedBy;
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = item_exclusions)]
 pub struct Exclusion {
     pub id: i64,
     pub item_id: i64,
-    pub subject: String,
+    /// The excluded user; none for a participant without a user account.
+    pub subject: Option<String>,
     pub reason: Option<String>,
     pub created_by: String,
     pub version: i64,
     pub created_at: NaiveDateTime,
+    /// The participant of the meeting the exclusion concerns: a protocol entry (§ 14).
+    pub participant_id: Option<i64>,
+    pub raised_by: Option<RaisedBy>,
+    /// The committee's ruling, as the minutes word it.
+    pub ruling: Option<String>,
+    /// Whether the member left the room for the item (a refusal to leave is recorded too).
+    pub left_room: Option<bool>,
+    /// The participant called in as substitute for the item.
+    pub substitute_id: Option<i64>,
+}
+
+/// A protocol entry's facts about an exclusion (§ 14), beyond who is excluded.
+#[derive(Clone, Debug, Default, Insertable)]
+#[diesel(table_name = item_exclusions)]
+pub struct ExclusionFacts {
+    pub participant_id: Option<i64>,
+    pub raised_by: Option<RaisedBy>,
+    pub ruling: Option<String>,
+    pub left_room: Option<bool>,
+    pub substitute_id: Option<i64>,
 }
 
 impl super::Modified for Exclusion {
@@ -68,13 +90,15 @@ pub fn excluded_items(conn: &mut DbConnection, meeting_id: i64, subject: &str) -
 pub fn create(
     conn: &mut DbConnection,
     item_id: i64,
-    subject: &str,
+    subject: Option<&str>,
     reason: Option<&str>,
+    facts: &ExclusionFacts,
     created_by: &str,
     now: NaiveDateTime,
 ) -> StoreResult<Exclusion> {
     diesel::insert_into(item_exclusions::table)
         .values((
+            facts,
             item_exclusions::item_id.eq(item_id),
             item_exclusions::subject.eq(subject),
             item_exclusions::reason.eq(reason),
@@ -86,7 +110,7 @@ pub fn create(
         .get_result(conn)
         .map_err(|error| match error {
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                StoreError::Conflict("The user is already excluded from this item.".into())
+                StoreError::Conflict("The user or participant is already excluded from this item.".into())
             }
             other => other.into(),
         })
@@ -112,5 +136,15 @@ pub fn meetings_with_exclusions(conn: &mut DbConnection, subject: &str, meeting_
         .filter(item_exclusions::subject.eq(subject))
         .select(agenda_items::meeting_id)
         .distinct()
+        .load(conn)
+}
+
+/// Every exclusion from the items of one meeting.
+pub fn list_for_meeting(conn: &mut DbConnection, meeting_id: i64) -> QueryResult<Vec<Exclusion>> {
+    item_exclusions::table
+        .inner_join(agenda_items::table)
+        .filter(agenda_items::meeting_id.eq(meeting_id))
+        .order(item_exclusions::id)
+        .select(Exclusion::as_select())
         .load(conn)
 }

@@ -40,6 +40,16 @@ pub struct Item {
     pub updated_at: NaiveDateTime,
     /// When the decision was last recorded.
     pub decided_at: Option<NaiveDateTime>,
+    /// Why the decision was recorded although the committee had no quorum for the item.
+    pub quorum_override: Option<String>,
+}
+
+/// A decision as recorded on an item; all `None` clears it.
+#[derive(Clone, Debug, Default)]
+pub struct Decision {
+    pub outcome: Option<DecisionOutcome>,
+    pub text: Option<String>,
+    pub quorum_override: Option<String>,
 }
 
 impl super::Modified for Item {
@@ -195,16 +205,16 @@ pub fn update(conn: &mut DbConnection, current: &Item, fields: &ItemFields, now:
 pub fn set_decision(
     conn: &mut DbConnection,
     current: &Item,
-    outcome: Option<DecisionOutcome>,
-    text: Option<String>,
+    decision: Decision,
     now: NaiveDateTime,
 ) -> StoreResult<Item> {
     meetings::touch(conn, current.meeting_id, now, Seen::content_of(current.closed))?;
-    let decided_at = (outcome.is_some() || text.is_some()).then_some(now);
+    let decided_at = (decision.outcome.is_some() || decision.text.is_some()).then_some(now);
     diesel::update(at_version!(items, current))
         .set((
-            items::decision_outcome.eq(outcome),
-            items::decision_text.eq(text),
+            items::decision_outcome.eq(decision.outcome),
+            items::decision_text.eq(decision.text),
+            items::quorum_override.eq(decision.quorum_override),
             items::decided_at.eq(decided_at),
             items::version.eq(current.version + 1),
             items::updated_at.eq(now),

@@ -37,6 +37,8 @@ pub mod meetings;
 pub mod members;
 pub mod participants;
 pub mod published;
+pub mod referrals;
+pub mod roster;
 pub mod schema;
 pub mod search;
 pub mod sign_offs;

@@ -31,6 +31,12 @@ pub struct Participant {
     pub party: Option<String>,
     /// A substitute (stedfortræder): the participant they stand in for.
     pub substitute_for: Option<i64>,
+    /// The seat on the committee's roster the participant holds.
+    pub roster_member_id: Option<i64>,
+    /// The item the participant arrived at, when they came late.
+    pub arrived_at_item: Option<i64>,
+    /// The last item the participant took part in before they left.
+    pub left_after_item: Option<i64>,
 }
 
 impl super::Modified for Participant {
@@ -49,6 +55,9 @@ pub struct ParticipantFields {
     pub approver: bool,
     pub party: Option<String>,
     pub substitute_for: Option<i64>,
+    pub roster_member_id: Option<i64>,
+    pub arrived_at_item: Option<i64>,
+    pub left_after_item: Option<i64>,
 }
 
 impl Participant {
@@ -61,6 +70,9 @@ impl Participant {
             approver: self.approver,
             party: self.party.clone(),
             substitute_for: self.substitute_for,
+            roster_member_id: self.roster_member_id,
+            arrived_at_item: self.arrived_at_item,
+            left_after_item: self.left_after_item,
         }
     }
 }

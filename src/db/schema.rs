@@ -85,6 +85,9 @@ diesel::table! {
         approver -> Bool,
         party -> Nullable<Text>,
         substitute_for -> Nullable<BigInt>,
+        roster_member_id -> Nullable<BigInt>,
+        arrived_at_item -> Nullable<BigInt>,
+        left_after_item -> Nullable<BigInt>,
     }
 }
 
@@ -110,6 +113,34 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         decided_at -> Nullable<Timestamp>,
+        quorum_override -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    committee_members (id) {
+        id -> BigInt,
+        committee_id -> BigInt,
+        name -> Text,
+        party -> Nullable<Text>,
+        user_subject -> Nullable<Text>,
+        from_date -> Date,
+        to_date -> Nullable<Date>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    item_referrals (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        participant_id -> BigInt,
+        note -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -158,11 +189,16 @@ diesel::table! {
     item_exclusions (id) {
         id -> BigInt,
         item_id -> BigInt,
-        subject -> Text,
+        subject -> Nullable<Text>,
         reason -> Nullable<Text>,
         created_by -> Text,
         version -> BigInt,
         created_at -> Timestamp,
+        participant_id -> Nullable<BigInt>,
+        raised_by -> Nullable<Text>,
+        ruling -> Nullable<Text>,
+        left_room -> Nullable<Bool>,
+        substitute_id -> Nullable<BigInt>,
     }
 }
 
@@ -427,6 +463,8 @@ diesel::joinable!(meetings -> committees (committee_id));
 diesel::joinable!(meeting_participants -> meetings (meeting_id));
 diesel::joinable!(agenda_items -> meetings (meeting_id));
 diesel::joinable!(item_votes -> agenda_items (item_id));
+diesel::joinable!(item_referrals -> agenda_items (item_id));
+diesel::joinable!(committee_members -> committees (committee_id));
 diesel::joinable!(item_dissents -> item_votes (vote_id));
 diesel::joinable!(item_dissents -> agenda_items (item_id));
 diesel::joinable!(published_documents -> meetings (meeting_id));
@@ -500,6 +538,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     item_attendance,
     item_votes,
     item_dissents,
+    item_referrals,
+    committee_members,
     standing_items,
     attachments,
     attachment_contents,

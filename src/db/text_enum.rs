@@ -9,7 +9,7 @@ use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
 use crate::domain::allocation::{AllocationStatus, AmountKind, Currency, Method, Recurrence};
-use crate::domain::protocol::{VoteMethod, VoteResult, VoteSubject};
+use crate::domain::protocol::{RaisedBy, VoteMethod, VoteResult, VoteSubject};
 use crate::domain::{
     Attendance, CaseType, CommitteeKind, CommitteeRole, DecisionOutcome, DocumentKind, ItemAttendanceKind,
     MeetingStatus, ParticipantRole, Publication, ServiceRole, Tier,
@@ -74,6 +74,7 @@ text_enum!(
     ServiceRole,
     Tier,
     VoteMethod,
+    RaisedBy,
     VoteResult,
     VoteSubject,
 );

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 
 use super::access::{ItemView, item_role, item_view};
 use super::allocation::{AmountKind, Recurrence};
-use super::protocol::{Stance, VoteMethod, VoteResult, VoteSubject};
+use super::protocol::{Quorum, RaisedBy, Stance, VoteMethod, VoteResult, VoteSubject};
 use super::{
     Attendance, CaseType, CommitteeKind, CommitteeRole, DecisionOutcome, DocumentKind, MeetingStatus, ParticipantRole,
 };
@@ -74,6 +74,12 @@ pub struct DocumentParticipant {
     /// For a substitute: the participant they stood in for.
     #[serde(default)]
     pub substitute_for: Option<i64>,
+    /// The number of the item they arrived at, when they came late.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arrived_at_item: Option<i32>,
+    /// The number of the last item they took part in before leaving.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left_after_item: Option<i32>,
 }
 
 /// An item as the reader may see it: in full, or a closed item's number and title.
@@ -125,6 +131,38 @@ pub struct DocumentItem {
     /// Minutes: the dissents entered against them (§ 13, stk. 2).
     #[serde(default)]
     pub dissents: Vec<DocumentDissent>,
+    /// Minutes: how many of the committee's members took part (§ 11); absent when the committee
+    /// keeps no roster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quorum: Option<Quorum>,
+    /// Minutes: members found or declared disqualified (§ 14).
+    #[serde(default)]
+    pub exclusions: Vec<DocumentExclusion>,
+    /// Minutes: members' demands that the item go before the council (§ 23).
+    #[serde(default)]
+    pub referrals: Vec<DocumentReferral>,
+}
+
+/// A disqualification (inhabilitet, § 14) as the minutes record it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentExclusion {
+    pub name: String,
+    pub party: Option<String>,
+    pub raised_by: Option<RaisedBy>,
+    /// The committee's ruling.
+    pub ruling: Option<String>,
+    /// Whether the member left the room (`false`: refused to leave).
+    pub left_room: Option<bool>,
+    /// The substitute called in, by name and party.
+    pub substitute: Option<String>,
+}
+
+/// A demand under § 23 as the minutes record it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentReferral {
+    pub name: String,
+    pub party: Option<String>,
+    pub note: Option<String>,
 }
 
 /// A vote as the minutes record it.
@@ -175,6 +213,9 @@ pub struct DocumentAmount {
 pub struct DocumentDecision {
     pub outcome: Option<DecisionOutcome>,
     pub text: Option<String>,
+    /// The secretary's reason for recording it without a quorum (§ 11).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quorum_override: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -438,6 +479,9 @@ mod tests {
             amounts: Vec::new(),
             votes: Vec::new(),
             dissents: Vec::new(),
+            quorum: None,
+            exclusions: Vec::new(),
+            referrals: Vec::new(),
         }
     }
 
@@ -464,6 +508,8 @@ mod tests {
                 attendance: Attendance::Present,
                 party: None,
                 substitute_for: None,
+                arrived_at_item: None,
+                left_after_item: None,
             }],
             items: items.into_iter().map(|i| DocumentEntry::Full(Box::new(i))).collect(),
             signed_by: Vec::new(),

@@ -167,6 +167,9 @@ pub enum Change {
     /// A member's dissent (§ 13, stk. 2): entered while the meeting is held, not after its minutes
     /// are published.
     Dissents,
+    /// A member's demand that an item go before the council (standsningsret, § 23): declared to
+    /// the protocol before the meeting closes.
+    Referrals,
     /// Approvers signing off the minutes.
     SignOff,
 }
@@ -188,6 +191,12 @@ pub fn may_change(status: MeetingStatus, change: Change) -> Result<(), Refusal> 
         (MinutesPublished, Dissents) => Err(Refusal::state(
             "The minutes are published: a dissent is entered while the meeting is held (§ 13, stk. 2).",
         )),
+        (Draft | AgendaPublished, Referrals) => {
+            Err(Refusal::state("A demand under § 23 is declared at the meeting, once it has been held."))
+        }
+        (MinutesPublished, Referrals) => {
+            Err(Refusal::state("The minutes are published: a demand under § 23 is declared before the meeting closes."))
+        }
         (Draft | AgendaPublished, SignOff) => {
             Err(Refusal::state("The minutes are signed off once the meeting has been held."))
         }
@@ -295,11 +304,12 @@ mod tests {
         let table: [(MeetingStatus, &[Change]); 5] = [
             (Draft, &[Details, AgendaStructure, ItemContent, Participants, Attachments]),
             (AgendaPublished, &[Details, AgendaStructure, ItemContent, Participants, Attachments]),
-            (Held, &[Details, ItemContent, Participants, Attachments, Decisions, Dissents, SignOff]),
+            (Held, &[Details, ItemContent, Participants, Attachments, Decisions, Dissents, Referrals, SignOff]),
             (MinutesPublished, &[Details, ItemContent, Participants, Attachments, Decisions, SignOff]),
             (Cancelled, &[]),
         ];
-        let every = [Details, AgendaStructure, ItemContent, Participants, Attachments, Decisions, Dissents, SignOff];
+        let every =
+            [Details, AgendaStructure, ItemContent, Participants, Attachments, Decisions, Dissents, Referrals, SignOff];
         for (status, allowed) in table {
             for change in every {
                 assert_eq!(may_change(status, change).is_ok(), allowed.contains(&change), "{change:?} when {status:?}");

@@ -18,6 +18,10 @@ pub const AMOUNTS: usize = 100;
 pub const VOTES: usize = 50;
 /// Dissents on one item.
 pub const DISSENTS: usize = 200;
+/// § 23 declarations on one item.
+pub const REFERRALS: usize = 200;
+/// Members on one committee's roster, over all its terms.
+pub const ROSTER: usize = 1000;
 /// Standing items of one committee.
 pub const STANDING_ITEMS: usize = 100;
 /// Grants on one committee.

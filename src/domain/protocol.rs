@@ -6,6 +6,11 @@
 //! the positions: a motion is adopted by a majority of the votes cast, so a tie rejects it. A
 //! dissent may be entered only for a participant who took part in the item and was in the minority
 //! of one of its votes.
+//!
+//! Quorum (§ 11): a committee decides when more than half its members take part. The members are
+//! the seats of its roster on the meeting's day; a seat counts for an item when its holder takes
+//! part in it, or a substitute for them does (one standing in for the whole meeting, or one called
+//! in for the item when the holder was found disqualified under § 14).
 
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, EnumString};
@@ -211,6 +216,107 @@ pub fn in_minority(
     })
 }
 
+/// Who raised a member's disqualification (inhabilitet, § 14).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    AsRefStr,
+    EnumString,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum RaisedBy {
+    /// The member declared it.
+    Member,
+    /// The committee raised it and ruled on it.
+    Committee,
+}
+
+/// A participant as the protocol counts them for an item.
+#[derive(Clone, Debug, Default)]
+pub struct Attendee {
+    pub id: i64,
+    /// At the meeting at all (not absent, no apologies).
+    pub present: bool,
+    /// The roster seat they hold.
+    pub seat: Option<i64>,
+    /// The participant they stand in for.
+    pub substitute_for: Option<i64>,
+    /// The number of the item they arrived at.
+    pub arrived_at: Option<i32>,
+    /// The number of the last item before they left.
+    pub left_after: Option<i32>,
+}
+
+/// What one item's protocol says about who did not take part in it.
+#[derive(Clone, Debug, Default)]
+pub struct ItemPresence {
+    pub number: i32,
+    /// Participants recorded as not taking part.
+    pub absent: Vec<i64>,
+    /// Participants excluded for disqualification, each with the substitute called in, if any.
+    pub excluded: Vec<(i64, Option<i64>)>,
+}
+
+impl Attendee {
+    /// Whether the participant took part in the item: at the meeting, arrived by then, not yet
+    /// left, neither recorded absent from it nor excluded from it.
+    pub fn takes_part(&self, item: &ItemPresence) -> bool {
+        self.present
+            && self.arrived_at.is_none_or(|n| n <= item.number)
+            && self.left_after.is_none_or(|n| item.number <= n)
+            && !item.absent.contains(&self.id)
+            && !item.excluded.iter().any(|(id, _)| *id == self.id)
+    }
+}
+
+/// How many of the committee's members took part in an item, of how many.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Quorum {
+    /// Members on the committee's roster on the meeting's day.
+    pub members: i32,
+    /// Of them, those who took part in the item themselves or through a substitute.
+    pub present: i32,
+    /// More than half took part (§ 11).
+    pub quorate: bool,
+}
+
+/// The quorum for an item, given the roster's seats on the meeting's day; none for a committee
+/// without a roster (nothing to count against).
+pub fn quorum(seats: &[i64], attendees: &[Attendee], item: &ItemPresence) -> Option<Quorum> {
+    if seats.is_empty() {
+        return None;
+    }
+    let taking_part = |id: i64| attendees.iter().any(|a| a.id == id && a.takes_part(item));
+    let filled = |seat: &&i64| {
+        attendees.iter().filter(|holder| holder.seat == Some(**seat)).any(|holder| {
+            holder.takes_part(item)
+                || attendees.iter().any(|s| s.substitute_for == Some(holder.id) && s.takes_part(item))
+                || item.excluded.iter().any(|(id, sub)| *id == holder.id && sub.is_some_and(taking_part))
+        })
+    };
+    let members = i32::try_from(seats.len()).unwrap_or(i32::MAX);
+    let present = i32::try_from(seats.iter().filter(filled).count()).unwrap_or(i32::MAX);
+    Some(Quorum { members, present, quorate: i64::from(present) * 2 > i64::from(members) })
+}
+
+/// "Anne Hansen (A)", or the name alone.
+pub fn with_party(name: &str, party: Option<&str>) -> String {
+    match party {
+        Some(party) => format!("{name} ({party})"),
+        None => name.to_owned(),
+    }
+}
+
 /// Names joined as Danish minutes write them: "A, V og O".
 pub fn joined(names: &[String]) -> String {
     match names {
@@ -277,6 +383,46 @@ mod tests {
             ["positions[0].party"]
         );
         assert_eq!(fields(check_positions(VoteMethod::ByGroup, &[], &[])), ["positions"]);
+    }
+
+    fn seated(id: i64, seat: i64) -> Attendee {
+        Attendee { id, present: true, seat: Some(seat), ..Attendee::default() }
+    }
+
+    #[test]
+    fn more_than_half_the_seats_make_a_quorum() {
+        let seats = [1, 2, 3, 4];
+        let item = ItemPresence { number: 5, ..ItemPresence::default() };
+        let two = [seated(10, 1), seated(11, 2)];
+        assert_eq!(quorum(&seats, &two, &item), Some(Quorum { members: 4, present: 2, quorate: false }));
+        let three = [seated(10, 1), seated(11, 2), seated(12, 3)];
+        assert!(quorum(&seats, &three, &item).unwrap().quorate);
+        assert_eq!(quorum(&[], &three, &item), None);
+    }
+
+    #[test]
+    fn a_seat_counts_for_the_items_its_holder_or_a_substitute_took_part_in() {
+        let seats = [1, 2, 3];
+        let mut away = seated(11, 2);
+        away.present = false;
+        let substitute = Attendee { id: 20, present: true, substitute_for: Some(11), ..Attendee::default() };
+        let late = Attendee { arrived_at: Some(3), ..seated(12, 3) };
+        let people = [seated(10, 1), away, substitute, late];
+        let count = |item: &ItemPresence| quorum(&seats, &people, item).unwrap().present;
+        assert_eq!(count(&ItemPresence { number: 2, ..ItemPresence::default() }), 2);
+        assert_eq!(count(&ItemPresence { number: 3, ..ItemPresence::default() }), 3);
+        let without_first = ItemPresence { number: 4, absent: vec![10], excluded: vec![] };
+        assert_eq!(count(&without_first), 2);
+        // Disqualified with a substitute called in for the item: the seat still counts.
+        let called = Attendee { id: 21, present: true, ..Attendee::default() };
+        let people = [seated(10, 1), called];
+        let excluded = ItemPresence { number: 1, absent: vec![], excluded: vec![(10, Some(21))] };
+        assert_eq!(quorum(&[1], &people, &excluded).unwrap().present, 1);
+        let alone = ItemPresence { number: 1, absent: vec![], excluded: vec![(10, None)] };
+        assert_eq!(quorum(&[1], &people, &alone).unwrap().present, 0);
+        let left = Attendee { left_after: Some(4), ..seated(10, 1) };
+        assert!(left.takes_part(&ItemPresence { number: 4, ..ItemPresence::default() }));
+        assert!(!left.takes_part(&ItemPresence { number: 5, ..ItemPresence::default() }));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use super::danish;
 use crate::domain::document::{Document, DocumentEntry, DocumentItem, DocumentPosition};
 use crate::domain::lifecycle::number_ranges;
-use crate::domain::protocol::{Stance, joined};
+use crate::domain::protocol::{RaisedBy, Stance, joined, with_party};
 
 /// Where an attachment of the rendered version is downloaded, by attachment id.
 pub type AttachmentLink<'a> = &'a dyn Fn(i64) -> String;
@@ -109,15 +109,53 @@ fn decision(item: &DocumentItem) -> Option<String> {
         let who = escape_markdown(&with_party(&dissent.name, dissent.party.as_deref()));
         parts.push(format!("Mindretalsudtalelse fra {who}: {}", escape_markdown(&dissent.text)));
     }
+    for referral in &item.referrals {
+        let who = escape_markdown(&with_party(&referral.name, referral.party.as_deref()));
+        parts.push(format!("{who} begærede sagen indbragt for kommunalbestyrelsen, jf. kommunestyrelseslovens § 23."));
+        parts.extend(referral.note.as_deref().map(escape_markdown));
+    }
+    let overridden = item.decision.as_ref().and_then(|d| d.quorum_override.as_deref());
+    if let (Some(quorum), Some(reason)) = (item.quorum, overridden) {
+        parts.push(format!(
+            "Udvalget var ikke beslutningsdygtigt under punktet ({} af {} medlemmer deltog). Beslutningen er ført \
+             til protokol med begrundelsen: {}",
+            quorum.present,
+            quorum.members,
+            escape_markdown(reason)
+        ));
+    }
     (!parts.is_empty()).then(|| parts.join("\n\n"))
 }
 
-/// "Anne Hansen (A)", or the name alone.
-fn with_party(name: &str, party: Option<&str>) -> String {
-    match party {
-        Some(party) => format!("{name} ({party})"),
-        None => name.to_owned(),
-    }
+/// Each disqualification as the minutes record it (§ 14): who raised it, the ruling, whether the
+/// member left the room, and the substitute called in.
+fn disqualifications(item: &DocumentItem) -> Option<String> {
+    let parts: Vec<String> =
+        item.exclusions
+            .iter()
+            .map(|e| {
+                let who = escape_markdown(&with_party(&e.name, e.party.as_deref()));
+                let mut lines = vec![match e.raised_by {
+                    Some(RaisedBy::Member) => format!("{who} erklærede sig inhabil."),
+                    Some(RaisedBy::Committee) => format!("Udvalget behandlede spørgsmålet om {who}s habilitet."),
+                    None => format!("{who} var inhabil."),
+                }];
+                lines.extend(e.ruling.as_deref().map(escape_markdown));
+                match e.left_room {
+                    Some(true) => {
+                        lines.push(format!("{} forlod mødet under behandlingen af punktet.", escape_markdown(&e.name)))
+                    }
+                    Some(false) => lines
+                        .push(format!("{} forlod ikke mødet under behandlingen af punktet.", escape_markdown(&e.name))),
+                    None => {}
+                }
+                if let Some(substitute) = &e.substitute {
+                    lines.push(format!("{} deltog som stedfortræder.", escape_markdown(substitute)));
+                }
+                lines.join(" ")
+            })
+            .collect();
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
 }
 
 /// A participant by name and party (roll call), a party group by its letter.
@@ -135,6 +173,7 @@ fn sections(item: &DocumentItem) -> Vec<Section> {
             sections.push(Section { heading, level, markdown });
         }
     };
+    add("Inhabilitet", 3, disqualifications(item));
     add("Beslutning", 3, decision(item));
     add("Sagstype", 4, item.case_type.map(|t| danish::case_type(t).to_owned()));
     add("Resume og sagens baggrund", 4, item.summary.clone());
@@ -162,6 +201,12 @@ fn page(document: &Document, attachment_link: AttachmentLink<'_>) -> Page {
             }
             if let Some(numbers) = absences.get(&p.id) {
                 notes.push(format!("deltog ikke under punkt {}", number_ranges(numbers)));
+            }
+            if let Some(number) = p.arrived_at_item {
+                notes.push(format!("ankom under punkt {number}"));
+            }
+            if let Some(number) = p.left_after_item {
+                notes.push(format!("forlod mødet efter punkt {number}"));
             }
             let name = with_party(&p.name, p.party.as_deref());
             if notes.is_empty() { name } else { format!("{name} ({})", notes.join(", ")) }

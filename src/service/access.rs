@@ -65,6 +65,18 @@ pub fn find_visible(conn: &mut DbConnection, principal: &Principal, id: i64) -> 
     }
 }
 
+/// A committee whose meetings the caller may read, with the caller's role on it; not found
+/// otherwise.
+pub fn readable_committee(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    id: i64,
+) -> ApiResult<(Committee, Option<CommitteeRole>)> {
+    let committee = committees::find(conn, id)?.ok_or(ApiError::NotFound)?;
+    let role = principal.role_on(committee.id, committee.kind);
+    if can_read_meetings(role) { Ok((committee, role)) } else { Err(ApiError::Hidden) }
+}
+
 /// A meeting the caller may read, with the caller's role on its committee; not found otherwise.
 pub fn find_readable(
     conn: &mut DbConnection,

@@ -5,7 +5,7 @@
 //! its closed content, so for a caller below member it is left out, not shown as a title.
 
 use crate::audit::{self, Auditor};
-use crate::db::{DbConnection, exclusions, items};
+use crate::db::{DbConnection, exclusions, items, referrals};
 use crate::domain::CommitteeRole;
 use crate::domain::access::{ItemView, Principal, item_role, item_view};
 use crate::error::ApiResult;
@@ -37,6 +37,10 @@ pub fn items(
             audit::closed_reads(auditor, principal, committee.id, &[item.id]);
         }
         shown.push(CaseItem::new(item, meeting, committee));
+    }
+    let referred = referrals::referred(conn, &shown.iter().map(|i| i.item_id).collect::<Vec<_>>())?;
+    for item in &mut shown {
+        item.referred_to_council = referred.contains(&item.item_id);
     }
     Ok(shown)
 }

@@ -4,17 +4,19 @@
 use chrono::NaiveDateTime;
 
 use crate::audit::{self, Auditor, Object};
-use crate::db::items::{self, Item, ItemFields};
+use crate::db::items::{self, Decision, Item, ItemFields};
 use crate::db::{DbConnection, meetings};
+use crate::domain::CommitteeRole;
 use crate::domain::access::{ItemView, Principal, item_view};
 use crate::domain::agenda::{OrderError, check_reordering};
 use crate::domain::lifecycle::Change;
 use crate::domain::limits;
-use crate::domain::{CommitteeRole, DecisionOutcome};
+use crate::domain::protocol::Quorum;
 use crate::error::{ApiError, ApiResult};
 use crate::service::Expected;
 use crate::service::access::{allow, ensure_room, find_readable, find_readable_item, require_secretary};
 use crate::service::agenda::{Agenda, entries};
+use crate::service::protocol::Sitting;
 use crate::time;
 use crate::views::item::{AgendaEntry, AgendaItemView};
 
@@ -129,21 +131,49 @@ pub fn update(
     Ok((item, role))
 }
 
-/// Records the decision on an item, or clears it with `None` (its secretaries, while decisions may
+/// A decision needs the committee's quorum for the item, or the secretary's reason for recording
+/// it without one; the reason is only for an item without a quorum.
+fn check_quorum(quorum: Option<Quorum>, overridden: bool) -> ApiResult<()> {
+    match quorum {
+        Some(q) if !q.quorate && !overridden => Err(ApiError::validation(
+            "quorum_override",
+            format!(
+                "the committee had no quorum for this item ({} of {} members took part; more than half \
+                 must): give the reason for recording the decision anyway",
+                q.present, q.members
+            ),
+        )),
+        Some(q) if q.quorate && overridden => Err(ApiError::validation(
+            "quorum_override",
+            "the committee had a quorum for this item: nothing to override",
+        )),
+        None if overridden => Err(ApiError::validation(
+            "quorum_override",
+            "the committee keeps no roster, so no quorum is counted: nothing to override",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Records the decision on an item, or clears it with an empty one (its secretaries, while decisions may
 /// be recorded).
 pub fn decide(
     conn: &mut DbConnection,
     principal: &Principal,
     id: i64,
     expected: &impl Expected,
-    decision: Option<(Option<DecisionOutcome>, Option<String>)>,
+    decision: Decision,
 ) -> ApiResult<(Item, Option<CommitteeRole>)> {
     let (current, role, place) = find_readable_item(conn, principal, id)?;
     require_secretary(role)?;
     expected.check(current.version)?;
     allow(place.status, Change::Decisions)?;
-    let (outcome, text) = decision.unwrap_or((None, None));
-    let item = items::set_decision(conn, &current, outcome, text, time::now())?;
+    if decision.outcome.is_some() || decision.text.is_some() {
+        let meeting = meetings::find(conn, current.meeting_id)?.ok_or(ApiError::NotFound)?;
+        let quorum = Sitting::of(conn, &meeting)?.quorum(current.id);
+        check_quorum(quorum, decision.quorum_override.is_some())?;
+    }
+    let item = items::set_decision(conn, &current, decision, time::now())?;
     let object = object(&item, place.committee_id);
     let before = AgendaItemView::from(current).decision;
     let after = AgendaItemView::from(item.clone()).decision;

@@ -2,11 +2,13 @@
 
 use crate::audit::{self, Auditor, Object};
 use crate::db::meetings::{self, Meeting, MeetingFields, MeetingFilter};
-use crate::db::{DbConnection, committees, exclusions, items, participants, published, standing_items};
+use crate::db::participants::ParticipantFields;
+use crate::db::{DbConnection, committees, exclusions, items, participants, published, roster, standing_items};
 use crate::domain::CommitteeRole;
 use crate::domain::access::{Principal, can_read_meetings};
 use crate::domain::agenda::can_delete_meeting;
 use crate::domain::lifecycle::Change;
+use crate::domain::limits;
 use crate::error::{ApiError, ApiResult};
 use crate::service::Expected;
 use crate::service::access::{self, allow, find_readable, require_secretary};
@@ -109,6 +111,13 @@ pub fn create(
         let item = items::create(conn, meeting.id, &template.into(), None, now)?;
         let object = Object::of_committee("item", item.id, committee.id, item.closed);
         audit::created(conn, principal, &object, &AgendaItemView::from(item))?;
+    }
+    // The participants start from the committee's roster on the meeting's day.
+    let members = roster::on(conn, committee.id, time::local_day(meeting.starts_at))?;
+    for member in members.into_iter().take(limits::PARTICIPANTS) {
+        let participant = participants::create(conn, meeting.id, &ParticipantFields::from(member), now)?;
+        let object = Object::of_committee("participant", participant.id, committee.id, false);
+        audit::created(conn, principal, &object, &ParticipantView::from(participant))?;
     }
     meeting = meetings::find(conn, meeting.id)?.ok_or(ApiError::NotFound)?;
     audit::created(conn, principal, &object(&meeting), &MeetingSummary::from(meeting.clone()))?;

@@ -3,17 +3,17 @@
 
 use crate::db::committees::Committee;
 use crate::db::meetings::Meeting;
-use crate::db::{
-    DbConnection, StoreError, attachments, item_amounts, item_attendance, items, participants, sign_offs, votes,
-};
+use crate::db::{DbConnection, StoreError, attachments, item_amounts, participants, referrals, sign_offs, votes};
 use crate::domain::document::{
     Document, DocumentAbsence, DocumentAmount, DocumentAttachment, DocumentCommittee, DocumentDecision,
-    DocumentDissent, DocumentEntry, DocumentGuest, DocumentItem, DocumentMeeting, DocumentParticipant,
-    DocumentPosition, DocumentSignature, DocumentVote,
+    DocumentDissent, DocumentEntry, DocumentExclusion, DocumentGuest, DocumentItem, DocumentMeeting,
+    DocumentParticipant, DocumentPosition, DocumentReferral, DocumentSignature, DocumentVote,
 };
 use crate::domain::lifecycle::{SignOffFacts, unsigned_approvers};
+use crate::domain::protocol::with_party;
 use crate::domain::{DocumentKind, ItemAttendanceKind};
 use crate::error::ApiResult;
+use crate::service::protocol::Sitting;
 use crate::time;
 
 /// The meeting as it now stands, as a document of `kind` numbered `number`. Minutes carry the
@@ -27,22 +27,27 @@ pub fn build_document(
     reason: Option<String>,
     signed_version: i64,
 ) -> ApiResult<Document> {
-    let people = participants::list_for_meeting(conn, meeting.id)?;
-    let attendance = item_attendance::list_for_meeting(conn, meeting.id)?;
+    let sitting = Sitting::of(conn, meeting)?;
+    let people = &sitting.participants;
+    let attendance = &sitting.attendance;
     let files = attachments::list_for_meeting(conn, meeting.id)?;
     let amounts = item_amounts::list_for_meeting(conn, meeting.id)?;
     let minutes = kind == DocumentKind::Minutes;
-    let (all_votes, all_dissents) = if minutes {
-        (votes::list_for_meeting(conn, meeting.id)?, votes::dissents_for_meeting(conn, meeting.id)?)
+    let (all_votes, all_dissents, all_referrals) = if minutes {
+        let votes_taken = votes::list_for_meeting(conn, meeting.id)?;
+        (votes_taken, votes::dissents_for_meeting(conn, meeting.id)?, referrals::list_for_meeting(conn, meeting.id)?)
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), Vec::new(), Vec::new())
     };
     attachments::mark_published(conn, &files.iter().map(|f| f.id).collect::<Vec<_>>())?;
     let name_of = |id: i64| people.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_default();
     let person = |id: i64| people.iter().find(|p| p.id == id);
-    let entries = items::list_for_meeting(conn, meeting.id)?
-        .into_iter()
-        .map(|item| {
+    let named = |id: i64| person(id).map(|p| with_party(&p.name, p.party.as_deref())).unwrap_or_default();
+    let entries = sitting
+        .items
+        .iter()
+        .map(|(item, _)| {
+            let item = item.clone();
             let mut item_votes = Vec::new();
             for vote in all_votes.iter().filter(|v| v.item_id == item.id) {
                 let positions = vote
@@ -92,8 +97,35 @@ pub fn build_document(
                 .filter_map(|a| a.participant_id.map(|p| (p, a)))
                 .map(|(p, a)| DocumentAbsence { participant_id: p, name: name_of(p), note: a.note.clone() })
                 .collect();
-            let decision = (minutes && (item.decision_outcome.is_some() || item.decision_text.is_some()))
-                .then(|| DocumentDecision { outcome: item.decision_outcome, text: item.decision_text.clone() });
+            let decision = (minutes && (item.decision_outcome.is_some() || item.decision_text.is_some())).then(|| {
+                DocumentDecision {
+                    outcome: item.decision_outcome,
+                    text: item.decision_text.clone(),
+                    quorum_override: item.quorum_override.clone(),
+                }
+            });
+            let exclusions = if minutes { sitting.exclusions.iter() } else { [].iter() }
+                .filter(|e| e.item_id == item.id)
+                .filter_map(|e| e.participant_id.and_then(person).map(|p| (e, p)))
+                .map(|(e, p)| DocumentExclusion {
+                    name: p.name.clone(),
+                    party: p.party.clone(),
+                    raised_by: e.raised_by,
+                    ruling: e.ruling.clone(),
+                    left_room: e.left_room,
+                    substitute: e.substitute_id.map(named),
+                })
+                .collect();
+            let referrals = all_referrals
+                .iter()
+                .filter(|r| r.item_id == item.id)
+                .map(|r| DocumentReferral {
+                    name: name_of(r.participant_id),
+                    party: person(r.participant_id).and_then(|p| p.party.clone()),
+                    note: r.note.clone(),
+                })
+                .collect();
+            let quorum = if minutes { sitting.quorum(item.id) } else { None };
             Ok(DocumentEntry::Full(Box::new(DocumentItem {
                 id: item.id,
                 number: item.position,
@@ -136,6 +168,9 @@ pub fn build_document(
                     .collect(),
                 votes: item_votes,
                 dissents,
+                quorum,
+                exclusions,
+                referrals,
             })))
         })
         .collect::<Result<_, StoreError>>()?;
@@ -172,6 +207,8 @@ pub fn build_document(
                 attendance: p.attendance,
                 party: p.party.clone(),
                 substitute_for: p.substitute_for,
+                arrived_at_item: sitting.number(p.arrived_at_item),
+                left_after_item: sitting.number(p.left_after_item),
             })
             .collect(),
         items: entries,

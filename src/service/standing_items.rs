@@ -3,28 +3,16 @@
 use chrono::NaiveDateTime;
 
 use crate::audit::{self, Object};
-use crate::db::committees::{self, Committee};
 use crate::db::standing_items::{self, StandingItem, StandingItemFields};
 use crate::db::{DbConnection, modified_since};
 use crate::domain::CommitteeRole;
-use crate::domain::access::{Principal, can_read_meetings};
+use crate::domain::access::Principal;
 use crate::domain::limits;
 use crate::error::{ApiError, ApiResult};
 use crate::service::Expected;
-use crate::service::access::{ensure_room, require_secretary};
+use crate::service::access::{ensure_room, readable_committee, require_secretary};
 use crate::time;
 use crate::views::standing_item::StandingItemView;
-
-/// The committee, if the caller holds a role on it, with that role.
-fn committee_for(
-    conn: &mut DbConnection,
-    principal: &Principal,
-    id: i64,
-) -> ApiResult<(Committee, Option<CommitteeRole>)> {
-    let committee = committees::find(conn, id)?.ok_or(ApiError::NotFound)?;
-    let role = principal.role_on(committee.id, committee.kind);
-    if can_read_meetings(role) { Ok((committee, role)) } else { Err(ApiError::Hidden) }
-}
 
 fn object(item: &StandingItem) -> Object {
     Object::of_committee("standing_item", item.id, item.committee_id, item.closed)
@@ -38,7 +26,7 @@ pub fn list(
     committee_id: i64,
     since: Option<NaiveDateTime>,
 ) -> ApiResult<(Vec<StandingItem>, Option<CommitteeRole>)> {
-    let (committee, role) = committee_for(conn, principal, committee_id)?;
+    let (committee, role) = readable_committee(conn, principal, committee_id)?;
     Ok((modified_since(standing_items::list(conn, committee.id)?, since), role))
 }
 
@@ -51,7 +39,7 @@ pub fn create(
     position: Option<i32>,
     fields: impl FnOnce(i32) -> StandingItemFields,
 ) -> ApiResult<StandingItem> {
-    let (committee, role) = committee_for(conn, principal, committee_id)?;
+    let (committee, role) = readable_committee(conn, principal, committee_id)?;
     require_secretary(role)?;
     let existing = standing_items::list(conn, committee.id)?;
     ensure_room(existing.len() as i64, limits::STANDING_ITEMS, "standing items of a committee")?;
@@ -68,7 +56,7 @@ pub fn read(
     committee_id: i64,
     id: i64,
 ) -> ApiResult<(StandingItem, Option<CommitteeRole>)> {
-    let (committee, role) = committee_for(conn, principal, committee_id)?;
+    let (committee, role) = readable_committee(conn, principal, committee_id)?;
     Ok((standing_items::find(conn, committee.id, id)?.ok_or(ApiError::NotFound)?, role))
 }
 
@@ -82,7 +70,7 @@ pub fn update(
     expected: &impl Expected,
     change: impl FnOnce(StandingItemFields) -> ApiResult<StandingItemFields>,
 ) -> ApiResult<StandingItem> {
-    let (committee, role) = committee_for(conn, principal, committee_id)?;
+    let (committee, role) = readable_committee(conn, principal, committee_id)?;
     require_secretary(role)?;
     let current = standing_items::find(conn, committee.id, id)?.ok_or(ApiError::NotFound)?;
     expected.check(current.version)?;
@@ -103,7 +91,7 @@ pub fn remove(
     id: i64,
     expected: &impl Expected,
 ) -> ApiResult<()> {
-    let (committee, role) = committee_for(conn, principal, committee_id)?;
+    let (committee, role) = readable_committee(conn, principal, committee_id)?;
     require_secretary(role)?;
     let current = standing_items::find(conn, committee.id, id)?.ok_or(ApiError::NotFound)?;
     expected.check(current.version)?;

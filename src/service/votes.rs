@@ -7,16 +7,17 @@ use chrono::NaiveDateTime;
 
 use crate::audit::{self, Auditor, Object};
 use crate::db::items::{Item, ItemPlace};
-use crate::db::meetings::Seen;
+use crate::db::meetings::{self, Seen};
 use crate::db::votes::{self, Dissent, Vote, VoteFields};
-use crate::db::{DbConnection, item_attendance, modified_since, participants};
+use crate::db::{DbConnection, modified_since, participants};
 use crate::domain::access::Principal;
 use crate::domain::lifecycle::Change;
+use crate::domain::limits;
 use crate::domain::protocol::{Position, VoteMethod, VoteSubject, check_positions, in_minority, result_of};
-use crate::domain::{Attendance, ItemAttendanceKind, limits};
 use crate::error::{ApiError, ApiResult, FieldError};
 use crate::service::Expected;
 use crate::service::access::{allow, ensure_room, item_in_full, read_item_in_full};
+use crate::service::protocol::Sitting;
 use crate::time;
 use crate::views::vote::{DissentView, VoteView};
 
@@ -127,10 +128,8 @@ pub fn create_dissent(
         .ok_or_else(|| ApiError::validation("vote_id", "no vote with this id on the item"))?;
     let participant = participants::find(conn, item.meeting_id, participant_id)?
         .ok_or_else(|| ApiError::validation("participant_id", "is not a participant of the meeting"))?;
-    let absent_from_item = item_attendance::list_for_item(conn, item.id)?
-        .iter()
-        .any(|a| a.kind == ItemAttendanceKind::Absent && a.participant_id == Some(participant.id));
-    if participant.attendance != Attendance::Present || absent_from_item {
+    let meeting = meetings::find(conn, item.meeting_id)?.ok_or(ApiError::NotFound)?;
+    if !Sitting::of(conn, &meeting)?.takes_part(participant.id, item.id) {
         let message = "did not take part in the item: only a member who took part may have a dissent entered";
         return Err(ApiError::validation("participant_id", message));
     }

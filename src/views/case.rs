@@ -34,6 +34,8 @@ pub struct CaseItem {
     pub closed: bool,
     pub case_type: Option<CaseType>,
     pub decision: Option<Decision>,
+    /// A member demanded that the item go before the council (standsningsret, § 23).
+    pub referred_to_council: bool,
     pub meeting: CaseMeeting,
     pub committee: CaseCommittee,
 }
@@ -41,7 +43,7 @@ pub struct CaseItem {
 /// The case's items. The case number is not repeated: for a caller who may not see a closed item, it
 /// is closed content they only typed.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"items": [{"item_id": 5, "number": 5, "title": "Orientering fra Økonomiudvalgsmødet og koordinering af sager til politisk behandling", "closed": false, "case_type": "information", "decision": {"outcome": "discussed", "text": "Drøftet.", "decided_at": "2022-04-25T14:30:00+02:00"}, "meeting": {"id": 1, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "status": "minutes_published"}, "committee": {"id": 1, "name": "Direktionen"}}]})))]
+#[schema(examples(json!({"items": [{"item_id": 5, "number": 5, "title": "Orientering fra Økonomiudvalgsmødet og koordinering af sager til politisk behandling", "closed": false, "case_type": "information", "decision": {"outcome": "discussed", "text": "Drøftet.", "decided_at": "2022-04-25T14:30:00+02:00", "quorum_override": null}, "referred_to_council": false, "meeting": {"id": 1, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "status": "minutes_published"}, "committee": {"id": 1, "name": "Direktionen"}}]})))]
 pub struct CaseView {
     /// In meeting order. Empty when no item of the case is visible to the caller.
     pub items: Vec<CaseItem>,
@@ -50,11 +52,7 @@ pub struct CaseView {
 impl CaseItem {
     /// The item as its case lists it, with its meeting and committee.
     pub fn new(item: Item, meeting: Meeting, committee: Committee) -> CaseItem {
-        let decision = (item.decision_outcome.is_some() || item.decision_text.is_some()).then(|| Decision {
-            outcome: item.decision_outcome,
-            text: item.decision_text.clone(),
-            decided_at: item.decided_at.map(time::to_api),
-        });
+        let decision = Decision::of(&item);
         CaseItem {
             item_id: item.id,
             number: item.position,
@@ -62,6 +60,7 @@ impl CaseItem {
             closed: item.closed,
             case_type: item.case_type,
             decision,
+            referred_to_council: false,
             meeting: CaseMeeting {
                 id: meeting.id,
                 title: meeting.title,

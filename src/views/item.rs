@@ -17,6 +17,21 @@ pub struct Decision {
     /// The decision as written in the minutes, e.g. "Taget til efterretning."
     pub text: Option<String>,
     pub decided_at: Option<DateTime<FixedOffset>>,
+    /// The secretary's reason for recording the decision without a quorum (§ 11).
+    #[serde(default)]
+    pub quorum_override: Option<String>,
+}
+
+impl Decision {
+    /// The item's decision, when one is recorded.
+    pub fn of(item: &Item) -> Option<Decision> {
+        (item.decision_outcome.is_some() || item.decision_text.is_some()).then(|| Decision {
+            outcome: item.decision_outcome,
+            text: item.decision_text.clone(),
+            decided_at: item.decided_at.map(time::to_api),
+            quorum_override: item.quorum_override.clone(),
+        })
+    }
 }
 
 /// An agenda item in full.
@@ -76,11 +91,7 @@ pub enum AgendaEntry {
 
 impl From<Item> for AgendaItemView {
     fn from(i: Item) -> Self {
-        let decision = (i.decision_outcome.is_some() || i.decision_text.is_some()).then_some(Decision {
-            outcome: i.decision_outcome,
-            text: i.decision_text,
-            decided_at: i.decided_at.map(time::to_api),
-        });
+        let decision = Decision::of(&i);
         AgendaItemView {
             id: i.id,
             meeting_id: i.meeting_id,

@@ -21,6 +21,8 @@ pub mod meeting;
 pub mod participant;
 pub mod public;
 pub mod publication;
+pub mod referral;
+pub mod roster;
 pub mod search;
 pub mod sign_off;
 pub mod standing_item;
@@ -58,6 +60,8 @@ versioned!(
     item::AgendaItemView,
     item_attendance::ItemAttendanceView,
     participant::ParticipantView,
+    referral::ReferralView,
+    roster::RosterMemberView,
     sign_off::SignOffView,
     standing_item::StandingItemView,
     vote::DissentView,

@@ -5,11 +5,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::participants::Participant;
+use crate::domain::protocol::Quorum;
 use crate::domain::{Attendance, ParticipantRole};
 use crate::time;
 
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 2, "meeting_id": 1, "name": "Michel van der Linden", "role": "member", "attendance": "present", "user_subject": "mvdl@kalundborg.dk", "approver": true, "party": null, "substitute_for": null, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
+#[schema(examples(json!({"id": 2, "meeting_id": 1, "name": "Michel van der Linden", "role": "member", "attendance": "present", "user_subject": "mvdl@kalundborg.dk", "approver": true, "party": null, "substitute_for": null, "roster_member_id": null, "arrived_at_item": null, "left_after_item": null, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"})))]
 pub struct ParticipantView {
     pub id: i64,
     pub meeting_id: i64,
@@ -24,6 +25,12 @@ pub struct ParticipantView {
     pub party: Option<String>,
     /// For a substitute (stedfortræder): the participant they stand in for.
     pub substitute_for: Option<i64>,
+    /// The seat on the committee's roster the participant holds (counted for the quorum).
+    pub roster_member_id: Option<i64>,
+    /// The item the participant arrived at, when they came late.
+    pub arrived_at_item: Option<i64>,
+    /// The last item the participant took part in before leaving the meeting.
+    pub left_after_item: Option<i64>,
     pub version: i64,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -41,9 +48,22 @@ impl From<Participant> for ParticipantView {
             approver: p.approver,
             party: p.party,
             substitute_for: p.substitute_for,
+            roster_member_id: p.roster_member_id,
+            arrived_at_item: p.arrived_at_item,
+            left_after_item: p.left_after_item,
             version: p.version,
             created_at: time::to_api(p.created_at),
             updated_at: time::to_api(p.updated_at),
         }
     }
+}
+
+/// The committee's quorum for one item (§ 11).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"number": 12, "members": 7, "present": 4, "quorate": true})))]
+pub struct ItemQuorum {
+    /// The item's number.
+    pub number: i32,
+    #[serde(flatten)]
+    pub quorum: Quorum,
 }

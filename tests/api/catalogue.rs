@@ -188,6 +188,11 @@ impl<'a> World<'a> {
             .expect(201)
             .json();
 
+        // A seat from a later term than the catalogue's meetings, so that their quorum is not counted.
+        let roster = format!("/v1/committees/{}/roster", committee.id);
+        let seat = json!({"name": "Ny i udvalget", "party": "V", "from": "2023-01-01"});
+        let roster_member = id(&app.post(&roster, &committee.secretary, seat).expect(201).json());
+
         let public = PublicMeeting::build(app);
         let feed = app.post("/v1/me/calendar-feeds", &committee.member, json!({"name": "Telefon"})).expect(201).json();
         let feed_token = feed["url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
@@ -264,6 +269,8 @@ impl<'a> World<'a> {
             ("held_item", held.item),
             ("held_vote", held.vote),
             ("dissent", held.dissent),
+            ("referral", held.referral),
+            ("roster_member", roster_member),
             ("minority", held.minority),
             ("standing_item", id(&standing)),
             ("attachment", published.attachment),
@@ -374,6 +381,8 @@ impl<'a> World<'a> {
             ("{delivery_id}", "delivery"),
             ("{vote_id}", "vote"),
             ("{dissent_id}", "dissent"),
+            ("{referral_id}", "referral"),
+            ("{roster_member_id}", "roster_member"),
         ] {
             path = path.replace(param, &self.ids[key].to_string());
         }
@@ -395,6 +404,7 @@ impl<'a> World<'a> {
             "/attachments",
             "/votes",
             "/dissents",
+            "/referrals",
         ]
         .iter()
         .any(|part| template.contains(part));
@@ -405,7 +415,7 @@ impl<'a> World<'a> {
             "meetings" if later => "published_meeting",
             "meetings" => "meeting",
             // A dissent is entered while the meeting is held, before its minutes.
-            "items" if template.contains("/dissents") => "held_item",
+            "items" if template.contains("/dissents") || template.contains("/referrals") => "held_item",
             "items" if later => "published_item",
             "items" => "item",
             "users" => "user",
@@ -428,7 +438,9 @@ impl<'a> World<'a> {
         // changes.
         let acts = method == "post"
             && ((later
-                && !["/attendance", "/attachments", "/votes", "/dissents"].iter().any(|end| template.ends_with(end)))
+                && !["/attendance", "/attachments", "/votes", "/dissents", "/referrals"]
+                    .iter()
+                    .any(|end| template.ends_with(end)))
                 || template.ends_with("/recount"));
         let request = if matches!(method, "patch" | "put" | "delete") || acts {
             request.header("If-Match", "\"0\"")
@@ -481,6 +493,11 @@ impl<'a> World<'a> {
             ("post", "/v1/items/{id}/dissents") => {
                 json!({"vote_id": self.ids["held_vote"], "participant_id": self.ids["minority"], "text": "Imod"})
             }
+            ("post", "/v1/items/{id}/referrals") => json!({"participant_id": self.ids["minority"]}),
+            ("post", "/v1/committees/{id}/roster") => {
+                json!({"name": unique("Medlem"), "party": "A", "from": "2022-01-01"})
+            }
+            ("patch", "/v1/committees/{id}/roster/{roster_member_id}") => json!({"name": "Ændret"}),
             ("post", "/v1/meetings/{id}/publish-agenda" | "/v1/meetings/{id}/publish-minutes") => {
                 json!({"reason": "Rettelse"})
             }
@@ -543,6 +560,7 @@ struct Held {
     item: i64,
     vote: i64,
     dissent: i64,
+    referral: i64,
     minority: i64,
 }
 
@@ -560,8 +578,16 @@ impl Held {
         app.post(&format!("/v1/items/{item}/exclusions"), secretary, json!({"subject": "inhabil"})).expect(201);
         fixtures::publish_and_hold(app, secretary, meeting);
         let (vote, dissent) = vote_and_dissent(app, secretary, item, first);
-        Held { item, vote, dissent, minority: second }
+        let referral = referral(app, secretary, item, first);
+        Held { item, vote, dissent, referral, minority: second }
     }
+}
+
+/// The participant's demand under § 23 that the item go before the council, its note carrying the
+/// marker.
+fn referral(app: &TestApp, secretary: &str, item: i64, participant: i64) -> i64 {
+    let body = json!({"participant_id": participant, "note": format!("{MARKER} standsningsret")});
+    id(&app.post(&format!("/v1/items/{item}/referrals"), secretary, body).expect(201).json())
 }
 
 /// A vote by party groups on the item, and a dissent from the participant in its minority.
@@ -615,6 +641,10 @@ impl Published {
         let minority =
             id(&app.post(&format!("/v1/meetings/{meeting}/participants"), secretary, minority).expect(201).json());
         let (vote, _) = vote_and_dissent(app, secretary, closed, minority);
+        referral(app, secretary, closed, minority);
+        // A disqualification as a protocol entry, its ruling closed content too.
+        let ruling = json!({"participant_id": minority, "ruling": format!("{MARKER} kendelse"), "left_room": false});
+        app.post(&format!("/v1/items/{closed}/exclusions"), secretary, ruling).expect(201);
         let etag = app.get(&format!("/v1/meetings/{meeting}"), &committee.member).etag();
         let sign_off =
             app.post_if(&format!("/v1/meetings/{meeting}/sign-offs"), &committee.member, &etag, json!({})).expect(201);

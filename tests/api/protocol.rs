@@ -5,12 +5,14 @@ use serde_json::{Value, json};
 
 use crate::common::TestApp;
 use crate::db_tests;
-use crate::fixtures::{self, act, decide, id};
+use crate::fixtures::{self, act, decide, decide_reply, id};
 
 db_tests!(
     a_council_votes_by_groups_and_by_roll_call_and_the_minority_dissents,
     votes_are_checked_before_anything_is_stored,
     a_substitute_stands_in_and_a_member_leaves_a_range_of_items,
+    a_council_meeting_from_its_roster_through_quorum_standsningsret_and_inhabilitet,
+    the_roster_is_checked_and_kept_by_secretaries,
 );
 
 fn participant(app: &TestApp, secretary: &str, meeting: i64, body: Value) -> i64 {
@@ -203,4 +205,232 @@ fn a_substitute_stands_in_and_a_member_leaves_a_range_of_items(app: &TestApp) {
     let expected = "Torben Haack (F) (deltog ikke under punkt 12-15), Kirsten Ravn (V) (Afbud), \
                     Lars Berg (V) (stedfortræder for Kirsten Ravn)";
     assert!(markdown.contains(expected), "{markdown}");
+}
+
+/// Adds a member to the committee's roster.
+fn seat(app: &TestApp, secretary: &str, committee: i64, body: Value) -> i64 {
+    id(&app.post(&format!("/v1/committees/{committee}/roster"), secretary, body).expect(201).json())
+}
+
+/// The whole council meeting of the protocol issue: the meeting starts from the roster; a party's
+/// proposal voted down by groups, the recommendation adopted by roll call, a dissent from the
+/// minority and the refused ones; a member absent from items 12-15 and a substitute who arrived for
+/// them; an item without a quorum decided on the secretary's override; a § 23 demand; a § 14 ruling
+/// with the member leaving the room and a substitute called in. The minutes read as real ones do.
+fn a_council_meeting_from_its_roster_through_quorum_standsningsret_and_inhabilitet(app: &TestApp) {
+    let committee = fixtures::committee(app, "Kommunalbestyrelsen", "public");
+    let secretary = &committee.secretary;
+    let members = [
+        ("Anne Hansen", "A"),
+        ("Mette Berg", "A"),
+        ("Jens Lund", "A"),
+        ("Bo Nielsen", "V"),
+        ("Kirsten Ravn", "V"),
+        ("Carla Ørsted", "Ø"),
+        ("Torben Haack", "F"),
+    ];
+    for (name, party) in members {
+        seat(
+            app,
+            secretary,
+            committee.id,
+            json!({"name": name, "party": party, "from": "2022-01-01", "to": "2025-12-31"}),
+        );
+    }
+    // A member of the last term is not on the roster on the meeting's day.
+    seat(
+        app,
+        secretary,
+        committee.id,
+        json!({"name": "Gitte Ravn", "party": "O", "from": "2018-01-01", "to": "2021-12-31"}),
+    );
+
+    let meeting = id(&fixtures::meeting(app, &committee, "2022-05-26T18:00:00+02:00"));
+    let participants = format!("/v1/meetings/{meeting}/participants");
+    let seated = app.get(&participants, secretary).expect(200).json();
+    let names: Vec<&str> = seated.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, members.map(|(name, _)| name));
+    assert!(seated.as_array().unwrap().iter().all(|p| p["roster_member_id"].is_i64() && p["attendance"] == "present"));
+    let who = |name: &str| id(seated.as_array().unwrap().iter().find(|p| p["name"] == name).unwrap());
+    let (anne, mette, jens, bo, kirsten, carla, torben) = (
+        who("Anne Hansen"),
+        who("Mette Berg"),
+        who("Jens Lund"),
+        who("Bo Nielsen"),
+        who("Kirsten Ravn"),
+        who("Carla Ørsted"),
+        who("Torben Haack"),
+    );
+    let change = |person: i64, body: Value| {
+        let path = format!("{participants}/{person}");
+        let etag = app.get(&path, secretary).etag();
+        app.patch(&path, secretary, &etag, body)
+    };
+    change(kirsten, json!({"attendance": "apologies"})).expect(200);
+    let lars =
+        participant(app, secretary, meeting, json!({"name": "Lars Berg", "party": "V", "substitute_for": kirsten}));
+    let per = participant(app, secretary, meeting, json!({"name": "Per Holm", "party": "A"}));
+    let items: Vec<i64> = (1..=15)
+        .map(|n| {
+            let body = json!({"title": format!("Punkt {n}"), "case_number": format!("22-0100{n:02}")});
+            id(&fixtures::item(app, &committee, meeting, body))
+        })
+        .collect();
+    let item = |number: usize| items[number - 1];
+
+    // Mette came at item 3 and left after item 14; a leaving before arriving is refused.
+    assert_eq!(
+        change(mette, json!({"arrived_at_item": item(5), "left_after_item": item(4)})).error_fields(422),
+        ["left_after_item"]
+    );
+    change(mette, json!({"arrived_at_item": item(3), "left_after_item": item(14)})).expect(200);
+    // Torben did not take part in items 12-15; Sofie, his substitute, arrived for them.
+    app.post(&format!("{participants}/{torben}/item-absences"), secretary, json!({"from": 12, "to": 15})).expect(200);
+    let sofie = participant(
+        app,
+        secretary,
+        meeting,
+        json!({"name": "Sofie Dahl", "party": "F", "substitute_for": torben, "arrived_at_item": item(12)}),
+    );
+    // Four members left the room for item 5.
+    for person in [anne, bo, carla, lars] {
+        app.post(&format!("{participants}/{person}/item-absences"), secretary, json!({"from": 5, "to": 5})).expect(200);
+    }
+    // Jens declared himself disqualified on item 7; the council agreed, he left, Per came in.
+    let exclusion = json!({
+        "participant_id": jens, "raised_by": "member", "ruling": "Kommunalbestyrelsen fandt Jens Lund inhabil.",
+        "substitute_id": per,
+    });
+    let excluded = app.post(&format!("/v1/items/{}/exclusions", item(7)), secretary, exclusion).expect(201).json();
+    assert_eq!((excluded["left_room"].clone(), excluded["subject"].clone()), (json!(true), json!(null)));
+    // The protocol keeps the people it names.
+    let per_path = format!("{participants}/{per}");
+    let etag = app.get(&per_path, secretary).etag();
+    app.delete(&per_path, secretary, &etag).problem(409, "conflict");
+
+    // The quorum, item by item: 7 seats.
+    let quorum = app.get(&format!("/v1/meetings/{meeting}/quorum"), &committee.member).expect(200).json();
+    let present: Vec<i64> = quorum.as_array().unwrap().iter().map(|q| q["present"].as_i64().unwrap()).collect();
+    assert_eq!(present, [6, 6, 7, 7, 3, 7, 7, 7, 7, 7, 7, 7, 7, 7, 6]);
+    assert_eq!(quorum[4], json!({"number": 5, "members": 7, "present": 3, "quorate": false}));
+
+    fixtures::publish_and_hold(app, secretary, meeting);
+
+    // Item 12: Enhedslisten's proposal falls by groups, the recommendation passes by roll call.
+    let votes = format!("/v1/items/{}/votes", item(12));
+    let proposal = json!({
+        "subject": "proposal", "motion": "Enhedslistens forslag om at udskyde sagen", "method": "by_group",
+        "positions": [
+            {"stance": "for", "party": "Ø", "count": 1},
+            {"stance": "against", "party": "A", "count": 3},
+            {"stance": "against", "party": "V", "count": 2},
+            {"stance": "abstain", "party": "F", "count": 1},
+        ],
+    });
+    app.post(&votes, secretary, proposal).expect(201);
+    let roll_call = json!({
+        "subject": "recommendation", "motion": "Indstillingen", "method": "roll_call",
+        "positions": [
+            {"stance": "for", "participant_id": anne}, {"stance": "for", "participant_id": mette},
+            {"stance": "for", "participant_id": jens}, {"stance": "for", "participant_id": bo},
+            {"stance": "for", "participant_id": lars}, {"stance": "against", "participant_id": carla},
+            {"stance": "abstain", "participant_id": sofie},
+        ],
+    });
+    let adopted = id(&app.post(&votes, secretary, roll_call).expect(201).json());
+    let dissents = format!("/v1/items/{}/dissents", item(12));
+    let dissent = |person: i64| json!({"vote_id": adopted, "participant_id": person, "text": "Ø ønsker sagen udsat."});
+    let refused = app.post(&dissents, secretary, dissent(anne)).problem(422, "validation-failed");
+    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("minority"), "{refused}");
+    let refused = app.post(&dissents, secretary, dissent(torben)).problem(422, "validation-failed");
+    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("take part"), "{refused}");
+    assert_eq!(app.get(&dissents, secretary).json(), json!([]));
+    app.post(&dissents, secretary, dissent(carla)).expect(201);
+
+    // Carla demands the case before the council (§ 23); Torben, who was not there for it, cannot.
+    let referrals = format!("/v1/items/{}/referrals", item(12));
+    let refused = app.post(&referrals, secretary, json!({"participant_id": torben})).problem(422, "validation-failed");
+    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("take part"), "{refused}");
+    app.post(&referrals, secretary, json!({"participant_id": carla})).expect(201);
+    app.post(&referrals, secretary, json!({"participant_id": carla})).problem(409, "conflict");
+    let case = app.get("/v1/cases/22-010012", &committee.member).expect(200).json();
+    assert_eq!(case["items"][0]["referred_to_council"], true);
+    assert_eq!(app.get("/v1/cases/22-010011", &committee.member).json()["items"][0]["referred_to_council"], false);
+
+    // Item 5 had no quorum: the decision is refused, and nothing changes, until the secretary
+    // overrides with a reason; an override where there was a quorum is refused too.
+    let before = app.get(&format!("/v1/items/{}", item(5)), secretary).etag();
+    let refused =
+        decide_reply(app, secretary, item(5), json!({"outcome": "approved"})).problem(422, "validation-failed");
+    assert_eq!(refused["errors"][0]["field"], "quorum_override");
+    assert!(refused["errors"][0]["message"].as_str().unwrap().contains("3 of 7"), "{refused}");
+    assert_eq!(app.get(&format!("/v1/items/{}", item(5)), secretary).etag(), before);
+    let reason = "Sagen kunne ikke udsættes: fristen for høringssvar udløb samme aften.";
+    let decided =
+        decide(app, secretary, item(5), json!({"outcome": "approved", "text": "Godkendt.", "quorum_override": reason}));
+    assert_eq!(decided["decision"]["quorum_override"], reason);
+    decide_reply(app, secretary, item(1), json!({"outcome": "approved", "quorum_override": reason}))
+        .problem(422, "validation-failed");
+    decide(app, secretary, item(12), json!({"outcome": "approved", "text": "Indstillingen blev godkendt."}));
+
+    act(app, secretary, meeting, "publish-minutes", json!({})).expect(201);
+    // After the minutes, a demand under § 23 comes too late.
+    app.post(&referrals, secretary, json!({"participant_id": anne})).problem(409, "meeting-state");
+    let minutes = format!("/v1/meetings/{meeting}/published/minutes/1");
+    let document = app.get(&minutes, &committee.member).expect(200).json();
+    assert_eq!(document["items"][4]["quorum"], json!({"members": 7, "present": 3, "quorate": false}));
+    assert_eq!(document["items"][11]["referrals"][0]["name"], "Carla Ørsted");
+    let markdown = app.get(&format!("{minutes}/markdown"), &committee.member).expect(200).body;
+    for expected in [
+        "Anne Hansen (A) (deltog ikke under punkt 5)",
+        "Mette Berg (A) (ankom under punkt 3, forlod mødet efter punkt 14)",
+        "Kirsten Ravn (V) (Afbud)",
+        "Torben Haack (F) (deltog ikke under punkt 12-15)",
+        "Lars Berg (V) (stedfortræder for Kirsten Ravn, deltog ikke under punkt 5)",
+        "Sofie Dahl (F) (stedfortræder for Torben Haack, ankom under punkt 12)",
+        "For stemte: Ø (1). Imod stemte: A og V (5). Undlod at stemme: F (1).",
+        "Forslaget blev forkastet.",
+        "For stemte: Anne Hansen (A), Mette Berg (A), Jens Lund (A), Bo Nielsen (V) og Lars Berg (V) (5). \
+         Imod stemte: Carla Ørsted (Ø) (1). Undlod at stemme: Sofie Dahl (F) (1).",
+        "Mindretalsudtalelse fra Carla Ørsted (Ø): Ø ønsker sagen udsat.",
+        "Carla Ørsted (Ø) begærede sagen indbragt for kommunalbestyrelsen, jf. kommunestyrelseslovens § 23.",
+        "Udvalget var ikke beslutningsdygtigt under punktet (3 af 7 medlemmer deltog). Beslutningen er ført til \
+         protokol med begrundelsen: Sagen kunne ikke udsættes: fristen for høringssvar udløb samme aften.",
+        "Jens Lund (A) erklærede sig inhabil. Kommunalbestyrelsen fandt Jens Lund inhabil. Jens Lund forlod mødet \
+         under behandlingen af punktet. Per Holm (A) deltog som stedfortræder.",
+    ] {
+        assert!(markdown.contains(expected), "the minutes lack {expected:?}:\n{markdown}");
+    }
+}
+
+fn the_roster_is_checked_and_kept_by_secretaries(app: &TestApp) {
+    let committee = fixtures::committee(app, "Børne- og Ungeudvalget", "none");
+    let secretary = &committee.secretary;
+    let roster = format!("/v1/committees/{}/roster", committee.id);
+    let body = json!({"name": "Anne Hansen", "party": "A", "from": "2022-01-01"});
+    app.post(&roster, &committee.member, body.clone()).problem(403, "forbidden");
+    let bad_party = json!({"name": "Anne Hansen", "party": "a", "from": "2022-01-01"});
+    assert_eq!(app.post(&roster, secretary, bad_party).error_fields(422), ["party"]);
+    let bad_day = json!({"name": "Anne Hansen", "from": "2022-13-01"});
+    assert_eq!(app.post(&roster, secretary, bad_day).error_fields(422), ["from"]);
+    let backwards = json!({"name": "Anne Hansen", "from": "2022-01-01", "to": "2021-12-31"});
+    assert_eq!(app.post(&roster, secretary, backwards).error_fields(422), ["to"]);
+    assert_eq!(app.get(&roster, secretary).json(), json!([]));
+    let anne = seat(app, secretary, committee.id, body);
+    let path = format!("{roster}/{anne}");
+    assert_eq!(app.get(&path, &committee.member).expect(200).json()["from"], "2022-01-01");
+    // Her seat ends; a meeting after that day starts without her, and she cannot be seated in it.
+    let etag = app.get(&path, secretary).etag();
+    let ended = app.patch(&path, secretary, &etag, json!({"to": "2022-06-30"})).expect(200).json();
+    assert_eq!(ended["to"], "2022-06-30");
+    let meeting = id(&fixtures::meeting(app, &committee, "2022-08-15T16:00:00+02:00"));
+    let participants = format!("/v1/meetings/{meeting}/participants");
+    assert_eq!(app.get(&participants, secretary).json(), json!([]));
+    let seated = json!({"name": "Anne Hansen", "roster_member_id": anne});
+    assert_eq!(app.post(&participants, secretary, seated).error_fields(422), ["roster_member_id"]);
+    // With no one on the roster that day there is no quorum to count.
+    assert_eq!(app.get(&format!("/v1/meetings/{meeting}/quorum"), secretary).json(), json!([]));
+    let etag = app.get(&path, secretary).etag();
+    app.delete(&path, secretary, &etag).expect(204);
+    app.get(&path, secretary).expect(404);
 }

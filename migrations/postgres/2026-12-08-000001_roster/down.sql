@@ -1,0 +1,15 @@
+DROP TABLE item_referrals;
+DELETE FROM item_exclusions WHERE subject IS NULL;
+ALTER TABLE item_exclusions DROP CONSTRAINT item_exclusions_participant;
+ALTER TABLE item_exclusions DROP CONSTRAINT item_exclusions_someone;
+ALTER TABLE item_exclusions DROP COLUMN substitute_id;
+ALTER TABLE item_exclusions DROP COLUMN left_room;
+ALTER TABLE item_exclusions DROP COLUMN ruling;
+ALTER TABLE item_exclusions DROP COLUMN raised_by;
+ALTER TABLE item_exclusions DROP COLUMN participant_id;
+ALTER TABLE item_exclusions ALTER COLUMN subject SET NOT NULL;
+ALTER TABLE agenda_items DROP COLUMN quorum_override;
+ALTER TABLE meeting_participants DROP COLUMN left_after_item;
+ALTER TABLE meeting_participants DROP COLUMN arrived_at_item;
+ALTER TABLE meeting_participants DROP COLUMN roster_member_id;
+DROP TABLE committee_members;
