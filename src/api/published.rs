@@ -18,7 +18,7 @@ use crate::domain::document::{Document, DocumentDiff};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::render;
 use crate::service::published::{self, resolve_from};
-use crate::views::publication::PublicationSummary;
+use crate::views::publication::{DecisionExtract, PublicationSummary};
 
 pub fn routes(cfg: &mut Routes) {
     cfg.add(list, Access::Reader)
@@ -26,7 +26,10 @@ pub fn routes(cfg: &mut Routes) {
         .add(compare, Access::Reader)
         .add(attachment, Access::InFull)
         .add(html, Access::Reader)
-        .add(markdown, Access::Reader);
+        .add(markdown, Access::Reader)
+        .add(extract, Access::InFull)
+        .add(extract_html, Access::InFull)
+        .add(extract_markdown, Access::InFull);
 }
 
 /// How a version is rendered for people.
@@ -216,4 +219,55 @@ async fn html(state: State, principal: Authenticated, path: web::Path<VersionPat
 #[get("/meetings/{id}/published/{kind}/{number}/markdown")]
 async fn markdown(state: State, principal: Authenticated, path: web::Path<VersionPath>) -> ApiResult<HttpResponse> {
     render_version(state, principal, path.into_inner(), Format::Markdown).await
+}
+
+async fn decision_extract(state: State, principal: Authenticated, id: i64) -> ApiResult<Document> {
+    let auditor = state.auditor.clone();
+    state.read(principal, move |conn, principal| published::decision_extract(conn, principal, &auditor, id)).await
+}
+
+/// The item's decision extract (beslutningsudskrift): its title, case references and decision,
+/// labelled by body and date, with the votes, dissents and protocol entries, from the latest
+/// published minutes of its meeting; for whoever reads the item in full in them. Not found before
+/// the minutes are published.
+#[utoipa::path(
+    tag = "published", operation_id = "getDecisionExtract",
+    params(("id" = i64, Path, description = "Item id")),
+    responses((status = OK, description = "The decision extract.", body = DecisionExtract, headers(("ETag" = String))))
+)]
+#[get("/items/{id}/decision-extract")]
+async fn extract(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let document = decision_extract(state, principal, id.into_inner()).await?;
+    let extract = DecisionExtract::of(document).ok_or(ApiError::NotFound)?;
+    Ok(etagged(actix_web::http::StatusCode::OK, i64::from(extract.minutes_version), true).json(extract))
+}
+
+/// The item's decision extract as a print-friendly HTML page.
+#[utoipa::path(
+    tag = "published", operation_id = "getDecisionExtractHtml",
+    params(("id" = i64, Path, description = "Item id")),
+    responses((status = OK, description = "An HTML page.", content_type = "text/html", body = String, headers(("ETag" = String))))
+)]
+#[get("/items/{id}/decision-extract/html")]
+async fn extract_html(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let document = decision_extract(state, principal, id.into_inner()).await?;
+    let page = render::document::extract_html(&document).map_err(ApiError::internal)?;
+    Ok(etagged(actix_web::http::StatusCode::OK, i64::from(document.number), true)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CONTENT_SECURITY_POLICY, DOCUMENT_POLICY))
+        .body(page))
+}
+
+/// The item's decision extract as Markdown.
+#[utoipa::path(
+    tag = "published", operation_id = "getDecisionExtractMarkdown",
+    params(("id" = i64, Path, description = "Item id")),
+    responses((status = OK, description = "Markdown text.", content_type = "text/markdown", body = String, headers(("ETag" = String))))
+)]
+#[get("/items/{id}/decision-extract/markdown")]
+async fn extract_markdown(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let document = decision_extract(state, principal, id.into_inner()).await?;
+    Ok(etagged(actix_web::http::StatusCode::OK, i64::from(document.number), true)
+        .content_type("text/markdown; charset=utf-8")
+        .body(render::document::extract_markdown(&document)))
 }

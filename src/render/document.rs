@@ -23,7 +23,7 @@ struct Page {
     when: String,
     location: Option<String>,
     participants: String,
-    /// For a correction: "Version 2 (rettelse), 26-04-2022 kl. 10:15: <reason>".
+    /// For a correction: "Version 2, rettet den 26-04-2022 kl. 10:15: <reason>".
     version: Option<String>,
     items: Vec<PageItem>,
     /// Minutes: "Jan Lysgaard Thomsen, 26-04-2022 kl. 10:15".
@@ -258,8 +258,8 @@ fn page(document: &Document, attachment_link: AttachmentLink<'_>) -> Page {
         version: (document.number > 1).then(|| {
             let at = danish::date_time(&document.published_at);
             match &document.reason {
-                Some(reason) => format!("Version {} (rettelse), {at}: {reason}", document.number),
-                None => format!("Version {} (rettelse), {at}", document.number),
+                Some(reason) => format!("Version {}, rettet den {at}: {reason}", document.number),
+                None => format!("Version {}, rettet den {at}", document.number),
             }
         }),
         items,
@@ -431,6 +431,57 @@ pub fn html(document: &Document, attachment_link: AttachmentLink<'_>) -> Result<
         })
         .collect();
     HtmlDocument { page: &page, items }.render()
+}
+
+/// One item's decision extract (beslutningsudskrift) as Markdown: the body and meeting, the item
+/// with its case references, and its decision labelled by body and date, with the votes, dissents
+/// and protocol entries the minutes hold. `document` holds the item alone (see
+/// `service::published::decision_extract`).
+pub fn extract_markdown(document: &Document) -> String {
+    let meeting = &document.meeting;
+    let body = escape_markdown(&meeting.committee.name);
+    let mut out = vec![
+        "# Beslutningsudskrift".to_owned(),
+        format!("**{body}**, {}", danish::meeting_time(&meeting.starts_at, meeting.ends_at.as_ref())),
+        format!(
+            "Fra referatet, version {}, offentliggjort {}",
+            document.number,
+            danish::date_time(&document.published_at)
+        ),
+    ];
+    for item in document.items.iter().filter_map(DocumentEntry::full) {
+        out.push(format!("## Punkt {}: {}", item.number, escape_markdown(&item.title)));
+        out.extend(references(item).map(|r| escape_markdown(&r)));
+        if let Some(text) = disqualifications(item) {
+            out.push("### Inhabilitet".into());
+            out.push(section_markdown(&text, 3).trim().to_owned());
+        }
+        out.push(format!("### Beslutning i {body} den {}", danish::date(&meeting.starts_at)));
+        out.push(decision(item).map_or_else(
+            || "Der er ikke ført en beslutning til protokol.".into(),
+            |text| section_markdown(&text, 3).trim().to_owned(),
+        ));
+    }
+    let mut text = out.join("\n\n");
+    text.push('\n');
+    text
+}
+
+#[derive(Template)]
+#[template(path = "extract.html")]
+struct HtmlExtract<'a> {
+    title: &'a str,
+    body: String,
+}
+
+/// One item's decision extract as a standalone HTML page (see [`extract_markdown`]).
+pub fn extract_html(document: &Document) -> Result<String, askama::Error> {
+    let title = format!(
+        "Beslutningsudskrift, {} d. {}",
+        document.meeting.committee.name,
+        danish::date(&document.meeting.starts_at)
+    );
+    HtmlExtract { title: &title, body: section_html(&extract_markdown(document), 0) }.render()
 }
 
 #[cfg(test)]

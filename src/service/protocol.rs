@@ -82,7 +82,7 @@ impl Sitting {
         self.presence(item_id).and_then(|presence| quorum(&self.seats, &self.attendees, presence))
     }
 
-    /// The participant's name and party as the minutes write them: "Anne Hansen (A)".
+    /// A participant of the meeting.
     pub fn participant(&self, id: i64) -> Option<&Participant> {
         self.participants.iter().find(|p| p.id == id)
     }

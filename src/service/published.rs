@@ -9,7 +9,7 @@ use crate::audit::{self, Auditor};
 use crate::db::committees::{self, Committee};
 use crate::db::meetings::Meeting;
 use crate::db::published::{self, Publication as Version, PublishedFilter};
-use crate::db::{DbConnection, IdPage, attachments, exclusions, meetings, modified_since};
+use crate::db::{DbConnection, IdPage, attachments, exclusions, items, meetings, modified_since};
 use crate::domain::access::{Principal, can_read_published};
 use crate::domain::document::{Document, DocumentAttachment, DocumentDiff, DocumentEntry, diff};
 use crate::domain::{CommitteeRole, DocumentKind, Publication};
@@ -143,6 +143,34 @@ pub fn read(
 ) -> ApiResult<Document> {
     let reader = find_reader(conn, Some(principal), meeting_id)?;
     let document = reader.document(conn, kind, number)?;
+    reader.audit_reads(auditor, principal, &document.closed_items_shown());
+    Ok(document)
+}
+
+/// One item's decision extract (beslutningsudskrift): the latest minutes of its meeting with that
+/// item alone, for whoever reads the item in full in them; not found before the minutes are
+/// published.
+pub fn decision_extract(
+    conn: &mut DbConnection,
+    principal: &Principal,
+    auditor: &Auditor,
+    item_id: i64,
+) -> ApiResult<Document> {
+    let (item, _) = items::find_with_committee(conn, item_id)?.ok_or(ApiError::NotFound)?;
+    let reader = find_reader(conn, Some(principal), item.meeting_id)?;
+    let latest = published::list(conn, item.meeting_id)?
+        .into_iter()
+        .filter(|version| version.kind == DocumentKind::Minutes)
+        .map(|version| version.number)
+        .max()
+        .ok_or(ApiError::NotFound)?;
+    let mut document = reader.document(conn, DocumentKind::Minutes, latest)?;
+    let entry = document
+        .items
+        .into_iter()
+        .find(|entry| entry.full().is_some_and(|full| full.id == item.id))
+        .ok_or(ApiError::Hidden)?;
+    document.items = vec![entry];
     reader.audit_reads(auditor, principal, &document.closed_items_shown());
     Ok(document)
 }

@@ -40,8 +40,8 @@ pub fn build_document(
         (Vec::new(), Vec::new(), Vec::new())
     };
     attachments::mark_published(conn, &files.iter().map(|f| f.id).collect::<Vec<_>>())?;
-    let name_of = |id: i64| people.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_default();
-    let person = |id: i64| people.iter().find(|p| p.id == id);
+    let person = |id: i64| sitting.participant(id);
+    let name_of = |id: i64| person(id).map(|p| p.name.clone()).unwrap_or_default();
     let named = |id: i64| person(id).map(|p| with_party(&p.name, p.party.as_deref())).unwrap_or_default();
     let entries = sitting
         .items

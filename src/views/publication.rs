@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use super::meeting::Extent;
 use crate::db::published::Publication;
 use crate::domain::DocumentKind;
+use crate::domain::document::{Document, DocumentEntry, DocumentItem, DocumentMeeting};
 use crate::time;
 
 /// A published version, without its content.
@@ -44,5 +45,31 @@ impl PublicationSummary {
     pub fn seen(p: Publication, extent: Extent) -> Self {
         let version = extent.of_copy(p.meeting_version, p.open_meeting_version);
         PublicationSummary::new(p.kind, p.number, p.reason, version, p.published_at)
+    }
+}
+
+/// One item's decision extract (beslutningsudskrift): what a secretariat sends to the parties and
+/// files in the case, taken from the latest published minutes of the item's meeting.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DecisionExtract {
+    /// The meeting, with the body that decided.
+    pub meeting: DocumentMeeting,
+    /// The minutes version it is taken from.
+    pub minutes_version: i32,
+    pub published_at: DateTime<FixedOffset>,
+    /// The item as those minutes hold it: its decision, votes, dissents and protocol entries.
+    pub item: DocumentItem,
+}
+
+impl DecisionExtract {
+    /// The extract of a document holding the one item (see `service::published::decision_extract`).
+    pub fn of(document: Document) -> Option<DecisionExtract> {
+        let item = document.items.first().and_then(DocumentEntry::full).cloned()?;
+        Some(DecisionExtract {
+            meeting: document.meeting,
+            minutes_version: document.number,
+            published_at: document.published_at,
+            item,
+        })
     }
 }

@@ -373,7 +373,34 @@ fn a_council_meeting_from_its_roster_through_quorum_standsningsret_and_inhabilit
         .problem(422, "validation-failed");
     decide(app, secretary, item(12), json!({"outcome": "approved", "text": "Indstillingen blev godkendt."}));
 
+    // The decision extract exists once the minutes are published.
+    let extract = format!("/v1/items/{}/decision-extract", item(12));
+    app.get(&extract, &committee.member).expect(404);
     act(app, secretary, meeting, "publish-minutes", json!({})).expect(201);
+    let json = app.get(&extract, &committee.member).expect(200).json();
+    assert_eq!((json["item"]["number"].clone(), json["minutes_version"].clone()), (json!(12), json!(1)));
+    assert_eq!(json["meeting"]["committee"]["name"], "Kommunalbestyrelsen");
+    assert_eq!(json["item"]["votes"].as_array().unwrap().len(), 2);
+    let extract_markdown = app.get(&format!("{extract}/markdown"), &committee.member).expect(200).body;
+    for expected in [
+        "# Beslutningsudskrift",
+        "## Punkt 12: Punkt 12",
+        "Sagsnr.: 22-010012",
+        "### Beslutning i Kommunalbestyrelsen den 26-05-2022",
+        "Indstillingen blev godkendt.",
+        "Imod stemte: Carla Ørsted (Ø) (1).",
+        "Mindretalsudtalelse fra Carla Ørsted (Ø): Ø ønsker sagen udsat.",
+    ] {
+        assert!(extract_markdown.contains(expected), "the extract lacks {expected:?}:\n{extract_markdown}");
+    }
+    assert!(!extract_markdown.contains("Punkt 11"), "{extract_markdown}");
+    let extract_html = app.get(&format!("{extract}/html"), &committee.member).expect(200);
+    assert!(extract_html.header("content-type").unwrap().starts_with("text/html"));
+    assert!(
+        extract_html.body.contains("<h3>Beslutning i Kommunalbestyrelsen den 26-05-2022</h3>"),
+        "{}",
+        extract_html.body
+    );
     // After the minutes, a demand under § 23 comes too late.
     app.post(&referrals, secretary, json!({"participant_id": anne})).problem(409, "meeting-state");
     let minutes = format!("/v1/meetings/{meeting}/published/minutes/1");

@@ -213,7 +213,7 @@ fn rendered_minutes_show_what_the_seeds_show(app: &TestApp) {
         v2.contains(&format!("### Bilag\n\n- [Opgaveinitieringsdokument FirstAgenda implementering]({link})")),
         "{v2}"
     );
-    assert!(v2.contains("Version 2 (rettelse)") && v2.contains("Bilag tilføjet"), "{v2}");
+    assert!(v2.contains("Version 2, rettet den ") && v2.contains("Bilag tilføjet"), "{v2}");
     let download = anonymous(app, &link).expect(200);
     assert_eq!(download.bytes, PDF);
     assert_eq!(download.header("cache-control"), Some("public, max-age=3600"));
