@@ -65,6 +65,10 @@ pub struct NewMeeting {
     #[validate(length(max = 2000), custom(function = "web_link"))]
     #[schema(max_length = 2000, pattern = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/\S*)?$")]
     pub online_link: Option<String>,
+    /// An extraordinary meeting (ekstraordinært møde), marked as such in its agenda and minutes;
+    /// defaults to `false`.
+    #[serde(default)]
+    pub extraordinary: bool,
     /// Start the agenda with the committee's standing items (faste punkter); defaults to `false`.
     #[serde(default)]
     pub standing_items: bool,
@@ -78,6 +82,7 @@ impl From<NewMeeting> for MeetingFields {
             ends_at: m.ends_at.map(|end| time::to_stored(end.0)),
             location: m.location,
             online_link: m.online_link,
+            extraordinary: m.extraordinary,
         }
     }
 }
@@ -102,6 +107,9 @@ pub struct MeetingPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 2000, pattern = r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/\S*)?$")]
     pub online_link: Option<Option<String>>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub extraordinary: Option<bool>,
 }
 
 impl MeetingPatch {
@@ -113,6 +121,7 @@ impl MeetingPatch {
             ends_at: self.ends_at.unwrap_or_else(|| current.ends_at.map(|end| Timestamp(time::to_api(end)))),
             location: self.location.unwrap_or_else(|| current.location.clone()),
             online_link: self.online_link.unwrap_or_else(|| current.online_link.clone()),
+            extraordinary: self.extraordinary.unwrap_or(current.extraordinary),
             standing_items: false,
         }
     }

@@ -31,6 +31,8 @@ pub struct Meeting {
     /// Changes only with what those who do not read closed items see of the meeting.
     pub open_version: i64,
     pub open_updated_at: NaiveDateTime,
+    /// An extraordinary meeting (ekstraordinært møde).
+    pub extraordinary: bool,
 }
 
 /// Who sees a change of a meeting's part: everyone who reads the meeting, or only those who read
@@ -56,6 +58,7 @@ pub struct MeetingFields {
     pub ends_at: Option<NaiveDateTime>,
     pub location: Option<String>,
     pub online_link: Option<String>,
+    pub extraordinary: bool,
 }
 
 impl Meeting {
@@ -66,6 +69,7 @@ impl Meeting {
             ends_at: self.ends_at,
             location: self.location.clone(),
             online_link: self.online_link.clone(),
+            extraordinary: self.extraordinary,
         }
     }
 }

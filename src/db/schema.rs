@@ -68,6 +68,7 @@ diesel::table! {
         cancellation_reason -> Nullable<Text>,
         open_version -> BigInt,
         open_updated_at -> Timestamp,
+        extraordinary -> Bool,
     }
 }
 

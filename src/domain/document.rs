@@ -60,6 +60,9 @@ pub struct DocumentMeeting {
     pub ends_at: Option<DateTime<FixedOffset>>,
     pub location: Option<String>,
     pub online_link: Option<String>,
+    /// An extraordinary meeting (absent from versions published before it was recorded).
+    #[serde(default)]
+    pub extraordinary: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -141,6 +144,9 @@ pub struct DocumentItem {
     /// Minutes: members' demands that the item go before the council (§ 23).
     #[serde(default)]
     pub referrals: Vec<DocumentReferral>,
+    /// Added after the agenda was first published: on the supplementary agenda (tillægsdagsorden).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub supplementary: bool,
 }
 
 /// A disqualification (inhabilitet, § 14) as the minutes record it.
@@ -482,6 +488,7 @@ mod tests {
             quorum: None,
             exclusions: Vec::new(),
             referrals: Vec::new(),
+            supplementary: false,
         }
     }
 
@@ -500,6 +507,7 @@ mod tests {
                 ends_at: None,
                 location: Some("Ung - Sprog Kalundborg".into()),
                 online_link: None,
+                extraordinary: false,
             },
             participants: vec![DocumentParticipant {
                 id: 7,

@@ -16,12 +16,15 @@ pub fn date_time(at: &DateTime<FixedOffset>) -> String {
     at.format("%d-%m-%Y kl. %H:%M").to_string()
 }
 
-/// "Mandag d. 25. april 2022 kl. 12:30" (with "–14:00" when the end is known and on the same day).
+/// "Mandag d. 25. april 2022 kl. 12:30", with "–14:00" when the end is known and on the same day,
+/// or " – tirsdag d. 26. april 2022 kl. 01:00" when it is on another.
 pub fn meeting_time(starts: &DateTime<FixedOffset>, ends: Option<&DateTime<FixedOffset>>) -> String {
-    let text = starts.format_localized("%A d. %-d. %B %Y kl. %H:%M", Locale::da_DK).to_string();
-    let mut text = capitalised(&text);
-    if let Some(ends) = ends.filter(|e| e.date_naive() == starts.date_naive()) {
-        text.push_str(&ends.format("–%H:%M").to_string());
+    const DAY_AND_TIME: &str = "%A d. %-d. %B %Y kl. %H:%M";
+    let mut text = capitalised(&starts.format_localized(DAY_AND_TIME, Locale::da_DK).to_string());
+    match ends {
+        Some(ends) if ends.date_naive() == starts.date_naive() => text.push_str(&ends.format("–%H:%M").to_string()),
+        Some(ends) => text.push_str(&format!(" – {}", ends.format_localized(DAY_AND_TIME, Locale::da_DK))),
+        None => {}
     }
     text
 }

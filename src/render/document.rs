@@ -20,6 +20,8 @@ pub type AttachmentLink<'a> = &'a dyn Fn(i64) -> String;
 /// The document laid out, shared by the Markdown and the HTML rendering.
 struct Page {
     title: String,
+    /// An extraordinary meeting (ekstraordinært møde).
+    extraordinary: bool,
     when: String,
     location: Option<String>,
     participants: String,
@@ -36,6 +38,8 @@ struct PageItem {
     toc: String,
     /// "Punkt 1: Decentrale direktionsmøder".
     heading: String,
+    /// Added after the agenda was first published (tillægsdagsorden).
+    supplementary: bool,
     /// "Sagsnr.: 22-003462 J.nr.: 00.22.04 Dokumentnr.: …".
     references: Option<String>,
     /// "Malene Goth deltager i behandlingen af punktet."
@@ -223,6 +227,7 @@ fn page(document: &Document, attachment_link: AttachmentLink<'_>) -> Page {
                 anchor: format!("punkt-{number}"),
                 heading: format!("Punkt {number}: {toc}"),
                 toc,
+                supplementary: entry.full().is_some_and(|item| item.supplementary),
                 references: None,
                 attendance: Vec::new(),
                 sections: Vec::new(),
@@ -252,6 +257,7 @@ fn page(document: &Document, attachment_link: AttachmentLink<'_>) -> Page {
             meeting.committee.name,
             danish::date(&meeting.starts_at)
         ),
+        extraordinary: meeting.extraordinary,
         when: danish::meeting_time(&meeting.starts_at, meeting.ends_at.as_ref()),
         location: meeting.location.clone(),
         participants,
@@ -295,6 +301,9 @@ pub fn markdown(document: &Document, attachment_link: AttachmentLink<'_>) -> Str
         out.push_str("\n\n");
     };
     line(format!("# {}", escape_markdown(&page.title)));
+    if page.extraordinary {
+        line("**Ekstraordinært møde**".into());
+    }
     line(format!("**Mødedato** {}", page.when));
     if let Some(location) = &page.location {
         line(format!("**Mødested** {}", escape_markdown(location)));
@@ -313,6 +322,9 @@ pub fn markdown(document: &Document, attachment_link: AttachmentLink<'_>) -> Str
     }
     for item in &page.items {
         line(format!("## {}", escape_markdown(&item.heading)));
+        if item.supplementary {
+            line("*Punkt på tillægsdagsorden*".into());
+        }
         if let Some(references) = &item.references {
             line(escape_markdown(references));
         }

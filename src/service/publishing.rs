@@ -3,7 +3,9 @@
 
 use crate::db::committees::Committee;
 use crate::db::meetings::Meeting;
-use crate::db::{DbConnection, StoreError, attachments, item_amounts, participants, referrals, sign_offs, votes};
+use crate::db::{
+    DbConnection, StoreError, attachments, item_amounts, participants, published, referrals, sign_offs, votes,
+};
 use crate::domain::document::{
     Document, DocumentAbsence, DocumentAmount, DocumentAttachment, DocumentCommittee, DocumentDecision,
     DocumentDissent, DocumentEntry, DocumentExclusion, DocumentGuest, DocumentItem, DocumentMeeting,
@@ -39,6 +41,9 @@ pub fn build_document(
     } else {
         (Vec::new(), Vec::new(), Vec::new())
     };
+    // Items the first agenda did not have are on the supplementary agenda.
+    let first_agenda: Option<Vec<i64>> = published::find(conn, meeting.id, DocumentKind::Agenda, 1)?
+        .map(|first| first.items.iter().filter_map(DocumentEntry::full).map(|item| item.id).collect());
     attachments::mark_published(conn, &files.iter().map(|f| f.id).collect::<Vec<_>>())?;
     let person = |id: i64| sitting.participant(id);
     let name_of = |id: i64| person(id).map(|p| p.name.clone()).unwrap_or_default();
@@ -171,6 +176,7 @@ pub fn build_document(
                 quorum,
                 exclusions,
                 referrals,
+                supplementary: first_agenda.as_ref().is_some_and(|first| !first.contains(&item.id)),
             })))
         })
         .collect::<Result<_, StoreError>>()?;
@@ -197,6 +203,7 @@ pub fn build_document(
             ends_at: meeting.ends_at.map(time::to_api),
             location: meeting.location.clone(),
             online_link: meeting.online_link.clone(),
+            extraordinary: meeting.extraordinary,
         },
         participants: people
             .iter()

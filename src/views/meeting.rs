@@ -13,7 +13,7 @@ use crate::time;
 
 /// A meeting without its participants and agenda, as lists show it.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 1, "committee_id": 1, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "ends_at": "2022-04-25T15:00:00+02:00", "location": "Ung - Sprog Kalundborg", "online_link": null, "status": "agenda_published", "cancellation_reason": null, "version": 14, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"})))]
+#[schema(examples(json!({"id": 1, "committee_id": 1, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "ends_at": "2022-04-25T15:00:00+02:00", "location": "Ung - Sprog Kalundborg", "online_link": null, "extraordinary": false, "status": "agenda_published", "cancellation_reason": null, "version": 14, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"})))]
 pub struct MeetingSummary {
     pub id: i64,
     pub committee_id: i64,
@@ -24,6 +24,8 @@ pub struct MeetingSummary {
     pub location: Option<String>,
     /// A link to join online.
     pub online_link: Option<String>,
+    /// An extraordinary meeting (ekstraordinært møde).
+    pub extraordinary: bool,
     pub status: MeetingStatus,
     /// Why the meeting was cancelled, when it was.
     pub cancellation_reason: Option<String>,
@@ -85,6 +87,7 @@ impl MeetingSummary {
             ends_at: m.ends_at.map(time::to_api),
             location: m.location,
             online_link: m.online_link,
+            extraordinary: m.extraordinary,
             status: m.status,
             cancellation_reason: m.cancellation_reason,
             version,
@@ -104,7 +107,7 @@ impl From<Meeting> for MeetingSummary {
 /// A meeting with its participants and its agenda in order. Closed items appear as number and title
 /// only to callers below member.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 1, "committee_id": 1, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "ends_at": "2022-04-25T15:00:00+02:00", "location": "Ung - Sprog Kalundborg", "online_link": null, "status": "agenda_published", "cancellation_reason": null, "version": 14, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00", "participants": [{"id": 1, "meeting_id": 1, "name": "Søren Ole Sørensen", "role": "member", "attendance": "absent", "user_subject": null, "approver": false, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"}, {"id": 2, "meeting_id": 1, "name": "Michel van der Linden", "role": "member", "attendance": "present", "user_subject": "mvdl@kalundborg.dk", "approver": true, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"}], "items": [{"id": 2, "meeting_id": 1, "number": 2, "position": 2, "title": "Implementering af FirstAgenda", "closed": false, "case_number": "22-003462", "journal_number": "00.22.04", "document_number": null, "case_type": "decision", "summary": "Med denne sag skal Direktionen tage stilling til en strategi for implementering af FirstAgenda.", "recommendation": "Sekretariatschefen indstiller, at strategien for implementering af FirstAgenda godkendes.", "handled_by": "Direktionen.", "presentation": "Eftersom FirstAgenda kan implementeres bredt blandt Kalundborg Kommunes enheder og samarbejdspartnere, etableres der såkaldte AD-grupper.", "financial_consequences": "Meromkostningen for ubegrænsede licenser i størrelsesordenen 50.000 kr. bliver fordelt på de enheder, der anvender FirstAgenda.", "decision": null, "version": 3, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"}, {"number": 4, "position": 4, "title": "Status, Økonomiudvalget", "closed": true}], "published": [{"kind": "agenda", "number": 1, "meeting_version": 12, "published_at": "2022-04-20T10:00:00+02:00", "reason": null}], "unpublished_changes": false})))]
+#[schema(examples(json!({"id": 1, "committee_id": 1, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "ends_at": "2022-04-25T15:00:00+02:00", "location": "Ung - Sprog Kalundborg", "online_link": null, "extraordinary": false, "status": "agenda_published", "cancellation_reason": null, "version": 14, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00", "participants": [{"id": 1, "meeting_id": 1, "name": "Søren Ole Sørensen", "role": "member", "attendance": "absent", "user_subject": null, "approver": false, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"}, {"id": 2, "meeting_id": 1, "name": "Michel van der Linden", "role": "member", "attendance": "present", "user_subject": "mvdl@kalundborg.dk", "approver": true, "version": 1, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-19T09:15:00+02:00"}], "items": [{"id": 2, "meeting_id": 1, "number": 2, "position": 2, "title": "Implementering af FirstAgenda", "closed": false, "case_number": "22-003462", "journal_number": "00.22.04", "document_number": null, "case_type": "decision", "summary": "Med denne sag skal Direktionen tage stilling til en strategi for implementering af FirstAgenda.", "recommendation": "Sekretariatschefen indstiller, at strategien for implementering af FirstAgenda godkendes.", "handled_by": "Direktionen.", "presentation": "Eftersom FirstAgenda kan implementeres bredt blandt Kalundborg Kommunes enheder og samarbejdspartnere, etableres der såkaldte AD-grupper.", "financial_consequences": "Meromkostningen for ubegrænsede licenser i størrelsesordenen 50.000 kr. bliver fordelt på de enheder, der anvender FirstAgenda.", "decision": null, "version": 3, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"}, {"number": 4, "position": 4, "title": "Status, Økonomiudvalget", "closed": true}], "published": [{"kind": "agenda", "number": 1, "meeting_version": 12, "published_at": "2022-04-20T10:00:00+02:00", "reason": null}], "unpublished_changes": false})))]
 pub struct MeetingView {
     #[serde(flatten)]
     pub meeting: MeetingSummary,
@@ -119,7 +122,7 @@ pub struct MeetingView {
 
 /// What an action did: the meeting as it now is, and the version it published, if any.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"meeting": {"id": 1, "committee_id": 1, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "ends_at": "2022-04-25T15:00:00+02:00", "location": "Ung - Sprog Kalundborg", "online_link": null, "status": "agenda_published", "cancellation_reason": null, "version": 13, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"}, "published": {"kind": "agenda", "number": 1, "meeting_version": 12, "published_at": "2022-04-20T10:00:00+02:00", "reason": null}})))]
+#[schema(examples(json!({"meeting": {"id": 1, "committee_id": 1, "title": "Direktionsmøde", "starts_at": "2022-04-25T12:30:00+02:00", "ends_at": "2022-04-25T15:00:00+02:00", "location": "Ung - Sprog Kalundborg", "online_link": null, "extraordinary": false, "status": "agenda_published", "cancellation_reason": null, "version": 13, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"}, "published": {"kind": "agenda", "number": 1, "meeting_version": 12, "published_at": "2022-04-20T10:00:00+02:00", "reason": null}})))]
 pub struct ActionResult {
     pub meeting: MeetingSummary,
     pub published: Option<PublicationSummary>,

@@ -21,6 +21,7 @@ mod leaks;
 mod lifecycle;
 mod matrix;
 mod meetings;
+mod minutes;
 mod modified_since;
 mod openapi;
 mod problems;
