@@ -335,6 +335,7 @@ fn committees(org: &Organisation) -> Vec<CommitteePlan> {
             publication,
             description: None,
             requires_sign_off: false,
+            numbering: crate::domain::agenda::Numbering::Meeting,
         },
         member_group,
         secretary_group,

@@ -14,6 +14,7 @@ use super::policy::{Access, Routes};
 use super::{State, created, current, removed};
 use crate::db::committees::CommitteeFields;
 use crate::domain::access::Principal;
+use crate::domain::agenda::Numbering;
 use crate::domain::{CommitteeKind, Publication};
 use crate::error::{ApiResult, Problem};
 use crate::service::access::find_visible;
@@ -50,6 +51,11 @@ pub struct NewCommittee {
     /// Whether the minutes wait for every approver's sign-off; defaults to `false`.
     #[serde(default)]
     pub requires_sign_off: bool,
+    /// How its items are numbered: `meeting` (1..n in each meeting, the default), or running
+    /// through the calendar `year` or the election `term`, each number fixed when the agenda is
+    /// first published with the item.
+    #[serde(default)]
+    pub numbering: Numbering,
 }
 
 impl From<NewCommittee> for CommitteeFields {
@@ -61,6 +67,7 @@ impl From<NewCommittee> for CommitteeFields {
             publication: c.publication,
             description: c.description,
             requires_sign_off: c.requires_sign_off,
+            numbering: c.numbering,
         }
     }
 }
@@ -88,6 +95,9 @@ pub struct CommitteePatch {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
     pub requires_sign_off: Option<bool>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub numbering: Option<Numbering>,
 }
 
 impl MergePatch for CommitteePatch {
@@ -102,6 +112,7 @@ impl MergePatch for CommitteePatch {
             publication: self.publication.unwrap_or(current.publication),
             description: self.description.unwrap_or(current.description),
             requires_sign_off: self.requires_sign_off.unwrap_or(current.requires_sign_off),
+            numbering: self.numbering.unwrap_or(current.numbering),
         }
     }
 }

@@ -9,6 +9,7 @@ use super::removed_one;
 use super::schema::{access_group_ancestors as ancestors, access_groups, committees, meetings};
 use super::{DbConnection, IdPage};
 use crate::domain::access::Principal;
+use crate::domain::agenda::Numbering;
 use crate::domain::{CommitteeKind, Publication};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -24,6 +25,8 @@ pub struct Committee {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub requires_sign_off: bool,
+    /// How its items are numbered.
+    pub numbering: Numbering,
 }
 
 #[derive(Clone, Debug, Insertable, AsChangeset)]
@@ -35,6 +38,7 @@ pub struct CommitteeFields {
     pub publication: Publication,
     pub description: Option<String>,
     pub requires_sign_off: bool,
+    pub numbering: Numbering,
 }
 
 impl Committee {
@@ -46,6 +50,7 @@ impl Committee {
             publication: self.publication,
             description: self.description.clone(),
             requires_sign_off: self.requires_sign_off,
+            numbering: self.numbering,
         }
     }
 }
@@ -153,4 +158,12 @@ pub fn delete(conn: &mut DbConnection, current: &Committee) -> StoreResult<()> {
 
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     committees::table.count().get_result(conn)
+}
+
+/// Locks the committee's row until the transaction ends, so that numbering its items is done by one
+/// transaction at a time (an update that changes nothing takes the row lock on PostgreSQL; SQLite
+/// has one writer anyway).
+pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<()> {
+    diesel::update(committees::table.find(id)).set(committees::version.eq(committees::version)).execute(conn)?;
+    Ok(())
 }

@@ -42,6 +42,17 @@ pub struct Item {
     pub decided_at: Option<NaiveDateTime>,
     /// Why the decision was recorded although the committee had no quorum for the item.
     pub quorum_override: Option<String>,
+    /// The running number fixed when the agenda was published (committees numbering by year or
+    /// term); none for numbering per meeting, where the position is the number.
+    #[diesel(column_name = number)]
+    pub fixed_number: Option<i32>,
+}
+
+impl Item {
+    /// The item's number as the agenda shows it.
+    pub fn number(&self) -> i32 {
+        self.fixed_number.unwrap_or(self.position)
+    }
 }
 
 /// A decision as recorded on an item; all `None` clears it.
@@ -262,4 +273,34 @@ pub fn reorder(conn: &mut DbConnection, meeting_id: i64, ids: &[i64], now: Naive
             .execute(conn)?;
     }
     Ok(())
+}
+
+/// The highest running number the committee's items carry in meetings starting from `from` and
+/// before `before`; 0 when none has one.
+pub fn highest_number(
+    conn: &mut DbConnection,
+    committee_id: i64,
+    from: NaiveDateTime,
+    before: Option<NaiveDateTime>,
+) -> QueryResult<i32> {
+    let mut query = items::table
+        .inner_join(meetings_table::table)
+        .filter(meetings_table::committee_id.eq(committee_id))
+        .filter(meetings_table::starts_at.ge(from))
+        .select(diesel::dsl::max(items::number))
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(meetings_table::starts_at.lt(before));
+    }
+    Ok(query.first::<Option<i32>>(conn)?.unwrap_or(0))
+}
+
+/// Fixes the item's running number.
+pub fn fix_number(conn: &mut DbConnection, current: &Item, number: i32, now: NaiveDateTime) -> StoreResult<Item> {
+    diesel::update(at_version!(items, current))
+        .set((items::number.eq(number), items::version.eq(current.version + 1), items::updated_at.eq(now)))
+        .returning(items::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(StoreError::Stale)
 }

@@ -37,6 +37,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         requires_sign_off -> Bool,
+        numbering -> Text,
     }
 }
 
@@ -115,6 +116,7 @@ diesel::table! {
         updated_at -> Timestamp,
         decided_at -> Nullable<Timestamp>,
         quorum_override -> Nullable<Text>,
+        number -> Nullable<Integer>,
     }
 }
 

@@ -75,6 +75,7 @@ pub struct Hit {
     #[diesel(sql_type = Bool)]
     pub closed: bool,
     #[diesel(sql_type = Nullable<Integer>)]
+    /// The item's number as the agenda shows it (its running number, or its position).
     pub position: Option<i32>,
     /// Whether the caller reads the item (or the attachment's item) in full.
     #[diesel(sql_type = Bool)]
@@ -96,7 +97,7 @@ pub struct Hit {
 /// full-view condition and `{title}` whether the item's title matched.
 const ITEM_COLUMNS: &str = "3 AS kind_order, i.id AS id, i.meeting_id AS meeting_id, m.committee_id AS committee_id,
     m.starts_at AS starts_at, m.title AS meeting_title, i.id AS item_id, i.title AS title, i.closed AS closed,
-    i.position AS position, {full} AS full,
+    COALESCE(i.number, i.position) AS position, {full} AS full,
     CASE WHEN {full} THEN i.case_number END AS case_number, CASE WHEN {full} THEN i.case_type END AS case_type,
     {title} AS title_match,
     CASE WHEN {full} THEN coalesce(i.summary, '') || '\n' || coalesce(i.recommendation, '') || '\n' ||
@@ -110,7 +111,7 @@ const MEETING_COLUMNS: &str = "2 AS kind_order, m.id AS id, m.id AS meeting_id, 
 
 const ATTACHMENT_COLUMNS: &str = "1 AS kind_order, a.id AS id, a.meeting_id AS meeting_id,
     m.committee_id AS committee_id, m.starts_at AS starts_at, m.title AS meeting_title, a.item_id AS item_id,
-    a.title AS title, a.closed AS closed, i.position AS position, {true} AS full, NULL AS case_number,
+    a.title AS title, a.closed AS closed, COALESCE(i.number, i.position) AS position, {true} AS full, NULL AS case_number,
     NULL AS case_type, {true} AS title_match, a.filename AS body";
 
 /// How one backend binds values and matches text.

@@ -8,6 +8,7 @@ use diesel::sql_types::Text;
 use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
+use crate::domain::agenda::Numbering;
 use crate::domain::allocation::{AllocationStatus, AmountKind, Currency, Method, Recurrence};
 use crate::domain::protocol::{RaisedBy, VoteMethod, VoteResult, VoteSubject};
 use crate::domain::{
@@ -74,6 +75,7 @@ text_enum!(
     ServiceRole,
     Tier,
     VoteMethod,
+    Numbering,
     RaisedBy,
     VoteResult,
     VoteSubject,

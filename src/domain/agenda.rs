@@ -6,7 +6,57 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use strum::{AsRefStr, EnumString};
+use utoipa::ToSchema;
+
 use super::MeetingStatus;
+
+/// How a committee numbers its agenda items.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    AsRefStr,
+    EnumString,
+    diesel::AsExpression,
+    diesel::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Numbering {
+    /// 1..n in each meeting, in agenda order.
+    #[default]
+    Meeting,
+    /// Running through the calendar year (Holbæk's finance committee: items 147-164 in one meeting).
+    Year,
+    /// Running through the election term (1 January after the municipal election, four years).
+    Term,
+}
+
+/// The first year of a municipal election term: terms run four years from 1 January after the
+/// November elections (2018-2021, 2022-2025, 2026-2029).
+const A_TERM_STARTS: i32 = 2022;
+
+/// The first and the last day of the period whose running numbers `day` belongs to; none for
+/// numbering per meeting.
+pub fn numbering_period(numbering: Numbering, day: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let first_year = match numbering {
+        Numbering::Meeting => return None,
+        Numbering::Year => day.year(),
+        Numbering::Term => A_TERM_STARTS + (day.year() - A_TERM_STARTS).div_euclid(4) * 4,
+    };
+    let last_year = if numbering == Numbering::Term { first_year + 3 } else { first_year };
+    Some((NaiveDate::from_ymd_opt(first_year, 1, 1)?, NaiveDate::from_ymd_opt(last_year, 12, 31)?))
+}
 
 /// KLE journal number: three two-digit groups (`81.44.00`), optionally followed by a facet such as
 /// `G01` or `P20` as case-management systems print it.
@@ -72,6 +122,16 @@ pub fn check_reordering(current: &[i64], requested: &[i64]) -> Result<(), OrderE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn running_numbers_restart_with_the_year_or_the_election_term() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(numbering_period(Numbering::Meeting, day(2022, 5, 26)), None);
+        assert_eq!(numbering_period(Numbering::Year, day(2022, 5, 26)), Some((day(2022, 1, 1), day(2022, 12, 31))));
+        assert_eq!(numbering_period(Numbering::Term, day(2025, 12, 31)), Some((day(2022, 1, 1), day(2025, 12, 31))));
+        assert_eq!(numbering_period(Numbering::Term, day(2026, 1, 1)), Some((day(2026, 1, 1), day(2029, 12, 31))));
+        assert_eq!(numbering_period(Numbering::Term, day(2021, 6, 1)), Some((day(2018, 1, 1), day(2021, 12, 31))));
+    }
 
     #[test]
     fn journal_numbers_from_the_seeds_are_valid() {

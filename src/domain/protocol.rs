@@ -251,15 +251,16 @@ pub struct Attendee {
     pub seat: Option<i64>,
     /// The participant they stand in for.
     pub substitute_for: Option<i64>,
-    /// The number of the item they arrived at.
+    /// The place, in agenda order, of the item they arrived at.
     pub arrived_at: Option<i32>,
-    /// The number of the last item before they left.
+    /// The place, in agenda order, of the last item before they left.
     pub left_after: Option<i32>,
 }
 
 /// What one item's protocol says about who did not take part in it.
 #[derive(Clone, Debug, Default)]
 pub struct ItemPresence {
+    /// The item's place in agenda order.
     pub number: i32,
     /// Participants recorded as not taking part.
     pub absent: Vec<i64>,

@@ -101,7 +101,7 @@ pub fn absent_from_range(
     allow(meeting.status, Change::ItemContent)?;
     participants::find(conn, meeting.id, participant_id)?.ok_or(ApiError::NotFound)?;
     let in_range: Vec<Item> =
-        items::list_for_meeting(conn, meeting.id)?.into_iter().filter(|i| (from..=to).contains(&i.position)).collect();
+        items::list_for_meeting(conn, meeting.id)?.into_iter().filter(|i| (from..=to).contains(&i.number())).collect();
     if in_range.is_empty() || from > to {
         return Err(ApiError::validation("to", "names no item of the meeting from `from` to `to`"));
     }

@@ -38,6 +38,7 @@ impl Sitting {
             .into_iter()
             .filter(|e| e.participant_id.is_some())
             .collect();
+        // Arriving and leaving are counted in agenda order, which running numbers need not follow.
         let number = |item: Option<i64>| agenda.iter().find(|i| Some(i.id) == item).map(|i| i.position);
         let attendees = participants
             .iter()
@@ -87,9 +88,9 @@ impl Sitting {
         self.participants.iter().find(|p| p.id == id)
     }
 
-    /// The number of an item of the meeting.
+    /// The number of an item of the meeting, as the agenda shows it.
     pub fn number(&self, item_id: Option<i64>) -> Option<i32> {
-        self.items.iter().find(|(item, _)| Some(item.id) == item_id).map(|(item, _)| item.position)
+        self.items.iter().find(|(item, _)| Some(item.id) == item_id).map(|(item, _)| item.number())
     }
 
     /// Whether the participant took part in the item.
@@ -108,5 +109,5 @@ pub fn quorum_by_item(
 ) -> ApiResult<Vec<(i32, Quorum)>> {
     let (meeting, _) = find_readable(conn, principal, meeting_id)?;
     let sitting = Sitting::of(conn, &meeting)?;
-    Ok(sitting.items.iter().filter_map(|(item, _)| sitting.quorum(item.id).map(|q| (item.position, q))).collect())
+    Ok(sitting.items.iter().filter_map(|(item, _)| sitting.quorum(item.id).map(|q| (item.number(), q))).collect())
 }

@@ -133,7 +133,7 @@ pub fn build_document(
             let quorum = if minutes { sitting.quorum(item.id) } else { None };
             Ok(DocumentEntry::Full(Box::new(DocumentItem {
                 id: item.id,
-                number: item.position,
+                number: item.number(),
                 title: item.title,
                 closed: item.closed,
                 case_number: item.case_number,

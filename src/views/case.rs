@@ -55,7 +55,7 @@ impl CaseItem {
         let decision = Decision::of(&item);
         CaseItem {
             item_id: item.id,
-            number: item.position,
+            number: item.number(),
             title: item.title,
             closed: item.closed,
             case_type: item.case_type,

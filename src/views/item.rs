@@ -95,7 +95,7 @@ impl From<Item> for AgendaItemView {
         AgendaItemView {
             id: i.id,
             meeting_id: i.meeting_id,
-            number: i.position,
+            number: i.number(),
             position: i.position,
             title: i.title,
             closed: i.closed,
@@ -122,7 +122,7 @@ pub fn entry(item: Item, role: Option<CommitteeRole>) -> AgendaEntry {
     match item_view(item.closed, role) {
         ItemView::Full => AgendaEntry::Full(Box::new(item.into())),
         ItemView::TitleOnly => AgendaEntry::TitleOnly(ClosedItemView {
-            number: item.position,
+            number: item.number(),
             position: item.position,
             title: item.title,
             closed: true,

@@ -2,13 +2,16 @@
 //! with its start and end; an item added after the agenda was published marked as on the
 //! supplementary agenda in the next version; a correction with its reason.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::common::TestApp;
 use crate::db_tests;
 use crate::fixtures::{self, act, id};
 
-db_tests!(an_extraordinary_meeting_and_its_supplementary_agenda_are_marked);
+db_tests!(
+    an_extraordinary_meeting_and_its_supplementary_agenda_are_marked,
+    running_numbers_through_the_year_are_fixed_when_published_and_never_collide,
+);
 
 fn an_extraordinary_meeting_and_its_supplementary_agenda_are_marked(app: &TestApp) {
     let committee = fixtures::committee(app, "Økonomiudvalget", "public");
@@ -55,4 +58,66 @@ fn an_extraordinary_meeting_and_its_supplementary_agenda_are_marked(app: &TestAp
         html.contains("<strong>Ekstraordinært møde</strong>") && html.contains("Punkt på tillægsdagsorden"),
         "{html}"
     );
+}
+
+/// A meeting of the committee on `day` with `count` items titled "Sag n", its agenda published;
+/// the items' ids in agenda order.
+fn published_meeting(
+    app: &TestApp,
+    committee: &fixtures::CommitteeFixture,
+    day: &str,
+    count: usize,
+) -> (i64, Vec<i64>) {
+    let meeting = id(&fixtures::meeting(app, committee, &format!("{day}T16:00:00+01:00")));
+    let items = (1..=count)
+        .map(|n| id(&fixtures::item(app, committee, meeting, json!({"title": format!("Sag {n}")}))))
+        .collect();
+    act(app, &committee.secretary, meeting, "publish-agenda", json!({})).expect(201);
+    (meeting, items)
+}
+
+/// The numbers of a published version's items, in agenda order.
+fn numbers(document: &Value) -> Vec<i64> {
+    document["items"].as_array().unwrap().iter().map(|i| i["number"].as_i64().unwrap()).collect()
+}
+
+fn running_numbers_through_the_year_are_fixed_when_published_and_never_collide(app: &TestApp) {
+    let committee = fixtures::committee(app, "Økonomiudvalget", "public");
+    let secretary = &committee.secretary;
+    let path = format!("/v1/committees/{}", committee.id);
+    let etag = app.get(&path, &app.admin()).etag();
+    assert_eq!(app.patch(&path, &app.admin(), &etag, json!({"numbering": "weekly"})).status, 422);
+    let changed = app.patch(&path, &app.admin(), &etag, json!({"numbering": "year"})).expect(200).json();
+    assert_eq!(changed["numbering"], "year");
+
+    // January's meeting takes 1-146; August's 147-164.
+    let (_, january) = published_meeting(app, &committee, "2022-01-10", 146);
+    assert_eq!(app.get(&format!("/v1/items/{}", january[145]), secretary).json()["number"], 146);
+    let (august, items) = published_meeting(app, &committee, "2022-08-08", 18);
+    let agenda = format!("/v1/meetings/{august}/published/agenda");
+    assert_eq!(numbers(&app.get(&format!("{agenda}/1"), &committee.member).json()), (147..=164).collect::<Vec<_>>());
+    // A June meeting published after August's does not collide with it: it takes the next numbers.
+    let (june, _) = published_meeting(app, &committee, "2022-06-13", 2);
+    let june_agenda = app.get(&format!("/v1/meetings/{june}/published/agenda/1"), &committee.member).json();
+    assert_eq!(numbers(&june_agenda), [165, 166]);
+    // The next year starts again at 1.
+    let (next_year, _) = published_meeting(app, &committee, "2023-01-09", 1);
+    let first = app.get(&format!("/v1/meetings/{next_year}/published/agenda/1"), &committee.member).json();
+    assert_eq!(numbers(&first), [1]);
+
+    // Reordered and corrected, August's items keep their numbers; an added item takes the next one.
+    let meeting_path = format!("/v1/meetings/{august}");
+    let etag = app.get(&meeting_path, secretary).etag();
+    let mut reversed = items.clone();
+    reversed.reverse();
+    app.put(&format!("{meeting_path}/item-order"), secretary, &etag, json!({"item_ids": reversed})).expect(200);
+    let added = id(&fixtures::item(app, &committee, august, json!({"title": "Tillægssag"})));
+    assert_eq!(app.get(&format!("/v1/items/{added}"), secretary).json()["number"], 19);
+    act(app, secretary, august, "publish-agenda", json!({"reason": "Rækkefølgen ændret, sag tilføjet"})).expect(201);
+    let mut expected: Vec<i64> = (147..=164).rev().collect();
+    expected.push(167);
+    assert_eq!(numbers(&app.get(&format!("{agenda}/2"), &committee.member).json()), expected);
+    assert_eq!(app.get(&format!("/v1/items/{added}"), secretary).json()["number"], 167);
+    let markdown = app.get(&format!("{agenda}/2/markdown"), &committee.member).expect(200).body;
+    assert!(markdown.contains("## Punkt 164: Sag 18") && markdown.contains("## Punkt 167: Tillægssag"), "{markdown}");
 }
