@@ -4,6 +4,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::error::{StoreError, StoreResult};
 use super::meetings::Seen;
@@ -72,15 +73,7 @@ pub fn create(
     now: NaiveDateTime,
 ) -> StoreResult<Referral> {
     meetings::touch(conn, meeting_id, now, seen)?;
-    let taken = referrals::table
-        .filter(referrals::item_id.eq(item_id))
-        .filter(referrals::participant_id.eq(participant_id))
-        .count()
-        .get_result::<i64>(conn)?;
-    if taken > 0 {
-        return Err(StoreError::Conflict("The participant's demand on this item is recorded already.".into()));
-    }
-    Ok(diesel::insert_into(referrals::table)
+    diesel::insert_into(referrals::table)
         .values((
             referrals::item_id.eq(item_id),
             referrals::participant_id.eq(participant_id),
@@ -90,7 +83,13 @@ pub fn create(
             referrals::updated_at.eq(now),
         ))
         .returning(referrals::all_columns)
-        .get_result(conn)?)
+        .get_result(conn)
+        .map_err(|error| match error {
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                StoreError::Conflict("The participant's demand on this item is recorded already.".into())
+            }
+            other => other.into(),
+        })
 }
 
 pub fn delete(
