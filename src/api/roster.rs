@@ -42,10 +42,10 @@ pub struct NewRosterMember {
     #[schema(min_length = 1, max_length = 256, extensions(("x-text" = json!("line"))))]
     pub user_subject: Option<String>,
     /// The first day of the seat (`YYYY-MM-DD`).
-    #[schema(value_type = String, format = Date)]
+    #[schema(value_type = String, format = Date, min_length = 10, max_length = 10)]
     pub from: Day,
     /// The last day of the seat; open-ended when absent.
-    #[schema(value_type = Option<String>, format = Date)]
+    #[schema(value_type = Option<String>, format = Date, min_length = 10, max_length = 10)]
     pub to: Option<Day>,
 }
 
@@ -76,10 +76,10 @@ pub struct RosterMemberPatch {
     #[schema(value_type = Option<String>, min_length = 1, max_length = 256, extensions(("x-text" = json!("line"))))]
     pub user_subject: Option<Option<String>>,
     #[serde(default, deserialize_with = "not_null")]
-    #[schema(value_type = String, format = Date, nullable = false)]
+    #[schema(value_type = String, format = Date, nullable = false, min_length = 10, max_length = 10)]
     pub from: Option<Day>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, format = Date)]
+    #[schema(value_type = Option<String>, format = Date, min_length = 10, max_length = 10)]
     pub to: Option<Option<Day>>,
 }
 
