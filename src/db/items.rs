@@ -127,23 +127,25 @@ pub fn find_with_committee(conn: &mut DbConnection, id: i64) -> QueryResult<Opti
     Ok(row.map(|(item, committee_id, kind, status)| (item, ItemPlace { committee_id, kind, status })))
 }
 
-/// The items carrying `case_number` in the meetings of these committees (by id, or by kind), with
-/// their meeting and committee, in meeting order.
+/// The items carrying `case_number` in the meetings of these committees (by id, or by kind; every
+/// committee with `None`), with their meeting and committee, in meeting order.
 pub fn for_case(
     conn: &mut DbConnection,
     case_number: &str,
-    committee_ids: &[i64],
-    kinds: &[CommitteeKind],
+    committees_of: Option<(&[i64], &[CommitteeKind])>,
     limit: i64,
 ) -> QueryResult<Vec<(Item, Meeting, Committee)>> {
-    items::table
+    let mut query = items::table
         .inner_join(meetings_table::table.inner_join(committees::table))
         .filter(items::case_number.eq(case_number))
-        .filter(committees::id.eq_any(committee_ids).or(committees::kind.eq_any(kinds)))
         .order((meetings_table::starts_at, meetings_table::id, items::position))
         .limit(limit)
         .select((Item::as_select(), Meeting::as_select(), Committee::as_select()))
-        .load(conn)
+        .into_boxed();
+    if let Some((ids, kinds)) = committees_of {
+        query = query.filter(committees::id.eq_any(ids).or(committees::kind.eq_any(kinds)));
+    }
+    query.load(conn)
 }
 
 /// How many items a meeting's agenda has.

@@ -76,12 +76,24 @@ pub fn find(
 
 /// The number the next version of this kind gets.
 pub fn next_number(conn: &mut DbConnection, meeting_id: i64, kind: DocumentKind) -> QueryResult<i32> {
-    let last: Option<i32> = published::table
+    Ok(latest_number(conn, meeting_id, kind)?.unwrap_or(0) + 1)
+}
+
+/// The number of the meeting's latest version of `kind`; none before the first.
+pub fn latest_number(conn: &mut DbConnection, meeting_id: i64, kind: DocumentKind) -> QueryResult<Option<i32>> {
+    published::table
         .filter(published::meeting_id.eq(meeting_id))
         .filter(published::kind.eq(kind))
         .select(diesel::dsl::max(published::number))
-        .first(conn)?;
-    Ok(last.unwrap_or(0) + 1)
+        .first(conn)
+}
+
+/// The meeting's latest version of `kind`, stored whole; none before the first.
+pub fn latest(conn: &mut DbConnection, meeting_id: i64, kind: DocumentKind) -> StoreResult<Option<Document>> {
+    match latest_number(conn, meeting_id, kind)? {
+        Some(number) => find(conn, meeting_id, kind, number),
+        None => Ok(None),
+    }
 }
 
 /// Stores a version of `meeting` (as it is being published). The unique (meeting, kind, number)

@@ -95,6 +95,19 @@ pub fn can_read_published(publication: Publication, role: Option<CommitteeRole>,
     role.is_some() || publication == Publication::Public || (signed_in && publication == Publication::Internal)
 }
 
+/// Whether an earlier body's decision on the same case may be copied into a committee's agenda and
+/// minutes ("Beslutning i Økonomiudvalget den 08-08-2022: Godkendt."): a decision on an open item,
+/// of a committee whose published documents reach at least everyone this committee's reach. A
+/// committee that publishes to no one lends none: its grantees need not be this committee's.
+pub fn may_carry_decision(earlier_closed: bool, earlier: Publication, here: Publication) -> bool {
+    let reach = |publication| match publication {
+        Publication::Public => 2,
+        Publication::Internal => 1,
+        Publication::None => 0,
+    };
+    !earlier_closed && reach(earlier) > 0 && reach(earlier) >= reach(here)
+}
+
 /// Whether the caller may create and change meetings, items and participants of the committee.
 pub fn can_edit_meetings(role: Option<CommitteeRole>) -> bool {
     role == Some(CommitteeRole::Secretary)
@@ -143,6 +156,17 @@ pub fn effective_role(granted: impl IntoIterator<Item = CommitteeRole>) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_earlier_decision_travels_only_as_far_as_it_was_published() {
+        use Publication::*;
+        assert!(may_carry_decision(false, Public, Public));
+        assert!(may_carry_decision(false, Public, None));
+        assert!(may_carry_decision(false, Internal, Internal));
+        assert!(!may_carry_decision(false, Internal, Public));
+        assert!(!may_carry_decision(false, None, None));
+        assert!(!may_carry_decision(true, Public, Public));
+    }
     use CommitteeRole::*;
 
     const ROLES: [Option<CommitteeRole>; 4] = [None, Some(Reader), Some(Member), Some(Secretary)];

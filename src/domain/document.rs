@@ -144,6 +144,10 @@ pub struct DocumentItem {
     /// Minutes: members' demands that the item go before the council (§ 23).
     #[serde(default)]
     pub referrals: Vec<DocumentReferral>,
+    /// The decisions earlier bodies made on the same case, oldest first, as their published minutes
+    /// hold them (only those of open items, published at least as widely as this document).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier_decisions: Vec<EarlierDecision>,
     /// Added after the agenda was first published: on the supplementary agenda (tillægsdagsorden).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub supplementary: bool,
@@ -161,6 +165,19 @@ pub struct DocumentExclusion {
     pub left_room: Option<bool>,
     /// The substitute called in, by name and party.
     pub substitute: Option<String>,
+}
+
+/// An earlier body's decision on the same case: "Beslutning i Økonomiudvalget den 08-08-2022:
+/// Godkendt."
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct EarlierDecision {
+    /// The body that decided.
+    pub committee: String,
+    pub meeting_id: i64,
+    /// When its meeting began.
+    pub date: DateTime<FixedOffset>,
+    pub outcome: Option<DecisionOutcome>,
+    pub text: Option<String>,
 }
 
 /// A demand under § 23 as the minutes record it.
@@ -488,6 +505,7 @@ mod tests {
             quorum: None,
             exclusions: Vec::new(),
             referrals: Vec::new(),
+            earlier_decisions: Vec::new(),
             supplementary: false,
         }
     }

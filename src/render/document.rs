@@ -131,6 +131,21 @@ fn decision(item: &DocumentItem) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("\n\n"))
 }
 
+/// The earlier bodies' decisions on the case: "Beslutning i Økonomiudvalget den 08-08-2022:
+/// Godkendt."
+fn earlier_decisions(item: &DocumentItem) -> Option<String> {
+    let lines: Vec<String> = item
+        .earlier_decisions
+        .iter()
+        .map(|earlier| {
+            let decided = earlier.text.clone().or_else(|| earlier.outcome.map(|o| danish::outcome(o).to_owned()));
+            let body = escape_markdown(&earlier.committee);
+            format!("**Beslutning i {body} den {}:** {}", danish::date(&earlier.date), decided.unwrap_or_default())
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n\n"))
+}
+
 /// Each disqualification as the minutes record it (§ 14): who raised it, the ruling, whether the
 /// member left the room, and the substitute called in.
 fn disqualifications(item: &DocumentItem) -> Option<String> {
@@ -177,6 +192,7 @@ fn sections(item: &DocumentItem) -> Vec<Section> {
             sections.push(Section { heading, level, markdown });
         }
     };
+    add("Sagens forløb", 3, earlier_decisions(item));
     add("Inhabilitet", 3, disqualifications(item));
     add("Beslutning", 3, decision(item));
     add("Sagstype", 4, item.case_type.map(|t| danish::case_type(t).to_owned()));

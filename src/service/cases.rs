@@ -23,7 +23,7 @@ pub fn items(
     case_number: &str,
 ) -> ApiResult<Vec<CaseItem>> {
     let (ids, kinds) = principal.readable_committees();
-    let rows = items::for_case(conn, case_number, &ids, &kinds, MAX_CASE_ITEMS)?;
+    let rows = items::for_case(conn, case_number, Some((&ids, &kinds)), MAX_CASE_ITEMS)?;
     let mut shown = Vec::new();
     for (item, meeting, committee) in rows {
         let role = principal.role_on(committee.id, committee.kind);

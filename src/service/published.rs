@@ -158,12 +158,7 @@ pub fn decision_extract(
 ) -> ApiResult<Document> {
     let (item, _) = items::find_with_committee(conn, item_id)?.ok_or(ApiError::NotFound)?;
     let reader = find_reader(conn, Some(principal), item.meeting_id)?;
-    let latest = published::list(conn, item.meeting_id)?
-        .into_iter()
-        .filter(|version| version.kind == DocumentKind::Minutes)
-        .map(|version| version.number)
-        .max()
-        .ok_or(ApiError::NotFound)?;
+    let latest = published::latest_number(conn, item.meeting_id, DocumentKind::Minutes)?.ok_or(ApiError::NotFound)?;
     let mut document = reader.document(conn, DocumentKind::Minutes, latest)?;
     let entry = document
         .items

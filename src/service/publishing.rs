@@ -1,15 +1,20 @@
 //! Publishing: the document a published agenda or minutes is, made from the meeting as it stands
 //! (and stored whole, never changed after), and where the minutes' sign-off stands.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use crate::db::committees::Committee;
+use crate::db::items::{self, Item};
 use crate::db::meetings::Meeting;
 use crate::db::{
     DbConnection, StoreError, attachments, item_amounts, participants, published, referrals, sign_offs, votes,
 };
+use crate::domain::access::may_carry_decision;
 use crate::domain::document::{
     Document, DocumentAbsence, DocumentAmount, DocumentAttachment, DocumentCommittee, DocumentDecision,
     DocumentDissent, DocumentEntry, DocumentExclusion, DocumentGuest, DocumentItem, DocumentMeeting,
-    DocumentParticipant, DocumentPosition, DocumentReferral, DocumentSignature, DocumentVote,
+    DocumentParticipant, DocumentPosition, DocumentReferral, DocumentSignature, DocumentVote, EarlierDecision,
 };
 use crate::domain::lifecycle::{SignOffFacts, unsigned_approvers};
 use crate::domain::protocol::with_party;
@@ -17,6 +22,49 @@ use crate::domain::{DocumentKind, ItemAttendanceKind};
 use crate::error::ApiResult;
 use crate::service::protocol::Sitting;
 use crate::time;
+
+/// The most items of one case looked at for its earlier decisions.
+const CASE_HISTORY: i64 = 50;
+
+/// For each item of the meeting with a case number, the decisions earlier bodies made on the case,
+/// oldest first: taken from the latest published minutes of each earlier meeting, and only where
+/// `domain::access::may_carry_decision` lets this committee's documents carry them.
+fn earlier_decisions(
+    conn: &mut DbConnection,
+    meeting: &Meeting,
+    committee: &Committee,
+    agenda: &[Item],
+) -> ApiResult<HashMap<i64, Vec<EarlierDecision>>> {
+    let mut found: HashMap<i64, Vec<EarlierDecision>> = HashMap::new();
+    let mut minutes: HashMap<i64, Option<Document>> = HashMap::new();
+    for item in agenda {
+        let Some(case_number) = &item.case_number else { continue };
+        for (earlier, at, body) in items::for_case(conn, case_number, None, CASE_HISTORY)? {
+            let before = at.starts_at < meeting.starts_at && at.id != meeting.id;
+            if !before || !may_carry_decision(earlier.closed, body.publication, committee.publication) {
+                continue;
+            }
+            let document = match minutes.entry(at.id) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(new) => new.insert(published::latest(conn, at.id, DocumentKind::Minutes)?),
+            };
+            let decided = document
+                .as_ref()
+                .and_then(|document| document.items.iter().filter_map(DocumentEntry::full).find(|i| i.id == earlier.id))
+                .and_then(|published| published.decision.clone());
+            if let Some(decision) = decided {
+                found.entry(item.id).or_default().push(EarlierDecision {
+                    committee: body.name.clone(),
+                    meeting_id: at.id,
+                    date: time::to_api(at.starts_at),
+                    outcome: decision.outcome,
+                    text: decision.text,
+                });
+            }
+        }
+    }
+    Ok(found)
+}
 
 /// The meeting as it now stands, as a document of `kind` numbered `number`. Minutes carry the
 /// decisions and the approvers who signed `signed_version` of the meeting.
@@ -44,6 +92,8 @@ pub fn build_document(
     // Items the first agenda did not have are on the supplementary agenda.
     let first_agenda: Option<Vec<i64>> = published::find(conn, meeting.id, DocumentKind::Agenda, 1)?
         .map(|first| first.items.iter().filter_map(DocumentEntry::full).map(|item| item.id).collect());
+    let agenda: Vec<Item> = sitting.items.iter().map(|(item, _)| item.clone()).collect();
+    let mut earlier = earlier_decisions(conn, meeting, committee, &agenda)?;
     attachments::mark_published(conn, &files.iter().map(|f| f.id).collect::<Vec<_>>())?;
     let person = |id: i64| sitting.participant(id);
     let name_of = |id: i64| person(id).map(|p| p.name.clone()).unwrap_or_default();
@@ -176,6 +226,7 @@ pub fn build_document(
                 quorum,
                 exclusions,
                 referrals,
+                earlier_decisions: earlier.remove(&item.id).unwrap_or_default(),
                 supplementary: first_agenda.as_ref().is_some_and(|first| !first.contains(&item.id)),
             })))
         })

@@ -11,6 +11,7 @@ use crate::fixtures::{self, act, id};
 db_tests!(
     an_extraordinary_meeting_and_its_supplementary_agenda_are_marked,
     running_numbers_through_the_year_are_fixed_when_published_and_never_collide,
+    an_item_shows_the_decisions_earlier_bodies_made_on_its_case_as_far_as_they_were_published,
 );
 
 fn an_extraordinary_meeting_and_its_supplementary_agenda_are_marked(app: &TestApp) {
@@ -120,4 +121,55 @@ fn running_numbers_through_the_year_are_fixed_when_published_and_never_collide(a
     assert_eq!(app.get(&format!("/v1/items/{added}"), secretary).json()["number"], 167);
     let markdown = app.get(&format!("{agenda}/2/markdown"), &committee.member).expect(200).body;
     assert!(markdown.contains("## Punkt 164: Sag 18") && markdown.contains("## Punkt 167: Tillægssag"), "{markdown}");
+}
+
+/// A meeting of the committee on `day` whose one item on `case_number` (closed or not) is decided
+/// with `text` and whose minutes are published.
+fn decided_case(
+    app: &TestApp,
+    committee: &fixtures::CommitteeFixture,
+    day: &str,
+    case_number: &str,
+    closed: bool,
+    text: &str,
+) {
+    let secretary = &committee.secretary;
+    let meeting = id(&fixtures::meeting(app, committee, &format!("{day}T16:00:00+02:00")));
+    let body = json!({"title": "Salg af grunden Kirkevej 12", "case_number": case_number, "closed": closed});
+    let item = id(&fixtures::item(app, committee, meeting, body));
+    fixtures::publish_and_hold(app, secretary, meeting);
+    fixtures::decide(app, secretary, item, json!({"outcome": "approved", "text": text}));
+    act(app, secretary, meeting, "publish-minutes", json!({})).expect(201);
+}
+
+fn an_item_shows_the_decisions_earlier_bodies_made_on_its_case_as_far_as_they_were_published(app: &TestApp) {
+    let finance = fixtures::committee(app, "Økonomiudvalget", "public");
+    let staff = fixtures::committee(app, "Personaleudvalget", "none");
+    let council = fixtures::committee(app, "Byrådet", "public");
+    let case = "22-005000";
+    decided_case(app, &finance, "2022-08-08", case, false, "Godkendt.");
+    // A closed decision, and one of a committee that publishes to no one, stay where they were made.
+    decided_case(app, &finance, "2022-08-09", case, true, "FORTROLIG beslutning");
+    decided_case(app, &staff, "2022-08-10", case, false, "INTERN beslutning");
+    let meeting = id(&fixtures::meeting(app, &council, "2022-08-25T17:00:00+02:00"));
+    let body = json!({"title": "Salg af grunden Kirkevej 12", "case_number": case});
+    fixtures::item(app, &council, meeting, body);
+    act(app, &council.secretary, meeting, "publish-agenda", json!({})).expect(201);
+
+    let agenda = format!("/v1/public/meetings/{meeting}/published/agenda/1");
+    let document = app.call(crate::common::Request::new("GET", &agenda)).expect(200).json();
+    let earlier = &document["items"][0]["earlier_decisions"];
+    assert_eq!(earlier.as_array().unwrap().len(), 1, "{earlier}");
+    assert_eq!(
+        (earlier[0]["committee"].clone(), earlier[0]["text"].clone()),
+        (json!("Økonomiudvalget"), json!("Godkendt."))
+    );
+    let markdown = app.call(crate::common::Request::new("GET", &format!("{agenda}/markdown"))).expect(200).body;
+    assert!(
+        markdown.contains("### Sagens forløb\n\n**Beslutning i Økonomiudvalget den 08-08-2022:** Godkendt."),
+        "{markdown}"
+    );
+    for hidden in ["FORTROLIG", "INTERN"] {
+        assert!(!markdown.contains(hidden) && !document.to_string().contains(hidden), "{hidden} in {markdown}");
+    }
 }
