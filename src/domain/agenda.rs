@@ -7,39 +7,20 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, EnumString};
-use utoipa::ToSchema;
 
 use super::MeetingStatus;
 
-/// How a committee numbers its agenda items.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    Default,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsRefStr,
-    EnumString,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Numbering {
-    /// 1..n in each meeting, in agenda order.
-    #[default]
-    Meeting,
-    /// Running through the calendar year (Holbæk's finance committee: items 147-164 in one meeting).
-    Year,
-    /// Running through the election term (1 January after the municipal election, four years).
-    Term,
+stored_enum! {
+    /// How a committee numbers its agenda items.
+    pub enum Numbering [Default] {
+        /// 1..n in each meeting, in agenda order.
+        #[default]
+        Meeting,
+        /// Running through the calendar year (Holbæk's finance committee: items 147-164 in one meeting).
+        Year,
+        /// Running through the election term (1 January after the municipal election, four years).
+        Term,
+    }
 }
 
 /// The first year of a municipal election term: terms run four years from 1 January after the

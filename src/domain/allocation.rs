@@ -20,92 +20,41 @@ pub const MAX_TOTAL_ORE: i64 = 1_000_000_000_000_000;
 /// The largest weight of one unit.
 pub const MAX_WEIGHT: i64 = 1_000_000_000;
 
-/// How the total is split across the paying units.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsRefStr,
-    EnumString,
-    EnumIter,
-    AsExpression,
-    FromSqlRow,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Method {
-    /// The same share for every unit.
-    Equal,
-    /// In proportion to a `weight` per unit.
-    Weighted,
-    /// An `amount_ore` per unit, adding up to the total.
-    Fixed,
-    /// In proportion to the number of active users seen in each unit's groups, counted when the
-    /// allocation is computed and kept with it.
-    ByActiveUsers,
+stored_enum! {
+    /// How the total is split across the paying units.
+    pub enum Method [Hash, EnumIter] {
+        /// The same share for every unit.
+        Equal,
+        /// In proportion to a `weight` per unit.
+        Weighted,
+        /// An `amount_ore` per unit, adding up to the total.
+        Fixed,
+        /// In proportion to the number of active users seen in each unit's groups, counted when the
+        /// allocation is computed and kept with it.
+        ByActiveUsers,
+    }
 }
 
-/// One payment or one every year.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsRefStr,
-    EnumString,
-    EnumIter,
-    AsExpression,
-    FromSqlRow,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Recurrence {
-    /// Paid once, in the first year.
-    OneOff,
-    /// Paid every year from the first year to the last (or on).
-    Annual,
+stored_enum! {
+    /// One payment or one every year.
+    pub enum Recurrence [Hash, EnumIter] {
+        /// Paid once, in the first year.
+        OneOff,
+        /// Paid every year from the first year to the last (or on).
+        Annual,
+    }
 }
 
-/// Where an allocation is in its life.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsRefStr,
-    EnumString,
-    EnumIter,
-    AsExpression,
-    FromSqlRow,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum AllocationStatus {
-    /// Put forward, not yet decided; reports leave it out unless asked.
-    Proposed,
-    /// Decided: the units pay.
-    Approved,
-    /// No longer running; the years it ran still count.
-    Ended,
+stored_enum! {
+    /// Where an allocation is in its life.
+    pub enum AllocationStatus [Hash, EnumIter] {
+        /// Put forward, not yet decided; reports leave it out unless asked.
+        Proposed,
+        /// Decided: the units pay.
+        Approved,
+        /// No longer running; the years it ran still count.
+        Ended,
+    }
 }
 
 /// The currencies an allocation may be in.
@@ -133,35 +82,18 @@ pub enum Currency {
     Dkk,
 }
 
-/// The kind of a financial consequence of an agenda item.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsRefStr,
-    EnumString,
-    EnumIter,
-    AsExpression,
-    FromSqlRow,
-)]
-#[diesel(sql_type = Text)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum AmountKind {
-    /// Udgift: what can be split across units as an allocation.
-    Expense,
-    /// Indtægt.
-    Income,
-    /// Besparelse, e.g. "fremtidige besparelser".
-    Saving,
-    /// Tilbagebetalingskrav.
-    RepaymentClaim,
+stored_enum! {
+    /// The kind of a financial consequence of an agenda item.
+    pub enum AmountKind [Hash, EnumIter] {
+        /// Udgift: what can be split across units as an allocation.
+        Expense,
+        /// Indtægt.
+        Income,
+        /// Besparelse, e.g. "fremtidige besparelser".
+        Saving,
+        /// Tilbagebetalingskrav.
+        RepaymentClaim,
+    }
 }
 
 /// Why a split cannot be made.

@@ -13,83 +13,37 @@
 //! in for the item when the holder was found disqualified under § 14).
 
 use serde::{Deserialize, Serialize};
-use strum::{AsRefStr, EnumString};
 use utoipa::ToSchema;
 
-/// What a vote was on.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsRefStr,
-    EnumString,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum VoteSubject {
-    /// The administration's recommendation (indstillingen).
-    Recommendation,
-    /// An alternative recommendation (alternativ indstilling).
-    Alternative,
-    /// An amendment (ændringsforslag).
-    Amendment,
-    /// A party's or a member's proposal.
-    Proposal,
+stored_enum! {
+    /// What a vote was on.
+    pub enum VoteSubject {
+        /// The administration's recommendation (indstillingen).
+        Recommendation,
+        /// An alternative recommendation (alternativ indstilling).
+        Alternative,
+        /// An amendment (ændringsforslag).
+        Amendment,
+        /// A party's or a member's proposal.
+        Proposal,
+    }
 }
 
-/// How the positions were taken.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsRefStr,
-    EnumString,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum VoteMethod {
-    /// Each participant's position (navneopråb).
-    RollCall,
-    /// Each party group's position with its number of votes.
-    ByGroup,
+stored_enum! {
+    /// How the positions were taken.
+    pub enum VoteMethod {
+        /// Each participant's position (navneopråb).
+        RollCall,
+        /// Each party group's position with its number of votes.
+        ByGroup,
+    }
 }
 
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsRefStr,
-    EnumString,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum VoteResult {
-    Adopted,
-    Rejected,
+stored_enum! {
+    pub enum VoteResult {
+        Adopted,
+        Rejected,
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -216,29 +170,14 @@ pub fn in_minority(
     })
 }
 
-/// Who raised a member's disqualification (inhabilitet, § 14).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Serialize,
-    Deserialize,
-    ToSchema,
-    AsRefStr,
-    EnumString,
-    diesel::AsExpression,
-    diesel::FromSqlRow,
-)]
-#[diesel(sql_type = diesel::sql_types::Text)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum RaisedBy {
-    /// The member declared it.
-    Member,
-    /// The committee raised it and ruled on it.
-    Committee,
+stored_enum! {
+    /// Who raised a member's disqualification (inhabilitet, § 14).
+    pub enum RaisedBy {
+        /// The member declared it.
+        Member,
+        /// The committee raised it and ruled on it.
+        Committee,
+    }
 }
 
 /// A participant as the protocol counts them for an item.
