@@ -42,20 +42,23 @@ pub enum Format {
 /// A rendered version, whose attachments are downloaded under `attachments` (a path prefix).
 pub fn rendered(document: &Document, format: Format, attachments: &str) -> ApiResult<HttpResponse> {
     let link = |id: i64| format!("{attachments}/{id}");
-    // A published version never changes: its number is its ETag.
-    let mut response = etagged(actix_web::http::StatusCode::OK, i64::from(document.number), true);
-    Ok(match format {
-        Format::Html => {
-            let page = render::document::html(document, &link).map_err(ApiError::internal)?;
-            response
-                .content_type("text/html; charset=utf-8")
-                .insert_header((header::CONTENT_SECURITY_POLICY, DOCUMENT_POLICY))
-                .body(page)
-        }
-        Format::Markdown => {
-            response.content_type("text/markdown; charset=utf-8").body(render::document::markdown(document, &link))
-        }
-    })
+    let body = match format {
+        Format::Html => render::document::html(document, &link).map_err(ApiError::internal)?,
+        Format::Markdown => render::document::markdown(document, &link),
+    };
+    Ok(page(document.number, format, body))
+}
+
+/// A page rendered from published version `number`, which never changes: its number is its ETag.
+fn page(number: i32, format: Format, body: String) -> HttpResponse {
+    let mut response = etagged(actix_web::http::StatusCode::OK, i64::from(number), true);
+    match format {
+        Format::Html => response
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CONTENT_SECURITY_POLICY, DOCUMENT_POLICY))
+            .body(body),
+        Format::Markdown => response.content_type("text/markdown; charset=utf-8").body(body),
+    }
 }
 
 /// A rendered document is a page with its own styles and nothing else.
@@ -251,11 +254,8 @@ async fn extract(state: State, principal: Authenticated, id: web::Path<i64>) -> 
 #[get("/items/{id}/decision-extract/html")]
 async fn extract_html(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let document = decision_extract(state, principal, id.into_inner()).await?;
-    let page = render::document::extract_html(&document).map_err(ApiError::internal)?;
-    Ok(etagged(actix_web::http::StatusCode::OK, i64::from(document.number), true)
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CONTENT_SECURITY_POLICY, DOCUMENT_POLICY))
-        .body(page))
+    let body = render::document::extract_html(&document).map_err(ApiError::internal)?;
+    Ok(page(document.number, Format::Html, body))
 }
 
 /// The item's decision extract as Markdown.
@@ -267,7 +267,5 @@ async fn extract_html(state: State, principal: Authenticated, id: web::Path<i64>
 #[get("/items/{id}/decision-extract/markdown")]
 async fn extract_markdown(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let document = decision_extract(state, principal, id.into_inner()).await?;
-    Ok(etagged(actix_web::http::StatusCode::OK, i64::from(document.number), true)
-        .content_type("text/markdown; charset=utf-8")
-        .body(render::document::extract_markdown(&document)))
+    Ok(page(document.number, Format::Markdown, render::document::extract_markdown(&document)))
 }
