@@ -17,6 +17,7 @@ use crate::db::committees::{self, CommitteeFields};
 use crate::db::groups::{self, GroupFields};
 use crate::db::{Database, DbConnection, allocations, grants, kind_grants, meetings, published, write_transaction};
 use crate::domain::allocation::{AllocationStatus, AmountKind, Currency, Method, Recurrence, split};
+use crate::domain::closing::LegalBasis;
 use crate::domain::{
     Attendance, CaseType, CommitteeKind, CommitteeRole, DecisionOutcome, DocumentKind, MeetingStatus, ParticipantRole,
     Publication, Tier,
@@ -532,6 +533,9 @@ fn item(rng: &mut fastrand::Rng, meeting_id: i64, position: i32, meeting: &Meeti
         position,
         title,
         closed,
+        legal_basis: closed.then(|| {
+            *pick(rng, &[LegalBasis::PrivateMatters, LegalBasis::PublicFinancialInterests, LegalBasis::PersonalMatters])
+        }),
         case_number: (!first).then(|| format!("{}-{year}-{}", rng.u16(100..999), rng.u32(1000..99_999))),
         journal_number: (!first).then(|| pick(rng, JOURNAL_NUMBERS).to_string()),
         document_number: (!first && rng.bool()).then(|| format!("{}-{year}", rng.u32(10_000..999_999))),

@@ -248,7 +248,9 @@ fn webhooks_across_a_kill(database_url: &str) {
         let body = json!({"committee_id": committee["id"], "title": title, "starts_at": "2027-01-10T09:00:00+01:00"});
         let meeting = ok(call(base, "POST", "/v1/meetings", &secretary, Some(body)), 201);
         for item in ["Godkendelse af dagsorden", "Budget", "Personalesag"] {
-            let body = json!({"title": item, "closed": item == "Personalesag"});
+            let closed = item == "Personalesag";
+            let body =
+                json!({"title": item, "closed": closed, "legal_basis": closed.then_some("offentlighedsloven_30_1")});
             ok(call(base, "POST", &format!("/v1/meetings/{}/items", meeting["id"]), &secretary, Some(body)), 201);
         }
     };

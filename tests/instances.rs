@@ -126,7 +126,8 @@ fn two_instances_on_one_postgresql_act_as_one() {
                         assert_eq!(retry.header("idempotent-replayed"), Some("true"));
                         assert_eq!(retry.json["id"], first.json["id"], "the key used on one replays on the other");
                         let id = first.json["id"].as_i64().unwrap();
-                        let item = json!({"title": "Budget", "closed": round % 2 == 1});
+                        let closed = round % 2 == 1;
+                        let item = json!({"title": "Budget", "closed": closed, "legal_basis": closed.then_some("offentlighedsloven_30_1")});
                         ok(call(there, "POST", &format!("/v1/meetings/{id}/items"), secretary, Some(item)), 201);
                         let current = send(here, "GET", &format!("/v1/meetings/{id}"), secretary, &[], None);
                         let etag = current.header("etag").unwrap().to_owned();

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
 use super::Authenticated;
-use super::extract::{IfMatch, JsonBody, MergePatch, QueryParams, content_etag, merged, not_null, present};
+use super::extract::{Day, IfMatch, JsonBody, MergePatch, QueryParams, content_etag, merged, not_null, present};
 use super::extract::{filled_text, line, text};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
@@ -15,6 +15,7 @@ use super::{State, created, etagged, removed};
 use crate::db::items::{Decision, Item, ItemFields};
 use crate::domain::access::Principal;
 use crate::domain::agenda::{is_case_reference, is_journal_number};
+use crate::domain::closing::{Closing, LegalBasis, closing_refusal};
 use crate::domain::{CaseType, CommitteeRole, DecisionOutcome};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::service::{self};
@@ -58,6 +59,16 @@ pub struct NewDecision {
     #[validate(length(min = 1, max = 2000), custom(function = filled_text))]
     #[schema(min_length = 1, max_length = 2000, extensions(("x-text" = json!("filled-text"))))]
     pub quorum_override: Option<String>,
+    /// For a closed item: the decision worded as far as confidentiality allows it to be published
+    /// (kommunestyrelsesloven § 8, stk. 7). Everyone who reads the published minutes reads it in
+    /// place of the closed item's content, instead of only "Lukket punkt".
+    #[validate(length(min = 1, max = 20000), custom(function = filled_text))]
+    #[schema(min_length = 1, max_length = 20000, extensions(("x-text" = json!("filled-text"))))]
+    pub public_text: Option<String>,
+    /// Hold the public text back until this day (`YYYY-MM-DD`, Copenhagen), so that the parties are
+    /// told before the public is. Members read it at once.
+    #[schema(value_type = Option<String>, format = Date, min_length = 10, max_length = 10)]
+    pub public_from: Option<Day>,
 }
 
 fn valid_journal_number(value: &str) -> Result<(), ValidationError> {
@@ -87,6 +98,7 @@ const MAX_SECTION: u64 = 200_000;
 /// A new agenda item. Also the shape every change to an item is checked against.
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[validate(schema(function = "lawfully_closed", skip_on_field_errors = true))]
 #[schema(examples(json!({"title": "Implementering af FirstAgenda", "case_number": "22-003462", "journal_number": "00.22.04", "case_type": "decision", "summary": "Med denne sag skal Direktionen tage stilling til en strategi for implementering af FirstAgenda.", "recommendation": "Sekretariatschefen indstiller, at strategien for implementering af FirstAgenda godkendes.", "handled_by": "Direktionen.", "presentation": "Eftersom FirstAgenda kan implementeres bredt blandt Kalundborg Kommunes enheder og samarbejdspartnere, etableres der såkaldte AD-grupper.", "financial_consequences": "Meromkostningen for ubegrænsede licenser i størrelsesordenen 50.000 kr. bliver fordelt på de enheder, der anvender FirstAgenda."})))]
 pub struct NewItem {
     /// Where to insert it (1 = first); at the end when absent. Later items move down.
@@ -123,6 +135,46 @@ pub struct NewItem {
     #[validate(length(max = MAX_SECTION), custom(function = text))]
     #[schema(max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub financial_consequences: Option<String>,
+    /// Required for a closed item: the provision that keeps it from the public (kommunestyrelsesloven
+    /// § 10: each item on its own grounds). Shown with the closed item to everyone who sees it.
+    /// `not_recorded` marks items closed before bases were recorded and cannot be chosen.
+    pub legal_basis: Option<LegalBasis>,
+    /// The grounds written out (required with `other`). Closed content: only those who read the
+    /// item in full see them.
+    #[validate(length(min = 1, max = 2000), custom(function = text))]
+    #[schema(min_length = 1, max_length = 2000, extensions(("x-text" = json!("text"))))]
+    pub closed_grounds: Option<String>,
+    /// For a closed item: withhold its title too; those who do not read it in full see "Lukket punkt".
+    #[serde(default)]
+    pub title_withheld: bool,
+    /// The basis the item already had, which a change may keep even where it could not choose it.
+    #[serde(skip)]
+    pub kept_basis: Option<LegalBasis>,
+}
+
+/// A patched field of an item's closing: what the patch names, else what the item had while it
+/// stays closed. Opening an item ends its closing, so what the patch does not name goes with it.
+pub(super) fn while_closed<T>(closed: bool, named: Option<Option<T>>, kept: Option<T>) -> Option<T> {
+    named.unwrap_or(if closed { kept } else { None })
+}
+
+/// A domain rule's refusal (the field at fault and the reason) as a validation error.
+pub(super) fn refused(refusal: Option<(&'static str, &'static str)>) -> Result<(), ValidationError> {
+    match refusal {
+        Some((field, reason)) => Err(ValidationError::new(field).with_message(reason.into())),
+        None => Ok(()),
+    }
+}
+
+fn lawfully_closed(item: &NewItem) -> Result<(), ValidationError> {
+    let closing = Closing {
+        closed: item.closed,
+        legal_basis: item.legal_basis,
+        grounds: item.closed_grounds.as_deref(),
+        title_withheld: item.title_withheld,
+        kept: item.kept_basis,
+    };
+    refused(closing_refusal(closing))
 }
 
 impl From<NewItem> for ItemFields {
@@ -139,6 +191,9 @@ impl From<NewItem> for ItemFields {
             handled_by: i.handled_by,
             presentation: i.presentation,
             financial_consequences: i.financial_consequences,
+            legal_basis: i.legal_basis,
+            closed_grounds: i.closed_grounds,
+            title_withheld: i.title_withheld,
         }
     }
 }
@@ -182,6 +237,15 @@ pub struct ItemPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub financial_consequences: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<LegalBasis>)]
+    pub legal_basis: Option<Option<LegalBasis>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 2000, extensions(("x-text" = json!("text"))))]
+    pub closed_grounds: Option<Option<String>>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
+    pub title_withheld: Option<bool>,
 }
 
 impl MergePatch for ItemPatch {
@@ -189,10 +253,18 @@ impl MergePatch for ItemPatch {
     type Body = NewItem;
 
     fn apply(self, current: ItemFields) -> NewItem {
+        let closed = self.closed.unwrap_or(current.closed);
+        let legal_basis = while_closed(closed, self.legal_basis, current.legal_basis);
+        let closed_grounds = while_closed(closed, self.closed_grounds, current.closed_grounds);
+        let title_withheld = self.title_withheld.unwrap_or(closed && current.title_withheld);
         NewItem {
+            legal_basis,
+            closed_grounds,
+            title_withheld,
+            kept_basis: current.legal_basis,
             position: None,
             title: self.title.unwrap_or(current.title),
-            closed: self.closed.unwrap_or(current.closed),
+            closed,
             case_number: self.case_number.unwrap_or(current.case_number),
             journal_number: self.journal_number.unwrap_or(current.journal_number),
             document_number: self.document_number.unwrap_or(current.document_number),
@@ -418,6 +490,8 @@ async fn record_decision(
         outcome: d.outcome,
         text: d.text,
         quorum_override: d.quorum_override,
+        public_text: d.public_text,
+        public_from: d.public_from.map(|day| day.0),
     });
     let (item, role) = state
         .write(principal, move |conn, principal| {

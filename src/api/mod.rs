@@ -380,8 +380,13 @@ pub fn shown_path(path: &str) -> std::borrow::Cow<'_, str> {
 
 /// A response carrying the ETag of the representation it sends.
 pub fn etagged(status: StatusCode, version: i64, full: bool) -> HttpResponseBuilder {
+    tagged(status, extract::etag(version, full))
+}
+
+/// A response with this entity tag.
+pub fn tagged(status: StatusCode, tag: String) -> HttpResponseBuilder {
     let mut builder = HttpResponse::build(status);
-    builder.insert_header((header::ETAG, extract::etag(version, full)));
+    builder.insert_header((header::ETAG, tag));
     builder
 }
 

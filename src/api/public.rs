@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::attachments::file_response;
-use super::extract::{Day, QueryParams, Timestamp, etag};
+use super::extract::{Day, QueryParams, Timestamp};
 use super::pagination::ListQuery;
 use super::pagination::{self, Page};
 use super::policy::{Access, Routes};
@@ -169,9 +169,10 @@ async fn version(
     let body = serde_json::to_vec(&document).map_err(ApiError::internal)?;
     let entry = Entry {
         body: body.into(),
-        etag: etag(i64::from(number), true),
+        etag: document.entity_tag(),
         publication,
         checked_at: std::time::Instant::now(),
+        release: document.next_release,
     };
     Ok(state.public_versions.insert(id, kind, number, entry).response(&req))
 }

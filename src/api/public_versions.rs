@@ -1,7 +1,8 @@
 //! The public rendering of published versions, kept in memory.
 //!
-//! A published version never changes, so its public JSON is serialised once and served from here.
-//! What can change is whether its committee is published at all: that is read again from the
+//! A published version never changes, so its public JSON is serialised once and served from here
+//! (until a public decision text held back in it is released, when it is rendered again). What can
+//! change is whether its committee is published at all: that is read again from the
 //! database when an entry is older than [`FRESH`], so a committee taken off the website stops being
 //! served within that time on every instance. The cache is bounded by the bytes it holds.
 
@@ -11,12 +12,15 @@ use std::time::{Duration, Instant};
 use actix_web::HttpRequest;
 use actix_web::http::header::{self, CacheControl, CacheDirective};
 use actix_web::web::Bytes;
+use chrono::NaiveDate;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
 use super::extract::client_has;
 use crate::domain::access::can_read_published;
+use crate::domain::closing::released;
 use crate::domain::{DocumentKind, Publication};
+use crate::time;
 
 /// How long a cached entry's publication level is trusted before it is read again.
 pub const FRESH: Duration = Duration::from_secs(2);
@@ -32,12 +36,17 @@ pub struct Entry {
     pub etag: String,
     pub publication: Publication,
     pub checked_at: Instant,
+    /// The day a public decision text held back in it is released: from then on it is rendered
+    /// again.
+    pub release: Option<NaiveDate>,
 }
 
 impl Entry {
-    /// Whether this visitor may read it, as far as the entry knows; `None` when it must be checked again.
+    /// Whether this visitor may read it, as far as the entry knows; `None` when it must be checked
+    /// (and, once a held-back text is released, rendered) again.
     pub fn readable(&self, signed_in: bool) -> Option<bool> {
-        (self.checked_at.elapsed() < FRESH).then(|| can_read_published(self.publication, None, signed_in))
+        let released = self.release.is_some_and(|day| released(Some(day), time::local_day(time::now())));
+        (self.checked_at.elapsed() < FRESH && !released).then(|| can_read_published(self.publication, None, signed_in))
     }
 
     /// The answer to a request for it: 304 when the client has this version, the document otherwise.

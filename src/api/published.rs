@@ -12,7 +12,7 @@ use super::attachments::file_response;
 use super::extract::QueryParams;
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
-use super::{State, etagged};
+use super::{State, etagged, tagged};
 use crate::domain::DocumentKind;
 use crate::domain::document::{Document, DocumentDiff};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -46,12 +46,13 @@ pub fn rendered(document: &Document, format: Format, attachments: &str) -> ApiRe
         Format::Html => render::document::html(document, &link).map_err(ApiError::internal)?,
         Format::Markdown => render::document::markdown(document, &link),
     };
-    Ok(page(document.number, format, body))
+    Ok(page(document.entity_tag(), format, body))
 }
 
-/// A page rendered from published version `number`, which never changes: its number is its ETag.
-fn page(number: i32, format: Format, body: String) -> HttpResponse {
-    let mut response = etagged(actix_web::http::StatusCode::OK, i64::from(number), true);
+/// A page rendered from a published version, which changes only when a held-back public decision
+/// text is released (see `Document::entity_tag`).
+fn page(tag: String, format: Format, body: String) -> HttpResponse {
+    let mut response = tagged(actix_web::http::StatusCode::OK, tag);
     match format {
         Format::Html => response
             .content_type("text/html; charset=utf-8")
@@ -108,8 +109,7 @@ async fn read(state: State, principal: Authenticated, path: web::Path<VersionPat
     let document = state
         .read(principal, move |conn, principal| published::read(conn, principal, &auditor, (id, kind, number)))
         .await?;
-    // A published version never changes: its number is its ETag.
-    Ok(etagged(actix_web::http::StatusCode::OK, i64::from(document.number), true).json(document))
+    Ok(tagged(actix_web::http::StatusCode::OK, document.entity_tag()).json(document))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -255,7 +255,7 @@ async fn extract(state: State, principal: Authenticated, id: web::Path<i64>) -> 
 async fn extract_html(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let document = decision_extract(state, principal, id.into_inner()).await?;
     let body = render::document::extract_html(&document).map_err(ApiError::internal)?;
-    Ok(page(document.number, Format::Html, body))
+    Ok(page(document.entity_tag(), Format::Html, body))
 }
 
 /// The item's decision extract as Markdown.
@@ -267,5 +267,5 @@ async fn extract_html(state: State, principal: Authenticated, id: web::Path<i64>
 #[get("/items/{id}/decision-extract/markdown")]
 async fn extract_markdown(state: State, principal: Authenticated, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let document = decision_extract(state, principal, id.into_inner()).await?;
-    Ok(page(document.number, Format::Markdown, render::document::extract_markdown(&document)))
+    Ok(page(document.entity_tag(), Format::Markdown, render::document::extract_markdown(&document)))
 }

@@ -5,18 +5,20 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
-use validator::Validate;
+use validator::{Validate, ValidationError};
 
 use super::Authenticated;
 use super::extract::QueryParams;
 use super::extract::{IfMatch, JsonBody, not_null, present};
 use super::extract::{line, text};
+use super::items::{refused, while_closed};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, current, etagged, removed};
 use crate::db::standing_items::StandingItemFields;
 use crate::domain::CaseType;
 use crate::domain::access::Principal;
+use crate::domain::closing::{Closing, LegalBasis, closing_refusal};
 use crate::error::ApiResult;
 use crate::service::standing_items;
 use crate::views::standing_item::{StandingItemEntry, StandingItemView, entry};
@@ -31,6 +33,7 @@ pub fn routes(cfg: &mut Routes) {
 
 #[derive(Debug, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
+#[validate(schema(function = "lawfully_closed", skip_on_field_errors = true))]
 #[schema(examples(json!({"title": "Eventuelt", "case_type": "information"})))]
 pub struct NewStandingItem {
     /// Where it goes among the standing items; after the last one when absent.
@@ -55,6 +58,26 @@ pub struct NewStandingItem {
     #[validate(length(max = 200000), custom(function = text))]
     #[schema(max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub presentation: Option<String>,
+    /// Required for a closed standing item, as for any closed item: the provision that keeps it
+    /// from the public. Each meeting's item starts with it; a secretary reviews it item by item.
+    pub legal_basis: Option<LegalBasis>,
+    /// The grounds written out (required with `other`); closed content.
+    #[validate(length(min = 1, max = 2000), custom(function = text))]
+    #[schema(min_length = 1, max_length = 2000, extensions(("x-text" = json!("text"))))]
+    pub closed_grounds: Option<String>,
+    #[serde(skip)]
+    kept_basis: Option<LegalBasis>,
+}
+
+fn lawfully_closed(item: &NewStandingItem) -> Result<(), ValidationError> {
+    let closing = Closing {
+        closed: item.closed,
+        legal_basis: item.legal_basis,
+        grounds: item.closed_grounds.as_deref(),
+        title_withheld: false,
+        kept: item.kept_basis,
+    };
+    refused(closing_refusal(closing))
 }
 
 impl NewStandingItem {
@@ -68,6 +91,8 @@ impl NewStandingItem {
             recommendation: self.recommendation,
             handled_by: self.handled_by,
             presentation: self.presentation,
+            legal_basis: self.legal_basis,
+            closed_grounds: self.closed_grounds,
         }
     }
 }
@@ -101,14 +126,24 @@ pub struct StandingItemPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 200000, extensions(("x-text" = json!("text"))))]
     pub presentation: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<LegalBasis>)]
+    pub legal_basis: Option<Option<LegalBasis>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 2000, extensions(("x-text" = json!("text"))))]
+    pub closed_grounds: Option<Option<String>>,
 }
 
 impl StandingItemPatch {
     fn apply(self, current: StandingItemFields) -> NewStandingItem {
+        let closed = self.closed.unwrap_or(current.closed);
         NewStandingItem {
+            legal_basis: while_closed(closed, self.legal_basis, current.legal_basis),
+            closed_grounds: while_closed(closed, self.closed_grounds, current.closed_grounds),
+            kept_basis: current.legal_basis,
             position: Some(self.position.unwrap_or(current.position)),
             title: self.title.unwrap_or(current.title),
-            closed: self.closed.unwrap_or(current.closed),
+            closed,
             case_type: self.case_type.unwrap_or(current.case_type),
             summary: self.summary.unwrap_or(current.summary),
             recommendation: self.recommendation.unwrap_or(current.recommendation),

@@ -9,6 +9,7 @@ use super::DbConnection;
 use super::audit::NewEvent;
 use super::schema::{agenda_items, audit_events, item_amounts, meeting_participants, meetings, users};
 use crate::domain::allocation::{AmountKind, Recurrence};
+use crate::domain::closing::LegalBasis;
 use crate::domain::{Attendance, CaseType, DecisionOutcome, MeetingStatus, ParticipantRole};
 
 /// Rows per statement: well below SQLite's limit of 32,766 bound values for the widest row here.
@@ -80,6 +81,7 @@ pub struct ItemRow {
     pub position: i32,
     pub title: String,
     pub closed: bool,
+    pub legal_basis: Option<LegalBasis>,
     pub case_number: Option<String>,
     pub journal_number: Option<String>,
     pub document_number: Option<String>,

@@ -5,7 +5,7 @@
 //! first touches the meeting (see `meetings::touch`), which also serialises concurrent changes to one
 //! agenda on PostgreSQL.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::committees::Committee;
@@ -14,6 +14,7 @@ use super::meetings::{Meeting, Seen};
 use super::removed_one;
 use super::schema::{agenda_items as items, committees, meetings as meetings_table};
 use super::{DbConnection, allocations, attachments, meetings};
+use crate::domain::closing::{LegalBasis, WITHHELD_TITLE};
 use crate::domain::{CaseType, CommitteeKind, DecisionOutcome, MeetingStatus};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -46,12 +47,26 @@ pub struct Item {
     /// term); none for numbering per meeting, where the position is the number.
     #[diesel(column_name = number)]
     pub fixed_number: Option<i32>,
+    /// Why a closed item is closed (see `domain::closing`).
+    pub legal_basis: Option<LegalBasis>,
+    /// The grounds written out: closed content.
+    pub closed_grounds: Option<String>,
+    /// A closed item's title is withheld from those who do not read it in full.
+    pub title_withheld: bool,
+    /// A closed item's decision as the public may read it in the minutes, and from which day.
+    pub public_decision_text: Option<String>,
+    pub public_decision_from: Option<NaiveDate>,
 }
 
 impl Item {
     /// The item's number as the agenda shows it.
     pub fn number(&self) -> i32 {
         self.fixed_number.unwrap_or(self.position)
+    }
+
+    /// Its title for someone who does not read it in full.
+    pub fn public_title(&self) -> &str {
+        if self.closed && self.title_withheld { WITHHELD_TITLE } else { &self.title }
     }
 }
 
@@ -61,6 +76,8 @@ pub struct Decision {
     pub outcome: Option<DecisionOutcome>,
     pub text: Option<String>,
     pub quorum_override: Option<String>,
+    pub public_text: Option<String>,
+    pub public_from: Option<NaiveDate>,
 }
 
 impl super::Modified for Item {
@@ -84,6 +101,9 @@ pub struct ItemFields {
     pub handled_by: Option<String>,
     pub presentation: Option<String>,
     pub financial_consequences: Option<String>,
+    pub legal_basis: Option<LegalBasis>,
+    pub closed_grounds: Option<String>,
+    pub title_withheld: bool,
 }
 
 impl Item {
@@ -100,6 +120,9 @@ impl Item {
             handled_by: self.handled_by.clone(),
             presentation: self.presentation.clone(),
             financial_consequences: self.financial_consequences.clone(),
+            legal_basis: self.legal_basis,
+            closed_grounds: self.closed_grounds.clone(),
+            title_withheld: self.title_withheld,
         }
     }
 }
@@ -203,11 +226,25 @@ pub fn create(
 }
 
 pub fn update(conn: &mut DbConnection, current: &Item, fields: &ItemFields, now: NaiveDateTime) -> StoreResult<Item> {
-    // Those who do not read closed items see a closed item's number and title, and whether it is closed.
-    let hidden = current.closed && fields.closed && current.title == fields.title;
+    // Those who do not read closed items see a closed item's number, its title unless withheld, its
+    // legal basis, and whether it is closed.
+    let seen = |title: &str, withheld: bool| if withheld { WITHHELD_TITLE.to_owned() } else { title.to_owned() };
+    let hidden = current.closed
+        && fields.closed
+        && seen(&current.title, current.title_withheld) == seen(&fields.title, fields.title_withheld)
+        && current.legal_basis == fields.legal_basis;
     meetings::touch(conn, current.meeting_id, now, if hidden { Seen::ByMembers } else { Seen::ByReaders })?;
+    // An opened item's decision is public as it stands: a public wording of it has no place.
+    let (public_text, public_from) =
+        if fields.closed { (current.public_decision_text.clone(), current.public_decision_from) } else { (None, None) };
     diesel::update(at_version!(items, current))
-        .set((fields, items::version.eq(current.version + 1), items::updated_at.eq(now)))
+        .set((
+            fields,
+            items::public_decision_text.eq(public_text),
+            items::public_decision_from.eq(public_from),
+            items::version.eq(current.version + 1),
+            items::updated_at.eq(now),
+        ))
         .returning(items::all_columns)
         .get_result(conn)
         .optional()?
@@ -228,6 +265,8 @@ pub fn set_decision(
             items::decision_outcome.eq(decision.outcome),
             items::decision_text.eq(decision.text),
             items::quorum_override.eq(decision.quorum_override),
+            items::public_decision_text.eq(decision.public_text),
+            items::public_decision_from.eq(decision.public_from),
             items::decided_at.eq(decided_at),
             items::version.eq(current.version + 1),
             items::updated_at.eq(now),

@@ -117,6 +117,11 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
         quorum_override -> Nullable<Text>,
         number -> Nullable<Integer>,
+        legal_basis -> Nullable<Text>,
+        closed_grounds -> Nullable<Text>,
+        title_withheld -> Bool,
+        public_decision_text -> Nullable<Text>,
+        public_decision_from -> Nullable<Date>,
     }
 }
 
@@ -352,6 +357,8 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        legal_basis -> Nullable<Text>,
+        closed_grounds -> Nullable<Text>,
     }
 }
 

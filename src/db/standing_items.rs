@@ -9,6 +9,7 @@ use super::items::ItemFields;
 use super::removed_one;
 use super::schema::standing_items as standing;
 use crate::domain::CaseType;
+use crate::domain::closing::LegalBasis;
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = standing)]
@@ -26,6 +27,9 @@ pub struct StandingItem {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Why a closed standing item is closed; its meetings' items start with the same.
+    pub legal_basis: Option<LegalBasis>,
+    pub closed_grounds: Option<String>,
 }
 
 impl super::Modified for StandingItem {
@@ -45,6 +49,8 @@ pub struct StandingItemFields {
     pub recommendation: Option<String>,
     pub handled_by: Option<String>,
     pub presentation: Option<String>,
+    pub legal_basis: Option<LegalBasis>,
+    pub closed_grounds: Option<String>,
 }
 
 impl StandingItem {
@@ -58,6 +64,8 @@ impl StandingItem {
             recommendation: self.recommendation.clone(),
             handled_by: self.handled_by.clone(),
             presentation: self.presentation.clone(),
+            legal_basis: self.legal_basis,
+            closed_grounds: self.closed_grounds.clone(),
         }
     }
 }
@@ -131,6 +139,9 @@ impl From<StandingItem> for ItemFields {
             handled_by: s.handled_by,
             presentation: s.presentation,
             financial_consequences: None,
+            legal_basis: s.legal_basis,
+            closed_grounds: s.closed_grounds,
+            title_withheld: false,
         }
     }
 }

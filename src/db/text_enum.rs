@@ -10,6 +10,7 @@ use diesel::sqlite::Sqlite;
 use super::MultiBackend;
 use crate::domain::agenda::Numbering;
 use crate::domain::allocation::{AllocationStatus, AmountKind, Currency, Method, Recurrence};
+use crate::domain::closing::LegalBasis;
 use crate::domain::protocol::{RaisedBy, VoteMethod, VoteResult, VoteSubject};
 use crate::domain::{
     Attendance, CaseType, CommitteeKind, CommitteeRole, DecisionOutcome, DocumentKind, ItemAttendanceKind,
@@ -66,6 +67,7 @@ text_enum!(
     DecisionOutcome,
     DocumentKind,
     Currency,
+    LegalBasis,
     ItemAttendanceKind,
     MeetingStatus,
     Method,

@@ -7,13 +7,14 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::access::{ItemView, item_role, item_view};
 use super::allocation::{AmountKind, Recurrence};
+use super::closing::{LegalBasis, WITHHELD_TITLE, released};
 use super::protocol::{Quorum, RaisedBy, Stance, VoteMethod, VoteResult, VoteSubject};
 use super::{
     Attendance, CaseType, CommitteeKind, CommitteeRole, DecisionOutcome, DocumentKind, MeetingStatus, ParticipantRole,
@@ -34,6 +35,10 @@ pub struct Document {
     pub items: Vec<DocumentEntry>,
     /// Minutes: the approvers who signed off this version, and when.
     pub signed_by: Vec<DocumentSignature>,
+    /// As shown to a reader: the next day a public decision text held back from them is released,
+    /// after which they see more of this version.
+    #[serde(skip)]
+    pub next_release: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -93,14 +98,21 @@ pub enum DocumentEntry {
     TitleOnly(TitleOnlyItem),
 }
 
-/// A closed item as someone below member sees it: these three keys and nothing else.
+/// A closed item as someone below member sees it: these keys and nothing else.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TitleOnlyItem {
     pub number: i32,
+    /// Its title, or "Lukket punkt" where the title itself is withheld.
     pub title: String,
     /// Always `true`.
     pub closed: bool,
+    /// Why it is closed (absent from versions published before bases were recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis: Option<LegalBasis>,
+    /// Minutes: the decision as far as it may be published, once its day has come.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_decision: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -151,6 +163,15 @@ pub struct DocumentItem {
     /// Added after the agenda was first published: on the supplementary agenda (tillægsdagsorden).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub supplementary: bool,
+    /// A closed item's legal basis.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis: Option<LegalBasis>,
+    /// The grounds written out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_grounds: Option<String>,
+    /// The title is withheld from those who do not read the item in full.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub title_withheld: bool,
 }
 
 /// A disqualification (inhabilitet, § 14) as the minutes record it.
@@ -239,6 +260,12 @@ pub struct DocumentDecision {
     /// The secretary's reason for recording it without a quorum (§ 11).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quorum_override: Option<String>,
+    /// A closed item's decision as the public reads it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_text: Option<String>,
+    /// The day the public text is published from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_from: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -290,8 +317,24 @@ impl DocumentEntry {
 }
 
 impl DocumentItem {
-    fn title_only(&self) -> TitleOnlyItem {
-        TitleOnlyItem { number: self.number, title: self.title.clone(), closed: true }
+    /// The item as those who do not read it in full see it on `today`.
+    fn title_only(&self, today: NaiveDate) -> TitleOnlyItem {
+        let public_decision =
+            self.decision.as_ref().filter(|d| released(d.public_from, today)).and_then(|d| d.public_text.clone());
+        TitleOnlyItem {
+            number: self.number,
+            title: if self.title_withheld { WITHHELD_TITLE.to_owned() } else { self.title.clone() },
+            closed: true,
+            legal_basis: self.legal_basis,
+            public_decision,
+        }
+    }
+
+    /// The day its public decision text is released, when that is still to come on `today`.
+    fn release_after(&self, today: NaiveDate) -> Option<NaiveDate> {
+        let decision = self.decision.as_ref()?;
+        decision.public_text.as_ref()?;
+        decision.public_from.filter(|from| !released(Some(*from), today))
     }
 }
 
@@ -302,20 +345,37 @@ fn view_of(item: &DocumentItem, role: Option<CommitteeRole>, excluded: &[i64]) -
 }
 
 impl Document {
-    /// The document as a reader holding `role` on the committee sees it (`None`: the public, or a
-    /// signed-in employee reading an internal committee's documents).
-    pub fn as_seen_by(mut self, role: Option<CommitteeRole>, excluded: &[i64]) -> Document {
+    /// The document as a reader holding `role` on the committee sees it on `today` (`None`: the
+    /// public, or a signed-in employee reading an internal committee's documents).
+    pub fn as_seen_by(mut self, role: Option<CommitteeRole>, excluded: &[i64], today: NaiveDate) -> Document {
+        let mut next_release: Option<NaiveDate> = None;
         self.items = self
             .items
             .into_iter()
             .map(|entry| match entry {
                 DocumentEntry::Full(item) if view_of(&item, role, excluded) == ItemView::TitleOnly => {
-                    DocumentEntry::TitleOnly(item.title_only())
+                    if let Some(day) = item.release_after(today) {
+                        next_release = Some(next_release.map_or(day, |next| next.min(day)));
+                    }
+                    DocumentEntry::TitleOnly(item.title_only(today))
                 }
                 other => other,
             })
             .collect();
+        self.next_release = next_release;
         self
+    }
+
+    /// The entity tag of the document as shown: its number, and how many public decision texts
+    /// it shows where the content is closed, the only thing that changes in a version once
+    /// published (when a held-back text is released).
+    pub fn entity_tag(&self) -> String {
+        let released = self
+            .items
+            .iter()
+            .filter(|entry| matches!(entry, DocumentEntry::TitleOnly(item) if item.public_decision.is_some()))
+            .count();
+        if released == 0 { format!("\"{}\"", self.number) } else { format!("\"{}.{released}\"", self.number) }
     }
 
     /// Ids of the closed items shown in full: reads of closed content, for the audit trail.
@@ -412,7 +472,13 @@ fn field_changes(old: &impl Serialize, new: &impl Serialize, skip: &[&str]) -> V
 /// The differences from `old` to `new` (two stored versions of one meeting's document), as a reader
 /// holding `role` may see them: for an item shown to them as number and title in either version,
 /// only its number, title and closed flag are compared.
-pub fn diff(old: &Document, new: &Document, role: Option<CommitteeRole>, excluded: &[i64]) -> DocumentDiff {
+pub fn diff(
+    old: &Document,
+    new: &Document,
+    role: Option<CommitteeRole>,
+    excluded: &[i64],
+    today: NaiveDate,
+) -> DocumentDiff {
     let participants = entry_changes(
         &old.participants,
         &new.participants,
@@ -423,7 +489,7 @@ pub fn diff(old: &Document, new: &Document, role: Option<CommitteeRole>, exclude
         if view_of(item, role, excluded) == ItemView::Full {
             serde_json::to_value(item).unwrap_or(Value::Null)
         } else {
-            serde_json::to_value(item.title_only()).unwrap_or(Value::Null)
+            serde_json::to_value(item.title_only(today)).unwrap_or(Value::Null)
         }
     };
     let full =
@@ -507,7 +573,14 @@ mod tests {
             referrals: Vec::new(),
             earlier_decisions: Vec::new(),
             supplementary: false,
+            legal_basis: closed.then_some(LegalBasis::PrivateMatters),
+            closed_grounds: None,
+            title_withheld: false,
         }
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2022, 4, 27).unwrap()
     }
 
     fn document(number: i32, items: Vec<DocumentItem>) -> Document {
@@ -539,6 +612,7 @@ mod tests {
             }],
             items: items.into_iter().map(|i| DocumentEntry::Full(Box::new(i))).collect(),
             signed_by: Vec::new(),
+            next_release: None,
         }
     }
 
@@ -546,23 +620,23 @@ mod tests {
     fn closed_items_are_number_and_title_below_member() {
         let doc = document(1, vec![item(1, 1, "Åbent", false, "tekst"), item(2, 2, "Lukket", true, "HEMMELIGT")]);
         for role in [None, Some(CommitteeRole::Reader)] {
-            let seen = doc.clone().as_seen_by(role, &[]);
+            let seen = doc.clone().as_seen_by(role, &[], day());
             let json = serde_json::to_string(&seen).unwrap();
             assert!(!json.contains("HEMMELIGT") && !json.contains("22-2"), "{json}");
             assert!(json.contains("\"title\":\"Lukket\""));
             assert!(seen.closed_items_shown().is_empty());
         }
-        let member = doc.clone().as_seen_by(Some(CommitteeRole::Member), &[]);
+        let member = doc.clone().as_seen_by(Some(CommitteeRole::Member), &[], day());
         assert_eq!(member.closed_items_shown(), vec![2]);
-        let excluded = doc.as_seen_by(Some(CommitteeRole::Member), &[2]);
+        let excluded = doc.as_seen_by(Some(CommitteeRole::Member), &[2], day());
         assert!(!serde_json::to_string(&excluded).unwrap().contains("HEMMELIGT"));
     }
 
     #[test]
     fn absences_on_closed_items_are_not_shown_below_member() {
         let doc = document(1, vec![item(1, 1, "Åbent", false, ""), item(2, 2, "Lukket", true, "")]);
-        assert_eq!(doc.clone().as_seen_by(None, &[]).absences_by_participant()[&7], vec![1]);
-        assert_eq!(doc.as_seen_by(Some(CommitteeRole::Member), &[]).absences_by_participant()[&7], vec![1, 2]);
+        assert_eq!(doc.clone().as_seen_by(None, &[], day()).absences_by_participant()[&7], vec![1]);
+        assert_eq!(doc.as_seen_by(Some(CommitteeRole::Member), &[], day()).absences_by_participant()[&7], vec![1, 2]);
     }
 
     #[test]
@@ -570,7 +644,7 @@ mod tests {
         let v1 = document(1, vec![item(1, 1, "A", false, "før"), item(2, 2, "B", false, "")]);
         let mut v2 = document(2, vec![item(1, 1, "A", false, "efter"), item(3, 2, "C", false, "")]);
         v2.meeting.location = Some("Virtuelt via Teams".into());
-        let d = diff(&v1, &v2, None, &[]);
+        let d = diff(&v1, &v2, None, &[], day());
         assert_eq!((d.from, d.to, d.reason.as_deref()), (1, 2, Some("Rettelse")));
         assert_eq!(d.meeting.len(), 1);
         assert_eq!(d.meeting[0].field, "location");
@@ -589,12 +663,53 @@ mod tests {
     fn a_diff_of_closed_items_says_no_more_than_their_titles_below_member() {
         let v1 = document(1, vec![item(1, 1, "Lukket", true, "HEMMELIGT før")]);
         let v2 = document(2, vec![item(1, 1, "Lukket", true, "HEMMELIGT efter")]);
-        assert!(diff(&v1, &v2, None, &[]).items.is_empty());
-        let member = diff(&v1, &v2, Some(CommitteeRole::Member), &[]);
+        assert!(diff(&v1, &v2, None, &[], day()).items.is_empty());
+        let member = diff(&v1, &v2, Some(CommitteeRole::Member), &[], day());
         assert_eq!(member.items[0].fields[0].field, "summary");
         // Closing an item between versions: the reader is told it became closed, not what it says.
         let v3 = document(3, vec![item(1, 1, "Lukket", false, "HEMMELIGT åbent")]);
-        let opened = serde_json::to_string(&diff(&v2, &v3, None, &[])).unwrap();
+        let opened = serde_json::to_string(&diff(&v2, &v3, None, &[], day())).unwrap();
         assert!(opened.contains("HEMMELIGT åbent") && !opened.contains("HEMMELIGT efter"), "{opened}");
+    }
+
+    fn decided_in_closed(public_from: Option<NaiveDate>) -> Document {
+        let mut closed = item(2, 2, "Salg af Skolevej 3", true, "HEMMELIGT");
+        closed.title_withheld = true;
+        closed.decision = Some(DocumentDecision {
+            outcome: None,
+            text: Some("HEMMELIGT: solgt for 4 mio. kr.".into()),
+            quorum_override: None,
+            public_text: Some("Ejendommen sælges.".into()),
+            public_from,
+        });
+        document(1, vec![item(1, 1, "Åbent", false, "tekst"), closed])
+    }
+
+    #[test]
+    fn a_withheld_title_is_lukket_punkt_below_member() {
+        let seen = decided_in_closed(None).as_seen_by(Some(CommitteeRole::Reader), &[], day());
+        let json = serde_json::to_string(&seen).unwrap();
+        assert!(!json.contains("Skolevej") && !json.contains("HEMMELIGT"), "{json}");
+        assert_eq!(seen.items[1].title(), WITHHELD_TITLE);
+        let member = decided_in_closed(None).as_seen_by(Some(CommitteeRole::Member), &[], day());
+        assert_eq!(member.items[1].title(), "Salg af Skolevej 3");
+    }
+
+    #[test]
+    fn a_public_decision_text_is_held_back_until_its_day() {
+        let tomorrow = day().succ_opt();
+        let before = decided_in_closed(tomorrow).as_seen_by(None, &[], day());
+        let json = serde_json::to_string(&before).unwrap();
+        assert!(!json.contains("Ejendommen sælges"), "{json}");
+        assert_eq!(before.next_release, tomorrow);
+        let after = decided_in_closed(tomorrow).as_seen_by(None, &[], tomorrow.unwrap());
+        assert!(serde_json::to_string(&after).unwrap().contains("\"public_decision\":\"Ejendommen sælges.\""));
+        assert_eq!(after.next_release, None);
+        // The version's entity tag moves when the text is released.
+        assert_ne!(before.entity_tag(), after.entity_tag());
+        assert_eq!(
+            before.entity_tag(),
+            decided_in_closed(None).as_seen_by(Some(CommitteeRole::Member), &[], day()).entity_tag()
+        );
     }
 }

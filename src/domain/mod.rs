@@ -34,6 +34,7 @@ pub mod access;
 pub mod agenda;
 pub mod allocation;
 pub mod audit;
+pub mod closing;
 pub mod document;
 pub mod events;
 pub mod files;

@@ -1,6 +1,7 @@
 //! A published agenda or minutes as people read it, in the shape of the seed documents: the
 //! heading "Referat Direktionen d. 25-04-2022", date, place and participants, a table of contents,
-//! then "Punkt N: title" with its sections, and a closed item as "Lukket: title" alone.
+//! then "Punkt N: title" with its sections, and a closed item as "Lukket: title" (or "Lukket punkt"
+//! where the title is withheld) with its legal basis and the decision as far as it is public.
 //!
 //! The document is rendered as the reader may see it (see `Document::as_seen_by`): what is not in it
 //! cannot be rendered. Titles and names are plain text and are escaped; the sections are Markdown
@@ -10,6 +11,7 @@ use askama::Template;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::danish;
+use crate::domain::closing::{LegalBasis, WITHHELD_TITLE};
 use crate::domain::document::{Document, DocumentEntry, DocumentItem, DocumentPosition};
 use crate::domain::lifecycle::number_ranges;
 use crate::domain::protocol::{RaisedBy, Stance, joined, with_party};
@@ -185,6 +187,32 @@ fn position_label(position: &DocumentPosition) -> String {
     }
 }
 
+/// Why a closed item is closed: "Punktet behandles for lukkede døre, jf. Offentlighedsloven § 30,
+/// nr. 1." with the grounds, for those who read them.
+fn closing(closed: bool, basis: Option<LegalBasis>, grounds: Option<&str>) -> Option<String> {
+    if !closed {
+        return None;
+    }
+    let mut text = match basis.and_then(LegalBasis::citation) {
+        Some(citation) => format!("Punktet behandles for lukkede døre, jf. {citation}."),
+        None => "Punktet behandles for lukkede døre.".to_owned(),
+    };
+    if let Some(grounds) = grounds {
+        text.push_str(&format!(" Begrundelse: {}", escape_markdown(grounds)));
+    }
+    Some(text)
+}
+
+/// For those who read a closed item in full: what the public reads of its decision, and from when.
+fn public_decision(item: &DocumentItem) -> Option<String> {
+    let decision = item.decision.as_ref()?;
+    let text = decision.public_text.clone()?;
+    Some(match decision.public_from {
+        Some(day) => format!("Offentliggøres fra {}: {text}", day.format("%d-%m-%Y")),
+        None => text,
+    })
+}
+
 fn sections(item: &DocumentItem) -> Vec<Section> {
     let mut sections = Vec::new();
     let mut add = |heading, level, text: Option<String>| {
@@ -192,9 +220,13 @@ fn sections(item: &DocumentItem) -> Vec<Section> {
             sections.push(Section { heading, level, markdown });
         }
     };
+    let withheld = item.title_withheld.then(|| "Titlen offentliggøres ikke.".to_owned());
+    let closed = closing(item.closed, item.legal_basis, item.closed_grounds.as_deref());
+    add("Lukket punkt", 3, closed.map(|text| withheld.map_or(text.clone(), |w| format!("{text} {w}"))));
     add("Sagens forløb", 3, earlier_decisions(item));
     add("Inhabilitet", 3, disqualifications(item));
     add("Beslutning", 3, decision(item));
+    add("Offentliggjort beslutning", 3, public_decision(item));
     add("Sagstype", 4, item.case_type.map(|t| danish::case_type(t).to_owned()));
     add("Resume og sagens baggrund", 4, item.summary.clone());
     add("Indstillinger", 4, item.recommendation.clone());
@@ -238,7 +270,11 @@ fn page(document: &Document, attachment_link: AttachmentLink<'_>) -> Page {
         .iter()
         .map(|entry| {
             let number = entry.number();
-            let toc = if entry_closed(entry) { format!("Lukket: {}", entry.title()) } else { entry.title().to_owned() };
+            let toc = match entry {
+                DocumentEntry::TitleOnly(closed) if closed.title == WITHHELD_TITLE => WITHHELD_TITLE.to_owned(),
+                _ if entry_closed(entry) => format!("Lukket: {}", entry.title()),
+                _ => entry.title().to_owned(),
+            };
             let mut item = PageItem {
                 anchor: format!("punkt-{number}"),
                 heading: format!("Punkt {number}: {toc}"),
@@ -262,6 +298,15 @@ fn page(document: &Document, attachment_link: AttachmentLink<'_>) -> Page {
                     .collect();
                 item.sections = sections(full);
                 item.attachments = full.attachments.iter().map(|a| (a.title.clone(), attachment_link(a.id))).collect();
+            }
+            if let DocumentEntry::TitleOnly(closed) = entry {
+                let basis = closing(true, closed.legal_basis, None);
+                item.sections.extend(basis.map(|markdown| Section { heading: "Lukket punkt", level: 3, markdown }));
+                item.sections.extend(closed.public_decision.as_ref().map(|text| Section {
+                    heading: "Beslutning",
+                    level: 3,
+                    markdown: text.clone(),
+                }));
             }
             item
         })

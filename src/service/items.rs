@@ -9,6 +9,7 @@ use crate::db::{DbConnection, meetings};
 use crate::domain::CommitteeRole;
 use crate::domain::access::{ItemView, Principal, item_view};
 use crate::domain::agenda::{OrderError, check_reordering};
+use crate::domain::closing::{PublicDecision, public_decision_refusal};
 use crate::domain::lifecycle::Change;
 use crate::domain::limits;
 use crate::domain::protocol::Quorum;
@@ -168,6 +169,11 @@ pub fn decide(
     require_secretary(role)?;
     expected.check(current.version)?;
     allow(place.status, Change::Decisions)?;
+    let public =
+        PublicDecision { closed: current.closed, text: decision.public_text.as_deref(), from: decision.public_from };
+    if let Some((field, reason)) = public_decision_refusal(public) {
+        return Err(ApiError::validation(field, reason));
+    }
     if decision.outcome.is_some() || decision.text.is_some() {
         let meeting = meetings::find(conn, current.meeting_id)?.ok_or(ApiError::NotFound)?;
         let quorum = Sitting::of(conn, &meeting)?.quorum(current.id);

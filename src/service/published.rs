@@ -3,7 +3,7 @@
 //! any signed-in caller those of public and internal committees; the public (`/v1/public`) those of
 //! public committees, closed items as title only, whoever asks.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::audit::{self, Auditor};
 use crate::db::committees::{self, Committee};
@@ -14,6 +14,7 @@ use crate::domain::access::{Principal, can_read_published};
 use crate::domain::document::{Document, DocumentAttachment, DocumentDiff, DocumentEntry, diff};
 use crate::domain::{CommitteeRole, DocumentKind, Publication};
 use crate::error::{ApiError, ApiResult};
+use crate::time;
 use crate::views::meeting::Extent;
 use crate::views::public::PublicMeeting;
 use crate::views::publication::PublicationSummary;
@@ -26,6 +27,8 @@ pub struct Reader {
     pub role: Option<CommitteeRole>,
     /// Items the reader is excluded from.
     pub excluded: Vec<i64>,
+    /// The day it is read on: public decision texts may be held back until a day.
+    pub today: NaiveDate,
 }
 
 /// The meeting's published documents as `principal` (or the public, when `None`) may read them; not
@@ -41,7 +44,7 @@ pub fn find_reader(conn: &mut DbConnection, principal: Option<&Principal>, meeti
         Some(p) if role > Some(CommitteeRole::Reader) => exclusions::excluded_items(conn, meeting.id, &p.subject)?,
         _ => Vec::new(),
     };
-    Ok(Reader { meeting, committee, role, excluded })
+    Ok(Reader { meeting, committee, role, excluded, today: time::local_day(time::now()) })
 }
 
 /// The meeting's published documents as the public sees them (closed items as number and title,
@@ -52,14 +55,14 @@ pub fn find_public_reader(conn: &mut DbConnection, signed_in: bool, meeting_id: 
     if !can_read_published(committee.publication, None, signed_in) {
         return Err(ApiError::Hidden);
     }
-    Ok(Reader { meeting, committee, role: None, excluded: Vec::new() })
+    Ok(Reader { meeting, committee, role: None, excluded: Vec::new(), today: time::local_day(time::now()) })
 }
 
 impl Reader {
     /// One version as the reader sees it.
     pub fn document(&self, conn: &mut DbConnection, kind: DocumentKind, number: i32) -> ApiResult<Document> {
         let stored = published::find(conn, self.meeting.id, kind, number)?.ok_or(ApiError::NotFound)?;
-        Ok(stored.as_seen_by(self.role, &self.excluded))
+        Ok(stored.as_seen_by(self.role, &self.excluded, self.today))
     }
 
     /// What changed from version `from` to version `to`, as the reader may see it, and the closed
@@ -73,9 +76,9 @@ impl Reader {
     ) -> ApiResult<(DocumentDiff, Vec<i64>)> {
         let old = published::find(conn, self.meeting.id, kind, from)?.ok_or(ApiError::NotFound)?;
         let new = published::find(conn, self.meeting.id, kind, to)?.ok_or(ApiError::NotFound)?;
-        let changes = diff(&old, &new, self.role, &self.excluded);
-        let mut shown = old.as_seen_by(self.role, &self.excluded).closed_items_shown();
-        shown.extend(new.as_seen_by(self.role, &self.excluded).closed_items_shown());
+        let changes = diff(&old, &new, self.role, &self.excluded, self.today);
+        let mut shown = old.as_seen_by(self.role, &self.excluded, self.today).closed_items_shown();
+        shown.extend(new.as_seen_by(self.role, &self.excluded, self.today).closed_items_shown());
         shown.sort_unstable();
         shown.dedup();
         Ok((changes, shown))

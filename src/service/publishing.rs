@@ -157,6 +157,8 @@ pub fn build_document(
                     outcome: item.decision_outcome,
                     text: item.decision_text.clone(),
                     quorum_override: item.quorum_override.clone(),
+                    public_text: item.public_decision_text.clone(),
+                    public_from: item.public_decision_from,
                 }
             });
             let exclusions = if minutes { sitting.exclusions.iter() } else { [].iter() }
@@ -228,6 +230,9 @@ pub fn build_document(
                 referrals,
                 earlier_decisions: earlier.remove(&item.id).unwrap_or_default(),
                 supplementary: first_agenda.as_ref().is_some_and(|first| !first.contains(&item.id)),
+                legal_basis: item.legal_basis,
+                closed_grounds: item.closed_grounds,
+                title_withheld: item.closed && item.title_withheld,
             })))
         })
         .collect::<Result<_, StoreError>>()?;
@@ -271,6 +276,7 @@ pub fn build_document(
             .collect(),
         items: entries,
         signed_by,
+        next_release: None,
     })
 }
 

@@ -8,10 +8,13 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::db::audit::Event;
+use crate::domain::closing::WITHHELD_TITLE;
 use crate::time;
 
 /// The keys of a closed item's values an auditor outside the committee sees: what a reader sees of it.
-const OPEN_ITEM_KEYS: &[&str] = &["id", "meeting_id", "number", "position", "title", "closed", "version"];
+/// (A withheld title is shown as a reader sees it, "Lukket punkt".)
+const OPEN_ITEM_KEYS: &[&str] =
+    &["id", "meeting_id", "number", "position", "title", "closed", "legal_basis", "version"];
 
 /// The keys of the values of anything else that belongs to a closed item (its attachments,
 /// attendance, exclusions) an auditor outside the committee sees.
@@ -48,7 +51,17 @@ pub struct AuditEventView {
 fn redact(value: Value, open: &[&str]) -> Value {
     match value {
         Value::Object(fields) => {
-            Value::Object(fields.into_iter().filter(|(k, _)| open.contains(&k.as_str())).collect())
+            let withheld = fields.get("title_withheld") == Some(&Value::Bool(true));
+            Value::Object(
+                fields
+                    .into_iter()
+                    .filter(|(k, _)| open.contains(&k.as_str()))
+                    .map(|(k, v)| match k.as_str() {
+                        "title" if withheld => (k, Value::from(WITHHELD_TITLE)),
+                        _ => (k, v),
+                    })
+                    .collect(),
+            )
         }
         _ => Value::Null,
     }

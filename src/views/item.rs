@@ -1,11 +1,13 @@
-//! An agenda item as a caller is shown it: in full, or a closed item as its number and title.
+//! An agenda item as a caller is shown it: in full, or a closed item as its number, title (unless
+//! withheld) and legal basis.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::db::items::Item;
 use crate::domain::access::{ItemView, item_view};
+use crate::domain::closing::LegalBasis;
 use crate::domain::{CaseType, CommitteeRole, DecisionOutcome};
 use crate::time;
 
@@ -20,6 +22,12 @@ pub struct Decision {
     /// The secretary's reason for recording the decision without a quorum (§ 11).
     #[serde(default)]
     pub quorum_override: Option<String>,
+    /// A closed item's decision as the public reads it in the minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_text: Option<String>,
+    /// The day the public text is published from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_from: Option<NaiveDate>,
 }
 
 impl Decision {
@@ -30,13 +38,15 @@ impl Decision {
             text: item.decision_text.clone(),
             decided_at: item.decided_at.map(time::to_api),
             quorum_override: item.quorum_override.clone(),
+            public_text: item.public_decision_text.clone(),
+            public_from: item.public_decision_from,
         })
     }
 }
 
 /// An agenda item in full.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 2, "meeting_id": 1, "number": 2, "position": 2, "title": "Implementering af FirstAgenda", "closed": false, "case_number": "22-003462", "journal_number": "00.22.04", "document_number": null, "case_type": "decision", "summary": "Med denne sag skal Direktionen tage stilling til en strategi for implementering af FirstAgenda.", "recommendation": "Sekretariatschefen indstiller, at strategien for implementering af FirstAgenda godkendes.", "handled_by": "Direktionen.", "presentation": "Eftersom FirstAgenda kan implementeres bredt blandt Kalundborg Kommunes enheder og samarbejdspartnere, etableres der såkaldte AD-grupper.", "financial_consequences": "Meromkostningen for ubegrænsede licenser i størrelsesordenen 50.000 kr. bliver fordelt på de enheder, der anvender FirstAgenda.", "decision": {"outcome": "approved_with_conditions", "text": "Godkendt inden for de rammer og målgrupper, som blev drøftet på mødet.", "decided_at": "2022-04-25T14:05:00+02:00"}, "version": 4, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"})))]
+#[schema(examples(json!({"id": 2, "meeting_id": 1, "number": 2, "position": 2, "title": "Implementering af FirstAgenda", "closed": false, "case_number": "22-003462", "journal_number": "00.22.04", "document_number": null, "case_type": "decision", "summary": "Med denne sag skal Direktionen tage stilling til en strategi for implementering af FirstAgenda.", "recommendation": "Sekretariatschefen indstiller, at strategien for implementering af FirstAgenda godkendes.", "handled_by": "Direktionen.", "presentation": "Eftersom FirstAgenda kan implementeres bredt blandt Kalundborg Kommunes enheder og samarbejdspartnere, etableres der såkaldte AD-grupper.", "financial_consequences": "Meromkostningen for ubegrænsede licenser i størrelsesordenen 50.000 kr. bliver fordelt på de enheder, der anvender FirstAgenda.", "decision": {"outcome": "approved_with_conditions", "text": "Godkendt inden for de rammer og målgrupper, som blev drøftet på mødet.", "decided_at": "2022-04-25T14:05:00+02:00"}, "legal_basis": null, "closed_grounds": null, "title_withheld": false, "version": 4, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"})))]
 pub struct AgendaItemView {
     pub id: i64,
     pub meeting_id: i64,
@@ -64,21 +74,30 @@ pub struct AgendaItemView {
     /// Økonomiske konsekvenser.
     pub financial_consequences: Option<String>,
     pub decision: Option<Decision>,
+    /// A closed item's legal basis (see `NewItem.legal_basis`).
+    pub legal_basis: Option<LegalBasis>,
+    /// The grounds written out: closed content.
+    pub closed_grounds: Option<String>,
+    /// Whether the title is withheld from those who do not read the item in full.
+    pub title_withheld: bool,
     pub version: i64,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
 }
 
-/// A closed item as someone below member sees it: these four keys and nothing else.
+/// A closed item as someone below member sees it: these keys and nothing else.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(examples(json!({"number": 4, "position": 4, "title": "Status, Økonomiudvalget", "closed": true})))]
+#[schema(examples(json!({"number": 4, "position": 4, "title": "Status, Økonomiudvalget", "closed": true, "legal_basis": "offentlighedsloven_30_1"})))]
 pub struct ClosedItemView {
     pub number: i32,
     pub position: i32,
+    /// Its title, or "Lukket punkt" where the title itself is withheld.
     pub title: String,
     /// Always `true`.
     pub closed: bool,
+    /// Why it is closed.
+    pub legal_basis: Option<LegalBasis>,
 }
 
 /// An agenda item as the caller may see it.
@@ -109,6 +128,9 @@ impl From<Item> for AgendaItemView {
             presentation: i.presentation,
             financial_consequences: i.financial_consequences,
             decision,
+            legal_basis: i.legal_basis,
+            closed_grounds: i.closed_grounds,
+            title_withheld: i.title_withheld,
             version: i.version,
             created_at: time::to_api(i.created_at),
             updated_at: time::to_api(i.updated_at),
@@ -124,8 +146,9 @@ pub fn entry(item: Item, role: Option<CommitteeRole>) -> AgendaEntry {
         ItemView::TitleOnly => AgendaEntry::TitleOnly(ClosedItemView {
             number: item.number(),
             position: item.position,
-            title: item.title,
+            title: item.public_title().to_owned(),
             closed: true,
+            legal_basis: item.legal_basis,
         }),
     }
 }

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use crate::db::standing_items::StandingItem;
 use crate::domain::access::{ItemView, item_view};
+use crate::domain::closing::LegalBasis;
 use crate::domain::{CaseType, CommitteeRole};
 use crate::time;
 
@@ -23,6 +24,10 @@ pub struct StandingItemView {
     pub recommendation: Option<String>,
     pub handled_by: Option<String>,
     pub presentation: Option<String>,
+    /// A closed standing item's legal basis, which each meeting's item starts with.
+    pub legal_basis: Option<LegalBasis>,
+    /// The grounds written out: closed content.
+    pub closed_grounds: Option<String>,
     pub version: i64,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -37,6 +42,7 @@ pub struct ClosedStandingItemView {
     pub title: String,
     /// Always `true`.
     pub closed: bool,
+    pub legal_basis: Option<LegalBasis>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -59,6 +65,8 @@ impl From<StandingItem> for StandingItemView {
             recommendation: s.recommendation,
             handled_by: s.handled_by,
             presentation: s.presentation,
+            legal_basis: s.legal_basis,
+            closed_grounds: s.closed_grounds,
             version: s.version,
             created_at: time::to_api(s.created_at),
             updated_at: time::to_api(s.updated_at),
@@ -75,6 +83,7 @@ pub fn entry(item: StandingItem, role: Option<CommitteeRole>) -> StandingItemEnt
             position: item.position,
             title: item.title,
             closed: true,
+            legal_basis: item.legal_basis,
         }),
     }
 }

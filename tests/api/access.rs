@@ -83,7 +83,7 @@ fn a_kind_wide_grant_covers_every_committee_of_the_kind(app: &TestApp) {
         app,
         &hr,
         med_meetings[1],
-        json!({"title": "Personalesag", "closed": true, "summary": "fortroligt"}),
+        json!({"title": "Personalesag", "closed": true, "legal_basis": "offentlighedsloven_30_1", "summary": "fortroligt"}),
     );
 
     let ho_member = app.token("ho-medlem", &[&org.hovedudvalget.external_id], &[]);
@@ -187,8 +187,12 @@ fn local_members_count_like_token_groups(app: &TestApp) {
     let office =
         app.token("kontor", &[&org.nordskolens_kontor.external_id, &org.nordskolens_sekretaerer.external_id], &[]);
     let meeting = meeting_of(app, &office, org.school_board, "2022-09-01T17:00:00+02:00");
-    let item =
-        fixtures::item_as(app, &office, meeting, json!({"title": "Elevsag", "closed": true, "summary": "fortroligt"}));
+    let item = fixtures::item_as(
+        app,
+        &office,
+        meeting,
+        json!({"title": "Elevsag", "closed": true, "legal_basis": "offentlighedsloven_30_1", "summary": "fortroligt"}),
+    );
     let parent = app.token("foraelder-7", &[], &[]);
     let item_path = format!("/v1/items/{}", id(&item));
     app.get(&item_path, &parent).problem(404, "not-found");
@@ -216,13 +220,13 @@ fn an_excluded_member_sees_the_item_as_a_non_member(app: &TestApp) {
         app,
         &committee,
         meeting,
-        json!({"title": "Køb af ejendom", "closed": true, "summary": "Pris 4 mio."}),
+        json!({"title": "Køb af ejendom", "closed": true, "legal_basis": "offentlighedsloven_30_1", "summary": "Pris 4 mio."}),
     );
     let other = fixtures::item(
         app,
         &committee,
         meeting,
-        json!({"title": "Personalesag", "closed": true, "summary": "fortroligt"}),
+        json!({"title": "Personalesag", "closed": true, "legal_basis": "offentlighedsloven_30_1", "summary": "fortroligt"}),
     );
     let member_subject = app.get("/v1/me", &committee.member).json()["subject"].as_str().unwrap().to_owned();
     let secretary_subject = app.get("/v1/me", &committee.secretary).json()["subject"].as_str().unwrap().to_owned();

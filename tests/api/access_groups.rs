@@ -93,7 +93,7 @@ fn a_grant_to_a_parent_reaches_members_of_its_children(app: &TestApp) {
         app,
         &committee,
         id(&meeting),
-        json!({"title": "Personalesag", "closed": true, "summary": "fortroligt"}),
+        json!({"title": "Personalesag", "closed": true, "legal_basis": "offentlighedsloven_30_1", "summary": "fortroligt"}),
     );
     let path = format!("/v1/items/{}", id(&item));
 

@@ -276,7 +276,12 @@ fn items_carry_amounts_and_an_expense_becomes_an_allocation(app: &TestApp) {
     let negative = json!({"label": "Udgift", "kind": "expense", "recurrence": "one_off", "amount_ore": -5});
     assert_eq!(app.post(&amounts, secretary, negative).error_fields(422), vec!["amount_ore"]);
     // The amounts of a closed item are its content: a member's read of them is audited.
-    let closed = id(&fixtures::item(app, &committee, meeting, json!({"title": "Personalesag", "closed": true})));
+    let closed = id(&fixtures::item(
+        app,
+        &committee,
+        meeting,
+        json!({"title": "Personalesag", "closed": true, "legal_basis": "offentlighedsloven_30_1"}),
+    ));
     let expense = json!({"label": "Godtgørelse", "kind": "expense", "recurrence": "one_off", "amount_ore": 100});
     app.post(&format!("/v1/items/{closed}/amounts"), secretary, expense).expect(201);
     app.get(&format!("/v1/items/{closed}/amounts"), &committee.reader).problem(404, "not-found");
@@ -450,7 +455,12 @@ fn who_sees_an_allocation(app: &TestApp) {
 
     let meeting = id(&fixtures::meeting(app, &committee, "2022-04-25T12:30:00+02:00"));
     let open = id(&fixtures::item(app, &committee, meeting, json!({"title": "Licenser"})));
-    let closed = id(&fixtures::item(app, &committee, meeting, json!({"title": "Personalesag", "closed": true})));
+    let closed = id(&fixtures::item(
+        app,
+        &committee,
+        meeting,
+        json!({"title": "Personalesag", "closed": true, "legal_basis": "offentlighedsloven_30_1"}),
+    ));
     let body = |title: &str, item: Option<i64>| {
         json!({"title": title, "total_ore": 100_000, "kind": "one_off", "first_year": 2022, "status": "approved",
                "item_id": item, "method": "equal", "payers": payers(&[unit])})

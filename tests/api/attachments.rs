@@ -148,7 +148,11 @@ fn uploads_beyond_the_limit_are_refused(backend: &TestApp) {
 fn attachments_of_closed_items_are_closed_content(app: &TestApp) {
     const MARKER: &str = "BILAG-MARKØR-51c2";
     let committee = fixtures::committee(app, "Direktionen", "none");
-    let (_, item) = item(app, &committee, json!({"title": "Personalesag", "closed": true}));
+    let (_, item) = item(
+        app,
+        &committee,
+        json!({"title": "Personalesag", "closed": true, "legal_basis": "offentlighedsloven_30_1"}),
+    );
     let filename = format!("{MARKER}.txt");
     let created = app.upload(item, &committee.secretary, &filename, MARKER.as_bytes(), Some(MARKER)).expect(201).json();
     let path = format!("/v1/attachments/{}", id(&created));

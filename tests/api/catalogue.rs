@@ -132,7 +132,7 @@ impl<'a> World<'a> {
             meeting_id,
             json!({
                 "title": "Status, Økonomiudvalget",
-                "closed": true,
+                "closed": true, "legal_basis": "offentlighedsloven_30_1",
                 "case_number": MARKED_CASE,
                 "journal_number": "00.22.04",
                 "document_number": MARKED_DOCUMENT,
@@ -183,7 +183,7 @@ impl<'a> World<'a> {
             .post(
                 &format!("/v1/committees/{}/standing-items", committee.id),
                 &committee.secretary,
-                json!({"title": "Orientering om sager på vej", "closed": true, "summary": format!("{MARKER} fast punkt")}),
+                json!({"title": "Orientering om sager på vej", "closed": true, "legal_basis": "offentlighedsloven_30_1", "summary": format!("{MARKER} fast punkt")}),
             )
             .expect(201)
             .json();
@@ -573,7 +573,7 @@ impl Held {
             id(&app.post(&participants, secretary, json!({"name": name, "party": "Ø"})).expect(201).json())
         };
         let (first, second) = (minority("Mindretal"), minority("Mindretal 2"));
-        let item = json!({"title": "Lukket sag", "closed": true, "summary": format!("{MARKER} resume")});
+        let item = json!({"title": "Lukket sag", "closed": true, "legal_basis": "offentlighedsloven_30_1", "summary": format!("{MARKER} resume")});
         let item = id(&fixtures::item(app, committee, meeting, item));
         app.post(&format!("/v1/items/{item}/exclusions"), secretary, json!({"subject": "inhabil"})).expect(201);
         fixtures::publish_and_hold(app, secretary, meeting);
@@ -617,7 +617,8 @@ impl Published {
             meeting,
             json!({
                 "title": "Formidling af Direktionens drøftelser",
-                "closed": true,
+                "closed": true, "legal_basis": "offentlighedsloven_30_1",
+                "closed_grounds": format!("{MARKER} begrundelse"),
                 "case_number": MARKED_CASE,
                 "document_number": MARKED_DOCUMENT,
                 "summary": format!("{MARKER} resume"),
@@ -634,8 +635,20 @@ impl Published {
         let bilag = format!("{MARKER} bilag");
         let attachment = app.upload(closed, secretary, &format!("{MARKER}.txt"), bilag.as_bytes(), Some(&bilag));
         let attachment = id(&attachment.expect(201).json());
+        // A closed item whose very title is withheld, its grounds closed content too.
+        let withheld = json!({
+            "title": format!("{MARKER} tilbageholdt titel"), "closed": true, "legal_basis": "other",
+            "closed_grounds": format!("{MARKER} hjemmel"), "title_withheld": true,
+        });
+        let withheld = id(&fixtures::item(app, committee, meeting, withheld));
+        app.post(&format!("/v1/items/{withheld}/exclusions"), secretary, json!({"subject": "inhabil"})).expect(201);
         fixtures::publish_and_hold(app, secretary, meeting);
-        fixtures::decide(app, secretary, closed, json!({"outcome": "noted", "text": format!("{MARKER} beslutning")}));
+        // Its public wording held back until a day long after the test.
+        let decision = json!({
+            "outcome": "noted", "text": format!("{MARKER} beslutning"),
+            "public_text": format!("{MARKER} offentlig beslutning"), "public_from": "2099-12-31",
+        });
+        fixtures::decide(app, secretary, closed, decision);
         // The protocol: a vote by party groups and a dissent from its minority, both closed content.
         let minority = json!({"name": "Mindretal", "party": "Ø"});
         let minority =
@@ -684,8 +697,9 @@ impl PublicMeeting {
             &committee,
             meeting,
             json!({
-                "title": "Salg af ejendom",
-                "closed": true,
+                "title": format!("Salg af ejendom {MARKER}"),
+                "closed": true, "legal_basis": "offentlighedsloven_33_3", "title_withheld": true,
+                "closed_grounds": format!("{MARKER} forhandlingssituation"),
                 "case_number": MARKED_CASE,
                 "summary": format!("{MARKER} offentligt møde, lukket punkt"),
                 "presentation": format!("{MARKER} sagsfremstilling"),

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::attachments::PDF;
 use crate::common::TestApp;
 use crate::db_tests;
-use crate::fixtures::{CLOSED_ITEM_KEYS, act, committee, id, item, keys, meeting};
+use crate::fixtures::{self, CLOSED_ITEM_KEYS, act, committee, id, item, keys, meeting};
 
 db_tests!(
     a_copy_kept_from_the_feed_equals_the_source,
@@ -107,7 +107,12 @@ fn a_copy_kept_from_the_feed_equals_the_source(app: &TestApp) {
     let c = committee(app, "Økonomiudvalget", "internal");
     let held = id(&meeting(app, &c, "2024-03-01T09:00:00+01:00"));
     let open = id(&item(app, &c, held, json!({"title": "Budgetopfølgning", "summary": "Forbruget følger budgettet."})));
-    let closed = id(&item(app, &c, held, json!({"title": "Personalesag", "closed": true, "summary": MARKER})));
+    let closed = id(&item(
+        app,
+        &c,
+        held,
+        json!({"title": "Personalesag", "closed": true, "legal_basis": "offentlighedsloven_30_1", "summary": MARKER}),
+    ));
     let dropped = id(&item(app, &c, held, json!({"title": "Udgår"})));
     app.post(
         &format!("/v1/meetings/{held}/participants"),
@@ -122,7 +127,12 @@ fn a_copy_kept_from_the_feed_equals_the_source(app: &TestApp) {
     app.delete(&format!("/v1/items/{dropped}"), &c.secretary, &etag).expect(204);
     act(app, &c.secretary, held, "publish-agenda", json!({})).expect(201);
     let draft = id(&meeting(app, &c, "2027-01-10T09:00:00+01:00"));
-    item(app, &c, draft, json!({"title": "Forsvinder med mødet", "closed": true}));
+    item(
+        app,
+        &c,
+        draft,
+        json!({"title": "Forsvinder med mødet", "closed": true, "legal_basis": "offentlighedsloven_30_1"}),
+    );
     let etag = app.get(&format!("/v1/meetings/{draft}"), &c.secretary).etag();
     app.delete(&format!("/v1/meetings/{draft}"), &c.secretary, &etag).expect(204);
     let cancelled = id(&meeting(app, &c, "2027-02-10T09:00:00+01:00"));
@@ -162,7 +172,12 @@ fn a_copy_kept_from_the_feed_equals_the_source(app: &TestApp) {
     // The item with an attachment is closed, then opened again: its attachment leaves the reader's
     // copy and comes back, and every copy stays equal to what its holder may see.
     for closed in [true, false] {
-        patch(app, &c.secretary, &format!("/v1/items/{open}"), json!({"closed": closed}));
+        patch(
+            app,
+            &c.secretary,
+            &format!("/v1/items/{open}"),
+            json!({"closed": closed, "legal_basis": fixtures::basis(closed)}),
+        );
         for (token, copy, cursor) in resumed.iter_mut() {
             let (entries, next) = follow(app, token, Some(cursor), "");
             copy.apply(&entries);
@@ -182,7 +197,12 @@ fn a_copy_kept_from_the_feed_equals_the_source(app: &TestApp) {
 fn closed_changes_reach_non_members_as_their_allowlisted_fields_only(app: &TestApp) {
     let c = committee(app, "Direktionen", "internal");
     let m = id(&meeting(app, &c, "2027-01-10T09:00:00+01:00"));
-    let closed = id(&item(app, &c, m, json!({"title": "Personalesag", "closed": true, "summary": "Første udkast"})));
+    let closed = id(&item(
+        app,
+        &c,
+        m,
+        json!({"title": "Personalesag", "closed": true, "legal_basis": "offentlighedsloven_30_1", "summary": "Første udkast"}),
+    ));
     let (_, reader_cursor) = follow(app, &c.reader, None, "");
     let (_, member_cursor) = follow(app, &c.member, None, "");
 

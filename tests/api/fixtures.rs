@@ -97,7 +97,12 @@ pub fn keys(value: &Value) -> Vec<String> {
 }
 
 /// The keys a caller below member may see of a closed item.
-pub const CLOSED_ITEM_KEYS: [&str; 4] = ["closed", "number", "position", "title"];
+pub const CLOSED_ITEM_KEYS: [&str; 5] = ["closed", "legal_basis", "number", "position", "title"];
+
+/// A legal basis for an item that is `closed`, none for an open one.
+pub fn basis(closed: bool) -> Value {
+    if closed { json!("offentlighedsloven_30_1") } else { Value::Null }
+}
 
 /// An access group and the external id tokens name it by.
 #[derive(Clone, Debug)]

@@ -62,7 +62,7 @@ fn the_highest_granted_role_wins(app: &TestApp) {
         app,
         &committee,
         id(&meeting),
-        json!({"title": "Lukket sag", "closed": true, "summary": "indhold"}),
+        json!({"title": "Lukket sag", "closed": true, "legal_basis": "offentlighedsloven_30_1", "summary": "indhold"}),
     );
     let admin = app.admin();
     let group_external = |group: i64| {

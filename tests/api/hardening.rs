@@ -142,7 +142,7 @@ fn what_a_reader_is_shown_moves_only_when_it_may_see_the_change(app: &TestApp) {
         app,
         &c,
         m,
-        json!({"title": "Personalesag", "closed": true, "summary": "Første udkast."}),
+        json!({"title": "Personalesag", "closed": true, "legal_basis": "offentlighedsloven_30_1", "summary": "Første udkast."}),
     ));
     let open = fixtures::id(&fixtures::item(app, &c, m, json!({"title": "Eventuelt"})));
     fixtures::act(app, &c.secretary, m, "publish-agenda", json!({})).expect(201);

@@ -128,7 +128,12 @@ fn item_changes_are_merge_patches(app: &TestApp) {
 
     let etag = app.get(&path, &committee.secretary).etag();
     let cleared = app
-        .patch(&path, &committee.secretary, &etag, json!({"recommendation": null, "closed": true}))
+        .patch(
+            &path,
+            &committee.secretary,
+            &etag,
+            json!({"recommendation": null, "closed": true, "legal_basis": "offentlighedsloven_30_1"}),
+        )
         .expect(200)
         .json();
     assert_eq!(cleared["recommendation"], json!(null));
@@ -160,7 +165,7 @@ fn closed_items_show_only_number_and_title_below_member(app: &TestApp) {
         meeting,
         json!({
             "title": "Status, Økonomiudvalget",
-            "closed": true,
+            "closed": true, "legal_basis": "offentlighedsloven_30_1",
             "case_number": "22-005112",
             "journal_number": "00.22.04",
             "document_number": "326-2022-1",
@@ -178,7 +183,7 @@ fn closed_items_show_only_number_and_title_below_member(app: &TestApp) {
     assert_eq!(keys(&reader_view.json()), CLOSED_ITEM_KEYS);
     assert_eq!(
         reader_view.json(),
-        json!({"number": 2, "position": 2, "title": "Status, Økonomiudvalget", "closed": true})
+        json!({"number": 2, "position": 2, "title": "Status, Økonomiudvalget", "closed": true, "legal_basis": "offentlighedsloven_30_1"})
     );
     let member_view = app.get(&item_path, &committee.member).expect(200);
     assert_eq!(member_view.json()["summary"], MARKER);

@@ -298,7 +298,13 @@ fn attendance_per_item_is_recorded_and_published(app: &TestApp) {
     let secretary = &committee.secretary;
     let (meeting, items) = meeting_with_items(app, &committee, &["Punkt 1", "Punkt 2", "Punkt 3"]);
     let etag = app.get(&format!("/v1/items/{}", items[1]), secretary).etag();
-    app.patch(&format!("/v1/items/{}", items[1]), secretary, &etag, json!({"closed": true})).expect(200);
+    app.patch(
+        &format!("/v1/items/{}", items[1]),
+        secretary,
+        &etag,
+        json!({"closed": true, "legal_basis": "offentlighedsloven_30_1"}),
+    )
+    .expect(200);
     let jan = id(&app
         .post(&format!("/v1/meetings/{meeting}/participants"), secretary, json!({"name": "Jan Lysgaard Thomsen"}))
         .expect(201)
@@ -338,7 +344,7 @@ fn attendance_per_item_is_recorded_and_published(app: &TestApp) {
     assert_eq!(member["items"][0]["guests"], json!([{"name": "Malene Goth", "note": "Sekretariatet"}]));
     assert_eq!(member["items"][2]["absent"][0]["name"], "Jan Lysgaard Thomsen");
     let reader = app.get(&agenda, &committee.reader).json();
-    assert_eq!(keys(&reader["items"][1]), ["closed", "number", "title"]);
+    assert_eq!(keys(&reader["items"][1]), ["closed", "legal_basis", "number", "title"]);
 
     // Removing an entry takes its ETag.
     let entry = guest.json();
@@ -354,7 +360,7 @@ fn standing_items_start_a_new_agenda(app: &TestApp) {
     let path = format!("/v1/committees/{}/standing-items", committee.id);
     for body in [
         json!({"title": "Orientering fra Økonomiudvalgsmødet og koordinering af sager til politisk behandling", "case_type": "information"}),
-        json!({"title": "Orientering om sager på vej", "closed": true, "summary": "Fortroligt fast indhold"}),
+        json!({"title": "Orientering om sager på vej", "closed": true, "legal_basis": "offentlighedsloven_30_1", "summary": "Fortroligt fast indhold"}),
         json!({"title": "Eventuelt"}),
     ] {
         app.post(&path, secretary, body).expect(201);
@@ -363,7 +369,7 @@ fn standing_items_start_a_new_agenda(app: &TestApp) {
     app.get(&path, &committee.outsider).problem(404, "not-found");
     assert_eq!(app.post(&path, secretary, json!({"title": ""})).error_fields(422), ["title"]);
     let list = app.get(&path, &committee.reader).expect(200).json();
-    assert_eq!(keys(&list[1]), ["closed", "id", "position", "title"]);
+    assert_eq!(keys(&list[1]), ["closed", "id", "legal_basis", "position", "title"]);
     assert!(!app.get(&path, &committee.reader).body.contains("Fortroligt"));
 
     // Move "Eventuelt" first, then last again via its position.
@@ -406,7 +412,7 @@ fn a_case_is_followed_across_committees(app: &TestApp) {
         (&byraadet, "2021-05-26T18:00:00+02:00", false),
     ] {
         let meeting = id(&fixtures::meeting(app, committee, starts));
-        let body = json!({"title": "MARS", "case_number": case, "closed": closed, "summary": "Fortroligt"});
+        let body = json!({"title": "MARS", "case_number": case, "closed": closed, "legal_basis": fixtures::basis(closed), "summary": "Fortroligt"});
         items.push(id(&fixtures::item(app, committee, meeting, body)));
     }
     let path = format!("/v1/cases/{case}");

@@ -12,6 +12,7 @@ mod attachments;
 mod auth;
 mod catalogue;
 mod changes;
+mod closed;
 mod committees;
 mod contract;
 mod grants;

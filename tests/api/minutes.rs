@@ -135,7 +135,8 @@ fn decided_case(
 ) {
     let secretary = &committee.secretary;
     let meeting = id(&fixtures::meeting(app, committee, &format!("{day}T16:00:00+02:00")));
-    let body = json!({"title": "Salg af grunden Kirkevej 12", "case_number": case_number, "closed": closed});
+    let body = json!({"title": "Salg af grunden Kirkevej 12", "case_number": case_number, "closed": closed,
+                      "legal_basis": fixtures::basis(closed)});
     let item = id(&fixtures::item(app, committee, meeting, body));
     fixtures::publish_and_hold(app, secretary, meeting);
     fixtures::decide(app, secretary, item, json!({"outcome": "approved", "text": text}));

@@ -40,7 +40,12 @@ fn every_list_gives_what_changed_since_a_time(app: &TestApp) {
     let m = id(&meeting(app, &c, "2024-03-01T09:00:00+01:00"));
     let a = id(&item(app, &c, m, json!({"title": "Budget"})));
     let b = id(&item(app, &c, m, json!({"title": "Regnskab"})));
-    let x = id(&item(app, &c, m, json!({"title": "Personalesag", "closed": true, "summary": "Fortroligt"})));
+    let x = id(&item(
+        app,
+        &c,
+        m,
+        json!({"title": "Personalesag", "closed": true, "legal_basis": "offentlighedsloven_30_1", "summary": "Fortroligt"}),
+    ));
     let participant = |name: &str| {
         id(&app.post(&format!("/v1/meetings/{m}/participants"), s, json!({"name": name})).expect(201).json())
     };

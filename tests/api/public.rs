@@ -64,7 +64,7 @@ fn the_public_reads_published_versions_of_public_committees(app: &TestApp) {
         let reply = reply.expect(200);
         assert!(!reply.body.contains(CLOSED_MARKER), "{}", reply.body);
         let minutes = reply.json();
-        assert_eq!(keys(&minutes["items"][3]), ["closed", "number", "title"]);
+        assert_eq!(keys(&minutes["items"][3]), ["closed", "legal_basis", "number", "title"]);
         assert_eq!(minutes["items"][3]["title"], "Status, Økonomiudvalget");
         assert_eq!(minutes["items"][0]["decision"]["text"], "Taget til efterretning.");
     }
@@ -100,7 +100,7 @@ fn internal_committees_are_published_to_signed_in_callers(app: &TestApp) {
     // The same through the signed-in API, for someone without a grant.
     let same = app.get(&format!("/v1/meetings/{meeting}/published/minutes/1"), &committee.outsider).expect(200);
     assert!(!same.body.contains(CLOSED_MARKER));
-    assert_eq!(keys(&same.json()["items"][0]), ["closed", "number", "title"]);
+    assert_eq!(keys(&same.json()["items"][0]), ["closed", "legal_basis", "number", "title"]);
     // A member reads the closed items there (not on the public API).
     let member = app.get(&format!("/v1/meetings/{meeting}/published/minutes/1"), &committee.member).expect(200);
     assert!(member.body.contains(CLOSED_MARKER));
@@ -155,9 +155,10 @@ fn rendered_minutes_show_what_the_seeds_show(app: &TestApp) {
         "### Økonomiske konsekvenser\n\nIngen.\n",
         "Malene Goth deltager i behandlingen af punktet.\n",
         "### Beslutning\n\nGodkendt inden for de rammer og målgrupper, som blev drøftet på mødet.\n",
-        // A closed item is its title alone: the next item follows at once.
-        "## Punkt 4: Lukket: Status, Økonomiudvalget\n\n## Punkt 5: Orientering fra",
-        "## Punkt 9: Lukket: Formidling af Direktionens drøftelser og beslutninger til organisationen\n\n## Punkt 10: Eventuelt",
+        // A closed item is its title and that it is closed (the seeds' grounds are not a listed
+        // provision, and grounds are closed content): the next item follows at once.
+        "## Punkt 4: Lukket: Status, Økonomiudvalget\n\n### Lukket punkt\n\nPunktet behandles for lukkede døre.\n\n## Punkt 5: Orientering fra",
+        "## Punkt 9: Lukket: Formidling af Direktionens drøftelser og beslutninger til organisationen\n\n### Lukket punkt\n\nPunktet behandles for lukkede døre.\n\n## Punkt 10: Eventuelt",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
@@ -225,7 +226,7 @@ fn seed_2021_renders_its_case_references(app: &TestApp) {
     for expected in [
         "# Referat Direktionen d. 26-04-2021\n",
         "**Mødested** Virtuelt via Teams\n",
-        "## Punkt 1: Lukket: Indsatser, der kan understøtte erhvervslivets efterspørgsel efter faglært arbejdskraft\n\n## Punkt 2: Lukket: Drøftelse af kommende temamøde i KB\n\n## Punkt 3: Lederkonference 2021\n",
+        "## Punkt 1: Lukket: Indsatser, der kan understøtte erhvervslivets efterspørgsel efter faglært arbejdskraft\n\n### Lukket punkt\n\nPunktet behandles for lukkede døre.\n\n## Punkt 2: Lukket: Drøftelse af kommende temamøde i KB\n\n### Lukket punkt\n\nPunktet behandles for lukkede døre.\n\n## Punkt 3: Lederkonference 2021\n",
         "Sagsnr.: 326-2021-15058 J.nr.: 81.44.00 Dokumentnr.: 326-2021-97139\n",
         "#### Sagstype\n\nBeslutning.\n",
         "### Beslutning\n\nDirektionen besluttede, at konferencen afvikles den 7. -8. oktober 2021",

@@ -442,7 +442,7 @@ fn the_audit_trail_records_changes_reads_and_denials(app: &TestApp) {
         app,
         &committee,
         meeting,
-        json!({"title": "Personalesag", "closed": true, "summary": "HEMMELIGT"}),
+        json!({"title": "Personalesag", "closed": true, "legal_basis": "offentlighedsloven_30_1", "summary": "HEMMELIGT"}),
     );
     let path = format!("/v1/items/{}", id(&item));
     let etag = app.get(&path, &committee.member).expect(200).etag();

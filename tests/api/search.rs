@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::attachments::PDF;
 use crate::common::TestApp;
 use crate::db_tests;
-use crate::fixtures::{committee, decide, group, id, item, meeting, publish_and_hold, unique};
+use crate::fixtures::{self, committee, decide, group, id, item, meeting, publish_and_hold, unique};
 
 db_tests!(
     danish_inflections_are_found_with_snippets_filters_and_pages,
@@ -128,7 +128,7 @@ fn closed_matches_are_found_only_by_those_who_read_them(app: &TestApp) {
         app,
         &c,
         m,
-        json!({"title": "Personalesag", "closed": true, "case_number": "24-000001A", "case_type": "decision",
+        json!({"title": "Personalesag", "closed": true, "legal_basis": "offentlighedsloven_30_1", "case_number": "24-000001A", "case_type": "decision",
                "summary": format!("{SECRET} beslutning om kantinen og xylofonen")}),
     ));
     app.upload(closed, &c.secretary, "sag.pdf", PDF, Some("Kantinens xylofon")).expect(201);
@@ -175,7 +175,13 @@ fn closed_matches_are_found_only_by_those_who_read_them(app: &TestApp) {
     seen.sort();
     assert_eq!(seen, [both[1].clone(), both[0].clone()], "open: the reader finds both");
     let etag = app.get(&format!("/v1/items/{open}"), &c.secretary).expect(200).etag();
-    app.patch(&format!("/v1/items/{open}"), &c.secretary, &etag, json!({"closed": true})).expect(200);
+    app.patch(
+        &format!("/v1/items/{open}"),
+        &c.secretary,
+        &etag,
+        json!({"closed": true, "legal_basis": "offentlighedsloven_30_1"}),
+    )
+    .expect(200);
     for q in ["q=kontrabassister", "q=kontrabasm%C3%A5ling"] {
         assert_eq!(found(&search(app, &c.reader, q)), [], "{q}, once closed");
     }
@@ -227,7 +233,7 @@ fn both_ways_of_finding_items_give_the_same_hits(app: &TestApp) {
     for (n, day) in ["2021-03-01", "2023-09-04", "2022-01-10", "2023-09-04"].iter().enumerate() {
         let m = id(&meeting(app, &c, &format!("{day}T16:00:00+01:00")));
         for k in 0..4 {
-            let body = json!({"title": format!("Budget {n}.{k}"), "closed": k == 1,
+            let body = json!({"title": format!("Budget {n}.{k}"), "closed": k == 1, "legal_basis": fixtures::basis(k == 1),
                               "summary": if k == 2 { "Intet om det" } else { "Budgettet for skolerne" }});
             item(app, &c, m, body);
         }
@@ -271,7 +277,12 @@ fn a_kind_grant_finds_what_a_grant_of_the_committee_finds(app: &TestApp) {
     let c = committee(app, "Direktionen", "internal");
     let m = id(&meeting(app, &c, "2024-03-01T09:00:00+01:00"));
     item(app, &c, m, json!({"title": "Orkestret", "summary": "Fagotterne stemmes før koncerten."}));
-    item(app, &c, m, json!({"title": "Salg", "closed": true, "summary": format!("{SECRET} fagotten sælges")}));
+    item(
+        app,
+        &c,
+        m,
+        json!({"title": "Salg", "closed": true, "legal_basis": "offentlighedsloven_30_1", "summary": format!("{SECRET} fagotten sælges")}),
+    );
     let by_kind = |role: &str| {
         let (group_id, external) = group(app, &format!("Alle direktioner {role}"), "unit", None);
         let body = json!({"group_id": group_id, "committee_kind": "executive_board", "role": role});

@@ -30,7 +30,7 @@ const ITEM_FIELDS: [&str; 11] = [
 pub const CLOSED_MARKER: &str = "LUKKET-INDHOLD";
 
 /// Keys of a closed item in a published document, below member.
-const CLOSED_DOCUMENT_KEYS: [&str; 3] = ["closed", "number", "title"];
+const CLOSED_DOCUMENT_KEYS: [&str; 4] = ["closed", "legal_basis", "number", "title"];
 
 pub fn seed(name: &str) -> Value {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));

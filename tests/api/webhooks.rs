@@ -117,7 +117,12 @@ fn deliveries_carry_what_the_owner_may_see_signed_and_retried(app: &TestApp) {
     let (_, reader_key) = subscribe(app, &reader, &readers.url, json!([]));
 
     let m = id(&meeting(app, &c, "2027-01-10T09:00:00+01:00"));
-    let closed = id(&item(app, &c, m, json!({"title": "Personalesag", "closed": true, "summary": MARKER})));
+    let closed = id(&item(
+        app,
+        &c,
+        m,
+        json!({"title": "Personalesag", "closed": true, "legal_basis": "offentlighedsloven_30_1", "summary": MARKER}),
+    ));
     item(app, &c, m, json!({"title": "Budget", "summary": "Forbruget følger budgettet."}));
     // A change of the closed item's content alone: the members' system hears of it, the readers' not.
     let etag = app.get(&format!("/v1/items/{closed}"), &c.secretary).expect(200).etag();

@@ -44,6 +44,7 @@ from dagsorden_client.models import (
     DocumentItem,
     DocumentKind,
     HoldRequest,
+    LegalBasis,
     Method,
     NewAccessGroup,
     NewCommittee,
@@ -173,7 +174,7 @@ def main() -> None:
                                        "fordelt på de enheder, der anvender FirstAgenda."),
         NewItem(title="Afrapportering fra Kontrolgruppen 2021", case_number="18-037821K", case_type=CaseType.INFORMATION,
                 financial_consequences="Tilbagebetalingskrav 3.946.058 kr. Fremtidige besparelser 6.125.042 kr."),
-        NewItem(title="Status, Økonomiudvalget", closed=True, case_number="22-005112",
+        NewItem(title="Status, Økonomiudvalget", closed=True, legal_basis=LegalBasis.OFFENTLIGHEDSLOVEN_33_3, case_number="22-005112",
                 summary=f"{MARKER}: fortrolig status.", recommendation=f"{MARKER}: indstilling."),
         NewItem(title="Eventuelt"),
     ]
@@ -218,6 +219,7 @@ def main() -> None:
     shown = {entry.number: entry for entry in version.items}
     check(isinstance(shown[closed.number], TitleOnlyItem) and shown[closed.number].title == "Status, Økonomiudvalget",
           "the closed item is number and title to the reader")
+    check(shown[closed.number].legal_basis == LegalBasis.OFFENTLIGHEDSLOVEN_33_3, "the reader is told why it is closed")
     check(isinstance(shown[firstagenda.number], DocumentItem) and shown[firstagenda.number].decision.text.startswith("Godkendt"),
           "the open item's decision is in the minutes")
     raw = get_published_version.sync_detailed(meeting.id, DocumentKind.MINUTES, 1, client=reader).content.decode()

@@ -106,7 +106,7 @@ const agenda: Schemas["NewItem"][] = [
     case_type: "decision",
     recommendation: "Sekretariatschefen indstiller, at strategien for implementering af FirstAgenda godkendes.",
   },
-  { title: "Status, Økonomiudvalget", closed: true, case_number: "22-005112", summary: `${marker}: fortrolig status.` },
+  { title: "Status, Økonomiudvalget", closed: true, legal_basis: "offentlighedsloven_33_3", case_number: "22-005112", summary: `${marker}: fortrolig status.` },
 ];
 const items: Schemas["AgendaItemView"][] = [];
 for (const item of agenda) {
@@ -144,6 +144,7 @@ const version = body(
 );
 const closed = version.items.find((entry) => entry.closed);
 check(closed !== undefined && !("summary" in closed) && closed.title === "Status, Økonomiudvalget", "the closed item is its title only");
+check(closed !== undefined && closed.legal_basis === "offentlighedsloven_33_3", "the reader is told why it is closed");
 const open = version.items.find((entry): entry is Schemas["DocumentItem"] => "id" in entry && !entry.closed && entry.number === 2);
 check(open?.recommendation?.startsWith("Sekretariatschefen") === true, "the open item is read in full");
 check(!JSON.stringify(version).includes(marker), "nothing of the closed item's content reaches the reader");
