@@ -576,3 +576,17 @@ fn shaped(value: &str, shape: Shape) -> Result<(), ValidationError> {
         Some(reason) => Err(ValidationError::new(shape.name()).with_message(reason.into())),
     }
 }
+
+/// A patched field of an item's closing: what the patch names, else what the item had while it
+/// stays closed. Opening an item ends its closing, so what the patch does not name goes with it.
+pub fn while_closed<T>(closed: bool, named: Option<Option<T>>, kept: Option<T>) -> Option<T> {
+    named.unwrap_or(if closed { kept } else { None })
+}
+
+/// A domain rule's refusal (the field at fault and the reason) as a validation error.
+pub fn refused(refusal: Option<(&'static str, &'static str)>) -> Result<(), ValidationError> {
+    match refusal {
+        Some((field, reason)) => Err(ValidationError::new(field).with_message(reason.into())),
+        None => Ok(()),
+    }
+}

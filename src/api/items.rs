@@ -8,7 +8,7 @@ use validator::{Validate, ValidationError};
 
 use super::Authenticated;
 use super::extract::{Day, IfMatch, JsonBody, MergePatch, QueryParams, content_etag, merged, not_null, present};
-use super::extract::{filled_text, line, text};
+use super::extract::{filled_text, line, refused, text, while_closed};
 use super::pagination::SinceQuery;
 use super::policy::{Access, Routes};
 use super::{State, created, etagged, removed};
@@ -150,20 +150,6 @@ pub struct NewItem {
     /// The basis the item already had, which a change may keep even where it could not choose it.
     #[serde(skip)]
     pub kept_basis: Option<LegalBasis>,
-}
-
-/// A patched field of an item's closing: what the patch names, else what the item had while it
-/// stays closed. Opening an item ends its closing, so what the patch does not name goes with it.
-pub(super) fn while_closed<T>(closed: bool, named: Option<Option<T>>, kept: Option<T>) -> Option<T> {
-    named.unwrap_or(if closed { kept } else { None })
-}
-
-/// A domain rule's refusal (the field at fault and the reason) as a validation error.
-pub(super) fn refused(refusal: Option<(&'static str, &'static str)>) -> Result<(), ValidationError> {
-    match refusal {
-        Some((field, reason)) => Err(ValidationError::new(field).with_message(reason.into())),
-        None => Ok(()),
-    }
 }
 
 fn lawfully_closed(item: &NewItem) -> Result<(), ValidationError> {

@@ -21,6 +21,7 @@ pub mod attachments;
 pub mod audit;
 pub mod bulk;
 pub mod calendar_feeds;
+pub mod case_routes;
 pub mod changes;
 pub mod clients;
 pub mod committees;

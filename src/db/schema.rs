@@ -126,6 +126,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_routes (case_number) {
+        case_number -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_route_steps (id) {
+        id -> BigInt,
+        case_number -> Text,
+        position -> Integer,
+        committee_id -> BigInt,
+        reading -> Nullable<Integer>,
+        decides -> Bool,
+    }
+}
+
+diesel::table! {
     committee_members (id) {
         id -> BigInt,
         committee_id -> BigInt,
@@ -475,6 +495,8 @@ diesel::joinable!(agenda_items -> meetings (meeting_id));
 diesel::joinable!(item_votes -> agenda_items (item_id));
 diesel::joinable!(item_referrals -> agenda_items (item_id));
 diesel::joinable!(committee_members -> committees (committee_id));
+diesel::joinable!(case_route_steps -> committees (committee_id));
+diesel::joinable!(case_route_steps -> case_routes (case_number));
 diesel::joinable!(item_dissents -> item_votes (vote_id));
 diesel::joinable!(item_dissents -> agenda_items (item_id));
 diesel::joinable!(published_documents -> meetings (meeting_id));
@@ -550,6 +572,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     item_dissents,
     item_referrals,
     committee_members,
+    case_routes,
+    case_route_steps,
     standing_items,
     attachments,
     attachment_contents,

@@ -163,6 +163,9 @@ pub struct DocumentItem {
     /// Added after the agenda was first published: on the supplementary agenda (tillægsdagsorden).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub supplementary: bool,
+    /// The case's route (sagens gang) as it stood when the version was published.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub route: Vec<DocumentRouteStep>,
     /// A closed item's legal basis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_basis: Option<LegalBasis>,
@@ -199,6 +202,16 @@ pub struct EarlierDecision {
     pub date: DateTime<FixedOffset>,
     pub outcome: Option<DecisionOutcome>,
     pub text: Option<String>,
+}
+
+/// A step of the case's route: "Byrådet (2. behandling)".
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DocumentRouteStep {
+    /// The body; `null` for one whose own documents do not reach this version's readers.
+    pub committee: Option<String>,
+    pub reading: Option<i32>,
+    /// The body that decides the case ("Sagen afgøres i").
+    pub decides: bool,
 }
 
 /// A demand under § 23 as the minutes record it.
@@ -573,6 +586,7 @@ mod tests {
             referrals: Vec::new(),
             earlier_decisions: Vec::new(),
             supplementary: false,
+            route: Vec::new(),
             legal_basis: closed.then_some(LegalBasis::PrivateMatters),
             closed_grounds: None,
             title_withheld: false,

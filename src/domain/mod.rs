@@ -42,6 +42,7 @@ pub mod identity;
 pub mod lifecycle;
 pub mod limits;
 pub mod protocol;
+pub mod route;
 pub mod search;
 pub mod text;
 pub mod webhooks;

@@ -12,7 +12,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::danish;
 use crate::domain::closing::{LegalBasis, WITHHELD_TITLE};
-use crate::domain::document::{Document, DocumentEntry, DocumentItem, DocumentPosition};
+use crate::domain::document::{Document, DocumentEntry, DocumentItem, DocumentPosition, DocumentRouteStep};
 use crate::domain::lifecycle::number_ranges;
 use crate::domain::protocol::{RaisedBy, Stance, joined, with_party};
 
@@ -203,6 +203,27 @@ fn closing(closed: bool, basis: Option<LegalBasis>, grounds: Option<&str>) -> Op
     Some(text)
 }
 
+/// The case's route: "Udvalget for Klima og Miljø, Økonomiudvalget, Byrådet (1. behandling) og Byrådet
+/// (2. behandling). Sagen afgøres i Byrådet."
+fn route(item: &DocumentItem) -> Option<String> {
+    let named = |step: &DocumentRouteStep| {
+        let body = escape_markdown(step.committee.as_deref()?);
+        Some(match step.reading {
+            Some(reading) => format!("{body} ({reading}. behandling)"),
+            None => body,
+        })
+    };
+    let steps: Vec<String> = item.route.iter().filter_map(named).collect();
+    if steps.is_empty() {
+        return None;
+    }
+    let mut text = format!("{}.", joined(&steps));
+    if let Some(decides) = item.route.iter().find(|s| s.decides).and_then(named) {
+        text.push_str(&format!(" Sagen afgøres i {decides}."));
+    }
+    Some(text)
+}
+
 /// For those who read a closed item in full: what the public reads of its decision, and from when.
 fn public_decision(item: &DocumentItem) -> Option<String> {
     let decision = item.decision.as_ref()?;
@@ -223,6 +244,7 @@ fn sections(item: &DocumentItem) -> Vec<Section> {
     let withheld = item.title_withheld.then(|| "Titlen offentliggøres ikke.".to_owned());
     let closed = closing(item.closed, item.legal_basis, item.closed_grounds.as_deref());
     add("Lukket punkt", 3, closed.map(|text| withheld.map_or(text.clone(), |w| format!("{text} {w}"))));
+    add("Sagsgang", 3, route(item));
     add("Sagens forløb", 3, earlier_decisions(item));
     add("Inhabilitet", 3, disqualifications(item));
     add("Beslutning", 3, decision(item));

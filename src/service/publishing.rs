@@ -8,13 +8,15 @@ use crate::db::committees::Committee;
 use crate::db::items::{self, Item};
 use crate::db::meetings::Meeting;
 use crate::db::{
-    DbConnection, StoreError, attachments, item_amounts, participants, published, referrals, sign_offs, votes,
+    DbConnection, StoreError, attachments, case_routes, item_amounts, participants, published, referrals, sign_offs,
+    votes,
 };
 use crate::domain::access::may_carry_decision;
 use crate::domain::document::{
     Document, DocumentAbsence, DocumentAmount, DocumentAttachment, DocumentCommittee, DocumentDecision,
     DocumentDissent, DocumentEntry, DocumentExclusion, DocumentGuest, DocumentItem, DocumentMeeting,
-    DocumentParticipant, DocumentPosition, DocumentReferral, DocumentSignature, DocumentVote, EarlierDecision,
+    DocumentParticipant, DocumentPosition, DocumentReferral, DocumentRouteStep, DocumentSignature, DocumentVote,
+    EarlierDecision,
 };
 use crate::domain::lifecycle::{SignOffFacts, unsigned_approvers};
 use crate::domain::protocol::with_party;
@@ -66,6 +68,29 @@ fn earlier_decisions(
     Ok(found)
 }
 
+/// For each item of the meeting with a case number that has a route, the route's steps, naming only
+/// bodies whose documents reach as far as this committee's (as earlier decisions travel).
+fn routes(
+    conn: &mut DbConnection,
+    committee: &Committee,
+    agenda: &[Item],
+) -> ApiResult<HashMap<i64, Vec<DocumentRouteStep>>> {
+    let mut cases: Vec<String> = agenda.iter().filter_map(|item| item.case_number.clone()).collect();
+    cases.sort_unstable();
+    cases.dedup();
+    let mut by_case: HashMap<String, Vec<DocumentRouteStep>> = HashMap::new();
+    for (case_number, step) in case_routes::steps_of(conn, &cases)? {
+        let named = step.committee_id == committee.id
+            || may_carry_decision(false, step.committee_publication, committee.publication);
+        by_case.entry(case_number).or_default().push(DocumentRouteStep {
+            committee: named.then_some(step.committee_name),
+            reading: step.reading,
+            decides: step.decides,
+        });
+    }
+    Ok(agenda.iter().filter_map(|item| Some((item.id, by_case.get(item.case_number.as_ref()?)?.clone()))).collect())
+}
+
 /// The meeting as it now stands, as a document of `kind` numbered `number`. Minutes carry the
 /// decisions and the approvers who signed `signed_version` of the meeting.
 pub fn build_document(
@@ -94,6 +119,7 @@ pub fn build_document(
         .map(|first| first.items.iter().filter_map(DocumentEntry::full).map(|item| item.id).collect());
     let agenda: Vec<Item> = sitting.items.iter().map(|(item, _)| item.clone()).collect();
     let mut earlier = earlier_decisions(conn, meeting, committee, &agenda)?;
+    let mut case_routes = routes(conn, committee, &agenda)?;
     attachments::mark_published(conn, &files.iter().map(|f| f.id).collect::<Vec<_>>())?;
     let person = |id: i64| sitting.participant(id);
     let name_of = |id: i64| person(id).map(|p| p.name.clone()).unwrap_or_default();
@@ -229,6 +255,7 @@ pub fn build_document(
                 exclusions,
                 referrals,
                 earlier_decisions: earlier.remove(&item.id).unwrap_or_default(),
+                route: case_routes.remove(&item.id).unwrap_or_default(),
                 supplementary: first_agenda.as_ref().is_some_and(|first| !first.contains(&item.id)),
                 legal_basis: item.legal_basis,
                 closed_grounds: item.closed_grounds,

@@ -60,6 +60,7 @@ versioned!(
     item::AgendaItemView,
     item_attendance::ItemAttendanceView,
     participant::ParticipantView,
+    case::RouteView,
     referral::ReferralView,
     roster::RosterMemberView,
     sign_off::SignOffView,

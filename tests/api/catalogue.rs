@@ -193,6 +193,11 @@ impl<'a> World<'a> {
         let seat = json!({"name": "Ny i udvalget", "party": "V", "from": "2023-01-01"});
         let roster_member = id(&app.post(&roster, &committee.secretary, seat).expect(201).json());
 
+        // The marked case's route, through the committee alone.
+        let route = json!({"steps": [{"committee_id": committee.id, "decides": true}]});
+        let path = format!("/v1/cases/{MARKED_CASE}/route");
+        app.call(Request::new("PUT", &path).token(&committee.secretary).json(route)).expect(201);
+
         let public = PublicMeeting::build(app);
         let feed = app.post("/v1/me/calendar-feeds", &committee.member, json!({"name": "Telefon"})).expect(201).json();
         let feed_token = feed["url"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
@@ -520,6 +525,9 @@ impl<'a> World<'a> {
                 "method": "equal", "payers": [{"group_id": self.spare_group}],
             }),
             ("patch", "/v1/allocations/{id}") => json!({"title": "Ændret"}),
+            ("put", "/v1/cases/{case_number}/route") => {
+                json!({"steps": [{"committee_id": self.ids["committee"], "decides": true}]})
+            }
             // Turned off: the catalogue's subscriptions are sent nothing.
             ("post", "/v1/webhooks") => json!({"url": self.receiver.url, "enabled": false}),
             ("patch", "/v1/webhooks/{id}") => json!({"description": "ændret"}),

@@ -29,6 +29,7 @@ mod problems;
 mod protocol;
 mod public;
 mod robustness;
+mod routes;
 mod search;
 mod seeds;
 mod webhooks;

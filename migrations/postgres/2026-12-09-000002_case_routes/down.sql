@@ -1,0 +1,2 @@
+DROP TABLE case_route_steps;
+DROP TABLE case_routes;
