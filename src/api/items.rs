@@ -14,7 +14,7 @@ use super::policy::{Access, Routes};
 use super::{State, created, etagged, removed};
 use crate::db::items::{Decision, Item, ItemFields};
 use crate::domain::access::Principal;
-use crate::domain::agenda::{is_case_reference, is_journal_number};
+use crate::domain::agenda::{AgendaSection, is_case_reference, is_journal_number};
 use crate::domain::closing::{Closing, LegalBasis, closing_refusal};
 use crate::domain::{CaseType, CommitteeRole, DecisionOutcome};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -147,6 +147,9 @@ pub struct NewItem {
     /// For a closed item: withhold its title too; those who do not read it in full see "Lukket punkt".
     #[serde(default)]
     pub title_withheld: bool,
+    /// The part of the agenda it stands in; by its case type when absent (`information`: for
+    /// information, otherwise for decision).
+    pub section: Option<AgendaSection>,
     /// The basis the item already had, which a change may keep even where it could not choose it.
     #[serde(skip)]
     pub kept_basis: Option<LegalBasis>,
@@ -180,6 +183,7 @@ impl From<NewItem> for ItemFields {
             legal_basis: i.legal_basis,
             closed_grounds: i.closed_grounds,
             title_withheld: i.title_withheld,
+            section: i.section,
         }
     }
 }
@@ -232,6 +236,9 @@ pub struct ItemPatch {
     #[serde(default, deserialize_with = "not_null")]
     #[schema(nullable = false)]
     pub title_withheld: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<AgendaSection>)]
+    pub section: Option<Option<AgendaSection>>,
 }
 
 impl MergePatch for ItemPatch {
@@ -247,6 +254,7 @@ impl MergePatch for ItemPatch {
             legal_basis,
             closed_grounds,
             title_withheld,
+            section: self.section.unwrap_or(current.section),
             kept_basis: current.legal_basis,
             position: None,
             title: self.title.unwrap_or(current.title),

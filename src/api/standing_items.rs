@@ -17,6 +17,7 @@ use super::{State, created, current, etagged, removed};
 use crate::db::standing_items::StandingItemFields;
 use crate::domain::CaseType;
 use crate::domain::access::Principal;
+use crate::domain::agenda::AgendaSection;
 use crate::domain::closing::{Closing, LegalBasis, closing_refusal};
 use crate::error::ApiResult;
 use crate::service::standing_items;
@@ -64,6 +65,8 @@ pub struct NewStandingItem {
     #[validate(length(min = 1, max = 2000), custom(function = text))]
     #[schema(min_length = 1, max_length = 2000, extensions(("x-text" = json!("text"))))]
     pub closed_grounds: Option<String>,
+    /// The part of the agenda its items stand in; by case type when absent.
+    pub section: Option<AgendaSection>,
     #[serde(skip)]
     kept_basis: Option<LegalBasis>,
 }
@@ -92,6 +95,7 @@ impl NewStandingItem {
             presentation: self.presentation,
             legal_basis: self.legal_basis,
             closed_grounds: self.closed_grounds,
+            section: self.section,
         }
     }
 }
@@ -131,6 +135,9 @@ pub struct StandingItemPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, min_length = 1, max_length = 2000, extensions(("x-text" = json!("text"))))]
     pub closed_grounds: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<AgendaSection>)]
+    pub section: Option<Option<AgendaSection>>,
 }
 
 impl StandingItemPatch {
@@ -139,6 +146,7 @@ impl StandingItemPatch {
         NewStandingItem {
             legal_basis: while_closed(closed, self.legal_basis, current.legal_basis),
             closed_grounds: while_closed(closed, self.closed_grounds, current.closed_grounds),
+            section: self.section.unwrap_or(current.section),
             kept_basis: current.legal_basis,
             position: Some(self.position.unwrap_or(current.position)),
             title: self.title.unwrap_or(current.title),

@@ -43,20 +43,7 @@ pub fn find(conn: &mut DbConnection, case_number: &str) -> QueryResult<Option<(R
     let Some(route) = routes::table.find(case_number).select(Route::as_select()).first(conn).optional()? else {
         return Ok(None);
     };
-    let list = steps::table
-        .inner_join(committees::table)
-        .filter(steps::case_number.eq(case_number))
-        .order(steps::position)
-        .select((
-            steps::position,
-            steps::committee_id,
-            steps::reading,
-            steps::decides,
-            committees::name,
-            committees::kind,
-            committees::publication,
-        ))
-        .load(conn)?;
+    let list = steps_of(conn, std::slice::from_ref(&route.case_number))?.into_iter().map(|(_, step)| step).collect();
     Ok(Some((route, list)))
 }
 

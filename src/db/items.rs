@@ -14,6 +14,7 @@ use super::meetings::{Meeting, Seen};
 use super::removed_one;
 use super::schema::{agenda_items as items, committees, meetings as meetings_table};
 use super::{DbConnection, allocations, attachments, meetings};
+use crate::domain::agenda::AgendaSection;
 use crate::domain::closing::{LegalBasis, WITHHELD_TITLE};
 use crate::domain::{CaseType, CommitteeKind, DecisionOutcome, MeetingStatus};
 
@@ -56,12 +57,20 @@ pub struct Item {
     /// A closed item's decision as the public may read it in the minutes, and from which day.
     pub public_decision_text: Option<String>,
     pub public_decision_from: Option<NaiveDate>,
+    /// The part of the agenda it stands in, when set (see [`Item::section`]).
+    #[diesel(column_name = section)]
+    pub chosen_section: Option<AgendaSection>,
 }
 
 impl Item {
     /// The item's number as the agenda shows it.
     pub fn number(&self) -> i32 {
         self.fixed_number.unwrap_or(self.position)
+    }
+
+    /// The part of the agenda it stands in: as set, or by its case type.
+    pub fn section(&self) -> AgendaSection {
+        AgendaSection::of(self.chosen_section, self.case_type)
     }
 
     /// Its title for someone who does not read it in full.
@@ -104,6 +113,7 @@ pub struct ItemFields {
     pub legal_basis: Option<LegalBasis>,
     pub closed_grounds: Option<String>,
     pub title_withheld: bool,
+    pub section: Option<AgendaSection>,
 }
 
 impl Item {
@@ -123,6 +133,7 @@ impl Item {
             legal_basis: self.legal_basis,
             closed_grounds: self.closed_grounds.clone(),
             title_withheld: self.title_withheld,
+            section: self.chosen_section,
         }
     }
 }

@@ -122,6 +122,7 @@ diesel::table! {
         title_withheld -> Bool,
         public_decision_text -> Nullable<Text>,
         public_decision_from -> Nullable<Date>,
+        section -> Nullable<Text>,
     }
 }
 
@@ -379,6 +380,7 @@ diesel::table! {
         updated_at -> Timestamp,
         legal_basis -> Nullable<Text>,
         closed_grounds -> Nullable<Text>,
+        section -> Nullable<Text>,
     }
 }
 

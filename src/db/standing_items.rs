@@ -9,6 +9,7 @@ use super::items::ItemFields;
 use super::removed_one;
 use super::schema::standing_items as standing;
 use crate::domain::CaseType;
+use crate::domain::agenda::AgendaSection;
 use crate::domain::closing::LegalBasis;
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -30,6 +31,8 @@ pub struct StandingItem {
     /// Why a closed standing item is closed; its meetings' items start with the same.
     pub legal_basis: Option<LegalBasis>,
     pub closed_grounds: Option<String>,
+    /// The part of the agenda its items stand in (none: by case type).
+    pub section: Option<AgendaSection>,
 }
 
 impl super::Modified for StandingItem {
@@ -51,6 +54,7 @@ pub struct StandingItemFields {
     pub presentation: Option<String>,
     pub legal_basis: Option<LegalBasis>,
     pub closed_grounds: Option<String>,
+    pub section: Option<AgendaSection>,
 }
 
 impl StandingItem {
@@ -66,6 +70,7 @@ impl StandingItem {
             presentation: self.presentation.clone(),
             legal_basis: self.legal_basis,
             closed_grounds: self.closed_grounds.clone(),
+            section: self.section,
         }
     }
 }
@@ -142,6 +147,7 @@ impl From<StandingItem> for ItemFields {
             legal_basis: s.legal_basis,
             closed_grounds: s.closed_grounds,
             title_withheld: false,
+            section: s.section,
         }
     }
 }

@@ -8,7 +8,7 @@ use diesel::sql_types::Text;
 use diesel::sqlite::Sqlite;
 
 use super::MultiBackend;
-use crate::domain::agenda::Numbering;
+use crate::domain::agenda::{AgendaSection, Numbering};
 use crate::domain::allocation::{AllocationStatus, AmountKind, Currency, Method, Recurrence};
 use crate::domain::closing::LegalBasis;
 use crate::domain::protocol::{RaisedBy, VoteMethod, VoteResult, VoteSubject};
@@ -58,6 +58,7 @@ macro_rules! text_enum {
 }
 
 text_enum!(
+    AgendaSection,
     AllocationStatus,
     AmountKind,
     Attendance,

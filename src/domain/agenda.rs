@@ -23,6 +23,40 @@ stored_enum! {
     }
 }
 
+stored_enum! {
+    /// The part of the agenda an item stands in, as municipalities group their agendas.
+    pub enum AgendaSection [Hash, PartialOrd, Ord] {
+        /// Til behandling: items the committee decides or discusses.
+        ForDecision,
+        /// Til efterretning og orientering: items the committee is told about.
+        ForInformation,
+        /// Meddelelser: announcements.
+        Announcements,
+        /// Eventuelt: any other business.
+        AnyOtherBusiness,
+    }
+}
+
+impl AgendaSection {
+    /// The section an item stands in when none is set: by its case type.
+    pub fn of(section: Option<AgendaSection>, case_type: Option<super::CaseType>) -> AgendaSection {
+        section.unwrap_or(match case_type {
+            Some(super::CaseType::Information) => AgendaSection::ForInformation,
+            _ => AgendaSection::ForDecision,
+        })
+    }
+
+    /// Its heading in a rendered agenda.
+    pub fn heading(self) -> &'static str {
+        match self {
+            AgendaSection::ForDecision => "Til behandling",
+            AgendaSection::ForInformation => "Til efterretning og orientering",
+            AgendaSection::Announcements => "Meddelelser",
+            AgendaSection::AnyOtherBusiness => "Eventuelt",
+        }
+    }
+}
+
 /// The first year of a municipal election term: terms run four years from 1 January after the
 /// November elections (2018-2021, 2022-2025, 2026-2029).
 const A_TERM_STARTS: i32 = 2022;
@@ -102,6 +136,7 @@ pub fn check_reordering(current: &[i64], requested: &[i64]) -> Result<(), OrderE
 
 #[cfg(test)]
 mod tests {
+
     use super::*;
 
     #[test]

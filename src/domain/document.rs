@@ -13,6 +13,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::access::{ItemView, item_role, item_view};
+use super::agenda::AgendaSection;
 use super::allocation::{AmountKind, Recurrence};
 use super::closing::{LegalBasis, WITHHELD_TITLE, released};
 use super::protocol::{Quorum, RaisedBy, Stance, VoteMethod, VoteResult, VoteSubject};
@@ -163,6 +164,9 @@ pub struct DocumentItem {
     /// Added after the agenda was first published: on the supplementary agenda (tillægsdagsorden).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub supplementary: bool,
+    /// The part of the agenda it stood in (absent from versions published before sections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<AgendaSection>,
     /// The case's route (sagens gang) as it stood when the version was published.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub route: Vec<DocumentRouteStep>,
@@ -587,6 +591,7 @@ mod tests {
             earlier_decisions: Vec::new(),
             supplementary: false,
             route: Vec::new(),
+            section: None,
             legal_basis: closed.then_some(LegalBasis::PrivateMatters),
             closed_grounds: None,
             title_withheld: false,

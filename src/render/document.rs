@@ -11,6 +11,7 @@ use askama::Template;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use super::danish;
+use crate::domain::agenda::AgendaSection;
 use crate::domain::closing::{LegalBasis, WITHHELD_TITLE};
 use crate::domain::document::{Document, DocumentEntry, DocumentItem, DocumentPosition, DocumentRouteStep};
 use crate::domain::lifecycle::number_ranges;
@@ -35,6 +36,8 @@ struct Page {
 }
 
 struct PageItem {
+    /// The agenda section this item opens: "Til behandling – for åbne døre".
+    opens_section: Option<String>,
     anchor: String,
     /// "Decentrale direktionsmøder" or "Lukket: Status, Økonomiudvalget".
     toc: String,
@@ -298,6 +301,7 @@ fn page(document: &Document, attachment_link: AttachmentLink<'_>) -> Page {
                 _ => entry.title().to_owned(),
             };
             let mut item = PageItem {
+                opens_section: None,
                 anchor: format!("punkt-{number}"),
                 heading: format!("Punkt {number}: {toc}"),
                 toc,
@@ -333,6 +337,10 @@ fn page(document: &Document, attachment_link: AttachmentLink<'_>) -> Page {
             item
         })
         .collect();
+    let mut items: Vec<PageItem> = items;
+    for (item, opens) in items.iter_mut().zip(section_openings(&document.items)) {
+        item.opens_section = opens;
+    }
     Page {
         title: format!(
             "{} {} d. {}",
@@ -354,6 +362,53 @@ fn page(document: &Document, attachment_link: AttachmentLink<'_>) -> Page {
         items,
         signed: document.signed_by.iter().map(|s| format!("{}, {}", s.name, danish::date_time(&s.signed_at))).collect(),
     }
+}
+
+/// An entry's place in the conventional order: closed or not, and its section where it is shown.
+fn rank(entry: &DocumentEntry) -> (bool, Option<AgendaSection>) {
+    match entry {
+        DocumentEntry::Full(item) => (item.closed, item.section),
+        DocumentEntry::TitleOnly(_) => (true, None),
+    }
+}
+
+/// The heading of an entry's section: "Til behandling – for åbne døre", "Eventuelt", "For lukkede
+/// døre" for a closed item shown as its title.
+fn section_heading(entry: &DocumentEntry) -> Option<String> {
+    match rank(entry) {
+        (false, Some(section @ (AgendaSection::ForDecision | AgendaSection::ForInformation))) => {
+            Some(format!("{} – for åbne døre", section.heading()))
+        }
+        (false, Some(section)) => Some(section.heading().to_owned()),
+        (true, Some(section)) => Some(format!("{} – for lukkede døre", section.heading())),
+        (true, None) => Some("For lukkede døre".to_owned()),
+        (false, None) => None,
+    }
+}
+
+/// Where the sections begin: headings are shown when the agenda follows the conventional order
+/// (open items before closed ones, the sections in order) and has more than one section; an agenda
+/// in an order of its own is shown as ordered, without them.
+fn section_openings(entries: &[DocumentEntry]) -> Vec<Option<String>> {
+    let in_order = entries.windows(2).all(|pair| {
+        let ((closed_a, section_a), (closed_b, section_b)) = (rank(&pair[0]), rank(&pair[1]));
+        (!closed_a && closed_b)
+            || (closed_a == closed_b && (section_a.is_none() || section_b.is_none() || section_a <= section_b))
+    });
+    let headings: Vec<Option<String>> = entries.iter().map(section_heading).collect();
+    let distinct = headings.iter().flatten().collect::<std::collections::BTreeSet<_>>().len();
+    if !in_order || distinct < 2 || headings.iter().any(Option::is_none) {
+        return vec![None; entries.len()];
+    }
+    let mut previous: Option<&String> = None;
+    headings
+        .iter()
+        .map(|heading| {
+            let opens = heading.as_ref().filter(|h| previous != Some(*h)).cloned();
+            previous = heading.as_ref();
+            opens
+        })
+        .collect()
 }
 
 fn entry_closed(entry: &DocumentEntry) -> bool {
@@ -404,6 +459,9 @@ pub fn markdown(document: &Document, attachment_link: AttachmentLink<'_>) -> Str
         line(toc.join("\n"));
     }
     for item in &page.items {
+        if let Some(section) = &item.opens_section {
+            line(format!("**{}**", escape_markdown(section)));
+        }
         line(format!("## {}", escape_markdown(&item.heading)));
         if item.supplementary {
             line("*Punkt på tillægsdagsorden*".into());

@@ -209,6 +209,7 @@ pub fn build_document(
                 })
                 .collect();
             let quorum = if minutes { sitting.quorum(item.id) } else { None };
+            let section = item.section();
             Ok(DocumentEntry::Full(Box::new(DocumentItem {
                 id: item.id,
                 number: item.number(),
@@ -256,6 +257,7 @@ pub fn build_document(
                 referrals,
                 earlier_decisions: earlier.remove(&item.id).unwrap_or_default(),
                 route: case_routes.remove(&item.id).unwrap_or_default(),
+                section: Some(section),
                 supplementary: first_agenda.as_ref().is_some_and(|first| !first.contains(&item.id)),
                 legal_basis: item.legal_basis,
                 closed_grounds: item.closed_grounds,

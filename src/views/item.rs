@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use crate::db::items::Item;
 use crate::domain::access::{ItemView, item_view};
+use crate::domain::agenda::AgendaSection;
 use crate::domain::closing::LegalBasis;
 use crate::domain::{CaseType, CommitteeRole, DecisionOutcome};
 use crate::time;
@@ -46,7 +47,7 @@ impl Decision {
 
 /// An agenda item in full.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(examples(json!({"id": 2, "meeting_id": 1, "number": 2, "position": 2, "title": "Implementering af FirstAgenda", "closed": false, "case_number": "22-003462", "journal_number": "00.22.04", "document_number": null, "case_type": "decision", "summary": "Med denne sag skal Direktionen tage stilling til en strategi for implementering af FirstAgenda.", "recommendation": "Sekretariatschefen indstiller, at strategien for implementering af FirstAgenda godkendes.", "handled_by": "Direktionen.", "presentation": "Eftersom FirstAgenda kan implementeres bredt blandt Kalundborg Kommunes enheder og samarbejdspartnere, etableres der såkaldte AD-grupper.", "financial_consequences": "Meromkostningen for ubegrænsede licenser i størrelsesordenen 50.000 kr. bliver fordelt på de enheder, der anvender FirstAgenda.", "decision": {"outcome": "approved_with_conditions", "text": "Godkendt inden for de rammer og målgrupper, som blev drøftet på mødet.", "decided_at": "2022-04-25T14:05:00+02:00"}, "legal_basis": null, "closed_grounds": null, "title_withheld": false, "version": 4, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"})))]
+#[schema(examples(json!({"id": 2, "meeting_id": 1, "number": 2, "position": 2, "title": "Implementering af FirstAgenda", "closed": false, "case_number": "22-003462", "journal_number": "00.22.04", "document_number": null, "case_type": "decision", "summary": "Med denne sag skal Direktionen tage stilling til en strategi for implementering af FirstAgenda.", "recommendation": "Sekretariatschefen indstiller, at strategien for implementering af FirstAgenda godkendes.", "handled_by": "Direktionen.", "presentation": "Eftersom FirstAgenda kan implementeres bredt blandt Kalundborg Kommunes enheder og samarbejdspartnere, etableres der såkaldte AD-grupper.", "financial_consequences": "Meromkostningen for ubegrænsede licenser i størrelsesordenen 50.000 kr. bliver fordelt på de enheder, der anvender FirstAgenda.", "decision": {"outcome": "approved_with_conditions", "text": "Godkendt inden for de rammer og målgrupper, som blev drøftet på mødet.", "decided_at": "2022-04-25T14:05:00+02:00"}, "legal_basis": null, "closed_grounds": null, "title_withheld": false, "section": "for_decision", "version": 4, "created_at": "2022-04-19T09:15:00+02:00", "updated_at": "2022-04-21T14:02:00+02:00"})))]
 pub struct AgendaItemView {
     pub id: i64,
     pub meeting_id: i64,
@@ -80,6 +81,8 @@ pub struct AgendaItemView {
     pub closed_grounds: Option<String>,
     /// Whether the title is withheld from those who do not read the item in full.
     pub title_withheld: bool,
+    /// The part of the agenda it stands in (as set, or by its case type).
+    pub section: AgendaSection,
     pub version: i64,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -111,6 +114,7 @@ pub enum AgendaEntry {
 impl From<Item> for AgendaItemView {
     fn from(i: Item) -> Self {
         let decision = Decision::of(&i);
+        let section = i.section();
         AgendaItemView {
             id: i.id,
             meeting_id: i.meeting_id,
@@ -131,6 +135,7 @@ impl From<Item> for AgendaItemView {
             legal_basis: i.legal_basis,
             closed_grounds: i.closed_grounds,
             title_withheld: i.title_withheld,
+            section,
             version: i.version,
             created_at: time::to_api(i.created_at),
             updated_at: time::to_api(i.updated_at),

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use crate::db::standing_items::StandingItem;
 use crate::domain::access::{ItemView, item_view};
+use crate::domain::agenda::AgendaSection;
 use crate::domain::closing::LegalBasis;
 use crate::domain::{CaseType, CommitteeRole};
 use crate::time;
@@ -28,6 +29,8 @@ pub struct StandingItemView {
     pub legal_basis: Option<LegalBasis>,
     /// The grounds written out: closed content.
     pub closed_grounds: Option<String>,
+    /// The part of the agenda its items stand in (none: by case type).
+    pub section: Option<AgendaSection>,
     pub version: i64,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
@@ -67,6 +70,7 @@ impl From<StandingItem> for StandingItemView {
             presentation: s.presentation,
             legal_basis: s.legal_basis,
             closed_grounds: s.closed_grounds,
+            section: s.section,
             version: s.version,
             created_at: time::to_api(s.created_at),
             updated_at: time::to_api(s.updated_at),

@@ -66,13 +66,15 @@ fn a_closed_item_names_its_legal_basis(app: &TestApp) {
     let standing = format!("/v1/committees/{}/standing-items", committee.id);
     let body = json!({"title": "Personalesager", "closed": true});
     assert_eq!(app.post(&standing, secretary, body).error_fields(422), ["legal_basis"]);
-    let body = json!({"title": "Personalesager", "closed": true, "legal_basis": "offentlighedsloven_30_1"});
+    let body = json!({"title": "Personalesager", "closed": true, "legal_basis": "offentlighedsloven_30_1",
+                      "section": "for_information"});
     app.post(&standing, secretary, body).expect(201);
     let body = json!({"committee_id": committee.id, "title": "Møde", "starts_at": "2026-04-06T16:00:00+02:00",
                       "standing_items": true});
     let next = app.post("/v1/meetings", secretary, body).expect(201).json();
     let first = &app.get(&format!("/v1/meetings/{}/items", id(&next)), secretary).json()[0];
     assert_eq!((&first["closed"], &first["legal_basis"]), (&json!(true), &json!("offentlighedsloven_30_1")));
+    assert_eq!(first["section"], "for_information", "the standing item's section comes along");
 }
 
 fn closed_decisions_are_published_as_far_as_the_law_allows(app: &TestApp) {

@@ -12,7 +12,57 @@ db_tests!(
     an_extraordinary_meeting_and_its_supplementary_agenda_are_marked,
     running_numbers_through_the_year_are_fixed_when_published_and_never_collide,
     an_item_shows_the_decisions_earlier_bodies_made_on_its_case_as_far_as_they_were_published,
+    the_agenda_stands_in_sections_with_the_closed_items_last,
 );
+
+fn the_agenda_stands_in_sections_with_the_closed_items_last(app: &TestApp) {
+    let committee = fixtures::committee(app, "Økonomiudvalget", "public");
+    let secretary = &committee.secretary;
+    let meeting = id(&fixtures::meeting(app, &committee, "2026-02-02T16:00:00+01:00"));
+    let add = |body: Value| id(&fixtures::item(app, &committee, meeting, body));
+    let items = format!("/v1/meetings/{meeting}/items");
+    assert_eq!(app.post(&items, secretary, json!({"title": "X", "section": "misc"})).error_fields(422), ["section"]);
+    // Entered in the order agendas keep: the sections in turn, the closed items last.
+    let budget = add(json!({"title": "Budget 2027", "case_type": "decision"}));
+    let building = add(json!({"title": "Anlægsbevilling", "case_type": "decision"}));
+    let status = add(json!({"title": "Status på anlæg", "case_type": "information"}));
+    let news = add(json!({"title": "Nyt fra direktionen", "section": "announcements"}));
+    let aob = add(json!({"title": "Eventuelt", "section": "any_other_business"}));
+    let closed = add(json!({"title": "Personalesag", "closed": true, "legal_basis": "offentlighedsloven_30_1"}));
+    let shown = app.get(&format!("/v1/items/{status}"), secretary).json();
+    assert_eq!(shown["section"], "for_information", "by its case type");
+
+    act(app, secretary, meeting, "publish-agenda", json!({})).expect(201);
+    let public = format!("/v1/public/meetings/{meeting}/published/agenda/1");
+    let version = app.call(crate::common::Request::new("GET", &public)).expect(200).json();
+    assert_eq!(version["items"][3]["section"], "announcements");
+    let markdown = app.call(crate::common::Request::new("GET", &format!("{public}/markdown"))).expect(200).body;
+    for expected in [
+        "**Til behandling – for åbne døre**\n\n## Punkt 1: Budget 2027",
+        "## Punkt 2: Anlægsbevilling",
+        "**Til efterretning og orientering – for åbne døre**\n\n## Punkt 3: Status på anlæg",
+        "**Meddelelser**\n\n## Punkt 4: Nyt fra direktionen",
+        "**Eventuelt**\n\n## Punkt 5: Eventuelt",
+        "**For lukkede døre**\n\n## Punkt 6: Lukket: Personalesag",
+    ] {
+        assert!(markdown.contains(expected), "missing {expected:?} in:\n{markdown}");
+    }
+    assert_eq!(markdown.matches("**Til behandling").count(), 1, "{markdown}");
+    let member = app.get(&format!("/v1/meetings/{meeting}/published/agenda/1/markdown"), &committee.member).expect(200);
+    assert!(member.body.contains("**Til behandling – for lukkede døre**\n\n## Punkt 6: Lukket: Personalesag"));
+    let html = app.call(crate::common::Request::new("GET", &format!("{public}/html"))).expect(200).body;
+    assert!(html.contains("<p class=\"agenda-section\"><strong>Meddelelser</strong></p>"), "{html}");
+
+    // An agenda in an order of its own is shown as ordered, without section headings.
+    let path = format!("/v1/meetings/{meeting}/item-order");
+    let etag = app.get(&format!("/v1/meetings/{meeting}"), secretary).etag();
+    let reordered = json!({"item_ids": [closed, budget, building, status, news, aob]});
+    app.put(&path, secretary, &etag, reordered).expect(200);
+    act(app, secretary, meeting, "publish-agenda", json!({"reason": "Ny rækkefølge"})).expect(201);
+    let second = format!("/v1/public/meetings/{meeting}/published/agenda/2/markdown");
+    let markdown = app.call(crate::common::Request::new("GET", &second)).expect(200).body;
+    assert!(!markdown.contains("**Til behandling") && !markdown.contains("**For lukkede døre**"), "{markdown}");
+}
 
 fn an_extraordinary_meeting_and_its_supplementary_agenda_are_marked(app: &TestApp) {
     let committee = fixtures::committee(app, "Økonomiudvalget", "public");
