@@ -9,6 +9,7 @@ use super::error::{StoreError, StoreResult};
 use super::schema::{case_route_steps as steps, case_routes as routes, committees};
 use crate::domain::CommitteeKind;
 use crate::domain::Publication;
+use crate::domain::route::Step;
 
 #[derive(Clone, Debug, Queryable, Selectable)]
 #[diesel(table_name = routes)]
@@ -29,14 +30,6 @@ pub struct RouteStep {
     pub committee_name: String,
     pub committee_kind: CommitteeKind,
     pub committee_publication: Publication,
-}
-
-/// A step to store.
-#[derive(Clone, Copy, Debug)]
-pub struct NewStep {
-    pub committee_id: i64,
-    pub reading: Option<i32>,
-    pub decides: bool,
 }
 
 pub fn find(conn: &mut DbConnection, case_number: &str) -> QueryResult<Option<(Route, Vec<RouteStep>)>> {
@@ -77,7 +70,7 @@ pub fn replace(
     conn: &mut DbConnection,
     case_number: &str,
     current: Option<&Route>,
-    new_steps: &[NewStep],
+    new_steps: &[Step],
     now: NaiveDateTime,
 ) -> StoreResult<Route> {
     let route = match current {

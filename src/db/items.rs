@@ -15,7 +15,7 @@ use super::removed_one;
 use super::schema::{agenda_items as items, committees, meetings as meetings_table};
 use super::{DbConnection, allocations, attachments, meetings};
 use crate::domain::agenda::AgendaSection;
-use crate::domain::closing::{LegalBasis, WITHHELD_TITLE};
+use crate::domain::closing::{LegalBasis, public_title};
 use crate::domain::{CaseType, CommitteeKind, DecisionOutcome, MeetingStatus};
 
 #[derive(Clone, Debug, Queryable, Selectable)]
@@ -75,7 +75,7 @@ impl Item {
 
     /// Its title for someone who does not read it in full.
     pub fn public_title(&self) -> &str {
-        if self.closed && self.title_withheld { WITHHELD_TITLE } else { &self.title }
+        public_title(&self.title, self.closed && self.title_withheld)
     }
 }
 
@@ -239,10 +239,9 @@ pub fn create(
 pub fn update(conn: &mut DbConnection, current: &Item, fields: &ItemFields, now: NaiveDateTime) -> StoreResult<Item> {
     // Those who do not read closed items see a closed item's number, its title unless withheld, its
     // legal basis, and whether it is closed.
-    let seen = |title: &str, withheld: bool| if withheld { WITHHELD_TITLE.to_owned() } else { title.to_owned() };
     let hidden = current.closed
         && fields.closed
-        && seen(&current.title, current.title_withheld) == seen(&fields.title, fields.title_withheld)
+        && public_title(&current.title, current.title_withheld) == public_title(&fields.title, fields.title_withheld)
         && current.legal_basis == fields.legal_basis;
     meetings::touch(conn, current.meeting_id, now, if hidden { Seen::ByMembers } else { Seen::ByReaders })?;
     // An opened item's decision is public as it stands: a public wording of it has no place.

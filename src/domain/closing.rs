@@ -88,6 +88,11 @@ impl LegalBasis {
 /// What the public reads instead of a withheld title.
 pub const WITHHELD_TITLE: &str = "Lukket punkt";
 
+/// A closed item's title as those who do not read it in full see it.
+pub fn public_title(title: &str, withheld: bool) -> &str {
+    if withheld { WITHHELD_TITLE } else { title }
+}
+
 /// How an item is closed, as a client sets it.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Closing<'a> {

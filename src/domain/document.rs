@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use super::access::{ItemView, item_role, item_view};
 use super::agenda::AgendaSection;
 use super::allocation::{AmountKind, Recurrence};
-use super::closing::{LegalBasis, WITHHELD_TITLE, released};
+use super::closing::{LegalBasis, public_title, released};
 use super::protocol::{Quorum, RaisedBy, Stance, VoteMethod, VoteResult, VoteSubject};
 use super::{
     Attendance, CaseType, CommitteeKind, CommitteeRole, DecisionOutcome, DocumentKind, MeetingStatus, ParticipantRole,
@@ -340,7 +340,7 @@ impl DocumentItem {
             self.decision.as_ref().filter(|d| released(d.public_from, today)).and_then(|d| d.public_text.clone());
         TitleOnlyItem {
             number: self.number,
-            title: if self.title_withheld { WITHHELD_TITLE.to_owned() } else { self.title.clone() },
+            title: public_title(&self.title, self.title_withheld).to_owned(),
             closed: true,
             legal_basis: self.legal_basis,
             public_decision,
@@ -562,6 +562,7 @@ fn entry_changes<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::closing::WITHHELD_TITLE;
 
     fn item(id: i64, number: i32, title: &str, closed: bool, summary: &str) -> DocumentItem {
         DocumentItem {

@@ -246,7 +246,14 @@ fn sections(item: &DocumentItem) -> Vec<Section> {
     };
     let withheld = item.title_withheld.then(|| "Titlen offentliggøres ikke.".to_owned());
     let closed = closing(item.closed, item.legal_basis, item.closed_grounds.as_deref());
-    add("Lukket punkt", 3, closed.map(|text| withheld.map_or(text.clone(), |w| format!("{text} {w}"))));
+    add(
+        "Lukket punkt",
+        3,
+        closed.map(|text| match withheld {
+            Some(withheld) => format!("{text} {withheld}"),
+            None => text,
+        }),
+    );
     add("Sagsgang", 3, route(item));
     add("Sagens forløb", 3, earlier_decisions(item));
     add("Inhabilitet", 3, disqualifications(item));

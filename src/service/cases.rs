@@ -7,7 +7,7 @@
 //! full, and names only the committees the caller may see.
 
 use crate::audit::{self, Auditor, Object};
-use crate::db::case_routes::{self, NewStep, Route, RouteStep};
+use crate::db::case_routes::{self, Route, RouteStep};
 use crate::db::{DbConnection, committees, exclusions, items, referrals};
 use crate::domain::CommitteeRole;
 use crate::domain::access::{ItemView, Principal, can_see_committee, item_role, item_view};
@@ -140,12 +140,8 @@ pub fn set_route(
     if let Some((field, reason)) = route_refusal(steps) {
         return Err(ApiError::validation(&field, reason));
     }
-    let new: Vec<NewStep> = steps
-        .iter()
-        .map(|s| NewStep { committee_id: s.committee_id, reading: s.reading, decides: s.decides })
-        .collect();
     let before = current.as_ref().map(|(_, old)| old.iter().map(step_record).collect::<Vec<_>>());
-    case_routes::replace(conn, case_number, current.as_ref().map(|(route, _)| route), &new, time::now())?;
+    case_routes::replace(conn, case_number, current.as_ref().map(|(route, _)| route), steps, time::now())?;
     let after: Vec<_> = steps.iter().map(|s| (s.committee_id, s.reading, s.decides)).collect();
     audit::change(
         conn,
